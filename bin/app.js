@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// cdk8s app entry (see cdk8s.yaml). Runs the compiled app; recompiles with `tsc` first only when a
+// TypeScript source is newer than the last build, so an unchanged project synthesizes without
+// paying for type-checking on every run.
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.join(__dirname, '..');
+const built = path.join(root, 'lib', 'src', 'main.js');
+const stamp = path.join(root, 'lib', '.tsbuildinfo');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (/\.(ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function stale() {
+  if (!fs.existsSync(built) || !fs.existsSync(stamp)) return true;
+  const last = fs.statSync(stamp).mtimeMs;
+  return ['src', 'constructs', 'rules', 'dashboards'].some((d) => newestSource(path.join(root, d)) > last);
+}
+
+if (stale()) {
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  } catch {
+    process.stderr.write('agent-o11y: TypeScript build failed (see above); nothing was synthesized\n');
+    process.exit(1);
+  }
+}
+require(built);

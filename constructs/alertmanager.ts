@@ -1,0 +1,192 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { AlertmanagerConfig, CommonConfig, Receiver, Route, SecretKeyRef } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { toYaml } from '../src/lib/render';
+import {
+  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
+} from '../src/lib/component';
+
+export interface AlertmanagerProps {
+  readonly config: AlertmanagerConfig;
+  readonly common: CommonConfig;
+  /** @default IMAGES.alertmanager */
+  readonly image?: string;
+}
+
+const SECRETS_DIR = '/etc/alertmanager/secrets';
+const DATA_DIR = '/alertmanager';
+
+/** alertmanager.yml as rendered (snake_case keys as Alertmanager reads them). */
+export interface AlertmanagerConfigFile {
+  route: Record<string, unknown>;
+  receivers: Record<string, unknown>[];
+  inhibit_rules: Record<string, unknown>[];
+}
+
+/**
+ * Alertmanager as a StatefulSet: routing tree, receivers and inhibit rules from config, every
+ * credential read from a mounted Secret through a `*_file` field; 3+ replicas gossip as a cluster.
+ */
+export class Alertmanager extends Component {
+  public readonly configFile: AlertmanagerConfigFile;
+  public readonly rendered: string;
+  /** Headless Service giving each peer a stable DNS name. */
+  public readonly peersServiceName: string;
+  private readonly replicas: number;
+
+  constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    const image = props.image ?? IMAGES.alertmanager;
+    super(scope, id, {
+      name: 'alertmanager',
+      namespace: props.common.namespace,
+      role: 'alert-routing',
+      image,
+      ports: [
+        { name: 'web', port: 9093, carries: 'alerts from Prometheus (API v2), UI, /metrics' },
+        { name: 'cluster', port: 9094, carries: 'gossip between Alertmanager peers', udp: true },
+      ],
+    });
+    const config = props.config;
+    if (config.replicas === 2) {
+      throw new Error('alertmanager: replicas 2 cannot keep quorum; use 1 or 3+');
+    }
+    this.replicas = config.replicas;
+    this.peersServiceName = `${this.name}-peers`;
+
+    const secrets = new Map<string, Set<string>>();
+    const file = (ref: SecretKeyRef): string => {
+      if (!secrets.has(ref.secretName)) secrets.set(ref.secretName, new Set());
+      secrets.get(ref.secretName)!.add(ref.key);
+      return `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
+    };
+    this.configFile = {
+      route: renderRoute(config.route),
+      receivers: config.receivers.map((r) => renderReceiver(r, file)),
+      inhibit_rules: config.inhibitRules.map((r) => ({
+        source_matchers: r.sourceMatchers,
+        target_matchers: r.targetMatchers,
+        equal: r.equal,
+      })),
+    };
+    this.rendered = toYaml(this.configFile);
+    this.configMap('Config', this.name, { 'alertmanager.yml': this.rendered });
+
+    this.serviceAccount();
+    this.service('Service', { ports: [this.port('web')] });
+    this.service('PeersService', { name: this.peersServiceName, headless: true });
+
+    const secretNames = [...secrets.keys()].sort();
+    const peers = config.replicas > 1 ? this.peerAddresses('cluster') : [];
+    new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        serviceName: this.peersServiceName,
+        replicas: config.replicas,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(65534),
+            ...spread(this.selector, config.replicas),
+            containers: [{
+              name: 'alertmanager',
+              image,
+              args: [
+                '--config.file=/etc/alertmanager/alertmanager.yml',
+                `--storage.path=${DATA_DIR}`,
+                '--web.listen-address=0.0.0.0:9093',
+                `--log.level=${props.common.logLevel}`,
+                ...(peers.length > 0
+                  ? ['--cluster.listen-address=0.0.0.0:9094', '--cluster.advertise-address=$(POD_IP):9094', ...peers.map((p) => `--cluster.peer=${p}`)]
+                  : ['--cluster.listen-address=']),
+              ],
+              env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+              ports: containerPorts(this.ports),
+              resources: resourceRequirements(config.resources),
+              securityContext: containerSecurity(true),
+              livenessProbe: httpProbe('web', '/-/healthy'),
+              readinessProbe: httpProbe('web', '/-/ready', { initialDelaySeconds: 3, periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+                { name: 'data', mountPath: DATA_DIR },
+                ...secretNames.map((s) => ({ name: `secret-${s}`, mountPath: `${SECRETS_DIR}/${s}`, readOnly: true })),
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              ...secretNames.map((s) => ({
+                name: `secret-${s}`,
+                secret: { secretName: s, defaultMode: 0o440, items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })) },
+              })),
+            ],
+          },
+        },
+        volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
+      },
+    });
+    this.disruptionBudget(config.replicas);
+  }
+
+  /** Each peer's `host:port`: Prometheus must send every alert to every peer, not through a load balancer. */
+  public peerEndpoints(from: Component, portName: string): string[] {
+    this.endpoint(from, portName);
+    return this.peerAddresses(portName);
+  }
+
+  private peerAddresses(portName: string): string[] {
+    const port = this.port(portName).port;
+    return Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.peersServiceName}.${this.namespace}.svc:${port}`);
+  }
+}
+
+function renderRoute(route: Route): Record<string, unknown> {
+  return {
+    ...(route.receiver !== undefined ? { receiver: route.receiver } : {}),
+    ...(route.matchers ? { matchers: route.matchers } : {}),
+    ...(route.groupBy ? { group_by: route.groupBy } : {}),
+    ...(route.groupWait ? { group_wait: route.groupWait } : {}),
+    ...(route.groupInterval ? { group_interval: route.groupInterval } : {}),
+    ...(route.repeatInterval ? { repeat_interval: route.repeatInterval } : {}),
+    ...(route.continue !== undefined ? { continue: route.continue } : {}),
+    ...(route.routes ? { routes: route.routes.map(renderRoute) } : {}),
+  };
+}
+
+function renderReceiver(r: Receiver, file: (ref: SecretKeyRef) => string): Record<string, unknown> {
+  return {
+    name: r.name,
+    ...(r.slack ? {
+      slack_configs: r.slack.map((s) => ({
+        api_url_file: file(s.apiUrl),
+        channel: s.channel,
+        send_resolved: s.sendResolved ?? true,
+        title: '{{ template "slack.default.title" . }}',
+        text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
+      })),
+    } : {}),
+    ...(r.pagerduty ? {
+      pagerduty_configs: r.pagerduty.map((p) => ({ routing_key_file: file(p.routingKey), send_resolved: true })),
+    } : {}),
+    ...(r.email ? {
+      email_configs: r.email.map((e) => ({
+        to: e.to,
+        from: e.from,
+        smarthost: e.smarthost,
+        ...(e.authUsername ? { auth_username: e.authUsername } : {}),
+        ...(e.authPassword ? { auth_password_file: file(e.authPassword) } : {}),
+        require_tls: e.requireTls ?? true,
+        send_resolved: true,
+      })),
+    } : {}),
+    ...(r.opsgenie ? {
+      opsgenie_configs: r.opsgenie.map((o) => ({ api_key_file: file(o.apiKey), send_resolved: true })),
+    } : {}),
+    ...(r.webhook ? {
+      webhook_configs: r.webhook.map((w) => ({ url_file: file(w.url), send_resolved: true })),
+    } : {}),
+  };
+}

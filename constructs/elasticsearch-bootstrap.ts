@@ -1,0 +1,122 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import type { estypes } from '@elastic/elasticsearch';
+import { SecretKeyRef } from '../src/config/types';
+import { containerSecurity, podSecurity } from '../src/lib/component';
+import { contentHash } from '../src/lib/hash';
+import { toJson } from '../src/lib/render';
+import { Elasticsearch } from './elasticsearch';
+
+export interface ElasticsearchBootstrapProps {
+  readonly elasticsearch: Elasticsearch;
+  /** Password to set on the built-in `kibana_system` user. @default - left unset */
+  readonly kibanaSystemPassword?: SecretKeyRef;
+}
+
+/** The request bodies the bootstrap Job sends, keyed by file name; typed against the client's API. */
+export interface BootstrapRequests {
+  readonly roles: Record<string, Omit<estypes.SecurityPutRoleRequest, 'name'>>;
+}
+
+const SCRIPT = `#!/bin/bash
+# Applies roles and users to Elasticsearch; every request is idempotent (PUT of the whole object).
+set -euo pipefail
+ca=/etc/agent-o11y/es-ca/ca.crt
+es() { curl --silent --show-error --fail-with-body --cacert "$ca" -u "elastic:\${ELASTIC_PASSWORD}" -H 'Content-Type: application/json' "$@"; echo; }
+escape() { sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
+until es "\${ES_URL}/_cluster/health?wait_for_status=yellow&timeout=10s" >/dev/null; do
+  echo "waiting for Elasticsearch at \${ES_URL}"; sleep 5
+done
+if [ -n "\${KIBANA_SYSTEM_PASSWORD:-}" ]; then
+  printf '{"password":"%s"}' "$(printf '%s' "\${KIBANA_SYSTEM_PASSWORD}" | escape)" \\
+    | es -X POST "\${ES_URL}/_security/user/kibana_system/_password" --data-binary @-
+fi
+for body in /etc/agent-o11y/bootstrap/role-*.json; do
+  name=$(basename "$body" .json); name=\${name#role-}
+  es -X PUT "\${ES_URL}/_security/role/\${name}" --data-binary "@\${body}"
+done
+for user in \${USERS}; do
+  username_var="USERNAME_\${user}"; password_var="PASSWORD_\${user}"; role_var="ROLE_\${user}"
+  printf '{"password":"%s","roles":["%s"]}' "$(printf '%s' "\${!password_var}" | escape)" "\${!role_var}" \\
+    | es -X PUT "\${ES_URL}/_security/user/\${!username_var}" --data-binary @-
+done
+echo "bootstrap complete"
+`;
+
+/**
+ * A Job that creates the roles and users other components registered with `Elasticsearch.grant`,
+ * and sets the `kibana_system` password. Its name carries a hash of what it applies, so a change
+ * creates a new Job that runs again.
+ */
+export class ElasticsearchBootstrap extends Construct {
+  public readonly requests: BootstrapRequests;
+  public readonly jobName: string;
+
+  constructor(scope: Construct, id: string, props: ElasticsearchBootstrapProps) {
+    super(scope, id);
+    const es = props.elasticsearch;
+    const grants = [...es.grants].sort((a, b) => a.roleName.localeCompare(b.roleName));
+    this.requests = { roles: Object.fromEntries(grants.map((g) => [g.roleName, g.role])) };
+
+    const files: Record<string, string> = { 'bootstrap.sh': SCRIPT };
+    for (const [name, body] of Object.entries(this.requests.roles)) files[`role-${name}.json`] = toJson(body);
+    const hash = contentHash(...Object.entries(files).flat(), JSON.stringify(grants.map((g) => g.credentials)), JSON.stringify(props.kibanaSystemPassword ?? null));
+    const name = `${es.name}-bootstrap`;
+    this.jobName = `${name}-${hash.slice(0, 8)}`;
+    const labels = { ...es.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'bootstrap' };
+
+    new k8s.KubeConfigMap(this, 'Config', { metadata: { name: this.jobName, labels }, data: files });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountServiceAccountToken: false });
+
+    const userKeys = grants.map((_, i) => `u${i}`);
+    const env: k8s.EnvVar[] = [
+      { name: 'ES_URL', value: es.endpoint(es, 'https').url('https') },
+      { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: es.config.elasticPassword.secretName, key: es.config.elasticPassword.key } } },
+      ...(props.kibanaSystemPassword
+        ? [{ name: 'KIBANA_SYSTEM_PASSWORD', valueFrom: { secretKeyRef: { name: props.kibanaSystemPassword.secretName, key: props.kibanaSystemPassword.key } } }]
+        : []),
+      { name: 'USERS', value: userKeys.join(' ') },
+      ...grants.flatMap((g, i) => [
+        { name: `USERNAME_${userKeys[i]}`, valueFrom: { secretKeyRef: { name: g.credentials.secretName, key: g.credentials.usernameKey } } },
+        { name: `PASSWORD_${userKeys[i]}`, valueFrom: { secretKeyRef: { name: g.credentials.secretName, key: g.credentials.passwordKey } } },
+        { name: `ROLE_${userKeys[i]}`, value: g.roleName },
+      ]),
+    ];
+
+    new k8s.KubeJob(this, 'Resource', {
+      metadata: { name: this.jobName, labels },
+      spec: {
+        backoffLimit: 30,
+        template: {
+          metadata: { labels },
+          spec: {
+            restartPolicy: 'OnFailure',
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(1000, 1000),
+            containers: [{
+              name: 'bootstrap',
+              image: es.image,
+              command: ['bash', '/etc/agent-o11y/bootstrap/bootstrap.sh'],
+              env,
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
+                limits: { memory: k8s.Quantity.fromString('128Mi') },
+              },
+              securityContext: containerSecurity(true),
+              volumeMounts: [
+                { name: 'bootstrap', mountPath: '/etc/agent-o11y/bootstrap', readOnly: true },
+                { name: 'es-ca', mountPath: '/etc/agent-o11y/es-ca', readOnly: true },
+              ],
+            }],
+            volumes: [
+              { name: 'bootstrap', configMap: { name: this.jobName } },
+              // Only the CA certificate of Elasticsearch's secret, never its key.
+              { name: 'es-ca', secret: { secretName: es.tls.secretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            ],
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import type { estypes } from '@elastic/elasticsearch';
+import { CommonConfig, CredentialsRef, ElasticsearchConfig } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { toYaml } from '../src/lib/render';
+import {
+  claimTemplate, Component, containerPorts, containerSecurity, podSecurity, resourceRequirements, spread,
+} from '../src/lib/component';
+import { Pki, TlsFiles } from './mtls';
+
+export interface ElasticsearchProps {
+  readonly config: ElasticsearchConfig;
+  readonly common: CommonConfig;
+  readonly pki: Pki;
+  /** @default IMAGES.elasticsearch */
+  readonly image?: string;
+}
+
+/** A user another component connects as, with the role it needs; the bootstrap Job creates both. */
+export interface ElasticsearchGrant {
+  readonly client: Component;
+  readonly credentials: CredentialsRef;
+  readonly roleName: string;
+  readonly role: Omit<estypes.SecurityPutRoleRequest, 'name'>;
+}
+
+const HOME = '/usr/share/elasticsearch';
+
+/**
+ * Elasticsearch as a StatefulSet: security on, TLS on HTTP and transport from the stack's PKI,
+ * single-node discovery for 1 replica, a master-eligible data-node cluster for 3+.
+ */
+export class Elasticsearch extends Component {
+  public readonly tls: TlsFiles;
+  public readonly config: ElasticsearchConfig;
+  /** Headless Service for node discovery over the transport port. */
+  public readonly transportServiceName: string;
+  private readonly grantsList: ElasticsearchGrant[] = [];
+
+  constructor(scope: Construct, id: string, props: ElasticsearchProps) {
+    const image = props.image ?? IMAGES.elasticsearch;
+    super(scope, id, {
+      name: 'elasticsearch',
+      namespace: props.common.namespace,
+      role: 'log-and-trace-storage',
+      image,
+      ports: [
+        { name: 'https', port: 9200, carries: 'REST API over TLS (logs from Logstash, spans from Jaeger, queries from Grafana and Kibana)' },
+        { name: 'transport', port: 9300, carries: 'node-to-node transport over mutual TLS' },
+      ],
+    });
+    this.config = props.config;
+    const replicas = props.config.replicas;
+    this.transportServiceName = `${this.name}-transport`;
+    this.tls = props.pki.issue(this, ['server auth', 'client auth'], [`*.${this.transportServiceName}.${this.namespace}.svc`]);
+
+    const nodes = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
+    const settings = {
+      'cluster.name': 'agent-o11y',
+      'node.name': '${POD_NAME}',
+      'network.host': '0.0.0.0',
+      'network.publish_host': `\${POD_NAME}.${this.transportServiceName}.${this.namespace}.svc`,
+      // mmap needs vm.max_map_count raised by a privileged init container; niofs needs no privileges.
+      'node.store.allow_mmap': false,
+      ...(replicas === 1
+        ? { 'discovery.type': 'single-node' }
+        : {
+          'node.roles': ['master', 'data', 'ingest'],
+          'discovery.seed_hosts': [`${this.transportServiceName}.${this.namespace}.svc`],
+          'cluster.initial_master_nodes': nodes,
+        }),
+      'path.data': `${HOME}/data`,
+      'xpack.license.self_generated.type': 'basic',
+      'xpack.security.enabled': true,
+      'xpack.security.enrollment.enabled': false,
+      'xpack.security.http.ssl.enabled': true,
+      'xpack.security.http.ssl.key': this.tls.key,
+      'xpack.security.http.ssl.certificate': this.tls.cert,
+      'xpack.security.http.ssl.certificate_authorities': [this.tls.ca],
+      'xpack.security.transport.ssl.enabled': true,
+      'xpack.security.transport.ssl.verification_mode': 'full',
+      'xpack.security.transport.ssl.client_authentication': 'required',
+      'xpack.security.transport.ssl.key': this.tls.key,
+      'xpack.security.transport.ssl.certificate': this.tls.cert,
+      'xpack.security.transport.ssl.certificate_authorities': [this.tls.ca],
+      'xpack.ml.enabled': false,
+    };
+    const elasticsearchYml = toYaml(settings);
+    this.configMap('Config', this.name, { 'elasticsearch.yml': elasticsearchYml });
+
+    this.serviceAccount();
+    this.service('Service', { ports: [this.port('https')] });
+    this.service('TransportService', { name: this.transportServiceName, headless: true, ports: [this.port('transport')] });
+
+    const password = props.config.elasticPassword;
+    new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        serviceName: this.transportServiceName,
+        replicas,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { labels: this.labels, annotations: this.podAnnotations(elasticsearchYml) },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(1000, 1000),
+            terminationGracePeriodSeconds: 120,
+            ...spread(this.selector, replicas),
+            containers: [{
+              name: 'elasticsearch',
+              image,
+              ports: containerPorts(this.ports),
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
+                // The image sets the bootstrap password of `elastic` from this variable on first start.
+                { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } } },
+              ],
+              resources: resourceRequirements(props.config.resources),
+              // The image writes its keystore into the config directory at start.
+              securityContext: containerSecurity(false),
+              readinessProbe: {
+                exec: {
+                  command: ['bash', '-c',
+                    'curl --silent --fail --cacert ' + this.tls.ca + ' -u "elastic:${ELASTIC_PASSWORD}" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null'],
+                },
+                initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3,
+              },
+              livenessProbe: {
+                tcpSocket: { port: k8s.IntOrString.fromString('transport') },
+                initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6,
+              },
+              volumeMounts: [
+                { name: 'data', mountPath: `${HOME}/data` },
+                { name: 'config', mountPath: `${HOME}/config/elasticsearch.yml`, subPath: 'elasticsearch.yml', readOnly: true },
+                this.tls.mount,
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              this.tls.volume,
+            ],
+          },
+        },
+        volumeClaimTemplates: [claimTemplate('data', props.config.storage, this.labels)],
+      },
+    });
+    this.disruptionBudget(replicas);
+  }
+
+  /** Users and roles other components registered; the bootstrap Job creates them. */
+  public get grants(): readonly ElasticsearchGrant[] {
+    return this.grantsList;
+  }
+
+  /**
+   * Lets `client` connect as the user in `credentials` with `role`; returns the HTTPS endpoint and
+   * records the link.
+   */
+  public grant(client: Component, credentials: CredentialsRef, roleName: string, role: Omit<estypes.SecurityPutRoleRequest, 'name'>): string {
+    this.grantsList.push({ client, credentials, roleName, role });
+    return this.endpoint(client, 'https').url('https');
+  }
+}

@@ -1,0 +1,236 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { CommonConfig, GrafanaConfig } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { toYaml } from '../src/lib/render';
+import {
+  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch,
+} from '../src/lib/component';
+import { Elasticsearch } from './elasticsearch';
+import { Jaeger } from './jaeger';
+import { Pki } from './mtls';
+import { Prometheus } from './prometheus';
+
+/** A dashboard JSON file and the Grafana folder it goes in. */
+export interface GrafanaDashboard {
+  readonly uid: string;
+  readonly folder: string;
+  readonly fileName: string;
+  readonly json: string;
+}
+
+export interface GrafanaProps {
+  readonly config: GrafanaConfig;
+  readonly common: CommonConfig;
+  readonly prometheus: Prometheus;
+  readonly jaeger: Jaeger;
+  readonly elasticsearch: Elasticsearch;
+  readonly pki: Pki;
+  readonly dashboards: readonly GrafanaDashboard[];
+  /** @default IMAGES.grafana */
+  readonly image?: string;
+}
+
+/** Datasource uids dashboards refer to. */
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', elasticsearch: 'elasticsearch' } as const;
+
+const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
+const ADMIN_DIR = '/etc/grafana/admin';
+const ES_CREDENTIALS_DIR = '/etc/grafana/es-credentials';
+
+/** A ConfigMap name for a folder of dashboards. */
+function folderSlug(folder: string): string {
+  return folder.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * Grafana with datasources (Prometheus, Jaeger, Elasticsearch) provisioned from construct
+ * references, dashboards from ConfigMaps (one per folder), and admin credentials from a Secret.
+ */
+export class Grafana extends Component {
+  public readonly datasources: string;
+
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    const image = props.image ?? IMAGES.grafana;
+    super(scope, id, {
+      name: 'grafana',
+      namespace: props.common.namespace,
+      role: 'dashboards',
+      image,
+      ports: [{ name: 'http', port: 3000, carries: 'Grafana UI and API; its own /metrics' }],
+    });
+    const config = props.config;
+    const tls = props.pki.issue(this, ['client auth']);
+    const uids = new Set<string>();
+    for (const d of props.dashboards) {
+      if (uids.has(d.uid)) throw new Error(`grafana: dashboard uid '${d.uid}' is used twice`);
+      uids.add(d.uid);
+    }
+    const esFile = (key: string) => `$__file{${ES_CREDENTIALS_DIR}/${key}}`;
+    this.datasources = toYaml({
+      apiVersion: 1,
+      prune: true,
+      datasources: [
+        {
+          name: 'Prometheus',
+          type: 'prometheus',
+          uid: DATASOURCE_UIDS.prometheus,
+          access: 'proxy',
+          url: props.prometheus.endpoint(this, 'web').url('http'),
+          isDefault: true,
+          editable: false,
+          jsonData: {
+            httpMethod: 'POST',
+            prometheusType: 'Prometheus',
+            exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
+          },
+        },
+        {
+          name: 'Jaeger',
+          type: 'jaeger',
+          uid: DATASOURCE_UIDS.jaeger,
+          access: 'proxy',
+          url: props.jaeger.endpoint(this, 'query-http').url('http'),
+          editable: false,
+          jsonData: {
+            tracesToLogsV2: {
+              datasourceUid: DATASOURCE_UIDS.elasticsearch,
+              filterByTraceID: true,
+              customQuery: true,
+              query: 'trace_id:"${__trace.traceId}"',
+            },
+          },
+        },
+        {
+          name: 'Elasticsearch',
+          type: 'elasticsearch',
+          uid: DATASOURCE_UIDS.elasticsearch,
+          access: 'proxy',
+          url: props.elasticsearch.grant(this, config.elasticsearch, 'agent_o11y_grafana_reader', {
+            cluster: ['monitor'],
+            indices: [{ names: ['logs-agents-*'], privileges: ['read', 'view_index_metadata'] }],
+          }),
+          basicAuth: true,
+          basicAuthUser: esFile(config.elasticsearch.usernameKey),
+          editable: false,
+          jsonData: {
+            index: 'logs-agents-*',
+            timeField: '@timestamp',
+            logMessageField: 'message',
+            logLevelField: 'level',
+            tlsAuthWithCACert: true,
+            dataLinks: [{ field: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger, url: '${__value.raw}' }],
+          },
+          secureJsonData: {
+            basicAuthPassword: esFile(config.elasticsearch.passwordKey),
+            tlsCACert: `$__file{${tls.ca}}`,
+          },
+        },
+      ],
+    });
+    const providers = toYaml({
+      apiVersion: 1,
+      providers: [{
+        name: 'agent-o11y',
+        type: 'file',
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 60,
+        options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: true },
+      }],
+    });
+    const grafanaIni = [
+      '[server]', 'http_port = 3000', '',
+      '[analytics]', 'reporting_enabled = false', 'check_for_updates = false', 'check_for_plugin_updates = false', '',
+      '[auth.anonymous]', 'enabled = false', '',
+      '[security]', 'disable_initial_admin_creation = false', 'cookie_secure = true', '',
+      '[log]', `level = ${props.common.logLevel === 'warn' ? 'warning' : props.common.logLevel}`, '',
+      '[paths]', 'provisioning = /etc/grafana/provisioning', '',
+    ].join('\n');
+    this.configMap('Config', this.name, { 'grafana.ini': grafanaIni });
+    this.configMap('Datasources', `${this.name}-datasources`, { 'datasources.yaml': this.datasources });
+    this.configMap('Providers', `${this.name}-dashboard-providers`, { 'providers.yaml': providers });
+
+    const folders = [...new Set(props.dashboards.map((d) => d.folder))].sort();
+    for (const folder of folders) {
+      const data = Object.fromEntries(props.dashboards.filter((d) => d.folder === folder).map((d) => [d.fileName, d.json]));
+      this.configMap(`Dashboards-${folderSlug(folder)}`, `${this.name}-dashboards-${folderSlug(folder)}`, data);
+    }
+    this.serviceAccount();
+    this.service();
+
+    const admin = config.admin;
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        replicas: 1,
+        // One pod owns the SQLite database on the volume.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: {
+            labels: this.labels,
+            annotations: this.podAnnotations(grafanaIni, this.datasources, providers, ...props.dashboards.map((d) => d.json)),
+          },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(472, 472),
+            containers: [{
+              name: 'grafana',
+              image,
+              env: [
+                // The image's entrypoint reads each *__FILE variable into the variable without the suffix.
+                { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/${admin.usernameKey}` },
+                { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/${admin.passwordKey}` },
+                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+              ],
+              ports: containerPorts(this.ports),
+              resources: resourceRequirements(config.resources),
+              securityContext: containerSecurity(true),
+              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30 }),
+              readinessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
+                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                { name: 'providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+                ...folders.map((f) => ({ name: `dashboards-${folderSlug(f)}`, mountPath: `${DASHBOARDS_DIR}/${f}`, readOnly: true })),
+                { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+                { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
+                tls.mount,
+                { name: 'data', mountPath: '/var/lib/grafana' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              { name: 'datasources', configMap: { name: `${this.name}-datasources` } },
+              { name: 'providers', configMap: { name: `${this.name}-dashboard-providers` } },
+              ...folders.map((f) => ({ name: `dashboards-${folderSlug(f)}`, configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` } })),
+              { name: 'admin', secret: { secretName: admin.secretName, defaultMode: 0o440, items: [{ key: admin.usernameKey, path: admin.usernameKey }, { key: admin.passwordKey, path: admin.passwordKey }] } },
+              {
+                name: 'es-credentials',
+                secret: {
+                  secretName: config.elasticsearch.secretName,
+                  defaultMode: 0o440,
+                  items: [{ key: config.elasticsearch.usernameKey, path: config.elasticsearch.usernameKey }, { key: config.elasticsearch.passwordKey, path: config.elasticsearch.passwordKey }],
+                },
+              },
+              tls.volume,
+              { name: 'data', persistentVolumeClaim: { claimName: this.name } },
+              scratch('tmp'),
+            ],
+          },
+        },
+      },
+    });
+    new k8s.KubePersistentVolumeClaim(this, 'Data', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(config.storage.storageClass ? { storageClassName: config.storage.storageClass } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(config.storage.size) } },
+      },
+    });
+  }
+}

@@ -1,0 +1,159 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { CommonConfig, JaegerConfig } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { toYaml } from '../src/lib/render';
+import {
+  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+} from '../src/lib/component';
+import { Elasticsearch } from './elasticsearch';
+import { Pki } from './mtls';
+
+export interface JaegerProps {
+  readonly config: JaegerConfig;
+  readonly common: CommonConfig;
+  readonly elasticsearch: Elasticsearch;
+  readonly pki: Pki;
+  /** @default IMAGES.jaeger */
+  readonly image?: string;
+}
+
+const ES_SECRET_DIR = '/etc/jaeger/es-credentials';
+
+/**
+ * Jaeger v2 (an OpenTelemetry Collector distribution) running the collector and query roles,
+ * storing spans in Elasticsearch over TLS as its own user, under its own index prefix.
+ */
+export class Jaeger extends Component {
+  public readonly rendered: string;
+
+  constructor(scope: Construct, id: string, props: JaegerProps) {
+    const image = props.image ?? IMAGES.jaeger;
+    super(scope, id, {
+      name: 'jaeger',
+      namespace: props.common.namespace,
+      role: 'tracing',
+      image,
+      ports: [
+        { name: 'otlp-grpc', port: 4317, carries: 'spans over OTLP/gRPC from the collector' },
+        { name: 'otlp-http', port: 4318, carries: 'spans over OTLP/HTTP' },
+        { name: 'query-http', port: 16686, carries: 'Jaeger UI and HTTP query API (Grafana datasource)' },
+        { name: 'query-grpc', port: 16685, carries: 'Jaeger gRPC query API' },
+        { name: 'health', port: 13133, carries: 'health checks (/status)' },
+        { name: 'metrics', port: 8888, carries: "Jaeger's own /metrics" },
+      ],
+    });
+    const config = props.config;
+    const es = props.elasticsearch;
+    const tls = props.pki.issue(this, ['client auth']);
+    const creds = config.elasticsearch;
+    const esUrl = es.grant(this, creds, 'agent_o11y_jaeger', {
+      cluster: ['monitor', 'manage_index_templates', 'manage_ilm'],
+      indices: [{ names: [`${config.indexPrefix}-*`], privileges: ['all'] }],
+    });
+    const backend = 'elasticsearch';
+    const jaegerConfig = {
+      service: {
+        extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
+        pipelines: {
+          traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] },
+        },
+        telemetry: {
+          resource: { 'service.name': 'jaeger' },
+          metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
+          logs: { level: props.common.logLevel },
+        },
+      },
+      extensions: {
+        healthcheckv2: { use_v2: true, http: { endpoint: `0.0.0.0:${this.port('health').port}` } },
+        jaeger_query: {
+          storage: { traces: backend },
+          http: { endpoint: `0.0.0.0:${this.port('query-http').port}` },
+          grpc: { endpoint: `0.0.0.0:${this.port('query-grpc').port}` },
+        },
+        jaeger_storage: {
+          backends: {
+            [backend]: {
+              elasticsearch: {
+                server_urls: [esUrl],
+                auth: { basic: { username: '${env:ES_USERNAME}', password_file: `${ES_SECRET_DIR}/${creds.passwordKey}` } },
+                tls: { ca_file: tls.ca, cert_file: tls.cert, key_file: tls.key },
+                indices: {
+                  index_prefix: config.indexPrefix,
+                  spans: { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1, replicas: 1 },
+                  services: { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1, replicas: 1 },
+                },
+              },
+            },
+          },
+        },
+      },
+      receivers: {
+        otlp: {
+          protocols: {
+            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}` },
+            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}` },
+          },
+        },
+      },
+      processors: { batch: {} },
+      exporters: { jaeger_storage_exporter: { trace_storage: backend } },
+    };
+    this.rendered = toYaml(jaegerConfig);
+    this.configMap('Config', this.name, { 'config.yaml': this.rendered });
+    this.serviceAccount();
+    this.service();
+
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        replicas: config.replicas,
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(10001),
+            ...spread(this.selector, config.replicas),
+            containers: [{
+              name: 'jaeger',
+              image,
+              args: ['--config', '/etc/jaeger/config.yaml'],
+              env: [
+                { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
+                { name: 'GOMEMLIMIT', value: goMemLimit(config.resources.limits.memory) },
+              ],
+              ports: containerPorts(this.ports),
+              resources: resourceRequirements(config.resources),
+              securityContext: containerSecurity(true),
+              livenessProbe: httpProbe('health', '/status'),
+              readinessProbe: httpProbe('health', '/status', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/jaeger/config.yaml', subPath: 'config.yaml', readOnly: true },
+                { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
+                tls.mount,
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              { name: 'es-credentials', secret: { secretName: creds.secretName, defaultMode: 0o440, items: [{ key: creds.passwordKey, path: creds.passwordKey }] } },
+              tls.volume,
+              scratch('tmp'),
+            ],
+          },
+        },
+      },
+    });
+    this.disruptionBudget(config.replicas);
+  }
+}
+
+/** A Go soft memory limit at 80% of the container's limit, so GC works before the OOM killer does. */
+export function goMemLimit(limit: string): string {
+  const match = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(limit);
+  if (!match) throw new Error(`not a byte quantity: ${limit}`);
+  const mib = Number(match[1]) * { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
+  return `${Math.floor(mib * 0.8)}MiB`;
+}

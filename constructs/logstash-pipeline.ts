@@ -1,0 +1,128 @@
+/**
+ * The Logstash pipeline that turns OTLP/HTTP JSON log exports from the collector into one
+ * Elasticsearch document per log record, parsing the agents' structured JSON logs (seed 000 §15.3),
+ * keeping trace_id/span_id for correlation and adding the cluster and environment.
+ *
+ * Logstash config strings do not process escapes, so the Ruby below uses only double quotes and is
+ * wrapped in single quotes.
+ */
+
+const RUBY_INIT = `
+    require "json"
+    @value = lambda do |v|
+      return nil if v.nil?
+      return v["stringValue"] if v.key?("stringValue")
+      return v["boolValue"] if v.key?("boolValue")
+      return v["intValue"].to_i if v.key?("intValue")
+      return v["doubleValue"].to_f if v.key?("doubleValue")
+      return (v["arrayValue"]["values"] || []).map { |x| @value.call(x) } if v.key?("arrayValue")
+      return @attrs.call(v["kvlistValue"]["values"]) if v.key?("kvlistValue")
+      nil
+    end
+    @attrs = lambda do |list|
+      out = {}
+      (list || []).each { |a| out[a["key"]] = @value.call(a["value"]) }
+      out
+    end
+`;
+
+const RUBY_CODE = `
+    rl = event.get("[resourceLogs]") || {}
+    sl = rl["scopeLogs"] || {}
+    rec = sl["logRecords"] || {}
+    resource = @attrs.call((rl["resource"] || {})["attributes"])
+    attributes = @attrs.call(rec["attributes"])
+    body = @value.call(rec["body"])
+    level = rec["severityText"]
+    trace_id = rec["traceId"]
+    span_id = rec["spanId"]
+    ns = rec["timeUnixNano"].to_i
+    ns = rec["observedTimeUnixNano"].to_i if ns == 0
+    event.set("@timestamp", LogStash::Timestamp.at(ns / 1000000000, (ns % 1000000000) / 1000.0)) if ns > 0
+    if body.is_a?(String) && body.lstrip.start_with?("{")
+      begin
+        parsed = JSON.parse(body)
+        body = parsed["msg"] || parsed["message"] || body
+        level = parsed["level"] || level
+        trace_id = parsed["trace_id"] || trace_id
+        span_id = parsed["span_id"] || span_id
+        resource = resource.merge(parsed["resource"] || {})
+        attributes = attributes.merge(parsed["attributes"] || {})
+        event.set("exception", parsed["exception"]) if parsed["exception"]
+        if parsed["timestamp"]
+          event.set("@timestamp", LogStash::Timestamp.parse_iso8601(parsed["timestamp"])) rescue nil
+        end
+      rescue JSON::ParserError
+        event.tag("_agent_json_parse_failure")
+      end
+    end
+    event.set("message", body.is_a?(String) ? body : body.to_json)
+    event.set("level", level.to_s.downcase) unless level.nil? || level.to_s.empty?
+    event.set("trace_id", trace_id) unless trace_id.nil? || trace_id.empty?
+    event.set("span_id", span_id) unless span_id.nil? || span_id.empty?
+    event.set("[service][name]", resource["service.name"]) if resource["service.name"]
+    event.set("[service][version]", resource["service.version"]) if resource["service.version"]
+    event.set("[agent][id]", attributes["agent.id"]) if attributes["agent.id"]
+    event.set("[agent][type]", attributes["agent.type"]) if attributes["agent.type"]
+    event.set("[labels]", attributes.map { |k, v| [k.tr(".", "_"), v.is_a?(String) ? v : v.to_json] }.to_h)
+    event.set("[resource_attributes]", resource.map { |k, v| [k.tr(".", "_"), v.is_a?(String) ? v : v.to_json] }.to_h)
+    event.remove("[resourceLogs]")
+`;
+
+export interface LogstashPipelineOptions {
+  readonly httpPort: number;
+  /** Elasticsearch HTTPS URL. */
+  readonly elasticsearchUrl: string;
+  /** CA certificate that signed Elasticsearch's certificate. */
+  readonly caFile: string;
+  /** Data stream namespace (lower-case letters, digits, underscores). */
+  readonly dataStreamNamespace: string;
+}
+
+/** The `otlp-logs` pipeline definition (Logstash config language). */
+export function otlpLogsPipeline(o: LogstashPipelineOptions): string {
+  return `input {
+  http {
+    id => "otlp_http_json"
+    host => "0.0.0.0"
+    port => ${o.httpPort}
+    additional_codecs => { "application/json" => "json" }
+  }
+}
+
+filter {
+  # One OTLP export request holds resources > scopes > records: one event per log record.
+  split { id => "split_resources" field => "[resourceLogs]" }
+  split { id => "split_scopes" field => "[resourceLogs][scopeLogs]" }
+  split { id => "split_records" field => "[resourceLogs][scopeLogs][logRecords]" }
+  ruby {
+    id => "otlp_to_document"
+    init => '${RUBY_INIT}'
+    code => '${RUBY_CODE}'
+  }
+  mutate {
+    id => "enrich"
+    add_field => {
+      "[cluster]" => "\${STACK_CLUSTER}"
+      "[environment]" => "\${STACK_ENVIRONMENT}"
+    }
+    remove_field => ["[http]", "[url]", "[user_agent]", "[host]", "[event][original]"]
+  }
+}
+
+output {
+  elasticsearch {
+    id => "elasticsearch_data_stream"
+    hosts => ["${o.elasticsearchUrl}"]
+    user => "\${ES_USERNAME}"
+    password => "\${ES_PASSWORD}"
+    ssl_enabled => true
+    ssl_certificate_authorities => ["${o.caFile}"]
+    data_stream => "true"
+    data_stream_type => "logs"
+    data_stream_dataset => "agents"
+    data_stream_namespace => "${o.dataStreamNamespace}"
+  }
+}
+`;
+}

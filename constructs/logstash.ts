@@ -1,0 +1,141 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { CommonConfig, LogstashConfig } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { toYaml } from '../src/lib/render';
+import {
+  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
+} from '../src/lib/component';
+import { Elasticsearch } from './elasticsearch';
+import { otlpLogsPipeline } from './logstash-pipeline';
+import { Pki } from './mtls';
+
+export interface LogstashProps {
+  readonly config: LogstashConfig;
+  readonly common: CommonConfig;
+  readonly elasticsearch: Elasticsearch;
+  readonly pki: Pki;
+  /** @default IMAGES.logstash */
+  readonly image?: string;
+}
+
+const HOME = '/usr/share/logstash';
+
+/** Bytes of a Kubernetes quantity like 5Gi. */
+function bytes(quantity: string): number {
+  const match = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (!match) throw new Error(`not a byte quantity: ${quantity}`);
+  return Number(match[1]) * 1024 ** { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
+}
+
+/**
+ * Logstash as a StatefulSet: an `http` input receiving the collector's OTLP/JSON log exports, the
+ * parsing and enrichment pipeline, a persistent queue and dead-letter queue on its volume, and
+ * Elasticsearch data streams as output.
+ */
+export class Logstash extends Component {
+  public readonly pipeline: string;
+  public readonly settings: string;
+
+  constructor(scope: Construct, id: string, props: LogstashProps) {
+    const image = props.image ?? IMAGES.logstash;
+    super(scope, id, {
+      name: 'logstash',
+      namespace: props.common.namespace,
+      role: 'log-processing',
+      image,
+      ports: [
+        { name: 'otlp-http', port: 8080, carries: 'logs as OTLP/HTTP JSON from the collector' },
+        { name: 'api', port: 9600, carries: 'Logstash monitoring API (health)' },
+      ],
+    });
+    const config = props.config;
+    const es = props.elasticsearch;
+    const tls = props.pki.issue(this, ['client auth']);
+    const creds = config.elasticsearch;
+    const esUrl = es.grant(this, creds, 'agent_o11y_logstash_writer', {
+      cluster: ['monitor'],
+      indices: [{ names: ['logs-agents-*'], privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
+    });
+    // Queues share the volume: the persistent queue gets half, the dead-letter queue a quarter.
+    const volume = bytes(config.storage.size);
+    const mb = (n: number) => `${Math.floor(n / 1024 / 1024)}mb`;
+    this.settings = toYaml({
+      'api.http.host': '0.0.0.0',
+      'api.http.port': this.port('api').port,
+      'path.data': `${HOME}/data`,
+      'log.level': props.common.logLevel,
+      'pipeline.ecs_compatibility': 'v8',
+      'queue.type': 'persisted',
+      'path.queue': `${HOME}/data/queue`,
+      'queue.max_bytes': mb(volume / 2),
+      'dead_letter_queue.enable': true,
+      'path.dead_letter_queue': `${HOME}/data/dead_letter_queue`,
+      'dead_letter_queue.max_bytes': mb(volume / 4),
+    });
+    const pipelines = toYaml([
+      { 'pipeline.id': 'otlp-logs', 'path.config': `${HOME}/pipeline/otlp-logs.conf`, 'pipeline.workers': config.workers },
+    ]);
+    this.pipeline = otlpLogsPipeline({
+      httpPort: this.port('otlp-http').port,
+      elasticsearchUrl: esUrl,
+      caFile: tls.ca,
+      dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
+    });
+    this.configMap('Config', this.name, { 'logstash.yml': this.settings, 'pipelines.yml': pipelines });
+    this.configMap('Pipeline', `${this.name}-pipeline`, { 'otlp-logs.conf': this.pipeline });
+    this.serviceAccount();
+    this.service();
+
+    new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        serviceName: this.name,
+        replicas: config.replicas,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: { labels: this.labels, annotations: this.podAnnotations(this.settings, pipelines, this.pipeline) },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(1000, 1000),
+            terminationGracePeriodSeconds: 60,
+            ...spread(this.selector, config.replicas),
+            containers: [{
+              name: 'logstash',
+              image,
+              env: [
+                { name: 'LS_JAVA_OPTS', value: `-Xms${config.heap} -Xmx${config.heap}` },
+                { name: 'STACK_CLUSTER', value: props.common.cluster },
+                { name: 'STACK_ENVIRONMENT', value: props.common.environment },
+                { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
+                { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.passwordKey } } },
+              ],
+              ports: containerPorts(this.ports),
+              resources: resourceRequirements(config.resources),
+              // The JVM and the image's entrypoint write under the home directory.
+              securityContext: containerSecurity(false),
+              livenessProbe: httpProbe('api', '/', { initialDelaySeconds: 60, periodSeconds: 20 }),
+              readinessProbe: httpProbe('api', '/', { initialDelaySeconds: 20, periodSeconds: 10 }),
+              volumeMounts: [
+                { name: 'data', mountPath: `${HOME}/data` },
+                { name: 'config', mountPath: `${HOME}/config/logstash.yml`, subPath: 'logstash.yml', readOnly: true },
+                { name: 'config', mountPath: `${HOME}/config/pipelines.yml`, subPath: 'pipelines.yml', readOnly: true },
+                { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
+                tls.mount,
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              { name: 'pipeline', configMap: { name: `${this.name}-pipeline` } },
+              tls.volume,
+            ],
+          },
+        },
+        volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
+      },
+    });
+    this.disruptionBudget(config.replicas);
+  }
+}

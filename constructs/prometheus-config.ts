@@ -1,0 +1,95 @@
+/**
+ * The subset of Prometheus' configuration file the stack renders, as types, so prometheus.yml is
+ * built from checked objects and `promtool check config` judges the result.
+ */
+
+export interface RelabelConfig {
+  source_labels?: string[];
+  separator?: string;
+  regex?: string;
+  target_label?: string;
+  replacement?: string;
+  action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'labeldrop' | 'labelkeep' | 'hashmod';
+}
+
+export interface TlsConfig {
+  ca_file?: string;
+  cert_file?: string;
+  key_file?: string;
+  server_name?: string;
+}
+
+export interface KubernetesSdConfig {
+  role: 'pod' | 'service' | 'endpoints' | 'endpointslice' | 'node';
+  namespaces?: { names: string[] };
+}
+
+export interface ScrapeConfig {
+  job_name: string;
+  scrape_interval?: string;
+  metrics_path?: string;
+  scheme?: 'http' | 'https';
+  honor_labels?: boolean;
+  tls_config?: TlsConfig;
+  static_configs?: { targets: string[]; labels?: Record<string, string> }[];
+  kubernetes_sd_configs?: KubernetesSdConfig[];
+  relabel_configs?: RelabelConfig[];
+  metric_relabel_configs?: RelabelConfig[];
+}
+
+export interface AlertmanagerTarget {
+  scheme?: 'http' | 'https';
+  api_version: 'v2';
+  tls_config?: TlsConfig;
+  static_configs: { targets: string[] }[];
+}
+
+export interface PrometheusConfigFile {
+  global: {
+    scrape_interval: string;
+    evaluation_interval: string;
+    external_labels: Record<string, string>;
+  };
+  rule_files: string[];
+  alerting: {
+    alert_relabel_configs?: RelabelConfig[];
+    alertmanagers: AlertmanagerTarget[];
+  };
+  scrape_configs: ScrapeConfig[];
+}
+
+/**
+ * Pod discovery honouring the `prometheus.io/scrape|scheme|path|port` annotations (seed 004), with
+ * the address rewrite for both IPv4 and IPv6 pod IPs.
+ */
+export function annotatedPodsJob(excludeNamespace: string): ScrapeConfig {
+  return {
+    job_name: 'kubernetes-pods',
+    kubernetes_sd_configs: [{ role: 'pod' }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
+      // The stack's own pods have dedicated jobs; do not scrape them twice.
+      { source_labels: ['__meta_kubernetes_namespace'], regex: excludeNamespace, action: 'drop' },
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scheme'], regex: '(https?)', target_label: '__scheme__', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
+      {
+        source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_port', '__meta_kubernetes_pod_ip'],
+        regex: '(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})',
+        replacement: '[$2]:$1',
+        target_label: '__address__',
+        action: 'replace',
+      },
+      {
+        source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_port', '__meta_kubernetes_pod_ip'],
+        regex: '(\\d+);((([0-9]+?)(\\.|$)){4})',
+        replacement: '$2:$1',
+        target_label: '__address__',
+        action: 'replace',
+      },
+      { regex: '__meta_kubernetes_pod_label_(.+)', action: 'labelmap' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+    ],
+  };
+}

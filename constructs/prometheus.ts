@@ -1,0 +1,218 @@
+import { JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-27';
+import { CommonConfig, PrometheusConfig } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { contentHash } from '../src/lib/hash';
+import { toYaml } from '../src/lib/render';
+import {
+  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+} from '../src/lib/component';
+import { Alertmanager } from './alertmanager';
+import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig } from './prometheus-config';
+
+export interface PrometheusProps {
+  readonly config: PrometheusConfig;
+  readonly common: CommonConfig;
+  /** Where alerts go. */
+  readonly alertmanager: Alertmanager;
+  /** Rule files by file name (e.g. `ms-framework.rules.yaml`), already rendered. */
+  readonly ruleFiles: Record<string, string>;
+  /** @default IMAGES.prometheus */
+  readonly image?: string;
+}
+
+/** A stack component Prometheus scrapes. */
+export interface ScrapeTarget {
+  readonly component: Component;
+  /** Name of the component's port that serves metrics. */
+  readonly port: string;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** Keep the labels the target sets (for exporters that re-export other jobs' metrics). @default false */
+  readonly honorLabels?: boolean;
+  /** Job name. @default the component's name */
+  readonly job?: string;
+}
+
+const CONFIG_DIR = '/etc/prometheus';
+const RULES_DIR = '/etc/prometheus/rules';
+const DATA_DIR = '/prometheus';
+
+/**
+ * Prometheus as a StatefulSet: prometheus.yml rendered from typed objects, one scrape job per stack
+ * component plus annotation-driven pod discovery, rule files, Alertmanager targets, retention by time
+ * and size, and cluster-wide read-only discovery RBAC.
+ */
+export class Prometheus extends Component {
+  private readonly targets: ScrapeTarget[] = [];
+  private readonly props: PrometheusProps;
+  private rendered?: string;
+
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    const image = props.image ?? IMAGES.prometheus;
+    super(scope, id, {
+      name: 'prometheus',
+      namespace: props.common.namespace,
+      role: 'metrics',
+      image,
+      ports: [{ name: 'web', port: 9090, carries: 'PromQL API and UI; its own /metrics' }],
+    });
+    this.props = props;
+    const config = props.config;
+    for (const file of Object.keys(props.ruleFiles)) {
+      if (!/^[a-z0-9-]+\.rules\.yaml$/.test(file)) {
+        throw new Error(`prometheus: rule file name '${file}' must look like <name>.rules.yaml`);
+      }
+    }
+
+    this.scrape({ component: this, port: 'web' });
+
+    const configYaml = Lazy.any({ produce: () => this.renderConfig() });
+    this.configMap('Config', this.name, { 'prometheus.yml': configYaml });
+    this.configMap('Rules', `${this.name}-rules`, props.ruleFiles);
+
+    this.serviceAccount(true);
+    this.service();
+    this.rbac();
+
+    const ha = config.replicas > 1;
+    new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        serviceName: this.name,
+        replicas: config.replicas,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: {
+            labels: this.labels,
+            annotations: Lazy.any({ produce: () => this.podAnnotations(this.renderConfig(), ...Object.values(props.ruleFiles)) }),
+          },
+          spec: {
+            serviceAccountName: this.name,
+            securityContext: podSecurity(65534),
+            ...spread(this.selector, config.replicas),
+            containers: [{
+              name: 'prometheus',
+              image,
+              args: [
+                `--config.file=${CONFIG_DIR}/prometheus.yml`,
+                `--storage.tsdb.path=${DATA_DIR}`,
+                `--storage.tsdb.retention.time=${config.retention.time}`,
+                `--storage.tsdb.retention.size=${config.retention.size}`,
+                `--log.level=${props.common.logLevel}`,
+                '--web.listen-address=0.0.0.0:9090',
+                ...(ha ? ['--enable-feature=expand-external-labels'] : []),
+              ],
+              env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],
+              ports: containerPorts(this.ports),
+              resources: resourceRequirements(config.resources),
+              securityContext: containerSecurity(true),
+              livenessProbe: httpProbe('web', '/-/healthy'),
+              readinessProbe: httpProbe('web', '/-/ready', { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 60 }),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR + '/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },
+                { name: 'rules', mountPath: RULES_DIR, readOnly: true },
+                { name: 'data', mountPath: DATA_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.name } },
+              { name: 'rules', configMap: { name: `${this.name}-rules` } },
+              scratch('tmp'),
+            ],
+          },
+        },
+        volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
+      },
+    });
+    this.disruptionBudget(config.replicas);
+  }
+
+  /** Adds a scrape job for a stack component; records the link. */
+  public scrape(target: ScrapeTarget): void {
+    if (this.rendered !== undefined) {
+      throw new Error(`prometheus: scrape target '${target.component.name}' added after prometheus.yml was rendered`);
+    }
+    target.component.endpoint(this, target.port);
+    this.targets.push(target);
+  }
+
+  /** The prometheus.yml this construct renders, as typed data. */
+  public get configFile(): PrometheusConfigFile {
+    const { config, common, alertmanager } = this.props;
+    const ha = config.replicas > 1;
+    return {
+      global: {
+        scrape_interval: config.scrapeInterval,
+        evaluation_interval: config.evaluationInterval,
+        external_labels: {
+          cluster: common.cluster,
+          environment: common.environment,
+          // Each replica of an HA pair labels its series apart; Alertmanager deduplicates the alerts.
+          ...(ha ? { replica: '${POD_NAME}' } : {}),
+        },
+      },
+      rule_files: [`${RULES_DIR}/*.rules.yaml`],
+      alerting: {
+        ...(ha ? { alert_relabel_configs: [{ regex: 'replica', action: 'labeldrop' as const }] } : {}),
+        alertmanagers: [{
+          api_version: 'v2',
+          static_configs: [{ targets: alertmanager.peerEndpoints(this, 'web') }],
+        }],
+      },
+      scrape_configs: [
+        ...this.targets.map((t) => this.componentJob(t)),
+        annotatedPodsJob(common.namespace),
+      ],
+    };
+  }
+
+  /** The rendered prometheus.yml. */
+  public renderConfig(): string {
+    this.rendered ??= toYaml(this.configFile);
+    return this.rendered;
+  }
+
+  /** Hash of the rendered configuration, for tests and annotations. */
+  public get configHash(): string {
+    return contentHash(this.renderConfig());
+  }
+
+  private componentJob(target: ScrapeTarget): ScrapeConfig {
+    const c = target.component;
+    return {
+      job_name: target.job ?? c.name,
+      ...(target.path && target.path !== '/metrics' ? { metrics_path: target.path } : {}),
+      ...(target.honorLabels ? { honor_labels: true } : {}),
+      // Every pod of the component, not one behind the Service's load balancing.
+      kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [c.namespace] } }],
+      relabel_configs: [
+        { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: c.name, action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: target.port, action: 'keep' },
+        { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+        { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+      ],
+    };
+  }
+
+  private rbac(): void {
+    const name = `${this.namespace}-${this.name}`;
+    const role = new k8s.KubeClusterRole(this, 'DiscoveryRole', {
+      metadata: { name, labels: this.labels },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    const binding = new k8s.KubeClusterRoleBinding(this, 'DiscoveryBinding', {
+      metadata: { name, labels: this.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
+    // Cluster-scoped objects carry no namespace, whatever the chart's default is.
+    for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}

@@ -1,0 +1,148 @@
+import type { StackConfig } from '../src/config';
+import { AlertRule, RecordingRule, RuleGroup, runbookUrl } from './types';
+
+/** p95 task duration per task type (seed 000 §15.5.2 HighTaskLatency). */
+export const TASK_DURATION_P95 = 'task_type:task_duration_seconds:p95_rate5m';
+/** p99 message latency per message type (seed 000 §15.5.2 CommunicationDelay). */
+export const MESSAGE_LATENCY_P99 = 'message_type:message_latency_seconds:p99_rate5m';
+/** Failed tasks per completed task, per task and agent type (seed 000 §15.5.1 HighTaskErrorRate). */
+export const TASK_ERROR_RATIO = 'task_type_agent_type:task_errors_per_completions:ratio_rate5m';
+
+// A ratio as a percentage without float noise (0.05 * 100 is 5.000000000000001).
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(12))}%`;
+}
+
+interface AlertWithoutRunbook extends Omit<AlertRule, 'annotations'> {
+  readonly annotations: { readonly summary: string; readonly description: string };
+}
+
+// Every alert links its runbook by name, so a rename cannot leave a stale link.
+function alert(rule: AlertWithoutRunbook): AlertRule {
+  return { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(rule.alert) } };
+}
+
+/**
+ * The MS-framework alert pack (seed 000 §15.5.1, §15.5.2): agent crash loops, task errors and latency, agent
+ * memory and CPU, message queues and latency. Thresholds come from `config.alerts.msFramework`; the `for:`
+ * durations are the seed's.
+ */
+export function msFrameworkRules(config: StackConfig): RuleGroup[] {
+  const t = config.alerts.msFramework;
+
+  const recording: RecordingRule[] = [
+    {
+      record: TASK_ERROR_RATIO,
+      // Both sides aggregated to the same labels: error_type and status would otherwise never match.
+      expr:
+        'sum by (task_type, agent_type) (rate(task_errors_total[5m]))\n' +
+        '/\n' +
+        'sum by (task_type, agent_type) (rate(task_completions_total[5m]))',
+    },
+    {
+      record: TASK_DURATION_P95,
+      expr: 'histogram_quantile(0.95, sum by (le, task_type) (rate(task_duration_seconds_bucket[5m])))',
+    },
+    {
+      record: MESSAGE_LATENCY_P99,
+      expr: 'histogram_quantile(0.99, sum by (le, message_type) (rate(message_latency_seconds_bucket[5m])))',
+    },
+  ];
+
+  const critical: AlertRule[] = [
+    alert({
+      alert: 'AgentCrashLoop',
+      // increase() counts spawns in the window; the seed's rate() > 1 meant more than one spawn per second.
+      expr: `sum by (agent_type) (increase(agent_spawns_total[5m])) > ${t.crashLoopSpawnsPer5m}`,
+      for: '2m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'Agent {{ $labels.agent_type }} crash loop detected',
+        description:
+          'Agents of type {{ $labels.agent_type }} were spawned {{ $value | humanize }} times in the last 5 minutes ' +
+          `(threshold ${t.crashLoopSpawnsPer5m}): they are restarting instead of staying up.`,
+      },
+    }),
+    alert({
+      alert: 'HighTaskErrorRate',
+      expr: `${TASK_ERROR_RATIO} > ${t.taskErrorRatio}`,
+      for: '5m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'High task error rate for {{ $labels.task_type }} on {{ $labels.agent_type }}',
+        description:
+          'Task errors per completed {{ $labels.task_type }} task on {{ $labels.agent_type }} are ' +
+          `{{ $value | humanizePercentage }} over the last 5 minutes (threshold ${percent(t.taskErrorRatio)}).`,
+      },
+    }),
+    alert({
+      alert: 'AgentMemoryExhaustion',
+      expr: `agent_memory_bytes / 1024^3 > ${t.agentMemoryGiB}`,
+      for: '1m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'Agent {{ $labels.agent_id }} memory exhaustion',
+        description:
+          'Agent {{ $labels.agent_id }} ({{ $labels.agent_type }}) is using {{ $value | printf "%.2f" }} GiB of memory ' +
+          `(threshold ${t.agentMemoryGiB} GiB).`,
+      },
+    }),
+    alert({
+      alert: 'MessageQueueBackup',
+      expr: `message_queue_depth > ${t.messageQueueDepth}`,
+      for: '5m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'Message queue {{ $labels.queue_name }} backup',
+        description:
+          'Queue {{ $labels.queue_name }} on {{ $labels.broker }} holds {{ $value }} messages ' +
+          `(threshold ${t.messageQueueDepth}).`,
+      },
+    }),
+  ];
+
+  const warning: AlertRule[] = [
+    alert({
+      alert: 'HighTaskLatency',
+      expr: `${TASK_DURATION_P95} > ${t.taskLatencyP95Seconds}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'High task latency for {{ $labels.task_type }}',
+        description:
+          '95th percentile duration of {{ $labels.task_type }} tasks is {{ $value | humanizeDuration }} ' +
+          `(threshold ${t.taskLatencyP95Seconds}s).`,
+      },
+    }),
+    alert({
+      alert: 'AgentSaturation',
+      expr: `agent_cpu_percent > ${t.agentCpuPercent}`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Agent {{ $labels.agent_id }} high CPU usage',
+        description:
+          'Agent {{ $labels.agent_id }} ({{ $labels.agent_type }}) CPU usage is {{ $value | printf "%.1f" }}% ' +
+          `(threshold ${t.agentCpuPercent}%).`,
+      },
+    }),
+    alert({
+      alert: 'CommunicationDelay',
+      expr: `${MESSAGE_LATENCY_P99} > ${t.messageLatencyP99Seconds}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'High message latency for {{ $labels.message_type }}',
+        description:
+          '99th percentile latency of {{ $labels.message_type }} messages is {{ $value | humanizeDuration }} ' +
+          `(threshold ${t.messageLatencyP99Seconds}s).`,
+      },
+    }),
+  ];
+
+  return [
+    { name: 'ms_framework_recording', rules: recording },
+    { name: 'agent_critical_alerts', rules: critical },
+    { name: 'agent_warning_alerts', rules: warning },
+  ];
+}

@@ -1,0 +1,159 @@
+import { ProfileName, Resources, StackConfig } from './types';
+
+/** A partial of T at every depth: what a profile or a user's file may set. */
+export type DeepPartial<T> = T extends readonly (infer U)[]
+  ? U[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+function resources(cpu: string, memory: string, cpuLimit?: string, memoryLimit?: string): Resources {
+  return {
+    requests: { cpu, memory },
+    limits: { ...(cpuLimit ? { cpu: cpuLimit } : {}), memory: memoryLimit ?? memory },
+  };
+}
+
+/**
+ * Built-in defaults: a small but complete stack. Secret references name the Secrets the README asks
+ * you to create; no value is ever written.
+ */
+export const DEFAULTS: StackConfig = {
+  profile: 'dev',
+  common: {
+    namespace: 'observability',
+    cluster: 'agents',
+    environment: 'dev',
+    logLevel: 'info',
+  },
+  collector: {
+    replicas: 1,
+    resources: resources('200m', '512Mi', '1', '512Mi'),
+    batchSize: 8192,
+  },
+  prometheus: {
+    replicas: 1,
+    resources: resources('250m', '1Gi', '1', '2Gi'),
+    storage: { size: '20Gi' },
+    scrapeInterval: '30s',
+    evaluationInterval: '30s',
+    retention: { time: '15d', size: '15GB' },
+  },
+  alertmanager: {
+    replicas: 1,
+    resources: resources('50m', '128Mi', '200m', '256Mi'),
+    storage: { size: '1Gi' },
+    route: {
+      // Seed 000 §7.1: group by alert, cluster and agent; 30s / 5m / 12h.
+      receiver: 'default',
+      groupBy: ['alertname', 'cluster', 'agent_type'],
+      groupWait: '30s',
+      groupInterval: '5m',
+      repeatInterval: '12h',
+      routes: [
+        { receiver: 'critical', matchers: ['severity="critical"'] },
+        { receiver: 'warning', matchers: ['severity="warning"'] },
+      ],
+    },
+    receivers: [
+      { name: 'default', webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'default-webhook-url' } }] },
+      {
+        name: 'critical',
+        pagerduty: [{ routingKey: { secretName: 'alertmanager-receivers', key: 'pagerduty-routing-key' } }],
+        slack: [{ apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' }, channel: '#agents-critical', sendResolved: true }],
+      },
+      {
+        name: 'warning',
+        slack: [{ apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' }, channel: '#agents-warnings', sendResolved: true }],
+      },
+    ],
+    inhibitRules: [
+      {
+        sourceMatchers: ['severity="critical"'],
+        targetMatchers: ['severity="warning"'],
+        equal: ['alertname', 'cluster', 'agent_type'],
+      },
+    ],
+  },
+  grafana: {
+    resources: resources('100m', '256Mi', '500m', '512Mi'),
+    storage: { size: '2Gi' },
+    admin: { secretName: 'grafana-admin', usernameKey: 'username', passwordKey: 'password' },
+    elasticsearch: { secretName: 'elasticsearch-grafana', usernameKey: 'username', passwordKey: 'password' },
+  },
+  jaeger: {
+    replicas: 1,
+    resources: resources('100m', '256Mi', '500m', '512Mi'),
+    indexPrefix: 'jaeger',
+    elasticsearch: { secretName: 'elasticsearch-jaeger', usernameKey: 'username', passwordKey: 'password' },
+  },
+  elasticsearch: {
+    replicas: 1,
+    resources: resources('500m', '2Gi', '2', '2Gi'),
+    storage: { size: '30Gi' },
+    heap: '1g',
+    elasticPassword: { secretName: 'elasticsearch-elastic', key: 'password' },
+  },
+  logstash: {
+    replicas: 1,
+    resources: resources('250m', '1Gi', '1', '1Gi'),
+    storage: { size: '5Gi' },
+    heap: '512m',
+    workers: 2,
+    elasticsearch: { secretName: 'elasticsearch-logstash', usernameKey: 'username', passwordKey: 'password' },
+  },
+  kibana: {
+    resources: resources('100m', '1Gi', '1', '1Gi'),
+    systemPassword: { secretName: 'kibana-system', key: 'password' },
+    encryptionKey: { secretName: 'kibana-system', key: 'encryption-key' },
+  },
+  alerts: {
+    // Seed 000 §15.5 and the baselines of §15.7.
+    msFramework: {
+      crashLoopSpawnsPer5m: 1,
+      taskErrorRatio: 0.05,
+      agentMemoryGiB: 1.5,
+      messageQueueDepth: 1000,
+      taskLatencyP95Seconds: 30,
+      agentCpuPercent: 80,
+      messageLatencyP99Seconds: 5,
+    },
+  },
+};
+
+/** What each profile changes on top of the defaults. */
+export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
+  dev: {
+    common: { environment: 'dev', logLevel: 'debug' },
+  },
+  staging: {
+    common: { environment: 'staging', logLevel: 'info' },
+    collector: { replicas: 2 },
+    prometheus: { storage: { size: '50Gi' }, retention: { time: '30d', size: '40GB' } },
+    elasticsearch: { storage: { size: '100Gi' } },
+  },
+  production: {
+    common: { environment: 'production', logLevel: 'info' },
+    collector: { replicas: 3, resources: resources('500m', '1Gi', '2', '1Gi') },
+    prometheus: {
+      replicas: 2,
+      resources: resources('1', '4Gi', '4', '8Gi'),
+      storage: { size: '200Gi' },
+      // Seed 002: metrics are kept 90 days in production.
+      retention: { time: '90d', size: '180GB' },
+      scrapeInterval: '15s',
+      evaluationInterval: '15s',
+    },
+    alertmanager: { replicas: 3 },
+    grafana: { resources: resources('250m', '512Mi', '1', '1Gi') },
+    jaeger: { replicas: 2, resources: resources('500m', '1Gi', '2', '1Gi') },
+    elasticsearch: {
+      replicas: 3,
+      resources: resources('2', '8Gi', '4', '8Gi'),
+      storage: { size: '500Gi' },
+      heap: '4g',
+    },
+    logstash: { replicas: 2, resources: resources('1', '2Gi', '2', '2Gi'), storage: { size: '20Gi' }, heap: '1g', workers: 4 },
+    kibana: { resources: resources('250m', '1Gi', '1', '2Gi') },
+  },
+};

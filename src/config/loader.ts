@@ -1,0 +1,163 @@
+import * as fs from 'fs';
+import Ajv, { ErrorObject } from 'ajv';
+import * as yaml from 'js-yaml';
+import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
+import schema from './schema.json';
+import { ProfileName, Route, StackConfig } from './types';
+
+/** A config that failed validation: every problem, one line each. */
+export class ConfigError extends Error {
+  constructor(public readonly source: string, public readonly problems: string[]) {
+    super(`invalid stack config (${source}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+const validateSchema = ajv.compile<StackConfig>(schema);
+
+/** Friendly words for the patterns of src/config/types.ts. */
+const PATTERN_HINTS: Record<string, string> = {
+  'Duration': 'a duration like 30s, 5m, 2h or 7d',
+  'CpuQuantity': 'a CPU quantity like 100m or 2',
+  'ByteQuantity': 'a byte quantity like 512Mi or 10Gi',
+  'ByteSize': 'a size like 512MB or 40GB',
+  'DnsLabel': 'a DNS-1123 label (lower-case letters, digits and -)',
+};
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? 'nothing' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describe(error: ErrorObject): string {
+  const at = error.instancePath || '/';
+  const definition = /#\/definitions\/([A-Za-z]+)/.exec(error.schemaPath)?.[1];
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${at}/${error.params.additionalProperty}: unknown key (expected one of: ${Object.keys(
+        (error.parentSchema as { properties?: object }).properties ?? {},
+      ).join(', ')})`;
+    case 'required':
+      return `${at}/${error.params.missingProperty}: is required`;
+    case 'type':
+      if ((definition === 'SecretKeyRef' || definition === 'CredentialsRef') && typeof error.data === 'string') {
+        return `${at}: secrets are references ({ secretName, ${definition === 'SecretKeyRef' ? 'key' : 'usernameKey, passwordKey'} }), not literals, got a string`;
+      }
+      return `${at}: must be ${error.params.type}, got ${show(error.data)}`;
+    case 'pattern':
+      return `${at}: must be ${definition && PATTERN_HINTS[definition] ? PATTERN_HINTS[definition] : `a string matching ${error.params.pattern}`}, got ${show(error.data)}`;
+    case 'enum':
+      return `${at}: must be one of ${(error.params.allowedValues as unknown[]).map(show).join(', ')}, got ${show(error.data)}`;
+    default:
+      return `${at}: ${error.message}, got ${show(error.data)}`;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Merges `over` onto `base`: objects merge key by key, anything else (arrays included) replaces. */
+export function merge<T>(base: T, over: unknown): T {
+  if (!isObject(base) || !isObject(over)) {
+    return (over === undefined ? base : over) as T;
+  }
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = key in out ? merge(out[key], value) : value;
+  }
+  return out as T;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+
+/** Seconds in a Duration such as `5m`. */
+export function durationSeconds(duration: string): number {
+  const match = /^([0-9]+)(ms|s|m|h|d|w|y)$/.exec(duration);
+  if (!match) throw new Error(`not a duration: ${duration}`);
+  return Number(match[1]) * DURATION_UNITS[match[2]];
+}
+
+const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"$/;
+
+/** Checks that JSON Schema cannot express: references between fields. */
+function semanticProblems(config: StackConfig): string[] {
+  const problems: string[] = [];
+  const am = config.alertmanager;
+  if (am.replicas === 2) {
+    problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+  }
+  if (config.elasticsearch.replicas === 2) {
+    problems.push('/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2');
+  }
+  if (durationSeconds(config.prometheus.retention.time) < 2 * 3600) {
+    problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(config.prometheus.retention.time)}`);
+  }
+  if (durationSeconds(config.prometheus.evaluationInterval) > durationSeconds(config.prometheus.retention.time)) {
+    problems.push('/prometheus/evaluationInterval: must be shorter than /prometheus/retention/time');
+  }
+  const names = new Set<string>();
+  am.receivers.forEach((receiver, i) => {
+    if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
+    names.add(receiver.name);
+  });
+  const walk = (route: Route, at: string) => {
+    if (route.receiver !== undefined && !names.has(route.receiver)) {
+      problems.push(`${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`);
+    }
+    (route.matchers ?? []).forEach((m, i) => {
+      if (!MATCHER.test(m)) problems.push(`${at}/matchers/${i}: must be a matcher like severity="critical", got ${show(m)}`);
+    });
+    (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
+  };
+  walk(am.route, '/alertmanager/route');
+  am.inhibitRules.forEach((rule, i) => {
+    for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
+      rule[side].forEach((m, j) => {
+        if (!MATCHER.test(m)) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: must be a matcher like severity="critical", got ${show(m)}`);
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * Resolves the stack config once: built-in defaults, then the profile the user's document names,
+ * then the user's document. Throws ConfigError listing every problem.
+ */
+export function resolveConfig(user: unknown, source = 'inline config'): StackConfig {
+  if (user === null || user === undefined) user = {};
+  if (!isObject(user)) {
+    throw new ConfigError(source, [`/: must be a mapping of stack settings, got ${show(user)}`]);
+  }
+  const profile = (user.profile ?? DEFAULTS.profile) as ProfileName;
+  if (!(profile in PROFILES)) {
+    throw new ConfigError(source, [`/profile: must be one of ${Object.keys(PROFILES).map(show).join(', ')}, got ${show(profile)}`]);
+  }
+  const merged = merge(merge(DEFAULTS, PROFILES[profile] as DeepPartial<StackConfig>), user);
+  if (!validateSchema(merged)) {
+    const lines = (validateSchema.errors ?? []).map(describe);
+    throw new ConfigError(source, [...new Set(lines)]);
+  }
+  const problems = semanticProblems(merged);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return merged;
+}
+
+/** Reads and resolves a YAML config file. */
+export function loadConfig(file: string): StackConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`]);
+  }
+  let document: unknown;
+  try {
+    document = yaml.load(text, { filename: file });
+  } catch (e) {
+    throw new ConfigError(file, [`not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
+  return resolveConfig(document, file);
+}

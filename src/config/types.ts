@@ -1,0 +1,277 @@
+/**
+ * The one typed configuration of the stack. `schema.json` beside this file is generated from these
+ * types (`npm run schema`) and a test fails when the two drift.
+ *
+ * JSDoc tags `@pattern`, `@minimum`, ... become JSON Schema keywords; keep them on the aliases below
+ * so every field of a kind is checked the same way.
+ */
+
+/**
+ * A Prometheus-style duration: 30s, 5m, 2h, 7d, 1w.
+ * @pattern ^[0-9]+(ms|s|m|h|d|w|y)$
+ */
+export type Duration = string;
+
+/**
+ * A Kubernetes quantity for CPU: 100m, 0.5, 2.
+ * @pattern ^([0-9]+m|[0-9]+(\.[0-9]+)?)$
+ */
+export type CpuQuantity = string;
+
+/**
+ * A Kubernetes quantity in bytes: 512Mi, 2Gi, 100Gi.
+ * @pattern ^[0-9]+(Ki|Mi|Gi|Ti)$
+ */
+export type ByteQuantity = string;
+
+/**
+ * A Prometheus size: 512MB, 40GB, 1TB.
+ * @pattern ^[0-9]+(B|KB|MB|GB|TB|PB)$
+ */
+export type ByteSize = string;
+
+/**
+ * A DNS-1123 label (Kubernetes object and namespace names).
+ * @pattern ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$
+ */
+export type DnsLabel = string;
+
+/**
+ * A replica count.
+ * @minimum 1
+ * @maximum 15
+ * @TJS-type integer
+ */
+export type Replicas = number;
+
+/** The name of a profile that tunes defaults for an environment. */
+export type ProfileName = 'dev' | 'staging' | 'production';
+
+/** Log verbosity shared by every component that has one. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A key in a Kubernetes Secret that the user creates; synth never writes secret values. */
+export interface SecretKeyRef {
+  /** Name of the Secret in the stack's namespace. */
+  secretName: DnsLabel;
+  /** Key inside the Secret. */
+  key: string;
+}
+
+/** A username/password pair stored in one Secret. */
+export interface CredentialsRef {
+  /** Name of the Secret in the stack's namespace. */
+  secretName: DnsLabel;
+  /** Key holding the username. */
+  usernameKey: string;
+  /** Key holding the password. */
+  passwordKey: string;
+}
+
+/** Container resources. */
+export interface Resources {
+  requests: { cpu: CpuQuantity; memory: ByteQuantity };
+  limits: { cpu?: CpuQuantity; memory: ByteQuantity };
+}
+
+/** A persistent volume claim. */
+export interface Storage {
+  /** Size of the claim. */
+  size: ByteQuantity;
+  /** StorageClass; omitted means the cluster's default class. */
+  storageClass?: string;
+}
+
+/** Settings every component reads. */
+export interface CommonConfig {
+  /** Namespace the whole stack lives in. */
+  namespace: DnsLabel;
+  /** Cluster name: Prometheus `external_labels.cluster`, Logstash enrichment. */
+  cluster: string;
+  /** Environment name: Prometheus `external_labels.environment`, Logstash enrichment. */
+  environment: string;
+  /** Log level of every component. */
+  logLevel: LogLevel;
+}
+
+export interface CollectorConfig {
+  replicas: Replicas;
+  resources: Resources;
+  /** Batch size the gateway sends per request. @minimum 1 @TJS-type integer */
+  batchSize: number;
+}
+
+export interface PrometheusConfig {
+  replicas: Replicas;
+  resources: Resources;
+  storage: Storage;
+  scrapeInterval: Duration;
+  evaluationInterval: Duration;
+  retention: {
+    /** Keep samples this long. */
+    time: Duration;
+    /** Delete oldest blocks beyond this size; keep it below the volume size. */
+    size: ByteSize;
+  };
+}
+
+/** One label matcher in Alertmanager's `matchers` syntax, e.g. `severity="critical"`. */
+export type Matcher = string;
+
+export interface SlackReceiver {
+  /** Incoming-webhook URL (it embeds a token, so it is a Secret). */
+  apiUrl: SecretKeyRef;
+  channel: string;
+  /** Also notify when the alert resolves. */
+  sendResolved?: boolean;
+}
+
+export interface PagerDutyReceiver {
+  /** Events API v2 routing (integration) key. */
+  routingKey: SecretKeyRef;
+}
+
+export interface EmailReceiver {
+  to: string;
+  from: string;
+  /** SMTP server as host:port. @pattern ^[^:\s]+:[0-9]+$ */
+  smarthost: string;
+  authUsername?: string;
+  authPassword?: SecretKeyRef;
+  requireTls?: boolean;
+}
+
+export interface OpsgenieReceiver {
+  apiKey: SecretKeyRef;
+}
+
+export interface WebhookReceiver {
+  /** Target URL (may embed a token, so it is a Secret). */
+  url: SecretKeyRef;
+}
+
+/** A named receiver with one or more integrations. */
+export interface Receiver {
+  name: string;
+  slack?: SlackReceiver[];
+  pagerduty?: PagerDutyReceiver[];
+  email?: EmailReceiver[];
+  opsgenie?: OpsgenieReceiver[];
+  webhook?: WebhookReceiver[];
+}
+
+/** A node of the Alertmanager routing tree. */
+export interface Route {
+  receiver?: string;
+  matchers?: Matcher[];
+  groupBy?: string[];
+  groupWait?: Duration;
+  groupInterval?: Duration;
+  repeatInterval?: Duration;
+  continue?: boolean;
+  routes?: Route[];
+}
+
+export interface InhibitRule {
+  sourceMatchers: Matcher[];
+  targetMatchers: Matcher[];
+  equal: string[];
+}
+
+export interface AlertmanagerConfig {
+  /** 1, or 3 and more for a gossip cluster (2 cannot keep quorum). */
+  replicas: Replicas;
+  resources: Resources;
+  storage: Storage;
+  /** The root route; it must name a receiver. */
+  route: Route & { receiver: string };
+  receivers: Receiver[];
+  inhibitRules: InhibitRule[];
+}
+
+export interface GrafanaConfig {
+  resources: Resources;
+  storage: Storage;
+  /** Admin user and password; the Secret is created by you. */
+  admin: CredentialsRef;
+  /** Elasticsearch user the logs and traces datasources read as. */
+  elasticsearch: CredentialsRef;
+}
+
+export interface JaegerConfig {
+  replicas: Replicas;
+  resources: Resources;
+  /** Prefix of Jaeger's indices in Elasticsearch. */
+  indexPrefix: DnsLabel;
+  /** Elasticsearch user Jaeger writes and reads spans as. */
+  elasticsearch: CredentialsRef;
+}
+
+export interface ElasticsearchConfig {
+  /** 1 (single node) or 3+ (master-eligible data nodes). */
+  replicas: Replicas;
+  resources: Resources;
+  storage: Storage;
+  /** JVM heap, about half the memory limit, e.g. 1g, 512m. @pattern ^[0-9]+[mg]$ */
+  heap: string;
+  /** Password of the built-in `elastic` superuser; used only by the bootstrap Job. */
+  elasticPassword: SecretKeyRef;
+}
+
+export interface LogstashConfig {
+  replicas: Replicas;
+  resources: Resources;
+  storage: Storage;
+  /** JVM heap, e.g. 512m. @pattern ^[0-9]+[mg]$ */
+  heap: string;
+  /** Pipeline workers. @minimum 1 @TJS-type integer */
+  workers: number;
+  /** Elasticsearch user Logstash writes as. */
+  elasticsearch: CredentialsRef;
+}
+
+export interface KibanaConfig {
+  resources: Resources;
+  /** Password for the built-in `kibana_system` user (set by the bootstrap Job). */
+  systemPassword: SecretKeyRef;
+  /** Key Kibana uses to encrypt saved objects (32+ characters). */
+  encryptionKey: SecretKeyRef;
+}
+
+/** Thresholds of the MS-framework alert pack (seed 000 §15.5, baselines §15.7). */
+export interface MsFrameworkThresholds {
+  /** Agent spawns within 5 minutes, per agent type, that count as a crash loop. @exclusiveMinimum 0 */
+  crashLoopSpawnsPer5m: number;
+  /** Task error ratio for HighTaskErrorRate. @exclusiveMinimum 0 @maximum 1 */
+  taskErrorRatio: number;
+  /** Agent memory, in GiB, for AgentMemoryExhaustion. @exclusiveMinimum 0 */
+  agentMemoryGiB: number;
+  /** Messages waiting in a queue for MessageQueueBackup. @exclusiveMinimum 0 */
+  messageQueueDepth: number;
+  /** p95 task duration in seconds for HighTaskLatency. @exclusiveMinimum 0 */
+  taskLatencyP95Seconds: number;
+  /** Agent CPU percent for AgentSaturation. @exclusiveMinimum 0 @maximum 100 */
+  agentCpuPercent: number;
+  /** p99 message latency in seconds for CommunicationDelay. @exclusiveMinimum 0 */
+  messageLatencyP99Seconds: number;
+}
+
+export interface AlertsConfig {
+  msFramework: MsFrameworkThresholds;
+}
+
+/** The whole stack. */
+export interface StackConfig {
+  /** Profile whose defaults apply under this file. */
+  profile: ProfileName;
+  common: CommonConfig;
+  collector: CollectorConfig;
+  prometheus: PrometheusConfig;
+  alertmanager: AlertmanagerConfig;
+  grafana: GrafanaConfig;
+  jaeger: JaegerConfig;
+  elasticsearch: ElasticsearchConfig;
+  logstash: LogstashConfig;
+  kibana: KibanaConfig;
+  alerts: AlertsConfig;
+}

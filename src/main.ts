@@ -1,0 +1,25 @@
+import { ConfigError } from './config/loader';
+import { synthFromFile } from './synth';
+
+/**
+ * The cdk8s app: reads `agent-o11y.yaml` (or $AGENT_O11Y_CONFIG) and writes the stack to the
+ * directory `cdk8s synth` asks for. A bad config prints one line per problem and exits non-zero,
+ * without a stack trace and without touching the output directory.
+ */
+function main(): number {
+  const configFile = process.env.AGENT_O11Y_CONFIG ?? 'agent-o11y.yaml';
+  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+  try {
+    synthFromFile(configFile, outdir);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`agent-o11y: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = main();

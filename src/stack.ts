@@ -1,0 +1,83 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { StackConfig } from './config/types';
+import { Alertmanager } from '../constructs/alertmanager';
+import { Elasticsearch } from '../constructs/elasticsearch';
+import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
+import { Grafana } from '../constructs/grafana';
+import { Jaeger } from '../constructs/jaeger';
+import { Kibana } from '../constructs/kibana';
+import { Logstash } from '../constructs/logstash';
+import { Pki } from '../constructs/mtls';
+import { StackNamespace } from '../constructs/namespace';
+import { OtelCollector } from '../constructs/otel-collector';
+import { Prometheus } from '../constructs/prometheus';
+import { dashboardFiles } from '../dashboards/all';
+import { msFrameworkRules, renderRuleFile } from '../rules';
+
+/** Every component of a synthesized stack, for tests and the Pulumi component. */
+export interface StackParts {
+  readonly namespace: StackNamespace;
+  readonly pki: Pki;
+  readonly elasticsearch: Elasticsearch;
+  readonly bootstrap: ElasticsearchBootstrap;
+  readonly logstash: Logstash;
+  readonly kibana: Kibana;
+  readonly jaeger: Jaeger;
+  readonly collector: OtelCollector;
+  readonly alertmanager: Alertmanager;
+  readonly prometheus: Prometheus;
+  readonly grafana: Grafana;
+  /** Rendered Prometheus rule files by file name. */
+  readonly ruleFiles: Record<string, string>;
+}
+
+/** The rule files Prometheus loads, rendered from the typed packs. */
+export function ruleFiles(config: StackConfig): Record<string, string> {
+  return { 'ms-framework.rules.yaml': renderRuleFile(msFrameworkRules(config)) };
+}
+
+/**
+ * Composes the whole stack into `app`: one Chart, and so one `<chart>.k8s.yaml`, per component.
+ * Components refer to each other by object; every address in a rendered config comes from there.
+ */
+export function buildStack(app: Construct, config: StackConfig): StackParts {
+  const ns = config.common.namespace;
+  const chart = (name: string, namespaced = true) => new Chart(app, name, namespaced ? { namespace: ns, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
+  const common = config.common;
+
+  const namespace = new StackNamespace(chart('namespace', false), 'Namespace', { name: ns });
+  const pki = new Pki(chart('pki'), 'Pki', { namespace: ns });
+  const elasticsearch = new Elasticsearch(chart('elasticsearch'), 'Elasticsearch', { config: config.elasticsearch, common, pki });
+  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki });
+  const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
+  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki });
+  const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });
+  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common });
+  const rules = ruleFiles(config);
+  const prometheusChart = chart('prometheus');
+  const prometheus = new Prometheus(prometheusChart, 'Prometheus', { config: config.prometheus, common, alertmanager, ruleFiles: rules });
+  const grafana = new Grafana(chart('grafana'), 'Grafana', {
+    config: config.grafana, common, prometheus, jaeger, elasticsearch, pki, dashboards: dashboardFiles(config),
+  });
+
+  prometheus.scrape({ component: alertmanager, port: 'web' });
+  prometheus.scrape({ component: collector, port: 'metrics' });
+  prometheus.scrape({ component: collector, port: 'prom-exporter', job: 'agents', honorLabels: true });
+  prometheus.scrape({ component: jaeger, port: 'metrics' });
+  prometheus.scrape({ component: grafana, port: 'http' });
+
+  // Created last: it applies the users every other component registered.
+  const bootstrap = new ElasticsearchBootstrap(elasticsearch.node.scope as Construct, 'Bootstrap', {
+    elasticsearch,
+    kibanaSystemPassword: config.kibana.systemPassword,
+  });
+  return { namespace, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana, ruleFiles: rules };
+}
+
+/** A cdk8s App holding the stack, writing to `outdir`. */
+export function stackApp(config: StackConfig, outdir?: string): { app: App; parts: StackParts } {
+  const app = new App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: undefined });
+  const parts = buildStack(app, config);
+  return { app, parts };
+}
