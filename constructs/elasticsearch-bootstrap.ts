@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { SecretKeyRef } from '../src/config/types';
 import { containerSecurity, podSecurity } from '../src/lib/component';

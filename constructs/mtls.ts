@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Component } from '../src/lib/component';
 
 /** Where a pod finds its certificate files; every TLS path in every rendered config comes from here. */

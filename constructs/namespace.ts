@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { PART_OF } from '../src/lib/component';
 
 export interface StackNamespaceProps {

@@ -1,6 +1,6 @@
 import { JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-27';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, PrometheusConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
-import Ajv, { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as yaml from 'js-yaml';
 import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
-import schema from './schema.json';
 import { ProfileName, Route, StackConfig } from './types';
 
 /** A config that failed validation: every problem, one line each. */
@@ -13,8 +12,10 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-const validateSchema = ajv.compile<StackConfig>(schema);
+// Compiled ahead of time from schema.json (scripts/gen-schema.js: allErrors, strict, verbose), so a
+// synth does not spend its time compiling the schema.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const validateSchema = require('./schema-validate.generated.js') as ValidateFunction<StackConfig>;
 
 /** Friendly words for the patterns of src/config/types.ts. */
 const PATTERN_HINTS: Record<string, string> = {

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Measures synth speed and memory, interleaved so machine noise hits every variant alike:
+//   floor      a fresh node process that dumps the same objects as YAML with the same library (cdk8s' `yaml`)
+//   in-process our synth of the default stack in a fresh node process (load config, build, write dist)
+//   cdk8s-cli  `npx cdk8s synth` end to end (upgrade check off, as `npm run synth` does)
+// Prints median wall time and peak RSS for each and the ratios against the goals of the spine issue.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-bench-'));
+
+// The floor dumps the objects our synth produces, so it does the same YAML work without our code.
+const objectsFile = path.join(tmp, 'objects.json');
+spawnSync(process.execPath, ['-e', `
+  const { loadConfig } = require('${root}/lib/src/config/loader');
+  const { stackApp } = require('${root}/lib/src/stack');
+  const { app } = stackApp(loadConfig('${root}/agent-o11y.yaml'));
+  require('fs').writeFileSync('${objectsFile}', JSON.stringify(app.charts.map((c) => [c.node.id, c.toJson()])));
+`], { stdio: 'inherit' });
+
+const variants = {
+  floor: [process.execPath, ['-e', `
+    const fs = require('fs'); const YAML = require('${require.resolve('yaml', { paths: [require.resolve('cdk8s')] })}');
+    const charts = JSON.parse(fs.readFileSync('${objectsFile}', 'utf8'));
+    fs.mkdirSync('${tmp}/floor', { recursive: true });
+    for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o)).join('---\\n'));
+  `]],
+  'in-process': [process.execPath, ['-e', `
+    require('${root}/lib/src/synth').synthFromFile('${root}/agent-o11y.yaml', '${tmp}/ours');
+  `]],
+  'cdk8s-cli': ['npx', ['--no-install', 'cdk8s', 'synth', '--output', `${tmp}/cli`]],
+};
+
+function measure([cmd, args]) {
+  // GNU time reports peak RSS of the whole process tree's largest member; fall back to wall time only.
+  const start = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  const rssKb = Number(r.stderr.trim().split('\n').pop());
+  return { ms, rssMb: rssKb / 1024 };
+}
+
+if (!fs.existsSync('/usr/bin/time')) {
+  console.error('bench needs GNU time (/usr/bin/time): apt-get install time');
+  process.exit(1);
+}
+const results = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+for (let i = 0; i < runs; i++) for (const [name, v] of Object.entries(variants)) results[name].push(measure(v));
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summary = {};
+for (const [name, rs] of Object.entries(results)) {
+  summary[name] = { ms: median(rs.map((r) => r.ms)), rssMb: Math.max(...rs.map((r) => r.rssMb)) };
+  console.log(`${name.padEnd(11)} median ${summary[name].ms.toFixed(0).padStart(5)} ms   peak RSS ${summary[name].rssMb.toFixed(0).padStart(4)} MB   (${runs} runs)`);
+}
+const ratio = summary['in-process'].ms / summary.floor.ms;
+console.log(`in-process / floor = ${ratio.toFixed(2)}x (goal <= 1.5x)`);
+console.log(`cdk8s synth end to end = ${(summary['cdk8s-cli'].ms / 1000).toFixed(2)} s, ${summary['cdk8s-cli'].rssMb.toFixed(0)} MB (goal <= 2 s, <= 200 MB)`);
+fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,36 @@
+import * as yaml from 'js-yaml';
+import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { fileYaml, podSpec } from './snapshot';
+
+describe('Grafana', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const datasources = yaml.load(configMapData(files.grafana, 'grafana-datasources', 'datasources.yaml')) as { datasources: Array<Record<string, any>> };
+
+  test('defaults', () => {
+    expect(fileYaml(files.grafana)).toMatchSnapshot();
+  });
+
+  test('provisions Prometheus, Jaeger and Elasticsearch datasources at their Services', () => {
+    expect(datasources.datasources.map((d) => [d.type, d.url])).toEqual([
+      ['prometheus', 'http://prometheus.observability.svc:9090'],
+      ['jaeger', 'http://jaeger.observability.svc:16686'],
+      ['elasticsearch', 'https://elasticsearch.observability.svc:9200'],
+    ]);
+  });
+
+  test('takes admin credentials from the Secret named in config and has no default password', () => {
+    const container = podSpec(find(files.grafana, 'Deployment', 'grafana')).containers[0];
+    const names = container.env.map((e: any) => e.name);
+    expect(names).toContain('GF_SECURITY_ADMIN_PASSWORD__FILE');
+    expect(names).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
+    const volumes = podSpec(find(files.grafana, 'Deployment', 'grafana')).volumes!;
+    expect(volumes.find((v) => v.name === 'admin')!.secret.secretName).toBe('grafana-admin');
+    expect(fileYaml(files.grafana)).not.toMatch(/admin\/admin|password: admin/);
+  });
+
+  test('ships dashboards from a ConfigMap per folder', () => {
+    const dashboards = configMapData(files.grafana, 'grafana-dashboards-ms-framework', 'ms-system-overview.json');
+    expect(JSON.parse(dashboards).uid).toBe('ms-system-overview');
+    expect(dashboards).not.toMatch(/"type": "graph"/);
+  });
+});

@@ -1,0 +1,59 @@
+import * as yaml from 'js-yaml';
+import { Testing } from 'cdk8s';
+import { Alertmanager } from '../../constructs/alertmanager';
+import { Prometheus } from '../../constructs/prometheus';
+import { PrometheusConfigFile } from '../../constructs/prometheus-config';
+import { resolveConfig } from '../../src/config/loader';
+import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { fileYaml, podSpec } from './snapshot';
+
+describe('Prometheus', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const config = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+
+  test('defaults', () => {
+    expect(fileYaml(files.prometheus)).toMatchSnapshot();
+  });
+
+  test('labels every series with the cluster and environment', () => {
+    expect(config.global.external_labels).toEqual({ cluster: 'agents', environment: 'dev' });
+  });
+
+  test('scrapes every stack component that serves metrics, each by its own job', () => {
+    expect(config.scrape_configs.map((s) => s.job_name)).toEqual([
+      'prometheus', 'alertmanager', 'otel-collector', 'agents', 'jaeger', 'grafana', 'kubernetes-pods',
+    ]);
+  });
+
+  test('discovers pods by the prometheus.io annotations', () => {
+    const job = config.scrape_configs.find((s) => s.job_name === 'kubernetes-pods')!;
+    const sources = job.relabel_configs!.flatMap((r) => r.source_labels ?? []);
+    for (const a of ['scrape', 'path', 'port', 'scheme']) {
+      expect(sources).toContain(`__meta_kubernetes_pod_annotation_prometheus_io_${a}`);
+    }
+  });
+
+  test('sends alerts to every Alertmanager peer and retains by time and size', () => {
+    const prod = synthStack(PROFILE_CONFIGS.production).files;
+    const prodConfig = yaml.load(configMapData(prod.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+    expect(prodConfig.alerting.alertmanagers[0].static_configs[0].targets).toHaveLength(3);
+    expect(prodConfig.global.external_labels.replica).toBe('${POD_NAME}');
+    const args = podSpec(find(prod.prometheus, 'StatefulSet', 'prometheus')).containers[0].args as string[];
+    expect(args).toContain('--storage.tsdb.retention.time=90d');
+    expect(args).toContain('--storage.tsdb.retention.size=180GB');
+  });
+
+  test('has read-only discovery RBAC and nothing more', () => {
+    const role = find(files.prometheus, 'ClusterRole', 'observability-prometheus') as any;
+    for (const rule of role.rules) expect(rule.verbs).toEqual(['get', 'list', 'watch']);
+  });
+
+  test('fails for a rule file name promtool globbing would miss', () => {
+    const chart = Testing.chart();
+    const common = resolveConfig({}).common;
+    const alertmanager = new Alertmanager(chart, 'Alertmanager', { config: resolveConfig({}).alertmanager, common });
+    expect(() => new Prometheus(chart, 'Prometheus', {
+      config: resolveConfig({}).prometheus, common, alertmanager, ruleFiles: { 'agents.yml': '' },
+    })).toThrow("prometheus: rule file name 'agents.yml' must look like <name>.rules.yaml");
+  });
+});

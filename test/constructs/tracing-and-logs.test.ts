@@ -1,0 +1,91 @@
+import * as yaml from 'js-yaml';
+import { goMemLimit } from '../../constructs/jaeger';
+import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { fileYaml, podSpec } from './snapshot';
+
+describe('Jaeger', () => {
+  const { files, parts } = synthStack(PROFILE_CONFIGS.dev);
+  const config = yaml.load(configMapData(files.jaeger, 'jaeger', 'config.yaml')) as any;
+
+  test('defaults', () => {
+    expect(fileYaml(files.jaeger)).toMatchSnapshot();
+  });
+
+  test('stores spans in Elasticsearch over TLS as its own user under its own index prefix', () => {
+    const es = config.extensions.jaeger_storage.backends.elasticsearch.elasticsearch;
+    expect(es.server_urls).toEqual(['https://elasticsearch.observability.svc:9200']);
+    expect(es.indices.index_prefix).toBe('jaeger');
+    expect(es.auth.basic.password_file).toMatch(/^\/etc\/jaeger\/es-credentials\//);
+    expect(es.tls.ca_file).toBe('/etc/agent-o11y/tls/ca.crt');
+    expect(Object.keys(parts.bootstrap.requests.roles)).toContain('agent_o11y_jaeger');
+  });
+
+  test('runs collector and query roles and is probed on its health endpoint', () => {
+    expect(config.service.extensions).toEqual(['jaeger_storage', 'jaeger_query', 'healthcheckv2']);
+    expect(config.service.pipelines.traces.exporters).toEqual(['jaeger_storage_exporter']);
+    const container = podSpec(find(files.jaeger, 'Deployment', 'jaeger')).containers[0];
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/status', port: 'health' });
+  });
+
+  test('fails for a memory limit it cannot read', () => {
+    expect(goMemLimit('1Gi')).toBe('819MiB');
+    expect(() => goMemLimit('1GB')).toThrow('not a byte quantity: 1GB');
+  });
+});
+
+describe('Logstash', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const pipeline = configMapData(files.logstash, 'logstash-pipeline', 'otlp-logs.conf');
+  const settings = yaml.load(configMapData(files.logstash, 'logstash', 'logstash.yml')) as Record<string, unknown>;
+
+  test('defaults', () => {
+    expect(fileYaml(files.logstash)).toMatchSnapshot();
+  });
+
+  test('keeps a persistent queue and a dead-letter queue on its volume', () => {
+    expect(settings['queue.type']).toBe('persisted');
+    expect(settings['dead_letter_queue.enable']).toBe(true);
+    expect(settings['path.queue']).toMatch(/^\/usr\/share\/logstash\/data\//);
+    expect(find(files.logstash, 'StatefulSet', 'logstash')).toHaveProperty('spec.volumeClaimTemplates.0.metadata.name', 'data');
+  });
+
+  test('splits OTLP JSON exports into one event per record and keeps trace_id and span_id', () => {
+    expect(pipeline).toContain('field => "[resourceLogs][scopeLogs][logRecords]"');
+    expect(pipeline).toContain('event.set("trace_id", trace_id)');
+    expect(pipeline).toContain('event.set("span_id", span_id)');
+    expect(pipeline).toContain('data_stream => "true"');
+  });
+
+  test('never quotes a single quote inside its single-quoted Ruby', () => {
+    const ruby = pipeline.split("init => '")[1].split("'\n  }")[0];
+    expect(ruby.split("'").length).toBe(3);
+  });
+
+  test('reads Elasticsearch credentials from the environment, never the pipeline text', () => {
+    expect(pipeline).toContain('password => "${ES_PASSWORD}"');
+  });
+});
+
+describe('Kibana', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const settings = yaml.load(configMapData(files.kibana, 'kibana', 'kibana.yml')) as Record<string, unknown>;
+
+  test('defaults', () => {
+    expect(fileYaml(files.kibana)).toMatchSnapshot();
+  });
+
+  test('connects to Elasticsearch over verified TLS as kibana_system with a password from a Secret', () => {
+    expect(settings['elasticsearch.hosts']).toEqual(['https://elasticsearch.observability.svc:9200']);
+    expect(settings['elasticsearch.ssl.verificationMode']).toBe('full');
+    expect(settings['elasticsearch.password']).toBe('${KIBANA_SYSTEM_PASSWORD}');
+    const env = podSpec(find(files.kibana, 'Deployment', 'kibana')).containers[0].env;
+    expect(env[0].valueFrom.secretKeyRef).toEqual({ name: 'kibana-system', key: 'password' });
+  });
+});
+
+describe('the namespace', () => {
+  test('enforces the restricted Pod Security Standard', () => {
+    const ns = find(synthStack(PROFILE_CONFIGS.dev).files.namespace, 'Namespace', 'observability');
+    expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});

@@ -1,0 +1,52 @@
+import { Testing, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { resolveConfig } from '../src/config/loader';
+import { StackConfig } from '../src/config/types';
+import { stackApp, StackParts } from '../src/stack';
+
+/** A Kubernetes object as synthesized. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+/** The default config of each profile. */
+export const PROFILE_CONFIGS: Record<string, StackConfig> = {
+  dev: resolveConfig({}),
+  staging: resolveConfig({ profile: 'staging' }),
+  production: resolveConfig({ profile: 'production' }),
+};
+
+/** Synthesizes a stack in memory: objects per chart (= per dist file). */
+export function synthStack(config: StackConfig): { files: Record<string, KubeObject[]>; parts: StackParts } {
+  const { app, parts } = stackApp(config);
+  const files: Record<string, KubeObject[]> = {};
+  for (const chart of app.charts) files[chart.node.id] = chart.toJson() as KubeObject[];
+  return { files, parts };
+}
+
+/** Every object of a stack. */
+export function allObjects(config: StackConfig): KubeObject[] {
+  return Object.values(synthStack(config).files).flat();
+}
+
+/** The objects one construct synthesizes, as YAML, for snapshots. */
+export function constructYaml(scope: Construct): string {
+  return Yaml.stringify(...Testing.synth(scope.node.scope as never));
+}
+
+/** The one object of `kind` named `name`. */
+export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+/** The ConfigMap data value `key` of ConfigMap `name`. */
+export function configMapData(objects: KubeObject[], name: string, key: string): string {
+  const data = (find(objects, 'ConfigMap', name) as KubeObject & { data: Record<string, string> }).data;
+  if (!(key in data)) throw new Error(`ConfigMap ${name} has no key ${key}`);
+  return data[key];
+}

@@ -1,0 +1,60 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { configMapData, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { requireTool } from '../tools';
+
+const promtool = requireTool('promtool');
+const amtool = requireTool('amtool');
+
+function run(tool: string, args: string[]): string {
+  try {
+    return execFileSync(tool, args, { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string };
+    throw new Error(`${path.basename(tool)} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+
+describe.each(Object.keys(PROFILE_CONFIGS))('the %s profile', (profile) => {
+  const { files, parts } = synthStack(PROFILE_CONFIGS[profile]);
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `agent-o11y-${profile}-`));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  (promtool ? test : test.skip)('prometheus.yml and its rule files pass promtool check config', () => {
+    // Only the rule file directory changes: outside the pod the rules live in a temp dir.
+    const rulesDir = path.join(dir, 'rules');
+    fs.mkdirSync(rulesDir);
+    for (const [file, content] of Object.entries(parts.ruleFiles)) fs.writeFileSync(path.join(rulesDir, file), content);
+    const rendered = configMapData(files.prometheus, 'prometheus', 'prometheus.yml');
+    const config = yaml.load(rendered) as { rule_files: string[] };
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.rules.yaml']);
+    config.rule_files = [path.join(rulesDir, '*.rules.yaml')];
+    const file = path.join(dir, 'prometheus.yml');
+    fs.writeFileSync(file, yaml.dump(config));
+    const out = run(promtool!, ['check', 'config', file]);
+    expect(out).toContain('SUCCESS');
+    expect(out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  (promtool ? test : test.skip)('every rule file passes promtool check rules', () => {
+    for (const [file, content] of Object.entries(parts.ruleFiles)) {
+      const target = path.join(dir, `check-${file}`);
+      fs.writeFileSync(target, content);
+      expect(run(promtool!, ['check', 'rules', target])).toContain('SUCCESS');
+    }
+  });
+
+  (amtool ? test : test.skip)('alertmanager.yml passes amtool check-config', () => {
+    const file = path.join(dir, 'alertmanager.yml');
+    fs.writeFileSync(file, configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml'));
+    const out = run(amtool!, ['check-config', file]);
+    expect(out).toContain('SUCCESS');
+    expect(out).toMatch(/receivers/);
+  });
+});
