@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import schema from './schema.json';
 import * as yaml from 'js-yaml';
 import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
 import { ProfileName, Route, StackConfig } from './types';
@@ -7,7 +8,9 @@ import { ProfileName, Route, StackConfig } from './types';
 /** A config that failed validation: every problem, one line each. */
 export class ConfigError extends Error {
   constructor(public readonly source: string, public readonly problems: string[]) {
-    super(`invalid stack config (${source}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(problems.length === 1 && !problems[0].startsWith('/')
+      ? `invalid stack config (${source}): ${problems[0]}`
+      : `invalid stack config (${source}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -17,14 +20,23 @@ export class ConfigError extends Error {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validateSchema = require('./schema-validate.generated.js') as ValidateFunction<StackConfig>;
 
-/** Friendly words for the patterns of src/config/types.ts. */
-const PATTERN_HINTS: Record<string, string> = {
-  'Duration': 'a duration like 30s, 5m, 2h or 7d',
-  'CpuQuantity': 'a CPU quantity like 100m or 2',
-  'ByteQuantity': 'a byte quantity like 512Mi or 10Gi',
-  'ByteSize': 'a size like 512MB or 40GB',
-  'DnsLabel': 'a DNS-1123 label (lower-case letters, digits and -)',
+/** Friendly words for the patterned types of src/config/types.ts, by type name. */
+const TYPE_HINTS: Record<string, string> = {
+  Duration: 'a duration like 30s, 5m, 2h or 7d',
+  CpuQuantity: 'a CPU quantity like 100m or 2',
+  ByteQuantity: 'a byte quantity like 512Mi or 10Gi',
+  ByteSize: 'a size like 512MB or 40GB',
+  DnsLabel: 'a DNS-1123 label (lower-case letters, digits and -)',
+  JvmHeap: 'a JVM heap size like 512m or 4g',
+  HostPort: 'host:port, like smtp.example.com:587',
 };
+
+/** The same hints keyed by the pattern itself, which is what a validation error reports. */
+const PATTERN_HINTS: Record<string, string> = Object.fromEntries(
+  Object.entries(schema.definitions as Record<string, { pattern?: string }>)
+    .filter(([name, def]) => def.pattern && TYPE_HINTS[name])
+    .map(([name, def]) => [def.pattern as string, TYPE_HINTS[name]]),
+);
 
 function show(value: unknown): string {
   const text = JSON.stringify(value);
@@ -33,21 +45,19 @@ function show(value: unknown): string {
 
 function describe(error: ErrorObject): string {
   const at = error.instancePath || '/';
-  const definition = /#\/definitions\/([A-Za-z]+)/.exec(error.schemaPath)?.[1];
+  const properties = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
   switch (error.keyword) {
     case 'additionalProperties':
-      return `${at}/${error.params.additionalProperty}: unknown key (expected one of: ${Object.keys(
-        (error.parentSchema as { properties?: object }).properties ?? {},
-      ).join(', ')})`;
+      return `${error.instancePath}/${error.params.additionalProperty}: unknown key (expected one of: ${properties.join(', ')})`;
     case 'required':
-      return `${at}/${error.params.missingProperty}: is required`;
+      return `${error.instancePath}/${error.params.missingProperty}: is required`;
     case 'type':
-      if ((definition === 'SecretKeyRef' || definition === 'CredentialsRef') && typeof error.data === 'string') {
-        return `${at}: secrets are references ({ secretName, ${definition === 'SecretKeyRef' ? 'key' : 'usernameKey, passwordKey'} }), not literals, got a string`;
+      if (properties.includes('secretName') && typeof error.data === 'string') {
+        return `${at}: secrets are references ({ ${properties.join(', ')} }), not literals, got a string`;
       }
-      return `${at}: must be ${error.params.type}, got ${show(error.data)}`;
+      return `${at}: must be ${error.params.type === 'integer' ? 'a whole number' : error.params.type}, got ${show(error.data)}`;
     case 'pattern':
-      return `${at}: must be ${definition && PATTERN_HINTS[definition] ? PATTERN_HINTS[definition] : `a string matching ${error.params.pattern}`}, got ${show(error.data)}`;
+      return `${at}: must be ${PATTERN_HINTS[error.params.pattern as string] ?? `a string matching ${error.params.pattern}`}, got ${show(error.data)}`;
     case 'enum':
       return `${at}: must be one of ${(error.params.allowedValues as unknown[]).map(show).join(', ')}, got ${show(error.data)}`;
     default:
@@ -66,7 +76,11 @@ export function merge<T>(base: T, over: unknown): T {
   }
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    out[key] = key in out ? merge(out[key], value) : value;
+    // A Secret reference is replaced whole: a user's { secretName } must not inherit the default's key.
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    const merged = current !== undefined && !(isObject(current) && 'secretName' in current) ? merge(current, value) : value;
+    // defineProperty, so a `__proto__` key in the YAML is an (unknown) key, not a prototype.
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
   }
   return out as T;
 }
@@ -80,29 +94,42 @@ export function durationSeconds(duration: string): number {
   return Number(match[1]) * DURATION_UNITS[match[2]];
 }
 
-const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"$/;
+// Alertmanager's matcher syntax: a label name, an operator and a value, quoted or not.
+const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"\s{},=~!]*)$/;
 
 /** Checks that JSON Schema cannot express: references between fields. */
 function semanticProblems(config: StackConfig): string[] {
   const problems: string[] = [];
+  // Each check guards itself: on a config the schema rejected, a section may be missing or mistyped.
+  const check = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // That section already has a schema problem.
+    }
+  };
   const am = config.alertmanager;
-  if (am.replicas === 2) {
-    problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
-  }
-  if (config.elasticsearch.replicas === 2) {
-    problems.push('/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2');
-  }
-  if (durationSeconds(config.prometheus.retention.time) < 2 * 3600) {
-    problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(config.prometheus.retention.time)}`);
-  }
-  if (durationSeconds(config.prometheus.evaluationInterval) > durationSeconds(config.prometheus.retention.time)) {
-    problems.push('/prometheus/evaluationInterval: must be shorter than /prometheus/retention/time');
-  }
+  check(() => {
+    if (am.replicas === 2) problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+  });
+  check(() => {
+    if (config.elasticsearch.replicas === 2) {
+      problems.push('/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2');
+    }
+  });
+  check(() => {
+    const { retention, evaluationInterval } = config.prometheus;
+    if (durationSeconds(retention.time) < 2 * 3600) {
+      problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
+    } else if (durationSeconds(evaluationInterval) > durationSeconds(retention.time)) {
+      problems.push(`/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`);
+    }
+  });
   const names = new Set<string>();
-  am.receivers.forEach((receiver, i) => {
+  check(() => am.receivers.forEach((receiver, i) => {
     if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
     names.add(receiver.name);
-  });
+  }));
   const walk = (route: Route, at: string) => {
     if (route.receiver !== undefined && !names.has(route.receiver)) {
       problems.push(`${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`);
@@ -112,14 +139,14 @@ function semanticProblems(config: StackConfig): string[] {
     });
     (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
   };
-  walk(am.route, '/alertmanager/route');
-  am.inhibitRules.forEach((rule, i) => {
+  check(() => walk(am.route, '/alertmanager/route'));
+  check(() => am.inhibitRules.forEach((rule, i) => {
     for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
       rule[side].forEach((m, j) => {
         if (!MATCHER.test(m)) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: must be a matcher like severity="critical", got ${show(m)}`);
       });
     }
-  });
+  }));
   return problems;
 }
 
@@ -132,16 +159,15 @@ export function resolveConfig(user: unknown, source = 'inline config'): StackCon
   if (!isObject(user)) {
     throw new ConfigError(source, [`/: must be a mapping of stack settings, got ${show(user)}`]);
   }
-  const profile = (user.profile ?? DEFAULTS.profile) as ProfileName;
-  if (!(profile in PROFILES)) {
+  const profile = user.profile === undefined ? DEFAULTS.profile : user.profile;
+  if (typeof profile !== 'string' || !Object.hasOwn(PROFILES, profile)) {
     throw new ConfigError(source, [`/profile: must be one of ${Object.keys(PROFILES).map(show).join(', ')}, got ${show(profile)}`]);
   }
-  const merged = merge(merge(DEFAULTS, PROFILES[profile] as DeepPartial<StackConfig>), user);
-  if (!validateSchema(merged)) {
-    const lines = (validateSchema.errors ?? []).map(describe);
-    throw new ConfigError(source, [...new Set(lines)]);
-  }
-  const problems = semanticProblems(merged);
+  const merged = merge(merge(DEFAULTS, PROFILES[profile as ProfileName] as DeepPartial<StackConfig>), user);
+  const problems = validateSchema(merged) ? [] : [...new Set((validateSchema.errors ?? []).map(describe))];
+  // Cross-field checks also run on a config with schema problems, on the sections the schema accepted.
+  const broken = problems.map((p) => p.split(/[/:]/)[1]);
+  problems.push(...semanticProblems(merged).filter((p) => !broken.includes(p.split(/[/:]/)[1])));
   if (problems.length > 0) throw new ConfigError(source, problems);
   return merged;
 }
@@ -158,7 +184,8 @@ export function loadConfig(file: string): StackConfig {
   try {
     document = yaml.load(text, { filename: file });
   } catch (e) {
-    throw new ConfigError(file, [`not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
+    const err = e as yaml.YAMLException;
+    throw new ConfigError(file, [`not valid YAML: ${err.reason ?? err.message.split('\n')[0]} (line ${(err.mark?.line ?? 0) + 1}, column ${(err.mark?.column ?? 0) + 1})`]);
   }
   return resolveConfig(document, file);
 }

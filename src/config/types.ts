@@ -40,9 +40,21 @@ export type DnsLabel = string;
  * A replica count.
  * @minimum 1
  * @maximum 15
- * @TJS-type integer
+ * @asType integer
  */
 export type Replicas = number;
+
+/**
+ * A JVM heap size: 512m, 4g.
+ * @pattern ^[0-9]+[mg]$
+ */
+export type JvmHeap = string;
+
+/**
+ * A host and port: smtp.example.com:587.
+ * @pattern ^[^:\s]+:[0-9]+$
+ */
+export type HostPort = string;
 
 /** The name of a profile that tunes defaults for an environment. */
 export type ProfileName = 'dev' | 'staging' | 'production';
@@ -97,7 +109,7 @@ export interface CommonConfig {
 export interface CollectorConfig {
   replicas: Replicas;
   resources: Resources;
-  /** Batch size the gateway sends per request. @minimum 1 @TJS-type integer */
+  /** Batch size the gateway sends per request. @minimum 1 @asType integer */
   batchSize: number;
 }
 
@@ -134,8 +146,8 @@ export interface PagerDutyReceiver {
 export interface EmailReceiver {
   to: string;
   from: string;
-  /** SMTP server as host:port. @pattern ^[^:\s]+:[0-9]+$ */
-  smarthost: string;
+  /** SMTP server. */
+  smarthost: HostPort;
   authUsername?: string;
   authPassword?: SecretKeyRef;
   requireTls?: boolean;
@@ -212,8 +224,8 @@ export interface ElasticsearchConfig {
   replicas: Replicas;
   resources: Resources;
   storage: Storage;
-  /** JVM heap, about half the memory limit, e.g. 1g, 512m. @pattern ^[0-9]+[mg]$ */
-  heap: string;
+  /** JVM heap, about half the memory limit. */
+  heap: JvmHeap;
   /** Password of the built-in `elastic` superuser; used only by the bootstrap Job. */
   elasticPassword: SecretKeyRef;
 }
@@ -222,9 +234,9 @@ export interface LogstashConfig {
   replicas: Replicas;
   resources: Resources;
   storage: Storage;
-  /** JVM heap, e.g. 512m. @pattern ^[0-9]+[mg]$ */
-  heap: string;
-  /** Pipeline workers. @minimum 1 @TJS-type integer */
+  /** JVM heap. */
+  heap: JvmHeap;
+  /** Pipeline workers. @minimum 1 @asType integer */
   workers: number;
   /** Elasticsearch user Logstash writes as. */
   elasticsearch: CredentialsRef;

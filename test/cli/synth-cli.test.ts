@@ -1,0 +1,160 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+const COMPONENT_FILES = [
+  'namespace', 'pki', 'elasticsearch', 'logstash', 'kibana', 'jaeger', 'otel-collector', 'alertmanager', 'prometheus', 'grafana',
+].map((component) => `${component}.k8s.yaml`);
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let work: string;
+
+/** Runs the app the way `cdk8s synth` does: `node bin/app.js` from the project root, output dir in the env. */
+function synth(configFile: string, outdir: string): Run {
+  const result = spawnSync(process.execPath, ['bin/app.js'], {
+    cwd: ROOT,
+    env: { ...process.env, CDK8S_OUTDIR: outdir, AGENT_O11Y_CONFIG: configFile },
+    encoding: 'utf8',
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A fresh directory with the config file written into it. */
+function workspace(name: string, configText: string): { config: string; dist: string; dir: string } {
+  const dir = fs.mkdtempSync(path.join(work, `${name}-`));
+  const config = path.join(dir, 'agent-o11y.yaml');
+  fs.writeFileSync(config, configText);
+  return { config, dist: path.join(dir, 'dist'), dir };
+}
+
+/** Every file under `dir` with its content, for before/after comparisons. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  }
+  return out;
+}
+
+/** Staging directories synth leaves beside `dist` (`dist.tmp-<pid>`). */
+function stagingDirs(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => name.startsWith('dist.tmp-'));
+}
+
+function lines(text: string): string[] {
+  return text.replace(/\n$/, '').split('\n');
+}
+
+const TWO_MISTAKES = 'common:\n  namespace: Observability\ncollector:\n  replicas: 0\n';
+
+const TWO_MISTAKES_PROBLEMS = [
+  '  /common/namespace: must be a DNS-1123 label (lower-case letters, digits and -), got "Observability"',
+  '  /collector/replicas: must be >= 1, got 0',
+];
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'main.js'))) {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', ROOT], { cwd: ROOT, stdio: 'inherit' });
+  }
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-cli-'));
+});
+
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('node bin/app.js (the cdk8s app)', () => {
+  test('writes one manifest file per component and the plain rule file for a valid config', () => {
+    const { config, dist, dir } = workspace('valid', 'profile: production\n');
+    const run = synth(config, dist);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(dist).sort()).toEqual([...COMPONENT_FILES, 'rules'].sort());
+    expect(fs.readdirSync(path.join(dist, 'rules'))).toEqual(['ms-framework.rules.yaml']);
+    expect(stagingDirs(dir)).toEqual([]);
+    for (const file of COMPONENT_FILES) {
+      const documents = yaml.loadAll(fs.readFileSync(path.join(dist, file), 'utf8')) as Array<{ apiVersion?: string; kind?: string }>;
+      expect(documents.length).toBeGreaterThan(0);
+      for (const document of documents) {
+        expect(document).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String) }));
+      }
+    }
+    const rules = yaml.load(fs.readFileSync(path.join(dist, 'rules', 'ms-framework.rules.yaml'), 'utf8')) as { groups: unknown[] };
+    expect(rules.groups.length).toBeGreaterThan(0);
+  });
+
+  test('fails with an invalid config: the header and one line per problem on stderr, and no output directory', () => {
+    const { config, dist, dir } = workspace('invalid', TWO_MISTAKES);
+    const run = synth(config, dist);
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toEqual([`invalid stack config (${config}):`, ...TWO_MISTAKES_PROBLEMS]);
+    expect(run.stderr).not.toMatch(/^ {4}at /m);
+    expect(fs.existsSync(dist)).toBe(false);
+    expect(stagingDirs(dir)).toEqual([]);
+  });
+
+  test('fails with an invalid config and leaves a complete earlier output untouched', () => {
+    const { config, dist, dir } = workspace('keeps-dist', 'profile: staging\n');
+    expect(synth(config, dist).status).toBe(0);
+    fs.writeFileSync(path.join(dist, 'MARKER'), 'written before the failing run\n');
+    const before = tree(dist);
+
+    fs.writeFileSync(config, TWO_MISTAKES);
+    const run = synth(config, dist);
+    expect(run.status).not.toBe(0);
+    expect(tree(dist)).toEqual(before);
+    expect(fs.readFileSync(path.join(dist, 'MARKER'), 'utf8')).toBe('written before the failing run\n');
+    expect(stagingDirs(dir)).toEqual([]);
+  });
+
+  test('fails with a missing config file, naming the file, without a stack trace or an output directory', () => {
+    const dir = fs.mkdtempSync(path.join(work, 'missing-'));
+    const config = path.join(dir, 'no-such.yaml');
+    const run = synth(config, path.join(dir, 'dist'));
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain(config);
+    expect(run.stderr).not.toMatch(/^ {4}at /m);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('fails with invalid YAML, naming the file, without a stack trace or an output directory', () => {
+    const { config, dist, dir } = workspace('bad-yaml', 'prometheus:\n  replicas: [1\n');
+    const run = synth(config, dist);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain(config);
+    expect(run.stderr).not.toMatch(/^ {4}at /m);
+    expect(fs.existsSync(dist)).toBe(false);
+    expect(stagingDirs(dir)).toEqual([]);
+  });
+
+  test('fails with a missing config file in one line', () => {
+    const dir = fs.mkdtempSync(path.join(work, 'missing-one-line-'));
+    const config = path.join(dir, 'no-such.yaml');
+    const run = synth(config, path.join(dir, 'dist'));
+    expect(run.status).not.toBe(0);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain(config);
+  });
+
+  test('fails with invalid YAML in one line', () => {
+    const { config, dist } = workspace('bad-yaml-one-line', 'prometheus:\n  replicas: [1\n');
+    const run = synth(config, dist);
+    expect(run.status).not.toBe(0);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain(config);
+  });
+});

@@ -1,0 +1,282 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { ConfigError, DEFAULTS, loadConfig, resolveConfig, StackConfig } from '../../src/config';
+
+/** The problems a config is rejected with; fails the test when it is accepted or throws something else. */
+function problemsOf(user: unknown): string[] {
+  try {
+    resolveConfig(user);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error(`config was accepted: ${JSON.stringify(user)}`);
+}
+
+/** A config document as a user writes it: YAML text, parsed the way loadConfig parses it. */
+function fromYaml(text: string): unknown {
+  return yaml.load(text);
+}
+
+const TOP_LEVEL_KEYS = 'profile, common, collector, prometheus, alertmanager, grafana, jaeger, elasticsearch, logstash, kibana, alerts';
+
+/** Receivers that keep every route of the defaults valid, for cases that replace the list. */
+const DEFAULT_RECEIVER_NAMES = [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
+
+describe('resolveConfig defaults and profiles', () => {
+  test('an empty document resolves to the built-in defaults under the dev profile', () => {
+    const config = resolveConfig({});
+    expect(config).toEqual({ ...DEFAULTS, common: { ...DEFAULTS.common, logLevel: 'debug' } });
+    expect(config.profile).toBe('dev');
+  });
+
+  test('a null document (an empty YAML file) resolves like an empty mapping', () => {
+    expect(resolveConfig(null)).toEqual(resolveConfig({}));
+    expect(resolveConfig(undefined)).toEqual(resolveConfig({}));
+  });
+
+  test('the dev profile only raises the log level to debug', () => {
+    const dev = resolveConfig({ profile: 'dev' });
+    expect(dev.common).toEqual({ namespace: 'observability', cluster: 'agents', environment: 'dev', logLevel: 'debug' });
+    expect(dev.prometheus).toEqual(DEFAULTS.prometheus);
+    expect(dev.alertmanager.replicas).toBe(1);
+    expect(dev.elasticsearch).toEqual(DEFAULTS.elasticsearch);
+  });
+
+  test('the staging profile scales the collector and grows Prometheus and Elasticsearch storage', () => {
+    const staging = resolveConfig({ profile: 'staging' });
+    expect(staging.common.environment).toBe('staging');
+    expect(staging.common.logLevel).toBe('info');
+    expect(staging.collector.replicas).toBe(2);
+    expect(staging.prometheus.storage).toEqual({ size: '50Gi' });
+    expect(staging.prometheus.retention).toEqual({ time: '30d', size: '40GB' });
+    expect(staging.elasticsearch.storage).toEqual({ size: '100Gi' });
+    // What staging does not name stays at the defaults.
+    expect(staging.prometheus.replicas).toBe(1);
+    expect(staging.prometheus.resources).toEqual(DEFAULTS.prometheus.resources);
+    expect(staging.alertmanager.replicas).toBe(1);
+    expect(staging.elasticsearch.replicas).toBe(1);
+  });
+
+  test('the production profile sets replicas, resources, storage, retention and scrape intervals', () => {
+    const production = resolveConfig({ profile: 'production' });
+    expect(production.common).toEqual({ namespace: 'observability', cluster: 'agents', environment: 'production', logLevel: 'info' });
+    expect(production.collector.replicas).toBe(3);
+    expect(production.collector.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '1Gi' } });
+    expect(production.prometheus.replicas).toBe(2);
+    expect(production.prometheus.resources).toEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } });
+    expect(production.prometheus.storage).toEqual({ size: '200Gi' });
+    expect(production.prometheus.retention).toEqual({ time: '90d', size: '180GB' });
+    expect(production.prometheus.scrapeInterval).toBe('15s');
+    expect(production.prometheus.evaluationInterval).toBe('15s');
+    expect(production.alertmanager.replicas).toBe(3);
+    expect(production.jaeger.replicas).toBe(2);
+    expect(production.elasticsearch.replicas).toBe(3);
+    expect(production.elasticsearch.storage).toEqual({ size: '500Gi' });
+    expect(production.elasticsearch.heap).toBe('4g');
+    expect(production.logstash).toMatchObject({ replicas: 2, storage: { size: '20Gi' }, heap: '1g', workers: 4 });
+    expect(production.grafana.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    expect(production.kibana.resources.limits).toEqual({ cpu: '1', memory: '2Gi' });
+    // Routing and secrets are not environment-specific.
+    expect(production.alertmanager.route).toEqual(DEFAULTS.alertmanager.route);
+    expect(production.grafana.admin).toEqual(DEFAULTS.grafana.admin);
+  });
+
+  test('resolving a profile leaves the built-in defaults unchanged', () => {
+    const before = JSON.stringify(DEFAULTS);
+    resolveConfig({ profile: 'production', prometheus: { retention: { time: '3d' } } });
+    expect(JSON.stringify(DEFAULTS)).toBe(before);
+  });
+});
+
+describe('resolveConfig merge order: defaults <- profile <- user', () => {
+  test('the user document overrides what the profile set and keeps the rest of the profile', () => {
+    const config = resolveConfig({ profile: 'production', prometheus: { replicas: 1, retention: { size: '100GB' } } });
+    expect(config.prometheus.replicas).toBe(1);
+    expect(config.prometheus.retention).toEqual({ time: '90d', size: '100GB' });
+    expect(config.prometheus.storage).toEqual({ size: '200Gi' });
+    expect(config.alertmanager.replicas).toBe(3);
+  });
+
+  test('the user document overrides the log level the dev profile set', () => {
+    expect(resolveConfig({ common: { logLevel: 'warn' } }).common).toEqual({ ...DEFAULTS.common, logLevel: 'warn' });
+  });
+
+  test('a user object merges key by key into the resources of the profile', () => {
+    const config = resolveConfig({ profile: 'production', prometheus: { resources: { limits: { memory: '16Gi' } } } });
+    expect(config.prometheus.resources).toEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '4', memory: '16Gi' } });
+  });
+
+  test('a user array replaces the default array instead of merging into it', () => {
+    const receivers: StackConfig['alertmanager']['receivers'] = [
+      { name: 'default', email: [{ to: 'ops@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587' }] },
+    ];
+    const config = resolveConfig({ alertmanager: { route: { groupBy: ['alertname'], routes: [] }, receivers, inhibitRules: [] } });
+    expect(config.alertmanager.receivers).toEqual(receivers);
+    expect(config.alertmanager.route).toEqual({ ...DEFAULTS.alertmanager.route, groupBy: ['alertname'], routes: [] });
+    expect(config.alertmanager.inhibitRules).toEqual([]);
+  });
+
+  test('loadConfig reads a YAML file and applies it over its profile', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-loader-'));
+    try {
+      const file = path.join(dir, 'agent-o11y.yaml');
+      fs.writeFileSync(file, 'profile: staging\ncollector:\n  replicas: 4\nalertmanager:\n  route:\n    groupBy: [alertname]\n');
+      const config = loadConfig(file);
+      expect(config.profile).toBe('staging');
+      expect(config.collector.replicas).toBe(4);
+      expect(config.prometheus.retention.time).toBe('30d');
+      expect(config.alertmanager.route.groupBy).toEqual(['alertname']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Each case: a config with one mistake and the one line it must be rejected with
+ * (JSON path, what is expected, the value received).
+ */
+const MALFORMED: Array<[string, unknown, string]> = [
+  ['a number field given a string', { alerts: { msFramework: { agentMemoryGiB: 'lots' } } },
+    '/alerts/msFramework/agentMemoryGiB: must be number, got "lots"'],
+  ['an unknown key in a component', { grafana: { adminPassword: 'x' } },
+    '/grafana/adminPassword: unknown key (expected one of: resources, storage, admin, elasticsearch)'],
+  ['an unknown nested key', { prometheus: { retention: { foo: 1 } } },
+    '/prometheus/retention/foo: unknown key (expected one of: time, size)'],
+  ['negative replicas', { collector: { replicas: -1 } },
+    '/collector/replicas: must be >= 1, got -1'],
+  ['zero replicas', { jaeger: { replicas: 0 } },
+    '/jaeger/replicas: must be >= 1, got 0'],
+  ['more replicas than the maximum', { logstash: { replicas: 16 } },
+    '/logstash/replicas: must be <= 15, got 16'],
+  ['2 Alertmanager replicas', { alertmanager: { replicas: 2 } },
+    '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2'],
+  ['2 Elasticsearch replicas', { elasticsearch: { replicas: 2 } },
+    '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2'],
+  ['a duration written in words', { prometheus: { scrapeInterval: '5 minutes' } },
+    '/prometheus/scrapeInterval: must be a duration like 30s, 5m, 2h or 7d, got "5 minutes"'],
+  ['a retention shorter than the 2h block', { prometheus: { retention: { time: '1h' } } },
+    '/prometheus/retention/time: must be at least the 2h block duration, got "1h"'],
+  ['a Prometheus size where a Kubernetes quantity is expected', { prometheus: { storage: { size: '2GB' } } },
+    '/prometheus/storage/size: must be a byte quantity like 512Mi or 10Gi, got "2GB"'],
+  ['a Kubernetes quantity where a Prometheus size is expected', { prometheus: { retention: { size: '40Gi' } } },
+    '/prometheus/retention/size: must be a size like 512MB or 40GB, got "40Gi"'],
+  ['a CPU quantity written in words', { collector: { resources: { requests: { cpu: '1 core' } } } },
+    '/collector/resources/requests/cpu: must be a CPU quantity like 100m or 2, got "1 core"'],
+  ['an upper-case namespace', { common: { namespace: 'Observability' } },
+    '/common/namespace: must be a DNS-1123 label (lower-case letters, digits and -), got "Observability"'],
+  ['an unknown profile', { profile: 'prod' },
+    '/profile: must be one of "dev", "staging", "production", got "prod"'],
+  ['an unknown log level', { common: { logLevel: 'verbose' } },
+    '/common/logLevel: must be one of "debug", "info", "warn", "error", got "verbose"'],
+  ['a Secret reference without its key', { alertmanager: { receivers: [{ name: 'default', webhook: [{ url: { secretName: 'hooks' } }] }, { name: 'critical' }, { name: 'warning' }] } },
+    '/alertmanager/receivers/0/webhook/0/url/key: is required'],
+  ['a root route naming no receiver', { alertmanager: { route: { receiver: 'nobody' } } },
+    '/alertmanager/route/receiver: no receiver named "nobody" (expected one of: default, critical, warning)'],
+  ['a child route naming no receiver', { alertmanager: { route: { routes: [{ receiver: 'oncall' }] } } },
+    '/alertmanager/route/routes/0/receiver: no receiver named "oncall" (expected one of: default, critical, warning)'],
+  ['a matcher in YAML syntax', { alertmanager: { route: { routes: [{ receiver: 'critical', matchers: ['severity: critical'] }] } } },
+    '/alertmanager/route/routes/0/matchers/0: must be a matcher like severity="critical", got "severity: critical"'],
+  ['an inhibit rule matcher without an operator', { alertmanager: { inhibitRules: [{ sourceMatchers: ['critical'], targetMatchers: [], equal: [] }] } },
+    '/alertmanager/inhibitRules/0/sourceMatchers/0: must be a matcher like severity="critical", got "critical"'],
+  ['two receivers with the same name', { alertmanager: { receivers: [...DEFAULT_RECEIVER_NAMES, { name: 'critical' }] } },
+    '/alertmanager/receivers/3/name: duplicate receiver "critical"'],
+  ['a root route without a receiver', { alertmanager: { route: { receiver: null } } },
+    '/alertmanager/route/receiver: must be string, got null'],
+  ['receivers given as a mapping instead of a list', { alertmanager: { receivers: { name: 'default' } } },
+    '/alertmanager/receivers: must be array, got {"name":"default"}'],
+  ['a ratio threshold above 1', { alerts: { msFramework: { taskErrorRatio: 1.5 } } },
+    '/alerts/msFramework/taskErrorRatio: must be <= 1, got 1.5'],
+  ['a threshold of zero', { alerts: { msFramework: { crashLoopSpawnsPer5m: 0 } } },
+    '/alerts/msFramework/crashLoopSpawnsPer5m: must be > 0, got 0'],
+  ['a CPU percent threshold above 100', { alerts: { msFramework: { agentCpuPercent: 150 } } },
+    '/alerts/msFramework/agentCpuPercent: must be <= 100, got 150'],
+  ['a JVM heap with an upper-case unit', { elasticsearch: { heap: '1G' } },
+    '/elasticsearch/heap: must be a JVM heap size like 512m or 4g, got "1G"'],
+  ['an SMTP smarthost without a port', { alertmanager: { receivers: [{ name: 'default', email: [{ to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com' }] }, { name: 'critical' }, { name: 'warning' }] } },
+    '/alertmanager/receivers/0/email/0/smarthost: must be host:port, like smtp.example.com:587, got "smtp.example.com"'],
+  ['a document that is a list', fromYaml('- prometheus\n- grafana\n'),
+    '/: must be a mapping of stack settings, got ["prometheus","grafana"]'],
+  ['a document that is a string', fromYaml('production\n'),
+    '/: must be a mapping of stack settings, got "production"'],
+  ['a document that is a number', fromYaml('42\n'),
+    '/: must be a mapping of stack settings, got 42'],
+];
+
+describe('resolveConfig rejects malformed configs', () => {
+  test.each(MALFORMED)('fails with %s', (_name, user, line) => {
+    expect(problemsOf(user)).toEqual([line]);
+  });
+
+  test('fails with every problem of a document reported together, one line each', () => {
+    const problems = problemsOf({
+      common: { namespace: 'Observability' },
+      collector: { replicas: -1 },
+      prometheus: { retention: { foo: 1 } },
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems).toEqual(expect.arrayContaining([
+      '/common/namespace: must be a DNS-1123 label (lower-case letters, digits and -), got "Observability"',
+      '/collector/replicas: must be >= 1, got -1',
+      '/prometheus/retention/foo: unknown key (expected one of: time, size)',
+    ]));
+  });
+
+  test('fails with every cross-field problem reported together', () => {
+    expect(problemsOf({ alertmanager: { replicas: 2 }, prometheus: { retention: { time: '1h' } } })).toEqual([
+      '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',
+      '/prometheus/retention/time: must be at least the 2h block duration, got "1h"',
+    ]);
+  });
+
+  test('fails with a ConfigError whose message is the header and one indented line per problem', () => {
+    expect(() => resolveConfig({ jaeger: { replicas: 0 } }, 'agent-o11y.yaml')).toThrow(
+      'invalid stack config (agent-o11y.yaml):\n  /jaeger/replicas: must be >= 1, got 0',
+    );
+  });
+});
+
+/** Configs that once slipped through or got a misleading message, each with the lines it must get. */
+const FORMER_DEFECTS: Array<[string, unknown, string[]]> = [
+  // Replicas carries `@TJS-type integer`, a tag ts-json-schema-generator ignores (it reads `@asType`).
+  ['replicas given as a word', { prometheus: { replicas: 'three' } },
+    ['/prometheus/replicas: must be a whole number, got "three"']],
+  ['fractional replicas', { collector: { replicas: 1.5 } },
+    ['/collector/replicas: must be a whole number, got 1.5']],
+  // At the root, instancePath is '' and describe() joins '/' + '/' + key.
+  ['an unknown top-level key', { prometheus2: {} },
+    [`/prometheus2: unknown key (expected one of: ${TOP_LEVEL_KEYS})`]],
+  // describe() finds the definition in schemaPath, which ajv makes relative ('#/type') for non-inlined refs.
+  ['a literal password where a Secret reference is required', { elasticsearch: { elasticPassword: 'hunter2' } },
+    ['/elasticsearch/elasticPassword: secrets are references ({ secretName, key }), not literals, got a string']],
+  ['a literal user:password where a credentials reference is required', { grafana: { admin: 'admin:admin' } },
+    ['/grafana/admin: secrets are references ({ secretName, usernameKey, passwordKey }), not literals, got a string']],
+  // merge() fills the missing key from the default reference, pointing at a key of another Secret.
+  ['a Secret reference that overrides a default one without its key', { elasticsearch: { elasticPassword: { secretName: 'es-elastic' } } },
+    ['/elasticsearch/elasticPassword/key: is required']],
+  // `profile in PROFILES` also finds Object.prototype members.
+  ['a profile named like an Object method', { profile: 'toString' },
+    ['/profile: must be one of "dev", "staging", "production", got "toString"']],
+  ['a null profile', { profile: null },
+    ['/profile: must be one of "dev", "staging", "production", got null']],
+  ['an evaluation interval longer than the retention', { prometheus: { evaluationInterval: '1d', retention: { time: '3h' } } },
+    ['/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (3h), got "1d"']],
+  // merge() assigns `__proto__` as the prototype instead of an own key, so the schema never sees it.
+  ['a __proto__ key', fromYaml('prometheus:\n  __proto__:\n    replicas: 3\n'),
+    ['/prometheus/__proto__: unknown key (expected one of: replicas, resources, storage, scrapeInterval, evaluationInterval, retention)']],
+  // Cross-field checks run only once the schema passes.
+  ['a schema problem and a cross-field problem in one document', { common: { namespace: 'Observability' }, alertmanager: { replicas: 2 } },
+    [
+      '/common/namespace: must be a DNS-1123 label (lower-case letters, digits and -), got "Observability"',
+      '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',
+    ]],
+];
+
+describe('resolveConfig rejects configs that once slipped through', () => {
+  test.each(FORMER_DEFECTS)('fails with %s', (_name, user, lines) => {
+    expect(problemsOf(user)).toEqual(lines);
+  });
+});

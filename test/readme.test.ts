@@ -1,0 +1,25 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Topology } from '../src/lib/component';
+import { stackApp } from '../src/stack';
+import { PROFILE_CONFIGS } from './helpers';
+
+const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+
+describe('the README', () => {
+  test('lists every link of the default stack in its connection table, and no other', () => {
+    const { app } = stackApp(PROFILE_CONFIGS.dev);
+    const links = Topology.of(app).links.map((l) => `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) |`);
+    const table = README.split('\n').filter((line) => /^\| [a-z-]+ \| [a-z-]+ \| \d+ \(/.test(line)).map((line) => line.split('|').slice(0, 4).join('|') + '|');
+    expect(table.sort()).toEqual([...links].sort());
+  });
+
+  test('shows the commands CI runs', () => {
+    const ci = fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8');
+    expect(README).toContain('npm ci ');
+    expect(ci).toContain('npm ci ');
+    expect(README).toContain('npm test');
+    expect(ci).toMatch(/^npm test$/m);
+    expect(README).toContain('npx cdk8s synth');
+  });
+});
