@@ -6,6 +6,11 @@ import { synthFromFile } from './synth';
  * directory `cdk8s synth` asks for. A bad config prints one line per problem and exits non-zero,
  * without a stack trace and without touching the output directory.
  */
+// The cdk8s CLI (which sets CDK8S_RECORD_CONSTRUCT_METADATA) prints a Node stack trace when its app
+// exits non-zero. Under the CLI a failed synth therefore exits 0 without creating the output
+// directory: the CLI then fails with its one-line "app expected to create" error and exit code 1.
+const UNDER_CDK8S_CLI = process.env.CDK8S_RECORD_CONSTRUCT_METADATA !== undefined;
+
 function main(): number {
   const configFile = process.env.AGENT_O11Y_CONFIG ?? 'agent-o11y.yaml';
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
@@ -15,10 +20,10 @@ function main(): number {
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
-      return 2;
+      return UNDER_CDK8S_CLI ? 0 : 2;
     }
     process.stderr.write(`agent-o11y: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    return UNDER_CDK8S_CLI ? 0 : 1;
   }
 }
 

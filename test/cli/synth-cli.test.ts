@@ -158,3 +158,27 @@ describe('node bin/app.js (the cdk8s app)', () => {
     expect(run.stderr).toContain(config);
   });
 });
+
+describe('npx cdk8s synth (the cdk8s CLI)', () => {
+  const cli = (config: string, outdir: string) => spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, AGENT_O11Y_CONFIG: config, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+
+  test('writes every component file from a valid config', () => {
+    const { config, dist } = workspace('cli-valid', 'profile: production\n');
+    const run = cli(config, dist);
+    expect(run.status).toBe(0);
+    expect(Object.keys(tree(dist)).sort()).toEqual(expect.arrayContaining(COMPONENT_FILES));
+  });
+
+  test('fails on a bad config with our lines, a non-zero exit and no stack trace', () => {
+    const { config, dist } = workspace('cli-invalid', TWO_MISTAKES);
+    const run = cli(config, dist);
+    expect(run.status).not.toBe(0);
+    for (const problem of TWO_MISTAKES_PROBLEMS) expect(run.stderr).toContain(problem);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(dist)).toBe(false);
+  });
+});

@@ -1,3 +1,5 @@
+import { Testing } from 'cdk8s';
+import { Grafana } from '../../constructs/grafana';
 import * as yaml from 'js-yaml';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { fileYaml, podSpec } from './snapshot';
@@ -32,5 +34,16 @@ describe('Grafana', () => {
     const dashboards = configMapData(files.grafana, 'grafana-dashboards-ms-framework', 'ms-system-overview.json');
     expect(JSON.parse(dashboards).uid).toBe('ms-system-overview');
     expect(dashboards).not.toMatch(/"type": "graph"/);
+  });
+});
+
+describe('Grafana validation', () => {
+  test('fails when two dashboards share a uid', () => {
+    const { parts } = synthStack(PROFILE_CONFIGS.dev);
+    const dashboard = { uid: 'same', folder: 'A', fileName: 'a.json', json: '{}' };
+    expect(() => new Grafana(Testing.chart(), 'G', {
+      config: PROFILE_CONFIGS.dev.grafana, common: PROFILE_CONFIGS.dev.common, prometheus: parts.prometheus,
+      jaeger: parts.jaeger, elasticsearch: parts.elasticsearch, pki: parts.pki, dashboards: [dashboard, { ...dashboard, fileName: 'b.json' }],
+    })).toThrow("grafana: dashboard uid 'same' is used twice");
   });
 });
