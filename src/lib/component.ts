@@ -1,0 +1,254 @@
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { Resources, Storage } from '../config/types';
+import { contentHash } from './hash';
+
+/** The label keys every object carries (the Kubernetes recommended labels). */
+export const PART_OF = 'agent-o11y';
+
+/** A named port a component listens on. */
+export interface PortSpec {
+  readonly name: string;
+  readonly port: number;
+  /** What travels on it, for the README's connection table and reviewers. */
+  readonly carries: string;
+  /** Also open the same port number over UDP (gossip). @default false */
+  readonly udp?: boolean;
+}
+
+/** One connection between two components, recorded when one puts the other's address in its config. */
+export interface Link {
+  readonly from: Component;
+  readonly to: Component;
+  readonly port: PortSpec;
+}
+
+/** The stack's component graph: every link the rendered configs contain. */
+export class Topology extends Construct {
+  /** The topology of the app `scope` belongs to. */
+  public static of(scope: Construct): Topology {
+    const root = scope.node.root;
+    return (root.node.tryFindChild('Topology') as Topology | undefined) ?? new Topology(root, 'Topology');
+  }
+
+  private readonly recorded: Link[] = [];
+
+  public get links(): readonly Link[] {
+    return this.recorded;
+  }
+
+  public record(link: Link): void {
+    const key = `${link.from.name}>${link.to.name}:${link.port.name}`;
+    if (!this.recorded.some((l) => `${l.from.name}>${l.to.name}:${l.port.name}` === key)) {
+      this.recorded.push(link);
+    }
+  }
+}
+
+/** An address one component uses to reach another; creating it records the link. */
+export interface Endpoint {
+  /** In-cluster host name: `<service>.<namespace>.svc`. */
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`. */
+  readonly hostPort: string;
+  /** `<scheme>://host:port`. */
+  url(scheme: 'http' | 'https'): string;
+}
+
+export interface ComponentProps {
+  /** Kubernetes name of the component: its Service, workload and ServiceAccount. */
+  readonly name: string;
+  readonly namespace: string;
+  /** What the component is, for `app.kubernetes.io/component`. */
+  readonly role: string;
+  /** Image version, for `app.kubernetes.io/version`. */
+  readonly image: string;
+  readonly ports: readonly PortSpec[];
+}
+
+/**
+ * Base of every stack component: its name, labels and ports, and the one way other components
+ * learn its address (`endpoint`), which also records the link in the stack's Topology.
+ */
+export abstract class Component extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly image: string;
+  /** Labels that select this component's pods. */
+  public readonly selector: Record<string, string>;
+  /** Labels on every object of this component. */
+  public readonly labels: Record<string, string>;
+  private readonly portsByName: Map<string, PortSpec>;
+
+  protected constructor(scope: Construct, id: string, props: ComponentProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.namespace = props.namespace;
+    this.image = props.image;
+    this.selector = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/instance': PART_OF };
+    this.labels = {
+      ...this.selector,
+      'app.kubernetes.io/component': props.role,
+      'app.kubernetes.io/part-of': PART_OF,
+      'app.kubernetes.io/version': props.image.split(':').pop() ?? 'unknown',
+      'app.kubernetes.io/managed-by': PART_OF,
+    };
+    this.portsByName = new Map(props.ports.map((p) => [p.name, p]));
+  }
+
+  public get ports(): readonly PortSpec[] {
+    return [...this.portsByName.values()];
+  }
+
+  /** The port called `name`; throws for a port the component does not have. */
+  public port(name: string): PortSpec {
+    const port = this.portsByName.get(name);
+    if (!port) {
+      throw new Error(`${this.name}: has no port '${name}' (it has: ${[...this.portsByName.keys()].join(', ')})`);
+    }
+    return port;
+  }
+
+  /** In-cluster DNS name of the component's Service. */
+  public get host(): string {
+    return `${this.name}.${this.namespace}.svc`;
+  }
+
+  /** The address `from` uses to reach this component's port `portName`; records the link. */
+  public endpoint(from: Component, portName: string): Endpoint {
+    const port = this.port(portName);
+    Topology.of(this).record({ from, to: this, port });
+    const host = this.host;
+    return {
+      host,
+      port: port.port,
+      hostPort: `${host}:${port.port}`,
+      url: (scheme) => `${scheme}://${host}:${port.port}`,
+    };
+  }
+
+  /** A ServiceAccount for the component's pods; no API token unless the component needs one. */
+  protected serviceAccount(automount = false): k8s.KubeServiceAccount {
+    return new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels: this.labels },
+      automountServiceAccountToken: automount,
+    });
+  }
+
+  /** The component's Service with every named port; `headless` for StatefulSet peer discovery. */
+  protected service(id = 'Service', options: { name?: string; headless?: boolean; ports?: readonly PortSpec[] } = {}): k8s.KubeService {
+    return new k8s.KubeService(this, id, {
+      metadata: { name: options.name ?? this.name, labels: this.labels },
+      spec: {
+        ...(options.headless ? { clusterIp: 'None', publishNotReadyAddresses: true } : {}),
+        selector: this.selector,
+        ports: (options.ports ?? this.ports).flatMap((p) => [
+          { name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' },
+          ...(p.udp ? [{ name: `${p.name}-udp`, port: p.port, targetPort: k8s.IntOrString.fromString(`${p.name}-udp`), protocol: 'UDP' }] : []),
+        ]),
+      },
+    });
+  }
+
+  /** A ConfigMap of this component holding rendered files. */
+  protected configMap(id: string, name: string, data: Record<string, string>): k8s.KubeConfigMap {
+    return new k8s.KubeConfigMap(this, id, { metadata: { name, labels: this.labels }, data });
+  }
+
+  /** Pod annotations: a hash of every rendered config, so a change rolls the pods. */
+  protected podAnnotations(...rendered: string[]): Record<string, string> {
+    return { 'agent-o11y.dev/config-hash': contentHash(...rendered) };
+  }
+
+  /** A PodDisruptionBudget keeping all but one pod up during voluntary disruptions. */
+  protected disruptionBudget(replicas: number): void {
+    if (replicas < 2) return;
+    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+    });
+  }
+}
+
+/** Pod-level security: non-root, RuntimeDefault seccomp (Pod Security Standard "restricted"). */
+export function podSecurity(uid: number, gid = uid): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level security: no privilege escalation, every capability dropped. */
+export function containerSecurity(readOnlyRootFilesystem = true): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Kubernetes resource requirements from the config. */
+export function resourceRequirements(resources: Resources): k8s.ResourceRequirements {
+  const q = k8s.Quantity.fromString;
+  return {
+    requests: { cpu: q(resources.requests.cpu), memory: q(resources.requests.memory) },
+    limits: {
+      ...(resources.limits.cpu ? { cpu: q(resources.limits.cpu) } : {}),
+      memory: q(resources.limits.memory),
+    },
+  };
+}
+
+/** Container ports from port specs. */
+export function containerPorts(ports: readonly PortSpec[]): k8s.ContainerPort[] {
+  return ports.flatMap((p) => [
+    { name: p.name, containerPort: p.port, protocol: 'TCP' },
+    ...(p.udp ? [{ name: `${p.name}-udp`, containerPort: p.port, protocol: 'UDP' }] : []),
+  ]);
+}
+
+/** An HTTP probe against a named port. */
+export function httpProbe(port: string, path: string, options: { scheme?: 'HTTP' | 'HTTPS'; initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number } = {}): k8s.Probe {
+  return {
+    httpGet: { path, port: k8s.IntOrString.fromString(port), ...(options.scheme ? { scheme: options.scheme } : {}) },
+    initialDelaySeconds: options.initialDelaySeconds ?? 10,
+    periodSeconds: options.periodSeconds ?? 10,
+    timeoutSeconds: 5,
+    failureThreshold: options.failureThreshold ?? 6,
+  };
+}
+
+/** A volume claim template for a StatefulSet. */
+export function claimTemplate(name: string, storage: Storage, labels: Record<string, string>): k8s.KubePersistentVolumeClaimProps {
+  return {
+    metadata: { name, labels },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
+      resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
+    },
+  };
+}
+
+/** An emptyDir volume (writable scratch space under a read-only root filesystem). */
+export function scratch(name: string, sizeLimit = '256Mi'): k8s.Volume {
+  return { name, emptyDir: { sizeLimit: k8s.Quantity.fromString(sizeLimit) } };
+}
+
+/** Spread replicas over nodes (soft, so a small cluster still schedules them). */
+export function spread(selector: Record<string, string>, replicas: number): Pick<k8s.PodSpec, 'topologySpreadConstraints'> {
+  if (replicas < 2) return {};
+  return {
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+    ],
+  };
+}
