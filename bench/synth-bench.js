@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Measures synth speed and memory, interleaved so machine noise hits every variant alike:
 //   floor      a fresh node process that dumps the same objects as YAML with the same library (cdk8s' `yaml`)
-//   in-process our synth of the default stack in a fresh node process (load config, build, write dist)
+//   in-process our synth of the default stack in a fresh node process (the bundled app: load config, build, write dist)
 //   cdk8s-cli  `npx cdk8s synth` end to end (upgrade check off, as `npm run synth` does)
 // Prints median wall time and peak RSS for each and the ratios against the goals of the spine issue.
 const { spawnSync } = require('child_process');
@@ -30,7 +30,7 @@ const variants = {
     for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o)).join('---\\n'));
   `]],
   'in-process': [process.execPath, ['-e', `
-    require('${root}/lib/src/synth').synthFromFile('${root}/agent-o11y.yaml', '${tmp}/ours');
+    require('${root}/lib/bundle/synth.js').synthFromFile('${root}/agent-o11y.yaml', '${tmp}/ours');
   `]],
   'cdk8s-cli': ['npx', ['--no-install', 'cdk8s', 'synth', '--output', `${tmp}/cli`]],
 };

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
-// cdk8s app entry (see cdk8s.yaml). Runs the compiled app; recompiles with `tsc` first only when a
-// TypeScript source is newer than the last build, so an unchanged project synthesizes without
-// paying for type-checking on every run.
+// cdk8s app entry (see cdk8s.yaml). Runs the compiled, bundled app (lib/bundle/app.js); rebuilds
+// first (`npm run build`: tsc, then the bundle) only when a TypeScript source is newer than the last
+// build, so an unchanged project synthesizes without paying for type-checking on every run.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
 const root = path.join(__dirname, '..');
-const built = path.join(root, 'lib', 'src', 'main.js');
-const stamp = path.join(root, 'lib', '.tsbuildinfo');
+const built = path.join(root, 'lib', 'bundle', 'app.js');
 
 function newestSource(dir) {
   let newest = 0;
@@ -21,14 +20,15 @@ function newestSource(dir) {
 }
 
 function stale() {
-  if (!fs.existsSync(built) || !fs.existsSync(stamp)) return true;
-  const last = fs.statSync(stamp).mtimeMs;
+  if (!fs.existsSync(built)) return true;
+  const last = fs.statSync(built).mtimeMs;
   return ['src', 'constructs', 'rules', 'dashboards'].some((d) => newestSource(path.join(root, d)) > last);
 }
 
 if (stale()) {
   try {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js')], { stdio: 'inherit' });
   } catch {
     process.stderr.write('agent-o11y: TypeScript build failed (see above); nothing was synthesized\n');
     process.exit(1);
