@@ -4,7 +4,7 @@ import { AlertmanagerConfig, CommonConfig, Receiver, Route, SecretKeyRef } from 
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
+  claimTemplate, Component, containerPorts, Peer, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
 } from '../src/lib/component';
 
 export interface AlertmanagerProps {
@@ -77,7 +77,7 @@ export class Alertmanager extends Component {
     this.service('PeersService', { name: this.peersServiceName, headless: true });
 
     const secretNames = [...secrets.keys()].sort();
-    const peers = config.replicas > 1 ? this.peerAddresses('cluster') : [];
+    const peers = config.replicas > 1 ? this.peerEndpoints(this, 'cluster') : [];
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
@@ -132,7 +132,7 @@ export class Alertmanager extends Component {
   }
 
   /** Each peer's `host:port`: Prometheus must send every alert to every peer, not through a load balancer. */
-  public peerEndpoints(from: Component, portName: string): string[] {
+  public peerEndpoints(from: Peer, portName: string): string[] {
     this.endpoint(from, portName);
     return this.peerAddresses(portName);
   }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { SecretKeyRef } from '../src/config/types';
-import { containerSecurity, podSecurity } from '../src/lib/component';
+import { containerSecurity, Peer, podSecurity } from '../src/lib/component';
 import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
 import { Elasticsearch } from './elasticsearch';
@@ -51,6 +51,8 @@ echo "bootstrap complete"
 export class ElasticsearchBootstrap extends Construct {
   public readonly requests: BootstrapRequests;
   public readonly jobName: string;
+  /** The Job's pods, as a peer that connects to Elasticsearch. */
+  public readonly peer: Peer;
 
   constructor(scope: Construct, id: string, props: ElasticsearchBootstrapProps) {
     super(scope, id);
@@ -62,6 +64,7 @@ export class ElasticsearchBootstrap extends Construct {
     for (const [name, body] of Object.entries(this.requests.roles)) files[`role-${name}.json`] = toJson(body);
     const hash = contentHash(...Object.entries(files).flat(), JSON.stringify(grants.map((g) => g.credentials)), JSON.stringify(props.kibanaSystemPassword ?? null));
     const name = `${es.name}-bootstrap`;
+    const peer = this.peer = { name, selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': es.selector['app.kubernetes.io/instance'] } };
     this.jobName = `${name}-${hash.slice(0, 8)}`;
     const labels = { ...es.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'bootstrap' };
 
@@ -70,7 +73,7 @@ export class ElasticsearchBootstrap extends Construct {
 
     const userKeys = grants.map((_, i) => `u${i}`);
     const env: k8s.EnvVar[] = [
-      { name: 'ES_URL', value: es.endpoint(es, 'https').url('https') },
+      { name: 'ES_URL', value: es.endpoint(peer, 'https').url('https') },
       { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: es.config.elasticPassword.secretName, key: es.config.elasticPassword.key } } },
       ...(props.kibanaSystemPassword
         ? [{ name: 'KIBANA_SYSTEM_PASSWORD', valueFrom: { secretKeyRef: { name: props.kibanaSystemPassword.secretName, key: props.kibanaSystemPassword.key } } }]

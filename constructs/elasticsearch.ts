@@ -56,6 +56,8 @@ export class Elasticsearch extends Component {
     this.tls = props.pki.issue(this, ['server auth', 'client auth'], [`*.${this.transportServiceName}.${this.namespace}.svc`]);
 
     const nodes = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
+    // The transport Service's address, so the node-to-node link is recorded like every other link.
+    const seedHost = () => `${this.transportServiceName}.${this.namespace}.svc:${this.endpoint(this, 'transport').port}`;
     const settings = {
       'cluster.name': 'agent-o11y',
       'node.name': '${POD_NAME}',
@@ -67,7 +69,7 @@ export class Elasticsearch extends Component {
         ? { 'discovery.type': 'single-node' }
         : {
           'node.roles': ['master', 'data', 'ingest'],
-          'discovery.seed_hosts': [`${this.transportServiceName}.${this.namespace}.svc`],
+          'discovery.seed_hosts': [seedHost()],
           'cluster.initial_master_nodes': nodes,
         }),
       'path.data': `${HOME}/data`,

@@ -10,6 +10,7 @@ import { Kibana } from '../constructs/kibana';
 import { Logstash } from '../constructs/logstash';
 import { Pki } from '../constructs/mtls';
 import { StackNamespace } from '../constructs/namespace';
+import { ExternalAllow, StackNetworkPolicies } from '../constructs/network-policy';
 import { OtelCollector } from '../constructs/otel-collector';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
@@ -28,6 +29,7 @@ export interface StackParts {
   readonly alertmanager: Alertmanager;
   readonly prometheus: Prometheus;
   readonly grafana: Grafana;
+  readonly networkPolicies: StackNetworkPolicies;
   /** Rendered Prometheus rule files by file name. */
   readonly ruleFiles: Record<string, string>;
 }
@@ -72,7 +74,45 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     elasticsearch,
     kibanaSystemPassword: config.kibana.systemPassword,
   });
-  return { namespace, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana, ruleFiles: rules };
+
+  // Last of all: every link is recorded by now.
+  const networkPolicies = new StackNetworkPolicies(chart('network-policies'), 'NetworkPolicies', {
+    components: [elasticsearch, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana],
+    otherPeers: [bootstrap.peer],
+    external: externalAllows(config, { collector, prometheus, alertmanager, grafana, kibana, jaeger }),
+  });
+  return {
+    namespace, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana, networkPolicies, ruleFiles: rules,
+  };
+}
+
+/** Traffic that crosses the namespace boundary, each allow with its reason. */
+function externalAllows(
+  config: StackConfig,
+  c: { collector: OtelCollector; prometheus: Prometheus; alertmanager: Alertmanager; grafana: Grafana; kibana: Kibana; jaeger: Jaeger },
+): ExternalAllow[] {
+  const anywhere = '0.0.0.0/0';
+  const usesEmail = config.alertmanager.receivers.some((r) => (r.email ?? []).length > 0);
+  const ui = config.network.uiFrom;
+  return [
+    {
+      peer: c.collector, direction: 'ingress', namespaces: config.network.telemetryFrom,
+      ports: [c.collector.port('otlp-grpc'), c.collector.port('otlp-http')], why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
+    },
+    { peer: c.prometheus, direction: 'egress', ipBlock: anywhere, ports: [{ port: 443 }, { port: 6443 }], why: 'Kubernetes API for service discovery' },
+    { peer: c.prometheus, direction: 'egress', ports: [], why: 'scraping annotated pods in any namespace' },
+    {
+      peer: c.alertmanager, direction: 'egress', ipBlock: anywhere,
+      ports: [{ port: 443 }, ...(usesEmail ? [{ port: 25 }, { port: 465 }, { port: 587 }] : [])],
+      why: `notifications to receivers over HTTPS${usesEmail ? ' and SMTP' : ''}`,
+    },
+    ...(ui ? [
+      { peer: c.grafana, port: 'http' }, { peer: c.kibana, port: 'http' }, { peer: c.jaeger, port: 'query-http' },
+      { peer: c.prometheus, port: 'web' }, { peer: c.alertmanager, port: 'web' },
+    ].map(({ peer, port }) => ({
+      peer, direction: 'ingress' as const, namespaces: ui, ports: [peer.port(port)], why: 'UI from namespaces matching network.uiFrom',
+    })) : []),
+  ];
 }
 
 /** A cdk8s App holding the stack, writing to `outdir`. */

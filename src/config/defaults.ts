@@ -107,6 +107,9 @@ export const DEFAULTS: StackConfig = {
     systemPassword: { secretName: 'kibana-system', key: 'password' },
     encryptionKey: { secretName: 'kibana-system', key: 'encryption-key' },
   },
+  network: {
+    telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },
+  },
   alerts: {
     // Seed 000 §15.5 and the baselines of §15.7.
     msFramework: {

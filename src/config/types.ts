@@ -250,6 +250,19 @@ export interface KibanaConfig {
   encryptionKey: SecretKeyRef;
 }
 
+/** A Kubernetes label selector, by labels. */
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+}
+
+/** Who may reach the stack from outside its namespace; everything else is denied. */
+export interface NetworkConfig {
+  /** Namespaces whose pods may send OTLP to the collector. */
+  telemetryFrom: LabelSelector;
+  /** Namespaces (e.g. your ingress controller's) that may reach the UIs; omitted: none (use kubectl port-forward). */
+  uiFrom?: LabelSelector;
+}
+
 /** Thresholds of the MS-framework alert pack (seed 000 §15.5, baselines §15.7). */
 export interface MsFrameworkThresholds {
   /** Agent spawns within 5 minutes, per agent type, that count as a crash loop. @exclusiveMinimum 0 */
@@ -285,5 +298,6 @@ export interface StackConfig {
   elasticsearch: ElasticsearchConfig;
   logstash: LogstashConfig;
   kibana: KibanaConfig;
+  network: NetworkConfig;
   alerts: AlertsConfig;
 }

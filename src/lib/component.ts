@@ -16,9 +16,16 @@ export interface PortSpec {
   readonly udp?: boolean;
 }
 
+/** Something that opens connections: a component, or a pod of one such as a Job. */
+export interface Peer {
+  readonly name: string;
+  /** Labels that select its pods. */
+  readonly selector: Record<string, string>;
+}
+
 /** One connection between two components, recorded when one puts the other's address in its config. */
 export interface Link {
-  readonly from: Component;
+  readonly from: Peer;
   readonly to: Component;
   readonly port: PortSpec;
 }
@@ -71,7 +78,7 @@ export interface ComponentProps {
  * Base of every stack component: its name, labels and ports, and the one way other components
  * learn its address (`endpoint`), which also records the link in the stack's Topology.
  */
-export abstract class Component extends Construct {
+export abstract class Component extends Construct implements Peer {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
@@ -116,7 +123,7 @@ export abstract class Component extends Construct {
   }
 
   /** The address `from` uses to reach this component's port `portName`; records the link. */
-  public endpoint(from: Component, portName: string): Endpoint {
+  public endpoint(from: Peer, portName: string): Endpoint {
     const port = this.port(portName);
     Topology.of(this).record({ from, to: this, port });
     const host = this.host;
