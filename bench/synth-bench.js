@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Measures synth speed and memory, interleaved so machine noise hits every variant alike:
 //   floor      a fresh node process that dumps the same objects as YAML with the same library (cdk8s' `yaml`)
-//   in-process our synth of the default stack in a fresh node process (the bundled app: load config, build, write dist)
+//   in-process our app (bin/app.js, the command cdk8s.yaml runs) without the CLI: load config, build, write dist
 //   cdk8s-cli  `npx cdk8s synth` end to end (upgrade check off, as `npm run synth` does)
 // Prints median wall time and peak RSS for each and the ratios against the goals of the spine issue.
 const { spawnSync } = require('child_process');
@@ -29,16 +29,14 @@ const variants = {
     fs.mkdirSync('${tmp}/floor', { recursive: true });
     for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o)).join('---\\n'));
   `]],
-  'in-process': [process.execPath, ['-e', `
-    require('${root}/lib/bundle/synth.js').synthFromFile('${root}/agent-o11y.yaml', '${tmp}/ours');
-  `]],
+  'in-process': [process.execPath, [`${root}/bin/app.js`], { CDK8S_OUTDIR: `${tmp}/ours` }],
   'cdk8s-cli': ['npx', ['--no-install', 'cdk8s', 'synth', '--output', `${tmp}/cli`]],
 };
 
-function measure([cmd, args]) {
+function measure([cmd, args, env = {}]) {
   // GNU time reports peak RSS of the whole process tree's largest member; fall back to wall time only.
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
   const rssKb = Number(r.stderr.trim().split('\n').pop());
