@@ -1,5 +1,6 @@
 import type { StackConfig } from '../src/config';
-import { AlertRule, RecordingRule, RuleGroup, runbookUrl } from './types';
+import { alert, percent } from './helpers';
+import { AlertRule, RecordingRule, RuleGroup } from './types';
 
 /** p95 task duration per task type (seed 000 §15.5.2 HighTaskLatency). */
 export const TASK_DURATION_P95 = 'task_type:task_duration_seconds:p95_rate5m';
@@ -7,20 +8,6 @@ export const TASK_DURATION_P95 = 'task_type:task_duration_seconds:p95_rate5m';
 export const MESSAGE_LATENCY_P99 = 'message_type:message_latency_seconds:p99_rate5m';
 /** Failed tasks per completed task, per task and agent type (seed 000 §15.5.1 HighTaskErrorRate). */
 export const TASK_ERROR_RATIO = 'task_type_agent_type:task_errors_per_completions:ratio_rate5m';
-
-// A ratio as a percentage without float noise (0.05 * 100 is 5.000000000000001).
-function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(12))}%`;
-}
-
-interface AlertWithoutRunbook extends Omit<AlertRule, 'annotations'> {
-  readonly annotations: { readonly summary: string; readonly description: string };
-}
-
-// Every alert links its runbook by name, so a rename cannot leave a stale link.
-function alert(rule: AlertWithoutRunbook): AlertRule {
-  return { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(rule.alert) } };
-}
 
 /**
  * The MS-framework alert pack (seed 000 §15.5.1, §15.5.2): agent crash loops, task errors and latency, agent

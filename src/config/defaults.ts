@@ -107,6 +107,8 @@ export const DEFAULTS: StackConfig = {
     systemPassword: { secretName: 'kibana-system', key: 'password' },
     encryptionKey: { secretName: 'kibana-system', key: 'encryption-key' },
   },
+  platforms: ['ms-framework'],
+  customMetrics: [],
   alerts: {
     // Seed 000 §15.5 and the baselines of §15.7.
     msFramework: {
@@ -118,6 +120,25 @@ export const DEFAULTS: StackConfig = {
       agentCpuPercent: 80,
       messageLatencyP99Seconds: 5,
     },
+    // Seed 001's AlertRule list.
+    multiagents: { errorRatio: 0.1, meanLatencySeconds: 5, cpuPercent: 90 },
+    // Seed 004's progressive_framework.rules and infrastructure.rules.
+    progressiveV5: {
+      agents: ['mca', 'npa', 'wpa', 'bma'],
+      namespace: 'progressive-framework-v5',
+      mcaLatencyP95Seconds: 2,
+      mcaErrorRatio: 0.05,
+      agentMemoryMiB: 1024,
+      businessFailuresPer10m: 5,
+      availabilityRatio: 0.999,
+      slaLatencyP95Seconds: 0.5,
+      podCpuPercent: 80,
+      podRestartsPerHour: 3,
+    },
+    agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 90 },
+    sutazai: { agentErrorRatio: 0.05, cpuPercent: 90 },
+    stack: { notificationFailureRatio: 0.01, jaegerIndexErrorRatio: 0.01 },
+    for: {},
   },
 };
 
@@ -155,5 +176,7 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
     },
     logstash: { replicas: 2, resources: resources('1', '2Gi', '2', '2Gi'), storage: { size: '20Gi' }, heap: '1g', workers: 4 },
     kibana: { resources: resources('250m', '1Gi', '1', '2Gi') },
+    // Seed 001: a stricter error-rate alert in production.
+    alerts: { multiagents: { errorRatio: 0.05 } },
   },
 };
