@@ -44,7 +44,7 @@ export const DEFAULTS: StackConfig = {
     resources: resources('50m', '128Mi', '200m', '256Mi'),
     storage: { size: '1Gi' },
     route: {
-      // Seed 000 §7.1: group by alert, cluster and agent; 30s / 5m / 12h.
+      // Seed 000 §7.1: group by alert, cluster and agent (its metrics name the agent `agent_type`); 30s / 5m / 12h.
       receiver: 'default',
       groupBy: ['alertname', 'cluster', 'agent_type'],
       groupWait: '30s',
@@ -65,6 +65,14 @@ export const DEFAULTS: StackConfig = {
       {
         name: 'warning',
         slack: [{ apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' }, channel: '#agents-warnings', sendResolved: true }],
+        // Seed 000 §18: warnings go to the warnings channel and by email. Set the addresses for your site.
+        email: [{
+          to: 'agents-warnings@example.com',
+          from: 'alertmanager@example.com',
+          smarthost: 'smtp.example.com:587',
+          authUsername: 'alertmanager@example.com',
+          authPassword: { secretName: 'alertmanager-receivers', key: 'smtp-password' },
+        }],
       },
     ],
     inhibitRules: [
