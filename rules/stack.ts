@@ -90,6 +90,17 @@ export function stackRules(config: StackConfig): RuleGroup[] {
         },
       }),
       alert({
+        alert: 'AlertmanagerMembersInconsistent',
+        // Each peer reports the members it sees; in a healthy gossip cluster every peer sees all of them.
+        expr: 'alertmanager_cluster_members\n< on (job) group_left\ncount by (job) (alertmanager_cluster_members)',
+        for: '15m',
+        labels: { severity: 'critical' },
+        annotations: {
+          summary: 'Alertmanager {{ $labels.instance }} does not see all its peers',
+          description: 'Alertmanager {{ $labels.instance }} sees {{ $value }} cluster members, fewer than the peers Prometheus scrapes: the gossip cluster is split, so notifications may be sent twice and silences not shared.',
+        },
+      }),
+      alert({
         alert: 'CollectorReceiverRefusing',
         expr: `(\n${perSignal((signal) => `otelcol_receiver_refused_${signal}_total`, 'job, instance, receiver')}\n) > 0`,
         for: '5m',
