@@ -127,6 +127,7 @@ export const DEFAULTS: StackConfig = {
       taskLatencyP95Seconds: 30,
       agentCpuPercent: 80,
       messageLatencyP99Seconds: 5,
+      hookFailuresPerSecond: 0.05,
     },
     // Seed 001's AlertRule list.
     multiagents: { errorRatio: 0.1, meanLatencySeconds: 5, cpuPercent: 90 },

@@ -266,6 +266,8 @@ export interface MsFrameworkThresholds {
   agentCpuPercent: number;
   /** p99 message latency in seconds for CommunicationDelay. @exclusiveMinimum 0 */
   messageLatencyP99Seconds: number;
+  /** Failed Claude-CLI hook executions per second, per hook, for HookExecutionFailures. @exclusiveMinimum 0 */
+  hookFailuresPerSecond: number;
 }
 
 /** Thresholds of the MultiAgents alert pack (seed 001 alert rules). */

@@ -14,10 +14,12 @@ describe('msFrameworkRules', () => {
     expect(alerts.map((a) => a.alert)).toEqual([
       'AgentCrashLoop',
       'HighTaskErrorRate',
+      'TaskExecutionStalled',
       'AgentMemoryExhaustion',
       'MessageQueueBackup',
       'HighTaskLatency',
       'AgentSaturation',
+      'HookExecutionFailures',
       'CommunicationDelay',
     ]);
   });
@@ -30,6 +32,7 @@ describe('msFrameworkRules', () => {
     ['taskLatencyP95Seconds', 'HighTaskLatency', 45],
     ['agentCpuPercent', 'AgentSaturation', 95],
     ['messageLatencyP99Seconds', 'CommunicationDelay', 0.75],
+    ['hookFailuresPerSecond', 'HookExecutionFailures', 0.5],
   ])('the %s threshold from config sets the %s expression and nothing else', (key, name, value) => {
     const changed = alertRules(msFrameworkRules(withThreshold(key, value)));
     const differing = changed.filter((rule, i) => rule.expr !== alerts[i].expr).map((rule) => rule.alert);

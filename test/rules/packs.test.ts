@@ -109,6 +109,22 @@ describe('metric catalogues', () => {
     expect(undeclaredMetrics(groups, custom)).toEqual([]);
   });
 
+  test('an agent the progressive-v5 catalogue does not know fails synth until its metrics are declared', () => {
+    const withAgent = (customMetrics: StackConfig['customMetrics']): StackConfig => ({
+      ...DEFAULTS, platforms: ['progressive-v5'], customMetrics,
+      alerts: { ...DEFAULTS.alerts, progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] } },
+    });
+    expect(() => activeRuleGroups(withAgent([]))).toThrow(
+      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, progressive-v5)\n',
+    );
+    expect(() => activeRuleGroups(withAgent([
+      { name: 'spa_requests_total', type: 'counter' },
+      { name: 'spa_request_duration_seconds', type: 'histogram' },
+      { name: 'spa_health_status', type: 'gauge' },
+      { name: 'spa_process_resident_memory_bytes', type: 'gauge' },
+    ]))).not.toThrow();
+  });
+
   test('alerts.for replaces a seed for: duration and fails on an unknown alert', () => {
     const groups = activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { AgentCrashLoop: '7m' } } });
     expect(alertRules(groups['ms-framework']).find((a) => a.alert === 'AgentCrashLoop')?.for).toBe('7m');
