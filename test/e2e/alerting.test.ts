@@ -9,6 +9,8 @@
  *   Alertmanager target is the local Alertmanager.
  * - alertmanager.yml: `*_file` credentials point at temp files; the files, the PagerDuty and
  *   Opsgenie `url`s and the SMTP smarthost point at the local receiver (or a closed local port).
+ * - The production HA pair runs as two processes with POD_NAME set as the StatefulSet would, sending to
+ *   one Alertmanager (the 3-peer gossip cluster is not exercised here).
  * The stack config itself is chosen for speed (1s scrape/evaluation, 3s for:, 1s group wait) and
  * gives the critical receiver a webhook beside PagerDuty, so the alert's labels can be read exactly.
  */
@@ -82,7 +84,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T 
   }
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(child.pid, 'SIGTERM');
@@ -91,8 +93,21 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-describe('Prometheus → Alertmanager → receiver, with the real binaries', () => {
-  const config = resolveConfig({
+/** A running Prometheus (one or an HA pair) → Alertmanager → local receiver, from one stack config. */
+interface LocalStack {
+  readonly breaching: string;
+  readonly healthy: string;
+  readonly prometheusUrls: string[];
+  readonly alertmanagerUrl: string;
+  readonly received: Received[];
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+/** The stack config of these tests: the MultiAgents pack, fast intervals, a webhook beside PagerDuty. */
+function e2eConfig(profile: 'dev' | 'production') {
+  return resolveConfig({
+    profile,
     platforms: ['multiagents'],
     prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
     alerts: { for: { critical_cpu_usage: '3s' } },
@@ -102,23 +117,27 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
         r.name === 'critical' ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] } : r),
     },
   });
+}
+
+async function startLocalStack(profile: 'dev' | 'production', prometheusBin: string, alertmanagerBin: string): Promise<LocalStack> {
+  const config = e2eConfig(profile);
   const { files, parts } = synthStack(config);
   const children: ChildProcess[] = [];
   const servers: http.Server[] = [];
   const received: Received[] = [];
   const logs: string[] = [];
-  let dir: string;
-  let breaching: string;
-  let healthy: string;
-  let prometheusUrl: string;
-  let alertmanagerUrl: string;
-  const started = Date.now();
-
-  beforeAll(async () => {
-    if (!prometheusBin || !alertmanagerBin) return;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-e2e-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-e2e-'));
+  const stop = async () => {
+    // Every process started here, by PID, whether the tests passed or not.
+    await Promise.all(children.map(stopProcess));
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
     const hot = await listen(metricsServer(95));
+    servers.push(hot.server);
     const cool = await listen(metricsServer(40));
+    servers.push(cool.server);
     const sink = await listen((req, res) => {
       let body = '';
       req.on('data', (chunk) => (body += chunk));
@@ -128,13 +147,13 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
         res.end('{}');
       });
     });
-    servers.push(hot.server, cool.server, sink.server);
-    breaching = `127.0.0.1:${hot.port}`;
-    healthy = `127.0.0.1:${cool.port}`;
+    servers.push(sink.server);
+    const breaching = `127.0.0.1:${hot.port}`;
+    const healthy = `127.0.0.1:${cool.port}`;
     const sinkUrl = `http://127.0.0.1:${sink.port}`;
-    const [promPort, amPort, closedPort] = [await freePort(), await freePort(), await freePort()];
-    prometheusUrl = `http://127.0.0.1:${promPort}`;
-    alertmanagerUrl = `http://127.0.0.1:${amPort}`;
+    const amPort = await freePort();
+    const closedPort = await freePort();
+    const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
 
     // alertmanager.yml: credentials from temp files, every destination local.
     const am = yaml.load(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml')) as { receivers: Array<Record<string, unknown>> };
@@ -163,7 +182,7 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
     }
     fs.writeFileSync(path.join(dir, 'alertmanager.yml'), yaml.dump(am));
 
-    // prometheus.yml: local rule files, local targets, local Alertmanager.
+    // prometheus.yml: local rule files, local targets, the one local Alertmanager.
     const rulesDir = path.join(dir, 'rules');
     fs.mkdirSync(rulesDir);
     for (const [file, content] of Object.entries(parts.ruleFiles)) fs.writeFileSync(path.join(rulesDir, file), content);
@@ -174,49 +193,104 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
     prom.scrape_configs = [{ job_name: 'agents', honor_labels: agentsJob.honor_labels, static_configs: [{ targets: [breaching, healthy] }] }];
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), yaml.dump(prom));
 
-    const run = (bin: string, args: string[]) => {
-      const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (bin: string, args: string[], env: Record<string, string> = {}) => {
+      const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
       children.push(child);
       child.stdout!.on('data', (d) => logs.push(String(d)));
       child.stderr!.on('data', (d) => logs.push(String(d)));
-      return child;
     };
     run(alertmanagerBin, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,
       `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
-    run(prometheusBin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`]);
+    const prometheusUrls: string[] = [];
+    for (let i = 0; i < config.prometheus.replicas; i++) {
+      const port = await freePort();
+      prometheusUrls.push(`http://127.0.0.1:${port}`);
+      // The pod name the StatefulSet gives each replica, for the `replica` external label. The 2.53
+      // binary here needs a feature flag to expand it; Prometheus 3 (the pinned image) always does.
+      run(prometheusBin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, `prom-data-${i}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`, ...(config.prometheus.replicas > 1 ? ['--enable-feature=expand-external-labels'] : [])],
+        { POD_NAME: `prometheus-${i}` });
+    }
     await waitFor('Alertmanager to be ready', async () => ((await fetch(`${alertmanagerUrl}/-/ready`)).ok ? true : undefined));
-    await waitFor('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined));
-  }, WAIT_MS + 10_000);
+    for (const url of prometheusUrls) await waitFor(`Prometheus ${url} to be ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
+    return { breaching, healthy, prometheusUrls, alertmanagerUrl, received, logs, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
-  afterAll(async () => {
-    // Every process this test started, by PID, whether the tests passed or not.
-    await Promise.all(children.map(stop));
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+/** Waits for critical_cpu_usage at the critical receiver's webhook; on timeout, shows what arrived and the logs. */
+function criticalDelivery(stack: LocalStack): Promise<Received> {
+  return waitFor('critical_cpu_usage at the webhook', () =>
+    stack.received.find((r) => r.path === '/webhook/critical' && r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing')),
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}\nreceived: ${JSON.stringify(stack.received)}\nlogs:\n${stack.logs.join('').slice(-4000)}`);
   });
+}
+
+describe('Prometheus → Alertmanager → receiver, with the real binaries', () => {
+  let stack: LocalStack | undefined;
+  const started = Date.now();
+  beforeAll(async () => {
+    if (prometheusBin && alertmanagerBin) stack = await startLocalStack('dev', prometheusBin, alertmanagerBin);
+  }, WAIT_MS + 10_000);
+  afterAll(async () => stack?.stop());
 
   withBinaries('a breaching series fires its alert, which reaches the critical receiver with the expected labels', async () => {
-    const delivery = await waitFor('critical_cpu_usage at the webhook', () =>
-      received.find((r) => r.path === '/webhook/critical' && r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing')),
-    ).catch((e: Error) => { throw new Error(`${e.message}\nreceived: ${JSON.stringify(received)}\nlogs:\n${logs.join('').slice(-4000)}`); });
+    const { breaching } = stack!;
+    const delivery = await criticalDelivery(stack!);
     expect(delivery.body.receiver).toBe('critical');
     expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([{
       alertname: 'critical_cpu_usage', severity: 'critical', instance: breaching, job: 'agents', cluster: 'agents', environment: 'dev',
     }]);
     expect(delivery.body.alerts![0].annotations.description).toBe(`CPU usage on ${breaching} is 95.0% (threshold 90%).`);
     // The same receiver's PagerDuty integration got it too.
-    await waitFor('the PagerDuty event', () => received.find((r) => r.path === '/pagerduty/critical'));
-    console.log(`end-to-end alert delivered ${Date.now() - started} ms after the test started`);
+    await waitFor('the PagerDuty event', () => stack!.received.find((r) => r.path === '/pagerduty/critical'));
+    console.log(`end-to-end alert delivered ${Date.now() - started} ms after the binaries were started`);
   }, WAIT_MS + 10_000);
 
   withBinaries('the healthy series fires nothing, and nothing else fires', async () => {
-    const alerts = (await getJson(`${prometheusUrl}/api/v1/alerts`)) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
+    const { breaching, healthy, prometheusUrls, alertmanagerUrl, received } = stack!;
+    const alerts = (await getJson(`${prometheusUrls[0]}/api/v1/alerts`)) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
     expect(alerts.data.alerts.map((a) => [a.labels.alertname, a.labels.instance, a.state])).toEqual([['critical_cpu_usage', breaching, 'firing']]);
-    const healthyUp = (await getJson(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(`multiagents_system_cpu_percent{instance="${healthy}"}`)}`)) as { data: { result: unknown[] } };
-    expect(healthyUp.data.result).toHaveLength(1);
+    const healthySeries = (await getJson(`${prometheusUrls[0]}/api/v1/query?query=${encodeURIComponent(`multiagents_system_cpu_percent{instance="${healthy}"}`)}`)) as { data: { result: unknown[] } };
+    expect(healthySeries.data.result).toHaveLength(1);
     const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
     expect(amAlerts.map((a) => a.labels.instance)).toEqual([breaching]);
     expect(received.flatMap((r) => r.body.alerts ?? []).filter((a) => a.labels.instance === healthy)).toEqual([]);
   });
+});
+
+describe('the production HA pair, with the real binaries', () => {
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    if (prometheusBin && alertmanagerBin) stack = await startLocalStack('production', prometheusBin, alertmanagerBin);
+  }, WAIT_MS + 10_000);
+  afterAll(async () => stack?.stop());
+
+  withBinaries('both replicas fire the alert and Alertmanager delivers it once, without the replica label', async () => {
+    const { breaching, prometheusUrls, alertmanagerUrl } = stack!;
+    expect(prometheusUrls).toHaveLength(2);
+    const delivery = await criticalDelivery(stack!);
+    expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([{
+      alertname: 'critical_cpu_usage', severity: 'critical', instance: breaching, job: 'agents', cluster: 'agents', environment: 'production',
+    }]);
+    // The replicas label their series apart (federation shows external labels) ...
+    for (const [i, url] of prometheusUrls.entries()) {
+      const federated = await (await fetch(`${url}/federate?match[]=${encodeURIComponent('up{job="agents"}')}`)).text();
+      expect(federated).toContain(`replica="prometheus-${i}"`);
+    }
+    // ... both send the alert, and Alertmanager holds it once: the replica label was dropped.
+    for (const url of prometheusUrls) {
+      await waitFor(`${url} to send the alert`, async () => {
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        const sent = /^prometheus_notifications_sent_total\{[^}]*\} (\d+)/m.exec(metrics);
+        return sent && Number(sent[1]) > 0 ? true : undefined;
+      });
+    }
+    const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+    expect(amAlerts).toHaveLength(1);
+    expect(amAlerts[0].labels.replica).toBeUndefined();
+  }, WAIT_MS + 10_000);
 });
