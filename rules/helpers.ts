@@ -15,15 +15,19 @@ export function percent(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(12))}%`;
 }
 
-/**
- * Replaces the `for:` of the alerts `overrides` names. Throws, naming it, for an override of an
- * alert no group has: a typo must not silently keep the seed's duration.
- */
-export function withForOverrides(groups: RuleGroup[], overrides: { readonly [alert: string]: string }): RuleGroup[] {
-  const names = new Set(groups.flatMap((g) => g.rules.map((r) => ('alert' in r ? r.alert : ''))));
-  for (const name of Object.keys(overrides)) {
-    if (!names.has(name)) throw new Error(`alerts.for: no active alert named '${name}'`);
-  }
+/** The alert names of some groups. */
+function alertNames(groups: readonly RuleGroup[]): Set<string> {
+  return new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : []))));
+}
+
+/** A problem line for each `for:` override naming no alert of the groups: a typo must not silently keep the seed's duration. */
+export function forOverrideProblems(groups: readonly RuleGroup[], overrides: { readonly [alert: string]: string }): string[] {
+  const names = alertNames(groups);
+  return Object.keys(overrides).filter((name) => !names.has(name)).map((name) => `alerts.for: no active alert named '${name}'`);
+}
+
+/** The groups with the `for:` of every alert that `overrides` names replaced. */
+export function withForOverrides(groups: readonly RuleGroup[], overrides: { readonly [alert: string]: string }): RuleGroup[] {
   return groups.map((g) => ({
     ...g,
     rules: g.rules.map((r) => ('alert' in r && overrides[r.alert] !== undefined ? { ...r, for: overrides[r.alert] } : r)),

@@ -1,7 +1,7 @@
 import type { PlatformName, StackConfig } from '../src/config';
 import { agentcoreRules } from './agentcore';
 import { activeCatalogs, undeclaredMetrics } from './catalog';
-import { withForOverrides } from './helpers';
+import { forOverrideProblems, withForOverrides } from './helpers';
 import { msFrameworkRules } from './ms-framework';
 import { multiagentsRules } from './multiagents';
 import { progressiveV5Rules } from './progressive-v5';
@@ -25,20 +25,17 @@ export const PLATFORM_PACKS: Record<PlatformName, RulePack> = {
 export const ALL_PACKS: Record<string, RulePack> = { stack: stackRules, ...PLATFORM_PACKS };
 
 /**
- * The active packs' groups by pack name, with `alerts.for` applied. Throws one line per problem
- * when a rule queries a metric that no active catalogue declares.
+ * The active packs' groups by pack name, with `alerts.for` applied. Throws, one line per problem, for a
+ * rule that queries a metric no active catalogue declares and for an `alerts.for` naming no active alert.
  */
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
   const names = ['stack', ...config.platforms];
-  const packs = Object.fromEntries(names.map((name) => [name, ALL_PACKS[name](config)]));
-  const all = withForOverrides(Object.values(packs).flat(), config.alerts.for);
-  const problems = undeclaredMetrics(all, activeCatalogs(config.platforms, config.customMetrics));
+  const packs = Object.fromEntries(names.map((name) => [name, withForOverrides(ALL_PACKS[name](config), config.alerts.for)]));
+  const all = Object.values(packs).flat();
+  const problems = [
+    ...forOverrideProblems(all, config.alerts.for),
+    ...undeclaredMetrics(all, activeCatalogs(config.platforms, config.customMetrics)),
+  ];
   if (problems.length > 0) throw new Error(problems.join('\n'));
-  return Object.fromEntries(names.map((name) => [name, withForOverrides(packs[name], pick(config.alerts.for, packs[name]))]));
-}
-
-// The overrides that name an alert of these groups.
-function pick(overrides: { readonly [alert: string]: string }, groups: RuleGroup[]): { [alert: string]: string } {
-  const names = new Set(groups.flatMap((g) => g.rules.map((r) => ('alert' in r ? r.alert : ''))));
-  return Object.fromEntries(Object.entries(overrides).filter(([name]) => names.has(name)));
+  return packs;
 }
