@@ -12,7 +12,8 @@ export const AGENT_REQUEST_DURATION_BUCKETS = 'agent_type_le:request_duration_se
  * agent's metrics carry its name as a prefix (`mca_requests_total`), so the seed's unprefixed
  * `requests_total`, `agent_health_status` and `process_resident_memory_bytes` select nothing; here
  * recording rules and `label_replace` gather each agent's series under an `agent_type` label, and
- * `histogram_quantile` reads rated `_bucket` series summed by `le`.
+ * `histogram_quantile` reads rated `_bucket` series summed by `le`. The seed's `interval: 30s` is left to
+ * the global evaluation interval (`prometheus.evaluationInterval`), so profiles tune all packs alike.
  */
 export function progressiveV5Rules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.progressiveV5;
