@@ -1,5 +1,6 @@
 import type { StackConfig } from '../src/config';
-import { AlertRule, RecordingRule, RuleGroup, runbookUrl } from './types';
+import { alert, percent } from './helpers';
+import { AlertRule, RecordingRule, RuleGroup } from './types';
 
 /** p95 task duration per task type (seed 000 §15.5.2 HighTaskLatency). */
 export const TASK_DURATION_P95 = 'task_type:task_duration_seconds:p95_rate5m';
@@ -8,23 +9,12 @@ export const MESSAGE_LATENCY_P99 = 'message_type:message_latency_seconds:p99_rat
 /** Failed tasks per completed task, per task and agent type (seed 000 §15.5.1 HighTaskErrorRate). */
 export const TASK_ERROR_RATIO = 'task_type_agent_type:task_errors_per_completions:ratio_rate5m';
 
-// A ratio as a percentage without float noise (0.05 * 100 is 5.000000000000001).
-function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(12))}%`;
-}
-
-interface AlertWithoutRunbook extends Omit<AlertRule, 'annotations'> {
-  readonly annotations: { readonly summary: string; readonly description: string };
-}
-
-// Every alert links its runbook by name, so a rename cannot leave a stale link.
-function alert(rule: AlertWithoutRunbook): AlertRule {
-  return { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(rule.alert) } };
-}
-
 /**
- * The MS-framework alert pack (seed 000 §15.5.1, §15.5.2): agent crash loops, task errors and latency, agent
- * memory and CPU, message queues and latency. Thresholds come from `config.alerts.msFramework`; the `for:`
+ * The MS-framework alert pack (seed 000 §15.5.1, §15.5.2, plus TaskExecutionStalled and HookExecutionFailures
+ * of §15.5.0): agent crash loops, stalled tasks, task errors and latency, agent memory and CPU, message queues
+ * and latency, failing Claude-CLI hooks. §15.5.0's other alerts read metrics §15.1 does not define
+ * (`agent_coordination_failures_total`, `claude_cli_processes_failed_total`, `system_memory_total_gb`, a
+ * `cluster_id` label) or repeat §15.5.1/2 with other thresholds; they are left out. Thresholds come from `config.alerts.msFramework`; the `for:`
  * durations are the seed's.
  */
 export function msFrameworkRules(config: StackConfig): RuleGroup[] {
@@ -76,6 +66,21 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
       },
     }),
     alert({
+      alert: 'TaskExecutionStalled',
+      // The seed's `rate(task_completions_total[10m]) == 0 and task_queue_depth > 0` never matches: the two
+      // metrics share only agent_type. Per agent type: work queued, none completed in 10 minutes.
+      expr:
+        'sum by (agent_type) (task_queue_depth) > 0\n' +
+        'unless\n' +
+        'sum by (agent_type) (rate(task_completions_total[10m])) > 0',
+      for: '10m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'Task execution stalled for {{ $labels.agent_type }}',
+        description: 'No {{ $labels.agent_type }} task has completed in 10 minutes despite {{ $value }} tasks in queue.',
+      },
+    }),
+    alert({
       alert: 'AgentMemoryExhaustion',
       expr: `agent_memory_bytes / 1024^3 > ${t.agentMemoryGiB}`,
       for: '1m',
@@ -124,6 +129,18 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
         description:
           'Agent {{ $labels.agent_id }} ({{ $labels.agent_type }}) CPU usage is {{ $value | printf "%.1f" }}% ' +
           `(threshold ${t.agentCpuPercent}%).`,
+      },
+    }),
+    alert({
+      alert: 'HookExecutionFailures',
+      expr: `sum by (hook_type, hook_name) (rate(claude_cli_hook_executions_total{status="failure"}[5m])) > ${t.hookFailuresPerSecond}`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Claude-CLI hook {{ $labels.hook_name }} is failing',
+        description:
+          'The {{ $labels.hook_type }} hook {{ $labels.hook_name }} fails {{ $value | printf "%.2f" }} times per second ' +
+          `(threshold ${t.hookFailuresPerSecond}).`,
       },
     }),
     alert({

@@ -14,7 +14,7 @@ import { ExternalAllow, StackNetworkPolicies } from '../constructs/network-polic
 import { OtelCollector } from '../constructs/otel-collector';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
-import { msFrameworkRules, renderRuleFile } from '../rules';
+import { activeRuleGroups, renderRuleFile } from '../rules';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
@@ -34,9 +34,9 @@ export interface StackParts {
   readonly ruleFiles: Record<string, string>;
 }
 
-/** The rule files Prometheus loads, rendered from the typed packs. */
+/** The rule files Prometheus loads: the self-monitoring pack and one per monitored platform. */
 export function ruleFiles(config: StackConfig): Record<string, string> {
-  return { 'ms-framework.rules.yaml': renderRuleFile(msFrameworkRules(config)) };
+  return Object.fromEntries(Object.entries(activeRuleGroups(config)).map(([pack, groups]) => [`${pack}.rules.yaml`, renderRuleFile(groups)]));
 }
 
 /**

@@ -49,7 +49,7 @@ describe('synthesized output', () => {
     expect(Object.keys(readTree(path.join(tmp, 'a'))).sort()).toEqual([
       'alertmanager.k8s.yaml', 'elasticsearch.k8s.yaml', 'grafana.k8s.yaml', 'jaeger.k8s.yaml', 'kibana.k8s.yaml',
       'logstash.k8s.yaml', 'namespace.k8s.yaml', 'network-policies.k8s.yaml', 'otel-collector.k8s.yaml', 'pki.k8s.yaml', 'prometheus.k8s.yaml',
-      'rules/ms-framework.rules.yaml',
+      'rules/ms-framework.rules.yaml', 'rules/stack.rules.yaml',
     ]);
   });
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The command-line tools tests use as judges. */
-export type ToolName = 'promtool' | 'amtool';
+/** The command-line tools tests use as judges, and the servers the end-to-end test runs. */
+export type ToolName = 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -16,11 +16,11 @@ function isExecutableFile(file: string): boolean {
 }
 
 /**
- * Where a tool is: `$PROMTOOL` / `$AMTOOL`, then `<repo>/.tools/usr/bin/<name>`, then `PATH`.
+ * Where a tool is: `$PROMTOOL` / `$AMTOOL` / `$PROMETHEUS` / `$PROMETHEUS_ALERTMANAGER`, then `<repo>/.tools/usr/bin/<name>`, then `PATH`.
  * Undefined when none has it; an environment variable naming no executable is a mistake and throws.
  */
 export function findTool(name: ToolName): string | undefined {
-  const variable = name.toUpperCase();
+  const variable = name.toUpperCase().replace(/-/g, '_');
   const fromEnv = process.env[variable];
   if (fromEnv) {
     if (!isExecutableFile(fromEnv)) {
@@ -40,7 +40,7 @@ export function findTool(name: ToolName): string | undefined {
 export function requireTool(name: ToolName): string | undefined {
   const tool = findTool(name);
   if (tool === undefined) {
-    const message = `${name} not found (set ${name.toUpperCase()}, put it in .tools/usr/bin, or on PATH)`;
+    const message = `${name} not found (set ${name.toUpperCase().replace(/-/g, '_')}, put it in .tools/usr/bin, or on PATH)`;
     if (process.env.CI === 'true') {
       throw new Error(`${message}; CI needs it`);
     }

@@ -44,7 +44,7 @@ export const DEFAULTS: StackConfig = {
     resources: resources('50m', '128Mi', '200m', '256Mi'),
     storage: { size: '1Gi' },
     route: {
-      // Seed 000 §7.1: group by alert, cluster and agent; 30s / 5m / 12h.
+      // Seed 000 §7.1: group by alert, cluster and agent (its metrics name the agent `agent_type`); 30s / 5m / 12h.
       receiver: 'default',
       groupBy: ['alertname', 'cluster', 'agent_type'],
       groupWait: '30s',
@@ -65,6 +65,14 @@ export const DEFAULTS: StackConfig = {
       {
         name: 'warning',
         slack: [{ apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' }, channel: '#agents-warnings', sendResolved: true }],
+        // Seed 000 §18: warnings go to the warnings channel and by email. Set the addresses for your site.
+        email: [{
+          to: 'agents-warnings@example.com',
+          from: 'alertmanager@example.com',
+          smarthost: 'smtp.example.com:587',
+          authUsername: 'alertmanager@example.com',
+          authPassword: { secretName: 'alertmanager-receivers', key: 'smtp-password' },
+        }],
       },
     ],
     inhibitRules: [
@@ -110,6 +118,8 @@ export const DEFAULTS: StackConfig = {
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },
   },
+  platforms: ['ms-framework'],
+  customMetrics: [],
   alerts: {
     // Seed 000 §15.5 and the baselines of §15.7.
     msFramework: {
@@ -120,7 +130,27 @@ export const DEFAULTS: StackConfig = {
       taskLatencyP95Seconds: 30,
       agentCpuPercent: 80,
       messageLatencyP99Seconds: 5,
+      hookFailuresPerSecond: 0.05,
     },
+    // Seed 001's AlertRule list.
+    multiagents: { errorRatio: 0.1, meanLatencySeconds: 5, cpuPercent: 90 },
+    // Seed 004's progressive_framework.rules and infrastructure.rules.
+    progressiveV5: {
+      agents: ['mca', 'npa', 'wpa', 'bma'],
+      namespace: 'progressive-framework-v5',
+      mcaLatencyP95Seconds: 2,
+      mcaErrorRatio: 0.05,
+      agentMemoryMiB: 1024,
+      businessFailuresPer10m: 5,
+      availabilityRatio: 0.999,
+      slaLatencyP95Seconds: 0.5,
+      podCpuPercent: 80,
+      podRestartsPerHour: 3,
+    },
+    agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 90 },
+    sutazai: { agentErrorRatio: 0.05, cpuPercent: 90 },
+    stack: { notificationFailureRatio: 0.01, jaegerIndexErrorRatio: 0.01 },
+    for: {},
   },
 };
 
@@ -158,5 +188,7 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
     },
     logstash: { replicas: 2, resources: resources('1', '2Gi', '2', '2Gi'), storage: { size: '20Gi' }, heap: '1g', workers: 4 },
     kibana: { resources: resources('250m', '1Gi', '1', '2Gi') },
+    // Seed 001: a stricter error-rate alert in production.
+    alerts: { multiagents: { errorRatio: 0.05 } },
   },
 };

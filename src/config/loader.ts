@@ -97,6 +97,31 @@ export function durationSeconds(duration: string): number {
 // Alertmanager's matcher syntax: a label name, an operator and a value, quoted or not.
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"\s{},=~!]*)$/;
 
+/**
+ * Routing mistakes Alertmanager accepts silently: a receiver no route sends to, and a route that an
+ * earlier sibling without matchers (and without `continue`) always takes first.
+ */
+export function routingProblems(root: Route, receivers: readonly string[]): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  const walk = (route: Route, at: string) => {
+    if (route.receiver !== undefined) used.add(route.receiver);
+    const children = route.routes ?? [];
+    const catchAll = children.findIndex((child) => (child.matchers ?? []).length === 0 && child.continue !== true);
+    children.forEach((child, i) => {
+      if (catchAll >= 0 && i > catchAll) {
+        problems.push(`${at}/routes/${i}: is never reached: ${at}/routes/${catchAll} before it has no matchers and no continue, so it takes every alert`);
+      }
+      walk(child, `${at}/routes/${i}`);
+    });
+  };
+  walk(root, '/alertmanager/route');
+  receivers.forEach((name, i) => {
+    if (!used.has(name)) problems.push(`/alertmanager/receivers/${i}: receiver ${show(name)} is used by no route`);
+  });
+  return problems;
+}
+
 /** Checks that JSON Schema cannot express: references between fields. */
 function semanticProblems(config: StackConfig): string[] {
   const problems: string[] = [];
@@ -140,6 +165,10 @@ function semanticProblems(config: StackConfig): string[] {
     (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
   };
   check(() => walk(am.route, '/alertmanager/route'));
+  // A tree already reported broken would only add noise ("unused" receivers its typos meant to name).
+  check(() => {
+    if (!problems.some((p) => p.startsWith('/alertmanager/route'))) problems.push(...routingProblems(am.route, am.receivers.map((r) => r.name)));
+  });
   check(() => am.inhibitRules.forEach((rule, i) => {
     for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
       rule[side].forEach((m, j) => {

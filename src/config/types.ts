@@ -279,10 +279,91 @@ export interface MsFrameworkThresholds {
   agentCpuPercent: number;
   /** p99 message latency in seconds for CommunicationDelay. @exclusiveMinimum 0 */
   messageLatencyP99Seconds: number;
+  /** Failed Claude-CLI hook executions per second, per hook, for HookExecutionFailures. @exclusiveMinimum 0 */
+  hookFailuresPerSecond: number;
+}
+
+/** Thresholds of the MultiAgents alert pack (seed 001 alert rules). */
+export interface MultiagentsThresholds {
+  /** Share of events with status error for high_error_rate (seed: 0.1; 0.05 in production). @exclusiveMinimum 0 @maximum 1 */
+  errorRatio: number;
+  /** Mean event processing time in seconds for high_latency. @exclusiveMinimum 0 */
+  meanLatencySeconds: number;
+  /** System CPU percent for critical_cpu_usage. @exclusiveMinimum 0 @maximum 100 */
+  cpuPercent: number;
+}
+
+/** Thresholds and selectors of the Progressive Framework v5 alert pack (seed 004 alerting rules). */
+export interface ProgressiveV5Thresholds {
+  /** Agent names, each the prefix of its metrics (`mca_requests_total`). @minItems 1 */
+  agents: DnsLabel[];
+  /** Namespace the platform's pods run in, for the infrastructure alerts. */
+  namespace: DnsLabel;
+  /** p95 MCA request duration in seconds for MCAHighResponseTime. @exclusiveMinimum 0 */
+  mcaLatencyP95Seconds: number;
+  /** Share of MCA requests answered 5xx for MCAHighErrorRate. @exclusiveMinimum 0 @maximum 1 */
+  mcaErrorRatio: number;
+  /** Agent resident memory in MiB for AgentHighMemoryUsage. @exclusiveMinimum 0 */
+  agentMemoryMiB: number;
+  /** 5xx answers in 10 minutes for the business failure alerts. @exclusiveMinimum 0 */
+  businessFailuresPer10m: number;
+  /** Availability under which SystemAvailabilityBelow99_9 fires. @exclusiveMinimum 0 @maximum 1 */
+  availabilityRatio: number;
+  /** p95 request duration in seconds over all agents for AverageResponseTimeAboveSLA. @exclusiveMinimum 0 */
+  slaLatencyP95Seconds: number;
+  /** Pod CPU percent for HighPodCPUUsage. @exclusiveMinimum 0 */
+  podCpuPercent: number;
+  /** Container restarts per hour for PodRestartLoop. @exclusiveMinimum 0 */
+  podRestartsPerHour: number;
+}
+
+/** Thresholds of the AgentCore alert pack (from seed 003's metrics). */
+export interface AgentcoreThresholds {
+  /** Share of tool executions that error for AgentCoreToolErrorRate. @exclusiveMinimum 0 @maximum 1 */
+  toolErrorRatio: number;
+  /** Agent failures per philosophy in 10 minutes for AgentCoreAgentFailures. @exclusiveMinimum 0 */
+  agentFailuresPer10m: number;
+  /** System memory percent for AgentCoreSystemMemoryHigh. @exclusiveMinimum 0 @maximum 100 */
+  systemMemoryPercent: number;
+}
+
+/** Thresholds of the SutazAI alert pack (from seed 002's metrics). */
+export interface SutazaiThresholds {
+  /** Agent errors per agent activity for SutazaiAgentErrorRate. @exclusiveMinimum 0 @maximum 1 */
+  agentErrorRatio: number;
+  /** CPU percent for SutazaiHighCpuUsage. @exclusiveMinimum 0 @maximum 100 */
+  cpuPercent: number;
+}
+
+/** Thresholds of the stack self-monitoring pack. */
+export interface StackThresholds {
+  /** Share of notifications an Alertmanager integration fails for AlertmanagerNotificationsFailing. @exclusiveMinimum 0 @maximum 1 */
+  notificationFailureRatio: number;
+  /** Share of span documents Elasticsearch rejects for JaegerStorageErrors. @exclusiveMinimum 0 @maximum 1 */
+  jaegerIndexErrorRatio: number;
 }
 
 export interface AlertsConfig {
   msFramework: MsFrameworkThresholds;
+  multiagents: MultiagentsThresholds;
+  progressiveV5: ProgressiveV5Thresholds;
+  agentcore: AgentcoreThresholds;
+  sutazai: SutazaiThresholds;
+  stack: StackThresholds;
+  /** `for:` durations by alert name, replacing the seed's (e.g. `{ AgentCrashLoop: 5m }`). */
+  for: { [alert: string]: Duration };
+}
+
+/** A platform whose metric catalogue and alert pack are active. */
+export type PlatformName = 'ms-framework' | 'multiagents' | 'sutazai' | 'agentcore' | 'progressive-v5';
+
+/** A metric the monitored platform exports beyond its catalogue, so rules and dashboards may query it. */
+export interface CustomMetric {
+  /** @pattern ^[a-zA-Z_:][a-zA-Z0-9_:]*$ */
+  name: string;
+  type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
+  labels?: string[];
+  help?: string;
 }
 
 /** The whole stack. */
@@ -299,5 +380,9 @@ export interface StackConfig {
   logstash: LogstashConfig;
   kibana: KibanaConfig;
   network: NetworkConfig;
+  /** The monitored platforms: each one's metric catalogue and alert pack are active. @minItems 1 @uniqueItems true */
+  platforms: PlatformName[];
+  /** Metrics beyond the active catalogues that rules or dashboards may query. */
+  customMetrics: CustomMetric[];
   alerts: AlertsConfig;
 }

@@ -83,7 +83,7 @@ describe('node bin/app.js (the cdk8s app)', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(fs.readdirSync(dist).sort()).toEqual([...COMPONENT_FILES, 'rules'].sort());
-    expect(fs.readdirSync(path.join(dist, 'rules'))).toEqual(['ms-framework.rules.yaml']);
+    expect(fs.readdirSync(path.join(dist, 'rules'))).toEqual(['ms-framework.rules.yaml', 'stack.rules.yaml']);
     expect(stagingDirs(dir)).toEqual([]);
     for (const file of COMPONENT_FILES) {
       const documents = yaml.loadAll(fs.readFileSync(path.join(dist, file), 'utf8')) as Array<{ apiVersion?: string; kind?: string }>;

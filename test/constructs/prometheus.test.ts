@@ -3,6 +3,7 @@ import { Testing } from 'cdk8s';
 import { Alertmanager } from '../../constructs/alertmanager';
 import { Prometheus } from '../../constructs/prometheus';
 import { PrometheusConfigFile } from '../../constructs/prometheus-config';
+import { STACK_JOBS } from '../../rules';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { fileYaml, podSpec } from './snapshot';
@@ -23,6 +24,23 @@ describe('Prometheus', () => {
     expect(config.scrape_configs.map((s) => s.job_name)).toEqual([
       'prometheus', 'alertmanager', 'otel-collector', 'agents', 'jaeger', 'grafana', 'kubernetes-pods',
     ]);
+  });
+
+  test('TargetDown watches exactly the jobs of the stack components', () => {
+    expect(config.scrape_configs.map((s) => s.job_name).filter((j) => !['agents', 'kubernetes-pods'].includes(j)).sort())
+      .toEqual([...STACK_JOBS].sort());
+  });
+
+  test('runs production as an HA pair whose replicas label series apart, without v2 feature flags', () => {
+    const prod = synthStack(PROFILE_CONFIGS.production).files;
+    const prodConfig = yaml.load(configMapData(prod.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+    expect(prodConfig.global.external_labels.replica).toBe('${POD_NAME}');
+    expect(prodConfig.alerting.alert_relabel_configs).toEqual([{ regex: 'replica', action: 'labeldrop' }]);
+    const container = podSpec(find(prod.prometheus, 'StatefulSet', 'prometheus')).containers[0];
+    expect(container.env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
+    // Prometheus 3 expands environment variables in external labels by default and ignores the old flag.
+    expect((container.args as string[]).filter((a) => a.startsWith('--enable-feature'))).toEqual([]);
+    expect(find(prod.prometheus, 'PodDisruptionBudget', 'prometheus')).toBeDefined();
   });
 
   test('discovers pods by the prometheus.io annotations', () => {

@@ -1,0 +1,95 @@
+import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
+import type { CustomMetric, PlatformName } from '../../src/config/types';
+import { isAlertRule, RuleGroup } from '../types';
+import { AGENTCORE } from './agentcore';
+import { MS_FRAMEWORK } from './ms-framework';
+import { MULTIAGENTS } from './multiagents';
+import { PROGRESSIVE_V5 } from './progressive-v5';
+import { STACK } from './stack';
+import { SUTAZAI } from './sutazai';
+import { metric, MetricCatalog, seriesNames } from './types';
+
+// lezer-promql is ESM with a CommonJS build; require() takes the CommonJS one under ts-jest and esbuild alike.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as typeof LezerPromql;
+
+/** The catalogue of each platform the config can name. */
+export const PLATFORM_CATALOGS: Record<PlatformName, MetricCatalog> = {
+  'ms-framework': MS_FRAMEWORK,
+  multiagents: MULTIAGENTS,
+  sutazai: SUTAZAI,
+  agentcore: AGENTCORE,
+  'progressive-v5': PROGRESSIVE_V5,
+};
+
+/** The catalogues that are active: the stack's own, each named platform's, and the user's custom metrics. */
+export function activeCatalogs(platforms: readonly PlatformName[], custom: readonly CustomMetric[] = []): MetricCatalog[] {
+  return [
+    STACK,
+    ...platforms.map((p) => PLATFORM_CATALOGS[p]),
+    ...(custom.length > 0
+      ? [{ name: 'custom', source: 'customMetrics in the stack config', metrics: custom.map((m) => metric(m.name, m.type, m.labels ?? [], m.help ?? '')) }]
+      : []),
+  ];
+}
+
+/** A metric reference in a PromQL expression: an exact name, or a `__name__=~` regular expression. */
+export interface MetricRef {
+  readonly name?: string;
+  readonly pattern?: RegExp;
+  /** The reference as written. */
+  readonly text: string;
+}
+
+/** The metrics an expression selects, found by parsing it (not by pattern matching the text). */
+export function queriedMetrics(expr: string): MetricRef[] {
+  const tree = parser.parse(expr);
+  const refs: MetricRef[] = [];
+  let syntaxError = false;
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError) syntaxError = true;
+      if (node.name !== 'VectorSelector') return;
+      const identifier = node.node.getChild('Identifier');
+      if (identifier) {
+        refs.push({ name: expr.slice(identifier.from, identifier.to), text: expr.slice(identifier.from, identifier.to) });
+        return;
+      }
+      for (const matcher of node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
+        const label = matcher.getChild('LabelName');
+        const op = matcher.getChild('MatchOp');
+        const value = matcher.getChild('StringLiteral');
+        if (!label || !op || !value || expr.slice(label.from, label.to) !== '__name__') continue;
+        const literal = JSON.parse(expr.slice(value.from, value.to).replace(/^'(.*)'$/, '"$1"')) as string;
+        const text = expr.slice(matcher.from, matcher.to);
+        if (expr.slice(op.from, op.to) === '=') refs.push({ name: literal, text });
+        else if (expr.slice(op.from, op.to) === '=~') refs.push({ pattern: new RegExp(`^(?:${literal})$`), text });
+      }
+    },
+  });
+  if (syntaxError) throw new Error(`not valid PromQL: ${expr}`);
+  return refs;
+}
+
+/**
+ * Problems, one line each, for every rule that queries a metric no active catalogue declares. A
+ * recording rule's output counts as declared for the rules that read it.
+ */
+export function undeclaredMetrics(groups: readonly RuleGroup[], catalogs: readonly MetricCatalog[]): string[] {
+  const declared = new Set(catalogs.flatMap((c) => c.metrics.flatMap(seriesNames)));
+  for (const group of groups) for (const rule of group.rules) if (!isAlertRule(rule)) declared.add(rule.record);
+  const names = [...declared];
+  const problems: string[] = [];
+  for (const group of groups) {
+    for (const rule of group.rules) {
+      const ruleName = isAlertRule(rule) ? `alert ${rule.alert}` : `recording rule ${rule.record}`;
+      for (const ref of queriedMetrics(rule.expr)) {
+        const known = ref.name !== undefined ? declared.has(ref.name) : names.some((n) => ref.pattern!.test(n));
+        if (!known) {
+          problems.push(`${ruleName} (group ${group.name}) queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`);
+        }
+      }
+    }
+  }
+  return problems;
+}

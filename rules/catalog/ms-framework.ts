@@ -1,0 +1,26 @@
+import { metric, MetricCatalog } from './types';
+
+/** MS framework (seed 000 §15.1): agent lifecycle, task execution, communication and Claude-CLI hook metrics. */
+export const MS_FRAMEWORK: MetricCatalog = {
+  name: 'ms-framework',
+  source: 'seed 000 §15.1.1-15.1.4',
+  metrics: [
+    metric('agent_spawns_total', 'counter', ['agent_type', 'spawn_method'], 'Number of agent instances spawned'),
+    metric('agent_active_count', 'gauge', ['agent_type', 'state'], 'Current number of active agents'),
+    metric('agent_duration_seconds', 'histogram', ['agent_type', 'state'], 'Time agents spend in each state'),
+    metric('agent_memory_bytes', 'gauge', ['agent_id', 'agent_type'], 'Memory usage per agent'),
+    metric('agent_cpu_percent', 'gauge', ['agent_id', 'agent_type'], 'CPU utilization per agent'),
+    metric('task_completions_total', 'counter', ['task_type', 'status', 'agent_type'], 'Number of completed tasks'),
+    metric('task_errors_total', 'counter', ['task_type', 'error_type', 'agent_type'], 'Number of failed tasks'),
+    metric('task_duration_seconds', 'histogram', ['task_type'], 'Task execution duration distribution'),
+    metric('task_queue_depth', 'gauge', ['queue_type', 'agent_type'], 'Current number of pending tasks'),
+    metric('messages_sent_total', 'counter', ['from_agent_type', 'to_agent_type', 'message_type'], 'Number of messages sent between agents'),
+    metric('message_latency_seconds', 'histogram', ['message_type', 'transport'], 'Message delivery latency distribution'),
+    metric('message_queue_depth', 'gauge', ['queue_name', 'broker'], 'Number of messages in transport queues'),
+    metric('message_delivery_failures_total', 'counter', ['failure_reason', 'transport'], 'Failed message deliveries'),
+    metric('claude_cli_processes_total', 'counter', ['command_type', 'batch_size'], 'Number of Claude CLI processes spawned'),
+    metric('claude_cli_parallel_agents_active', 'gauge', ['batch_id', 'process_id'], 'Current number of parallel internal agents'),
+    metric('claude_cli_hook_executions_total', 'counter', ['hook_type', 'hook_name', 'status'], 'Number of hook executions'),
+    metric('claude_cli_hook_duration_seconds', 'histogram', ['hook_type', 'hook_name'], 'Hook execution duration'),
+  ],
+};

@@ -1,0 +1,22 @@
+import { metric, MetricCatalog } from './types';
+
+/**
+ * MultiAgents (seed 001, "Prometheus Integration" and "OpenTelemetry Integration"). The two OTel
+ * instruments reach Prometheus through the collector's exporter, which appends `_total` to counters
+ * and the unit to names (`multiagents_workflow_duration` is in milliseconds).
+ */
+export const MULTIAGENTS: MetricCatalog = {
+  name: 'multiagents',
+  source: 'seed 001 PrometheusExporter and OpenTelemetryIntegration',
+  metrics: [
+    metric('multiagents_events_total', 'counter', ['event_type', 'status'], 'Total events processed'),
+    metric('multiagents_event_duration_seconds', 'histogram', ['event_type'], 'Event processing duration'),
+    metric('multiagents_worker_executions_total', 'counter', ['worker_name', 'status'], 'Worker executions'),
+    metric('multiagents_worker_duration_seconds', 'histogram', ['worker_name'], 'Worker execution duration'),
+    metric('multiagents_system_cpu_percent', 'gauge', [], 'CPU usage percentage'),
+    metric('multiagents_system_memory_percent', 'gauge', [], 'Memory usage percentage'),
+    metric('multiagents_active_workflows', 'gauge', [], 'Number of active workflows'),
+    metric('multiagents_workflows_total', 'counter', [], 'Total number of workflows executed'),
+    metric('multiagents_workflow_duration_milliseconds', 'histogram', [], 'Workflow execution duration in milliseconds'),
+  ],
+};

@@ -1,0 +1,26 @@
+import { metric, MetricCatalog } from './types';
+
+/**
+ * SutazAI (seed 002, "performance metrics Collection"): the prometheus_client metrics as declared, and
+ * the OTel instruments under the names the collector's Prometheus exporter gives them (dots become
+ * underscores, counters end in `_total`, units become suffixes: `%` → `_percent`, `By` → `_bytes`,
+ * a unit-1 gauge → `_ratio`).
+ */
+export const SUTAZAI: MetricCatalog = {
+  name: 'sutazai',
+  source: 'seed 002 §1 performance metrics collection',
+  metrics: [
+    metric('agi_system_state_phi', 'gauge', ['coordinator_region', 'integration_type'], 'Integrated Information Theory (phi) metric'),
+    metric('agi_emergence_score', 'gauge', ['pattern_type', 'agent_cluster'], 'Behavior monitoring score'),
+    metric('agi_processing_coherence', 'histogram', ['region', 'layer'], 'Processing network coherence across coordinator regions'),
+    metric('agi_agent_coordination_score', 'summary', ['agent_group', 'task_type'], 'Multi-agent coordination effectiveness'),
+    metric('agi_learning_milestones_total', 'counter', ['milestone_type', 'knowledge_domain'], 'Learning milestones achieved'),
+    metric('intelligence_integration_score_ratio', 'gauge', [], 'Integrated Information (phi)'),
+    metric('intelligence_optimization_ratio', 'gauge', [], 'Optimization detection score'),
+    metric('intelligence_coherence_ratio', 'histogram', [], 'Processing coherence distribution'),
+    metric('agent_activity_total', 'counter', [], 'Total agent activities'),
+    metric('agent_errors_total', 'counter', [], 'Agent error count'),
+    metric('resource_cpu_usage_percent', 'gauge', [], 'CPU usage percentage'),
+    metric('resource_memory_usage_bytes', 'gauge', [], 'Memory usage in bytes'),
+  ],
+};

@@ -1,0 +1,37 @@
+/** How a metric behaves; a histogram or summary also exposes `_bucket` / `_sum` / `_count` series. */
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
+
+/** One metric a monitored system exports, as its `# HELP` / `# TYPE` lines and label names say. */
+export interface MetricDef {
+  /** Metric name as Prometheus stores it (for a histogram, without `_bucket`). */
+  readonly name: string;
+  readonly type: MetricType;
+  readonly labels: readonly string[];
+  readonly help: string;
+}
+
+/** Every metric of one monitored system. */
+export interface MetricCatalog {
+  /** What the catalogue describes, e.g. `ms-framework` or `stack`. */
+  readonly name: string;
+  /** Where the metrics are defined (seed section, exporter and version). */
+  readonly source: string;
+  readonly metrics: readonly MetricDef[];
+}
+
+/** Shorthand for catalogue entries. */
+export function metric(name: string, type: MetricType, labels: readonly string[], help: string): MetricDef {
+  return { name, type, labels, help };
+}
+
+/** The series names a metric produces in Prometheus. */
+export function seriesNames(def: MetricDef): string[] {
+  switch (def.type) {
+    case 'histogram':
+      return [`${def.name}_bucket`, `${def.name}_sum`, `${def.name}_count`];
+    case 'summary':
+      return [def.name, `${def.name}_sum`, `${def.name}_count`];
+    default:
+      return [def.name];
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * End to end with the real binaries: Prometheus evaluates the rendered rule files over metrics served
+ * by a local HTTP server and sends alerts to Alertmanager, which routes them with the rendered tree
+ * to a local receiver. Everything runs on 127.0.0.1 on free ports.
+ *
+ * What changes to run outside Kubernetes, and nothing else:
+ * - prometheus.yml: rule_files point at a temp dir; scrape_configs become one static `agents` job
+ *   (the job the stack gives agent metrics) targeting the two local metric servers; the
+ *   Alertmanager target is the local Alertmanager.
+ * - alertmanager.yml: `*_file` credentials point at temp files; the files, the PagerDuty and
+ *   Opsgenie `url`s and the SMTP smarthost point at the local receiver (or a closed local port).
+ * - The production HA pair runs as two processes with POD_NAME set as the StatefulSet would, sending to
+ *   one Alertmanager (the 3-peer gossip cluster is not exercised here).
+ * The stack config itself is chosen for speed (1s scrape/evaluation, 3s for:, 1s group wait) and
+ * gives the critical receiver a webhook beside PagerDuty, so the alert's labels can be read exactly.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { DEFAULTS } from '../../src/config';
+import { resolveConfig } from '../../src/config/loader';
+import { configMapData, synthStack } from '../helpers';
+import { requireTool } from '../tools';
+
+const prometheusBin = requireTool('prometheus');
+const alertmanagerBin = requireTool('prometheus-alertmanager');
+const withBinaries = prometheusBin && alertmanagerBin ? test : test.skip;
+
+const WAIT_MS = 60_000;
+
+interface Received {
+  path: string;
+  body: { receiver?: string; status?: string; alerts?: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> } & Record<string, unknown>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function listen(handler: http.RequestListener): Promise<{ server: http.Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = http.createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
+  });
+}
+
+function metricsServer(cpuPercent: number): http.RequestListener {
+  return (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(`# HELP multiagents_system_cpu_percent CPU usage percentage\n# TYPE multiagents_system_cpu_percent gauge\nmultiagents_system_cpu_percent ${cpuPercent}\n`);
+  };
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** Polls `check` until it returns a value, or fails after `ms` naming what it waited for. */
+async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch {
+      // Not up yet.
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A running Prometheus (one or an HA pair) → Alertmanager → local receiver, from one stack config. */
+interface LocalStack {
+  readonly breaching: string;
+  readonly healthy: string;
+  readonly prometheusUrls: string[];
+  readonly alertmanagerUrl: string;
+  readonly received: Received[];
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+/** The stack config of these tests: the MultiAgents pack, fast intervals, a webhook beside PagerDuty. */
+function e2eConfig(profile: 'dev' | 'production') {
+  return resolveConfig({
+    profile,
+    platforms: ['multiagents'],
+    prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
+    alerts: { for: { critical_cpu_usage: '3s' } },
+    alertmanager: {
+      route: { ...DEFAULTS.alertmanager.route, groupWait: '1s', groupInterval: '1s' },
+      receivers: DEFAULTS.alertmanager.receivers.map((r) =>
+        r.name === 'critical' ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] } : r),
+    },
+  });
+}
+
+async function startLocalStack(profile: 'dev' | 'production', prometheusBin: string, alertmanagerBin: string): Promise<LocalStack> {
+  const config = e2eConfig(profile);
+  const { files, parts } = synthStack(config);
+  const children: ChildProcess[] = [];
+  const servers: http.Server[] = [];
+  const received: Received[] = [];
+  const logs: string[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-e2e-'));
+  const stop = async () => {
+    // Every process started here, by PID, whether the tests passed or not.
+    await Promise.all(children.map(stopProcess));
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const hot = await listen(metricsServer(95));
+    servers.push(hot.server);
+    const cool = await listen(metricsServer(40));
+    servers.push(cool.server);
+    const sink = await listen((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    servers.push(sink.server);
+    const breaching = `127.0.0.1:${hot.port}`;
+    const healthy = `127.0.0.1:${cool.port}`;
+    const sinkUrl = `http://127.0.0.1:${sink.port}`;
+    const amPort = await freePort();
+    const closedPort = await freePort();
+    const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
+
+    // alertmanager.yml: credentials from temp files, every destination local.
+    const am = yaml.load(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml')) as { receivers: Array<Record<string, unknown>> };
+    const secretFile = (name: string, content: string) => {
+      const file = path.join(dir, 'secrets', name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+      return file;
+    };
+    for (const receiver of am.receivers) {
+      const name = receiver.name as string;
+      for (const c of (receiver.webhook_configs ?? []) as Array<Record<string, unknown>>) c.url_file = secretFile(`${name}-webhook`, `${sinkUrl}/webhook/${name}`);
+      for (const c of (receiver.slack_configs ?? []) as Array<Record<string, unknown>>) c.api_url_file = secretFile(`${name}-slack`, `${sinkUrl}/slack/${name}`);
+      for (const c of (receiver.pagerduty_configs ?? []) as Array<Record<string, unknown>>) {
+        c.routing_key_file = secretFile(`${name}-pagerduty`, 'e2e-routing-key');
+        c.url = `${sinkUrl}/pagerduty/${name}`;
+      }
+      for (const c of (receiver.opsgenie_configs ?? []) as Array<Record<string, unknown>>) {
+        c.api_key_file = secretFile(`${name}-opsgenie`, 'e2e-api-key');
+        c.api_url = `${sinkUrl}/opsgenie/${name}/`;
+      }
+      for (const c of (receiver.email_configs ?? []) as Array<Record<string, unknown>>) {
+        c.smarthost = `127.0.0.1:${closedPort}`;
+        if (c.auth_password_file) c.auth_password_file = secretFile(`${name}-smtp`, 'e2e-password');
+      }
+    }
+    fs.writeFileSync(path.join(dir, 'alertmanager.yml'), yaml.dump(am));
+
+    // prometheus.yml: local rule files, local targets, the one local Alertmanager.
+    const rulesDir = path.join(dir, 'rules');
+    fs.mkdirSync(rulesDir);
+    for (const [file, content] of Object.entries(parts.ruleFiles)) fs.writeFileSync(path.join(rulesDir, file), content);
+    const prom = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as Record<string, any>;
+    prom.rule_files = [path.join(rulesDir, '*.rules.yaml')];
+    prom.alerting.alertmanagers = [{ api_version: 'v2', static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }];
+    const agentsJob = (prom.scrape_configs as Array<Record<string, unknown>>).find((s) => s.job_name === 'agents')!;
+    prom.scrape_configs = [{ job_name: 'agents', honor_labels: agentsJob.honor_labels, static_configs: [{ targets: [breaching, healthy] }] }];
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), yaml.dump(prom));
+
+    const run = (bin: string, args: string[], env: Record<string, string> = {}) => {
+      const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      children.push(child);
+      child.stdout!.on('data', (d) => logs.push(String(d)));
+      child.stderr!.on('data', (d) => logs.push(String(d)));
+    };
+    run(alertmanagerBin, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
+    const prometheusUrls: string[] = [];
+    for (let i = 0; i < config.prometheus.replicas; i++) {
+      const port = await freePort();
+      prometheusUrls.push(`http://127.0.0.1:${port}`);
+      // The pod name the StatefulSet gives each replica, for the `replica` external label. The 2.53
+      // binary here needs a feature flag to expand it; Prometheus 3 (the pinned image) always does.
+      run(prometheusBin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, `prom-data-${i}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`, ...(config.prometheus.replicas > 1 ? ['--enable-feature=expand-external-labels'] : [])],
+        { POD_NAME: `prometheus-${i}` });
+    }
+    await waitFor('Alertmanager to be ready', async () => ((await fetch(`${alertmanagerUrl}/-/ready`)).ok ? true : undefined));
+    for (const url of prometheusUrls) await waitFor(`Prometheus ${url} to be ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
+    return { breaching, healthy, prometheusUrls, alertmanagerUrl, received, logs, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Waits for critical_cpu_usage at the critical receiver's webhook; on timeout, shows what arrived and the logs. */
+function criticalDelivery(stack: LocalStack): Promise<Received> {
+  return waitFor('critical_cpu_usage at the webhook', () =>
+    stack.received.find((r) => r.path === '/webhook/critical' && r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing')),
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}\nreceived: ${JSON.stringify(stack.received)}\nlogs:\n${stack.logs.join('').slice(-4000)}`);
+  });
+}
+
+describe('Prometheus → Alertmanager → receiver, with the real binaries', () => {
+  let stack: LocalStack | undefined;
+  const started = Date.now();
+  beforeAll(async () => {
+    if (prometheusBin && alertmanagerBin) stack = await startLocalStack('dev', prometheusBin, alertmanagerBin);
+  }, WAIT_MS + 10_000);
+  afterAll(async () => stack?.stop());
+
+  withBinaries('a breaching series fires its alert, which reaches the critical receiver with the expected labels', async () => {
+    const { breaching } = stack!;
+    const delivery = await criticalDelivery(stack!);
+    expect(delivery.body.receiver).toBe('critical');
+    expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([{
+      alertname: 'critical_cpu_usage', severity: 'critical', instance: breaching, job: 'agents', cluster: 'agents', environment: 'dev',
+    }]);
+    expect(delivery.body.alerts![0].annotations.description).toBe(`CPU usage on ${breaching} is 95.0% (threshold 90%).`);
+    // The same receiver's PagerDuty integration got it too.
+    await waitFor('the PagerDuty event', () => stack!.received.find((r) => r.path === '/pagerduty/critical'));
+    console.log(`end-to-end alert delivered ${Date.now() - started} ms after the binaries were started`);
+  }, WAIT_MS + 10_000);
+
+  withBinaries('the healthy series fires nothing, and nothing else fires', async () => {
+    const { breaching, healthy, prometheusUrls, alertmanagerUrl, received } = stack!;
+    const alerts = (await getJson(`${prometheusUrls[0]}/api/v1/alerts`)) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
+    expect(alerts.data.alerts.map((a) => [a.labels.alertname, a.labels.instance, a.state])).toEqual([['critical_cpu_usage', breaching, 'firing']]);
+    const healthySeries = (await getJson(`${prometheusUrls[0]}/api/v1/query?query=${encodeURIComponent(`multiagents_system_cpu_percent{instance="${healthy}"}`)}`)) as { data: { result: unknown[] } };
+    expect(healthySeries.data.result).toHaveLength(1);
+    const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+    expect(amAlerts.map((a) => a.labels.instance)).toEqual([breaching]);
+    expect(received.flatMap((r) => r.body.alerts ?? []).filter((a) => a.labels.instance === healthy)).toEqual([]);
+  });
+});
+
+describe('the production HA pair, with the real binaries', () => {
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    if (prometheusBin && alertmanagerBin) stack = await startLocalStack('production', prometheusBin, alertmanagerBin);
+  }, WAIT_MS + 10_000);
+  afterAll(async () => stack?.stop());
+
+  withBinaries('both replicas fire the alert and Alertmanager delivers it once, without the replica label', async () => {
+    const { breaching, prometheusUrls, alertmanagerUrl } = stack!;
+    expect(prometheusUrls).toHaveLength(2);
+    const delivery = await criticalDelivery(stack!);
+    expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([{
+      alertname: 'critical_cpu_usage', severity: 'critical', instance: breaching, job: 'agents', cluster: 'agents', environment: 'production',
+    }]);
+    // The replicas label their series apart (federation shows external labels) ...
+    for (const [i, url] of prometheusUrls.entries()) {
+      const federated = await (await fetch(`${url}/federate?match[]=${encodeURIComponent('up{job="agents"}')}`)).text();
+      expect(federated).toContain(`replica="prometheus-${i}"`);
+    }
+    // ... both send the alert, and Alertmanager holds it once: the replica label was dropped.
+    for (const url of prometheusUrls) {
+      await waitFor(`${url} to send the alert`, async () => {
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        const sent = /^prometheus_notifications_sent_total\{[^}]*\} (\d+)/m.exec(metrics);
+        return sent && Number(sent[1]) > 0 ? true : undefined;
+      });
+    }
+    const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+    expect(amAlerts).toHaveLength(1);
+    expect(amAlerts[0].labels.replica).toBeUndefined();
+  }, WAIT_MS + 10_000);
+});

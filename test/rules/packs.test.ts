@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { DEFAULTS, PlatformName, StackConfig } from '../../src/config';
+import {
+  activeRuleGroups, ALL_PACKS, AlertRule, alertRules, PLATFORM_PACKS, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
+  activeCatalogs,
+} from '../../rules';
+import { requireTool } from '../tools';
+import { PromTest, runPromtool, showsAlert } from './promtest';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const ALL_PLATFORMS = Object.keys(PLATFORM_PACKS) as PlatformName[];
+const EVERYTHING: StackConfig = { ...DEFAULTS, platforms: ALL_PLATFORMS };
+const promtool = requireTool('promtool');
+const withPromtool = promtool === undefined ? test.skip : test;
+
+describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
+  const groups = ALL_PACKS[pack](DEFAULTS);
+  const alerts = alertRules(groups);
+  const promtestFile = path.join(REPO_ROOT, 'rules', `${pack}.promtest.yaml`);
+  const promtest = yaml.load(fs.readFileSync(promtestFile, 'utf8')) as PromTest;
+  const ruleFile = `${pack}.rules.yaml`;
+
+  test('the rendered rule file is stable', () => {
+    expect(renderRuleFile(groups)).toMatchSnapshot();
+  });
+
+  test.each(alerts.map((a): [string, AlertRule] => [a.alert, a]))(
+    '%s has a severity, a summary, a description and a runbook that exists',
+    (name, rule) => {
+      expect(['critical', 'warning', 'info']).toContain(rule.labels.severity);
+      expect(rule.annotations.summary).not.toBe('');
+      expect(rule.annotations.description).not.toBe('');
+      expect(rule.annotations.runbook_url).toBe(runbookUrl(name));
+      expect(fs.existsSync(path.join(REPO_ROOT, 'docs', 'runbooks', `${name}.md`))).toBe(true);
+    },
+  );
+
+  test('its promtest reads the rules from the file the tests render', () => {
+    expect(promtest.rule_files).toEqual([ruleFile]);
+  });
+
+  test.each(alerts.map((a): [string, AlertRule] => [a.alert, a]))(
+    '%s is shown not firing before its for: and firing with exact labels after it',
+    (name, rule) => {
+      expect(showsAlert(promtest, name, rule.for)).toBe(true);
+    },
+  );
+
+  test('its promtest names only alerts of the pack', () => {
+    const names = new Set(alerts.map((a) => a.alert));
+    const tested = promtest.tests.flatMap((group) => (group.alert_rule_test ?? []).map((c) => c.alertname));
+    expect(tested.filter((name) => !names.has(name))).toEqual([]);
+  });
+
+  describe('promtool', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), `${pack}-rules-`));
+      fs.writeFileSync(path.join(dir, ruleFile), renderRuleFile(groups));
+      fs.copyFileSync(promtestFile, path.join(dir, path.basename(promtestFile)));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    withPromtool('accepts the rendered rules', () => {
+      expect(runPromtool(promtool as string, ['check', 'rules', path.join(dir, ruleFile)])).toContain('SUCCESS');
+    });
+
+    withPromtool('passes the unit tests beside the rules', () => {
+      expect(runPromtool(promtool as string, ['test', 'rules', path.join(dir, path.basename(promtestFile))])).toContain('SUCCESS');
+    });
+  });
+});
+
+describe('metric catalogues', () => {
+  test('every rule of every pack queries only metrics its catalogues declare', () => {
+    expect(() => activeRuleGroups(EVERYTHING)).not.toThrow();
+    for (const platform of ALL_PLATFORMS) {
+      expect(() => activeRuleGroups({ ...DEFAULTS, platforms: [platform] })).not.toThrow();
+    }
+  });
+
+  test('metrics are found by parsing, including __name__ matchers', () => {
+    expect(queriedMetrics('sum by (le) (rate(a_bucket{x="y"}[5m])) / on() group_left b and {__name__="c"}').map((r) => r.text))
+      .toEqual(['a_bucket', 'b', '__name__="c"']);
+    expect(queriedMetrics('{__name__=~"d_(x|y)"}')[0].pattern?.test('d_x')).toBe(true);
+    expect(() => queriedMetrics('sum(')).toThrow('not valid PromQL');
+  });
+
+  test('fails naming the rule and the metric when a rule queries an uncatalogued metric', () => {
+    const groups = [{ name: 'g', rules: [{ alert: 'Oops', expr: 'agent_memory_bytes > 1 and made_up_metric > 0', labels: { severity: 'warning' as const }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] }];
+    expect(undeclaredMetrics(groups, activeCatalogs(['ms-framework']))).toEqual([
+      'alert Oops (group g) queries made_up_metric, which no active metric catalogue declares (stack, ms-framework)',
+    ]);
+  });
+
+  test('a pack whose platform is not active fails the check; declaring its metrics as custom ones passes', () => {
+    const groups = ALL_PACKS.multiagents(DEFAULTS);
+    expect(undeclaredMetrics(groups, activeCatalogs(['ms-framework']))[0])
+      .toMatch(/^recording rule job:multiagents_events_errors:ratio_rate5m \(group multiagents_recording\) queries multiagents_events_total, /);
+    const custom = activeCatalogs(['ms-framework'], [
+      { name: 'multiagents_events_total', type: 'counter' },
+      { name: 'multiagents_event_duration_seconds', type: 'histogram' },
+      { name: 'multiagents_system_cpu_percent', type: 'gauge' },
+      { name: 'multiagents_worker_executions_total', type: 'counter' },
+    ]);
+    expect(undeclaredMetrics(groups, custom)).toEqual([]);
+  });
+
+  test('an agent the progressive-v5 catalogue does not know fails synth until its metrics are declared', () => {
+    const withAgent = (customMetrics: StackConfig['customMetrics']): StackConfig => ({
+      ...DEFAULTS, platforms: ['progressive-v5'], customMetrics,
+      alerts: { ...DEFAULTS.alerts, progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] } },
+    });
+    expect(() => activeRuleGroups(withAgent([]))).toThrow(
+      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, progressive-v5)\n',
+    );
+    expect(() => activeRuleGroups(withAgent([
+      { name: 'spa_requests_total', type: 'counter' },
+      { name: 'spa_request_duration_seconds', type: 'histogram' },
+      { name: 'spa_health_status', type: 'gauge' },
+      { name: 'spa_process_resident_memory_bytes', type: 'gauge' },
+    ]))).not.toThrow();
+  });
+
+  test('alerts.for replaces a seed for: duration and fails on an unknown alert', () => {
+    const groups = activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { AgentCrashLoop: '7m' } } });
+    expect(alertRules(groups['ms-framework']).find((a) => a.alert === 'AgentCrashLoop')?.for).toBe('7m');
+    expect(() => activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { NoSuchAlert: '7m' } } }))
+      .toThrow("alerts.for: no active alert named 'NoSuchAlert'");
+  });
+
+  test('alert names are unique across all packs', () => {
+    const names = Object.values(activeRuleGroups(EVERYTHING)).flatMap(alertRules).map((a) => a.alert);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+});
