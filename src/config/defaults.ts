@@ -119,6 +119,10 @@ export const DEFAULTS: StackConfig = {
       messageLatencyP99Seconds: 5,
     },
   },
+  dashboards: {
+    // The platform the alert pack covers, and the stack's own health.
+    platforms: ['ms-framework', 'stack'],
+  },
 };
 
 /** What each profile changes on top of the defaults. */

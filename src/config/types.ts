@@ -272,6 +272,17 @@ export interface AlertsConfig {
   msFramework: MsFrameworkThresholds;
 }
 
+/** A monitored platform (or the stack itself) whose Grafana dashboards the stack can ship. */
+export type DashboardPlatform = 'ms-framework' | 'multiagents' | 'sutazai' | 'agentcore' | 'progressive-v5' | 'stack';
+
+export interface DashboardsConfig {
+  /**
+   * Platforms whose dashboards ship, each into its own Grafana folder.
+   * @uniqueItems true
+   */
+  platforms: DashboardPlatform[];
+}
+
 /** The whole stack. */
 export interface StackConfig {
   /** Profile whose defaults apply under this file. */
@@ -286,4 +297,5 @@ export interface StackConfig {
   logstash: LogstashConfig;
   kibana: KibanaConfig;
   alerts: AlertsConfig;
+  dashboards: DashboardsConfig;
 }

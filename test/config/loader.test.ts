@@ -20,7 +20,7 @@ function fromYaml(text: string): unknown {
   return yaml.load(text);
 }
 
-const TOP_LEVEL_KEYS = 'profile, common, collector, prometheus, alertmanager, grafana, jaeger, elasticsearch, logstash, kibana, alerts';
+const TOP_LEVEL_KEYS = 'profile, common, collector, prometheus, alertmanager, grafana, jaeger, elasticsearch, logstash, kibana, alerts, dashboards';
 
 /** Receivers that keep every route of the defaults valid, for cases that replace the list. */
 const DEFAULT_RECEIVER_NAMES = [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
@@ -278,5 +278,23 @@ const FORMER_DEFECTS: Array<[string, unknown, string[]]> = [
 describe('resolveConfig rejects configs that once slipped through', () => {
   test.each(FORMER_DEFECTS)('fails with %s', (_name, user, lines) => {
     expect(problemsOf(user)).toEqual(lines);
+  });
+});
+
+describe('dashboards config', () => {
+  test('ships the MS-framework and stack dashboards by default', () => {
+    expect(resolveConfig({}).dashboards.platforms).toEqual(['ms-framework', 'stack']);
+  });
+
+  test('fails with an unknown platform', () => {
+    expect(problemsOf({ dashboards: { platforms: ['nope'] } })).toEqual([
+      '/dashboards/platforms/0: must be one of "ms-framework", "multiagents", "sutazai", "agentcore", "progressive-v5", "stack", got "nope"',
+    ]);
+  });
+
+  test('fails with a platform listed twice', () => {
+    expect(problemsOf({ dashboards: { platforms: ['stack', 'stack'] } })).toEqual([
+      '/dashboards/platforms: must NOT have duplicate items (items ## 0 and 1 are identical), got ["stack","stack"]',
+    ]);
   });
 });
