@@ -67,14 +67,18 @@ export function labelValuesVariable(name: string, metric: string, label: string)
     .current({ selected: true, text: 'All', value: '$__all' });
 }
 
-/** A PromQL query in code mode, so Grafana's query builder never rewrites it. */
+/**
+ * A PromQL query in code mode, so Grafana's query builder never rewrites it. A query over histogram
+ * buckets also fetches exemplars: their `trace_id` links a point on the panel to its trace in Jaeger.
+ */
 export function promQuery(expr: string, legendFormat: string, refId = 'A'): prometheus.DataqueryBuilder {
-  return new prometheus.DataqueryBuilder()
+  const query = new prometheus.DataqueryBuilder()
     .datasource(prometheusDatasource())
     .editorMode(prometheus.QueryEditorMode.Code)
     .expr(expr)
     .legendFormat(legendFormat)
     .refId(refId);
+  return /_bucket\b/.test(expr) ? query.exemplar(true) : query;
 }
 
 /**
