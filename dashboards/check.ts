@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { MetricDeclaration, seriesIndex } from './metrics/types';
+import { MetricDeclaration, SCRAPE_LABELS, seriesIndex } from './metrics/types';
 import { analysePromql } from './promql';
 
 /** The parts of a built dashboard the check reads. */
@@ -21,16 +21,23 @@ function variableQueryExpr(query: unknown): string | undefined {
   return match?.[1];
 }
 
+/** Labels a series name carries beyond its family's: the scrape labels, `le` on buckets, `quantile` on summaries. */
+function seriesLabels(series: string, metric: MetricDeclaration): Set<string> {
+  const extra = series.endsWith('_bucket') ? ['le'] : metric.type === 'summary' && series === metric.name ? ['quantile'] : [];
+  return new Set([...metric.labels, ...SCRAPE_LABELS, ...extra]);
+}
+
 /**
- * Checks that every panel of `dashboard` has a query, that every query parses as PromQL and that it
- * selects only series of `declared` metrics (a histogram only through `_bucket`, `_sum`, `_count`).
- * Throws one line naming the dashboard, the panel and the problem.
+ * Checks that every panel of `dashboard` has a query, that every query parses as PromQL, that it
+ * selects only series of `declared` metrics (a histogram only through `_bucket`, `_sum`, `_count`)
+ * and that it matches and groups only by labels those metrics carry. Throws one line naming the
+ * dashboard, the panel and the problem.
  */
 export function checkDashboard(dashboard: Dashboard, declared: readonly MetricDeclaration[]): void {
   const index = seriesIndex(declared);
   const where = `dashboards: '${dashboard.uid}'`;
   const checkExpr = (subject: string, expr: string): void => {
-    const { errors, metrics } = analysePromql(expr);
+    const { errors, metrics, selectors, groupingLabels } = analysePromql(expr);
     if (errors.length > 0) {
       throw new Error(`${where} ${subject}: invalid PromQL (${errors[0]})`);
     }
@@ -38,6 +45,19 @@ export function checkDashboard(dashboard: Dashboard, declared: readonly MetricDe
       if (!index.has(metric)) {
         throw new Error(`${where} ${subject} queries undeclared metric '${metric}' (declare it in dashboards/metrics/)`);
       }
+    }
+    const known = new Set<string>();
+    for (const { metric, labels } of selectors) {
+      const carried = seriesLabels(metric, index.get(metric)!);
+      carried.forEach((l) => known.add(l));
+      const unknown = labels.find((l) => !carried.has(l));
+      if (unknown !== undefined) {
+        throw new Error(`${where} ${subject} matches label '${unknown}' that metric '${metric}' does not carry`);
+      }
+    }
+    const ungrouped = groupingLabels.find((l) => !known.has(l));
+    if (ungrouped !== undefined) {
+      throw new Error(`${where} ${subject} groups by label '${ungrouped}' that none of its metrics carries`);
     }
   };
   const panels = (dashboard.panels ?? []) as readonly CheckedPanel[];

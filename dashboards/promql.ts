@@ -9,10 +9,19 @@ export function substituteVariables(expr: string): string {
   return expr.replace(/\$\{?(__rate_interval|__interval|__range)\}?/g, '5m').replace(/\$\{?\w+\}?/g, '.*');
 }
 
-/** What one PromQL expression says: its syntax errors and the metric names it selects. */
+/** One vector selector: the metric it names and the labels its matchers read. */
+export interface PromqlSelector {
+  readonly metric: string;
+  readonly labels: string[];
+}
+
+/** What one PromQL expression says: its syntax errors, the metric names it selects, the labels it reads. */
 export interface PromqlAnalysis {
   readonly errors: string[];
   readonly metrics: string[];
+  readonly selectors: PromqlSelector[];
+  /** Labels named by `by`, `without`, `on`, `ignoring` and `group_*` anywhere in the expression. */
+  readonly groupingLabels: string[];
 }
 
 /** Parses a Grafana PromQL expression with Prometheus' own grammar (lezer-promql). */
@@ -21,8 +30,11 @@ export function analysePromql(expr: string): PromqlAnalysis {
   const errors: string[] = [];
   const metrics = new Set<string>();
   if (promql.trim() === '') {
-    return { errors: ['empty expression'], metrics: [] };
+    return { errors: ['empty expression'], metrics: [], selectors: [], groupingLabels: [] };
   }
+  const selectors: PromqlSelector[] = [];
+  const grouping = new Set<string>();
+  const text = (from: number, to: number) => promql.slice(from, to);
   parser.parse(promql).iterate({
     enter: (node) => {
       if (node.type.isError) {
@@ -31,10 +43,22 @@ export function analysePromql(expr: string): PromqlAnalysis {
       if (node.name === 'VectorSelector') {
         const name = node.node.getChild('Identifier');
         if (name !== null) {
-          metrics.add(promql.slice(name.from, name.to));
+          const metric = text(name.from, name.to);
+          metrics.add(metric);
+          const matchers = node.node.getChild('LabelMatchers');
+          const labels = (matchers?.getChildren('UnquotedLabelMatcher') ?? []).flatMap((m) => {
+            const label = m.getChild('LabelName');
+            return label === null ? [] : [text(label.from, label.to)];
+          });
+          selectors.push({ metric, labels });
+        }
+      }
+      if (node.name === 'GroupingLabels') {
+        for (const label of node.node.getChildren('LabelName')) {
+          grouping.add(text(label.from, label.to));
         }
       }
     },
   });
-  return { errors, metrics: [...metrics].sort() };
+  return { errors, metrics: [...metrics].sort(), selectors, groupingLabels: [...grouping].sort() };
 }

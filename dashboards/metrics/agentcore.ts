@@ -22,7 +22,6 @@ export const AGENTCORE_METRICS: readonly MetricDeclaration[] = [
   },
   { name: 'agentcore_system_cpu_percent', type: 'gauge', labels: [], help: 'Host CPU, percent.' },
   { name: 'agentcore_system_memory_percent', type: 'gauge', labels: [], help: 'Host memory, percent.' },
-  { name: 'agentcore_system_memory_available_mb', type: 'gauge', labels: [], help: 'Host memory available, MiB.' },
   { name: 'agentcore_cache_hits_total', type: 'counter', labels: ['cache_type'], help: 'Cache hits.' },
   { name: 'agentcore_cache_misses_total', type: 'counter', labels: ['cache_type'], help: 'Cache misses.' },
   { name: 'agentcore_cache_size', type: 'gauge', labels: ['cache_type'], help: 'Entries in each cache.' },
@@ -41,5 +40,4 @@ export const AGENTCORE_METRICS: readonly MetricDeclaration[] = [
     labels: ['philosophy', 'failure_reason'],
     help: 'Agent failures.',
   },
-  { name: 'agentcore_runtime_info', type: 'info', labels: ['version', 'environment', 'platform'], help: 'Runtime version.' },
 ];

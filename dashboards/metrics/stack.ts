@@ -7,7 +7,6 @@ import type { MetricDeclaration } from './types';
  */
 export const STACK_METRICS: readonly MetricDeclaration[] = [
   { name: 'up', type: 'gauge', labels: [], help: '1 when the last scrape of a target succeeded (written by Prometheus).' },
-  { name: 'scrape_duration_seconds', type: 'gauge', labels: [], help: 'Duration of the last scrape (written by Prometheus).' },
   // OpenTelemetry Collector and Jaeger v2 internal telemetry.
   ...(['spans', 'metric_points', 'log_records'] as const).flatMap((signal): MetricDeclaration[] => [
     { name: `otelcol_receiver_accepted_${signal}_total`, type: 'counter', labels: ['receiver', 'transport'], help: `${signal} accepted by a receiver.` },
@@ -29,11 +28,9 @@ export const STACK_METRICS: readonly MetricDeclaration[] = [
   { name: 'prometheus_notifications_dropped_total', type: 'counter', labels: [], help: 'Alerts dropped before reaching Alertmanager.' },
   { name: 'prometheus_notifications_queue_length', type: 'gauge', labels: [], help: 'Alerts waiting to be sent.' },
   { name: 'prometheus_notifications_queue_capacity', type: 'gauge', labels: [], help: 'Capacity of the alert queue.' },
-  { name: 'prometheus_config_last_reload_successful', type: 'gauge', labels: [], help: '1 when the last config reload succeeded.' },
   // Alertmanager.
   { name: 'alertmanager_alerts', type: 'gauge', labels: ['state'], help: 'Alerts held, by state.' },
   { name: 'alertmanager_notifications_total', type: 'counter', labels: ['integration'], help: 'Notifications attempted.' },
   { name: 'alertmanager_notifications_failed_total', type: 'counter', labels: ['integration', 'reason'], help: 'Notifications that failed.' },
   { name: 'alertmanager_notification_latency_seconds', type: 'histogram', labels: ['integration'], help: 'Time to send a notification.' },
-  { name: 'alertmanager_cluster_members', type: 'gauge', labels: [], help: 'Peers in the gossip cluster.' },
 ];

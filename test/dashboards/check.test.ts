@@ -10,11 +10,16 @@ import { DEFAULTS } from '../../src/config';
 
 describe('analysePromql', () => {
   test('lists the metrics an expression selects, not its functions or labels', () => {
-    const { errors, metrics } = analysePromql(
+    const { errors, metrics, selectors, groupingLabels } = analysePromql(
       'histogram_quantile(0.95, sum by (le) (rate(task_duration_seconds_bucket{task_type=~"$task"}[$__rate_interval]))) / on() up',
     );
     expect(errors).toEqual([]);
     expect(metrics).toEqual(['task_duration_seconds_bucket', 'up']);
+    expect(selectors).toEqual([
+      { metric: 'task_duration_seconds_bucket', labels: ['task_type'] },
+      { metric: 'up', labels: [] },
+    ]);
+    expect(groupingLabels).toEqual(['le']);
   });
 
   test('finds a syntax error', () => {
@@ -59,6 +64,25 @@ describe('checkDashboard', () => {
     expect(() => checkDashboard(withExpr('histogram_quantile(0.95, task_duration_seconds)'), declared)).toThrow(
       "queries undeclared metric 'task_duration_seconds'",
     );
+  });
+
+  test('fails on a label matcher the metric does not carry', () => {
+    expect(() => checkDashboard(withExpr('sum(agent_active_count{transport="nats"})'), declared)).toThrow(
+      "dashboards: 'ms-system-overview' panel 'Active Agents' matches label 'transport' that metric 'agent_active_count' does not carry",
+    );
+  });
+
+  test('fails on grouping by a label none of the metrics carries', () => {
+    expect(() => checkDashboard(withExpr('sum by (agent_id) (agent_active_count)'), declared)).toThrow(
+      "dashboards: 'ms-system-overview' panel 'Active Agents' groups by label 'agent_id' that none of its metrics carries",
+    );
+  });
+
+  test('accepts scrape labels, le on buckets and the labels of any metric in the expression', () => {
+    const expr =
+      'histogram_quantile(0.9, sum by (le, pod) (rate(task_duration_seconds_bucket{namespace="x"}[5m])))' +
+      ' / on (task_type) sum by (task_type) (rate(task_completions_total[5m]))';
+    expect(() => checkDashboard(withExpr(expr), declared)).not.toThrow();
   });
 
   test('fails on invalid PromQL', () => {
