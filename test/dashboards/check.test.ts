@@ -7,6 +7,7 @@ import {
   seriesNames,
 } from '../../dashboards';
 import { DEFAULTS } from '../../src/config';
+import { lezerAnalysis } from './lezer';
 
 describe('analysePromql', () => {
   test('lists the metrics an expression selects, not its functions or labels', () => {
@@ -28,6 +29,26 @@ describe('analysePromql', () => {
 
   test('finds an empty expression', () => {
     expect(analysePromql('  ').errors).toEqual(['empty expression']);
+  });
+});
+
+describe('analysePromql agrees with Prometheus\' grammar', () => {
+  test.each([
+    'sum(x) by (a)',
+    'sum without (a) (x{b="1", c!~"2"})',
+    '{__name__="x"}',
+    'x{a="b,c", d=~"e{1}"}',
+    'topk(5, x) and on (a) group_left (b) y',
+    'count_values("v", x) or vector(0)',
+    '1e3 * x offset 5m',
+    'max_over_time(rate(x[5m])[1h:1m])',
+    'label_replace(x, "a", "$1", "b", "(.*)")',
+    'histogram_quantile(0.5, sum by (le) (rate(x_bucket[$__rate_interval]))) > bool 0.2',
+    'quantile(0.9, x) / ignoring (c) count(y == 1)',
+  ])('on %s', (expr) => {
+    const judged = lezerAnalysis(expr);
+    expect(judged.errors).toEqual([]);
+    expect(analysePromql(expr)).toEqual(judged);
   });
 });
 
