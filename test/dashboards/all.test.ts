@@ -8,7 +8,8 @@ import {
   seriesIndex,
 } from '../../dashboards';
 import { DEFAULTS, DashboardPlatform, StackConfig } from '../../src/config';
-import { KubeObject, synthStack } from '../helpers';
+import * as yaml from 'js-yaml';
+import { KubeObject, configMapData, synthStack } from '../helpers';
 import { lezerAnalysis } from './lezer';
 
 /** The parts of Grafana's dashboard JSON these tests read. */
@@ -163,5 +164,24 @@ describe('dashboard provisioning', () => {
     for (const map of maps) {
       expect([map.metadata.name, Buffer.byteLength(JSON.stringify(map)) < MAX_CONFIGMAP_BYTES]).toEqual([map.metadata.name, true]);
     }
+  });
+});
+
+describe('the stack dashboard', () => {
+  const { files } = synthStack(DEFAULTS);
+  const stack = FILES.find((f) => f.uid === 'agent-o11y-stack')!.json;
+
+  test('queries only scrape jobs Prometheus has', () => {
+    const prometheus = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as { scrape_configs: { job_name: string }[] };
+    const jobs = prometheus.scrape_configs.map((c) => c.job_name);
+    const used = [...new Set([...stack.matchAll(/job=\\"([^"\\]+)\\"/g)].map((m) => m[1]))];
+    expect(used.sort()).toEqual(['alertmanager', 'jaeger', 'otel-collector', 'prometheus']);
+    expect(used.filter((j) => !jobs.includes(j))).toEqual([]);
+  });
+
+  test('names an exporter the collector has for the spans it sends to Jaeger', () => {
+    const collector = yaml.load(configMapData(files['otel-collector'], 'otel-collector', 'config.yaml')) as { exporters: Record<string, unknown> };
+    expect(stack).toContain('exporter=~\\"otlp_grpc/jaeger.*\\"');
+    expect(Object.keys(collector.exporters)).toContain('otlp_grpc/jaeger');
   });
 });
