@@ -82,6 +82,8 @@ export class Grafana extends Component {
           jsonData: {
             httpMethod: 'POST',
             prometheusType: 'Prometheus',
+            // Metric -> trace: the OTel SDKs attach exemplars with a `trace_id` label to histogram
+            // observations; the collector's Prometheus exporter exposes them (OpenMetrics).
             exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
           },
         },
@@ -93,8 +95,13 @@ export class Grafana extends Component {
           url: props.jaeger.endpoint(this, 'query-http').url('http'),
           editable: false,
           jsonData: {
+            // Trace -> logs: Logstash stores each record's trace id in the top-level `trace_id` field.
+            // Keys as Grafana's TraceToLogsOptionsV2; a custom (Lucene) query because the generated one
+            // is built for Loki-style labels. Logs are written around, not only within, a span: widen it.
             tracesToLogsV2: {
               datasourceUid: DATASOURCE_UIDS.elasticsearch,
+              spanStartTimeShift: '-1m',
+              spanEndTimeShift: '1m',
               filterByTraceID: true,
               customQuery: true,
               query: 'trace_id:"${__trace.traceId}"',
@@ -119,7 +126,9 @@ export class Grafana extends Component {
             logMessageField: 'message',
             logLevelField: 'level',
             tlsAuthWithCACert: true,
-            dataLinks: [{ field: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger, url: '${__value.raw}' }],
+            // Log line -> trace: an internal link on the `trace_id` field opens the trace in Jaeger
+            // (for an internal link, `url` is the query sent to the target datasource).
+            dataLinks: [{ field: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger, url: '${__value.raw}', urlDisplayLabel: 'View trace' }],
           },
           secureJsonData: {
             basicAuthPassword: esFile(config.elasticsearch.passwordKey),

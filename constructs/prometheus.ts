@@ -103,6 +103,8 @@ export class Prometheus extends Component {
                 `--storage.tsdb.retention.size=${config.retention.size}`,
                 `--log.level=${props.common.logLevel}`,
                 '--web.listen-address=0.0.0.0:9090',
+                // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
+                '--enable-feature=exemplar-storage',
               ],
               // Prometheus 3 expands ${POD_NAME} in external labels by default (the v2 feature flag is gone).
               env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],

@@ -1,9 +1,9 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
+import { AGENT_TYPE, errorRatioSteps } from './ms-common';
 import {
   SEVERITY_COLORS,
-  ThresholdStep,
   labelValuesVariable,
   promQuery,
   prometheusDatasourceVariable,
@@ -15,11 +15,6 @@ import {
 /** Fixed uid of the MS-framework system overview. */
 export const MS_SYSTEM_OVERVIEW_UID = 'ms-system-overview';
 
-/** Error ratio the baselines call critical (seed 000 §15.7 `error_rates.critical_threshold`). */
-export const TASK_ERROR_RATIO_CRITICAL = 0.1;
-
-/** Narrows agent-level series to the `agent_type` variable; "All" is `.*`. */
-const AGENT_TYPE = 'agent_type=~"$agent_type"';
 
 /**
  * Seed 000 §15.6.1 rebuilt on current panel types: the seed's Angular `graph` panels become time
@@ -29,11 +24,7 @@ const AGENT_TYPE = 'agent_type=~"$agent_type"';
 export function msSystemOverview(config: StackConfig): dashboard.Dashboard {
   const limits = config.alerts.msFramework;
 
-  const errorSteps: ThresholdStep[] = [{ value: limits.taskErrorRatio, color: SEVERITY_COLORS.warning }];
-  // A configured warning at or above the critical baseline leaves nothing between them to show.
-  if (limits.taskErrorRatio < TASK_ERROR_RATIO_CRITICAL) {
-    errorSteps.push({ value: TASK_ERROR_RATIO_CRITICAL, color: SEVERITY_COLORS.critical });
-  }
+  const errorSteps = errorRatioSteps(config);
 
   return new dashboard.DashboardBuilder('Mister Smith - System Overview')
     .uid(MS_SYSTEM_OVERVIEW_UID)

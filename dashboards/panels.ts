@@ -1,7 +1,11 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
+import * as gauge from '@grafana/grafana-foundation-sdk/gauge';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 
 /** Uid of the Prometheus datasource the Grafana construct provisions. */
@@ -63,14 +67,18 @@ export function labelValuesVariable(name: string, metric: string, label: string)
     .current({ selected: true, text: 'All', value: '$__all' });
 }
 
-/** A PromQL query in code mode, so Grafana's query builder never rewrites it. */
+/**
+ * A PromQL query in code mode, so Grafana's query builder never rewrites it. A query over histogram
+ * buckets also fetches exemplars: their `trace_id` links a point on the panel to its trace in Jaeger.
+ */
 export function promQuery(expr: string, legendFormat: string, refId = 'A'): prometheus.DataqueryBuilder {
-  return new prometheus.DataqueryBuilder()
+  const query = new prometheus.DataqueryBuilder()
     .datasource(prometheusDatasource())
     .editorMode(prometheus.QueryEditorMode.Code)
     .expr(expr)
     .legendFormat(legendFormat)
     .refId(refId);
+  return /_bucket\b/.test(expr) ? query.exemplar(true) : query;
 }
 
 /**
@@ -125,4 +133,118 @@ export function timeseriesPanel(options: PanelOptions): timeseries.PanelBuilder 
         .placement(common.LegendPlacement.Bottom),
     )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+}
+
+/** Settings every dashboard shares: uid, tags, refresh, time range, shared crosshair, read-only, datasource variable. */
+export function baseDashboard(options: {
+  readonly uid: string;
+  readonly title: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+}): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(options.title)
+    .uid(options.uid)
+    .description(options.description)
+    .tags([...options.tags, 'agent-o11y'])
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    // Provisioned from code: a change made in the UI would be lost on the next deploy.
+    .readonly()
+    .withVariable(prometheusDatasourceVariable());
+}
+
+/** `histogram_quantile` over the rate of a histogram's buckets, kept apart by `by` (plus `le`). */
+export function quantile(q: number, histogram: string, by: readonly string[] = [], selector = ''): string {
+  const labels = ['le', ...by].join(', ');
+  return `histogram_quantile(${q}, sum by (${labels}) (rate(${histogram}_bucket${selector ? `{${selector}}` : ''}[$__rate_interval])))`;
+}
+
+/** A gauge panel showing the last value of each series against its thresholds, between `min` and `max`. */
+export function gaugePanel(options: PanelOptions & { readonly min: number; readonly max: number }): gauge.PanelBuilder {
+  return new gauge.PanelBuilder()
+    .title(options.title)
+    .description(options.description)
+    .datasource(prometheusDatasource())
+    .targets([...options.targets])
+    .unit(options.unit)
+    .min(options.min)
+    .max(options.max)
+    .thresholds(options.thresholds)
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .showThresholdMarkers(true);
+}
+
+/** A horizontal bar gauge: the last value of each series side by side, coloured by thresholds. */
+export function barGaugePanel(options: PanelOptions & { readonly min: number; readonly max?: number }): bargauge.PanelBuilder {
+  const panel = new bargauge.PanelBuilder()
+    .title(options.title)
+    .description(options.description)
+    .datasource(prometheusDatasource())
+    .targets([...options.targets])
+    .unit(options.unit)
+    .min(options.min)
+    .thresholds(options.thresholds)
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Gradient);
+  return options.max === undefined ? panel : panel.max(options.max);
+}
+
+/**
+ * A heatmap of a histogram's buckets as Prometheus stores them (no recalculation by Grafana): one
+ * row per `le`, the colour the rate of observations in it. `unit` is the unit of the buckets.
+ */
+export function bucketHeatmapPanel(options: Omit<PanelOptions, 'targets'> & { readonly histogram: string; readonly selector?: string }): heatmap.PanelBuilder {
+  const selector = options.selector ? `{${options.selector}}` : '';
+  const query = promQuery(`sum by (le) (rate(${options.histogram}_bucket${selector}[$__rate_interval]))`, '{{le}}')
+    .format(prometheus.PromQueryFormat.Heatmap);
+  return new heatmap.PanelBuilder()
+    .title(options.title)
+    .description(options.description)
+    .datasource(prometheusDatasource())
+    .targets([query])
+    .unit(options.unit)
+    .thresholds(options.thresholds)
+    .calculate(false)
+    .yAxis(new heatmap.YAxisConfigBuilder().unit(options.unit))
+    .cellValues(new heatmap.CellValuesBuilder().unit('ops'))
+    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').scale(heatmap.HeatmapColorScale.Exponential).exponent(0.5).steps(64))
+    .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(true))
+    .showLegend();
+}
+
+/** One named state of a state timeline: the number a series reports, its text and colour. */
+export interface StateMapping {
+  readonly value: number;
+  readonly text: string;
+  readonly color: string;
+}
+
+/** A state timeline: one row per series, each number shown as the state it stands for. */
+export function stateTimelinePanel(options: PanelOptions & { readonly states: readonly StateMapping[] }): statetimeline.PanelBuilder {
+  const mapping: dashboard.ValueMap = {
+    type: dashboard.MappingType.ValueToText,
+    options: Object.fromEntries(options.states.map((s, index) => [String(s.value), { text: s.text, color: s.color, index }])),
+  };
+  return new statetimeline.PanelBuilder()
+    .title(options.title)
+    .description(options.description)
+    .datasource(prometheusDatasource())
+    .targets([...options.targets])
+    .unit(options.unit)
+    .thresholds(options.thresholds)
+    .mappings([mapping])
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+    .mergeValues(true)
+    .showValue(common.VisibilityMode.Auto)
+    .alignValue(common.TimelineValueAlignment.Left)
+    .rowHeight(0.9);
+}
+
+/** The `namespace` variable for platforms scraped by pod (the scrape configs set `namespace`). */
+export function namespaceVariable(metric: string): dashboard.QueryVariableBuilder {
+  return labelValuesVariable('namespace', metric, 'namespace');
 }

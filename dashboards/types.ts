@@ -16,6 +16,24 @@ export interface DashboardFile {
 /** Grafana's limit for a dashboard uid. */
 const UID_PATTERN = /^[a-zA-Z0-9_-]{1,40}$/;
 
+type AnyPanel = NonNullable<Dashboard['panels']>[number];
+
+/**
+ * Numbers panels 1, 2, ... in layout order (rows and the panels inside collapsed rows too), so a
+ * link to `?viewPanel=N` stays valid while the dashboard does not change.
+ */
+function numberPanels(panels: readonly AnyPanel[]): AnyPanel[] {
+  let next = 1;
+  const number = (panel: AnyPanel): AnyPanel => {
+    const id = next++;
+    if (panel.type === 'row' && 'panels' in panel && panel.panels) {
+      return { ...panel, id, panels: panel.panels.map((inner) => ({ ...inner, id: next++ })) };
+    }
+    return { ...panel, id };
+  };
+  return panels.map(number);
+}
+
 /** Serializes a built dashboard deterministically: same dashboard, same bytes. */
 export function toDashboardFile(dashboard: Dashboard, folder: string): DashboardFile {
   const title = dashboard.title ?? '';
@@ -31,6 +49,6 @@ export function toDashboardFile(dashboard: Dashboard, folder: string): Dashboard
     title,
     folder,
     fileName: `${uid}.json`,
-    json: JSON.stringify(dashboard, null, 2) + '\n',
+    json: JSON.stringify({ ...dashboard, panels: numberPanels(dashboard.panels ?? []) }, null, 2) + '\n',
   };
 }

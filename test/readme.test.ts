@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { PLATFORM_DASHBOARDS, dashboardFiles } from '../dashboards';
+import { DEFAULTS, DashboardPlatform } from '../src/config';
 import { Topology } from '../src/lib/component';
 import { stackApp } from '../src/stack';
 import { PROFILE_CONFIGS } from './helpers';
@@ -21,5 +23,21 @@ describe('the README', () => {
     expect(README).toContain('npm test');
     expect(ci).toMatch(/^npm test$/m);
     expect(README).toContain('npx cdk8s synth');
+  });
+
+  test('lists every dashboard with its platform, folder, uid and panel count, and no other', () => {
+    const rows = README.split('\n')
+      .map((line) => /^\| `([a-z0-9-]+)` \| ([^|]+) \| .* \(`([a-z0-9-]+)`\) \| (\d+) \|$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2], m[3], Number(m[4])]);
+    const platforms = Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[];
+    const expected = platforms.flatMap((platform) =>
+      dashboardFiles({ ...DEFAULTS, dashboards: { platforms: [platform] } }).map((file) => {
+        const panels = (JSON.parse(file.json) as { panels: { type: string; panels?: unknown[] }[] }).panels
+          .flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]));
+        return [platform, file.folder, file.uid, panels.length];
+      }),
+    );
+    expect(rows).toEqual(expected);
   });
 });

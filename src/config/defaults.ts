@@ -152,6 +152,10 @@ export const DEFAULTS: StackConfig = {
     stack: { notificationFailureRatio: 0.01, jaegerIndexErrorRatio: 0.01 },
     for: {},
   },
+  dashboards: {
+    // The platform the alert pack covers, and the stack's own health.
+    platforms: ['ms-framework', 'stack'],
+  },
 };
 
 /** What each profile changes on top of the defaults. */

@@ -366,6 +366,17 @@ export interface CustomMetric {
   help?: string;
 }
 
+/** A monitored platform (or the stack itself) whose Grafana dashboards the stack can ship. */
+export type DashboardPlatform = 'ms-framework' | 'multiagents' | 'sutazai' | 'agentcore' | 'progressive-v5' | 'stack';
+
+export interface DashboardsConfig {
+  /**
+   * Platforms whose dashboards ship, each into its own Grafana folder.
+   * @uniqueItems true
+   */
+  platforms: DashboardPlatform[];
+}
+
 /** The whole stack. */
 export interface StackConfig {
   /** Profile whose defaults apply under this file. */
@@ -385,4 +396,5 @@ export interface StackConfig {
   /** Metrics beyond the active catalogues that rules or dashboards may query. */
   customMetrics: CustomMetric[];
   alerts: AlertsConfig;
+  dashboards: DashboardsConfig;
 }

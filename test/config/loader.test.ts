@@ -281,3 +281,21 @@ describe('resolveConfig rejects configs that once slipped through', () => {
     expect(problemsOf(user)).toEqual(lines);
   });
 });
+
+describe('dashboards config', () => {
+  test('ships the MS-framework and stack dashboards by default', () => {
+    expect(resolveConfig({}).dashboards.platforms).toEqual(['ms-framework', 'stack']);
+  });
+
+  test('fails with an unknown platform', () => {
+    expect(problemsOf({ dashboards: { platforms: ['nope'] } })).toEqual([
+      '/dashboards/platforms/0: must be one of "ms-framework", "multiagents", "sutazai", "agentcore", "progressive-v5", "stack", got "nope"',
+    ]);
+  });
+
+  test('fails with a platform listed twice', () => {
+    expect(problemsOf({ dashboards: { platforms: ['stack', 'stack'] } })).toEqual([
+      '/dashboards/platforms: must NOT have duplicate items (items ## 0 and 1 are identical), got ["stack","stack"]',
+    ]);
+  });
+});

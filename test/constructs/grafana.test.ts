@@ -20,6 +20,22 @@ describe('Grafana', () => {
     ]);
   });
 
+  test('links metric -> trace, trace -> logs and log line -> trace with the keys Grafana 12 reads', () => {
+    const byType = (type: string) => datasources.datasources.find((d) => d.type === type)!.jsonData;
+    // Prometheus ExemplarTraceIdDestination: the exemplar label holding the trace id, opened in Jaeger.
+    expect(byType('prometheus').exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'jaeger' }]);
+    // Jaeger TraceToLogsOptionsV2: a Lucene query on the field Logstash writes the trace id to.
+    expect(byType('jaeger').tracesToLogsV2).toMatchObject({
+      datasourceUid: 'elasticsearch',
+      customQuery: true,
+      query: 'trace_id:"${__trace.traceId}"',
+    });
+    // Elasticsearch DataLinkConfig: an internal link (datasourceUid) whose url is the Jaeger query.
+    expect(byType('elasticsearch').dataLinks).toEqual([
+      { field: 'trace_id', datasourceUid: 'jaeger', url: '${__value.raw}', urlDisplayLabel: 'View trace' },
+    ]);
+  });
+
   test('takes admin credentials from the Secret named in config and has no default password', () => {
     const container = podSpec(find(files.grafana, 'Deployment', 'grafana')).containers[0];
     const names = container.env.map((e: any) => e.name);

@@ -39,7 +39,7 @@ describe('Prometheus', () => {
     const container = podSpec(find(prod.prometheus, 'StatefulSet', 'prometheus')).containers[0];
     expect(container.env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
     // Prometheus 3 expands environment variables in external labels by default and ignores the old flag.
-    expect((container.args as string[]).filter((a) => a.startsWith('--enable-feature'))).toEqual([]);
+    expect((container.args as string[]).filter((a) => a.startsWith('--enable-feature'))).toEqual(['--enable-feature=exemplar-storage']);
     expect(find(prod.prometheus, 'PodDisruptionBudget', 'prometheus')).toBeDefined();
   });
 

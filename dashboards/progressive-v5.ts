@@ -1,0 +1,293 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { StackConfig } from '../src/config';
+import {
+  SEVERITY_COLORS, barGaugePanel, baseDashboard, labelValuesVariable, namespaceVariable, promQuery, quantile, statPanel, thresholds,
+  timeseriesPanel, bucketHeatmapPanel,
+} from './panels';
+
+/** Fixed uids of the Progressive Framework v5 dashboards. */
+export const PROGRESSIVE_UIDS = {
+  mca: 'progressive-v5-mca',
+  agentHealth: 'progressive-v5-agent-health',
+  business: 'progressive-v5-business',
+} as const;
+
+const TAGS = ['progressive-v5'];
+const NS = 'namespace=~"$namespace"';
+const AGENT = `agent_type=~"$agent_type", ${NS}`;
+
+/**
+ * Seed 004's Master Control Agent dashboard. Its raw counter in "Routing Decisions" becomes a rate,
+ * its un-aggregated quantiles are summed by `le` first; thresholds are its alerts (p95 > 2 s, 5xx > 5%).
+ */
+export function progressiveMca(_config: StackConfig): dashboard.Dashboard {
+  return baseDashboard({
+    uid: PROGRESSIVE_UIDS.mca,
+    title: 'Progressive Framework v5 - Master Control Agent',
+    description: 'Request rate, latency and errors of the MCA, its routing decisions, agent load and coordination latency.',
+    tags: TAGS,
+  })
+    .withVariable(namespaceVariable('mca_requests_total'))
+    .withPanel(
+      timeseriesPanel({
+        title: 'MCA Request Rate',
+        description: 'Requests per second, by status code.',
+        unit: units.RequestsPerSecond,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum by (status_code) (rate(mca_requests_total{${NS}}[$__rate_interval]))`, '{{status_code}}')],
+      }).min(0).span(12).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'MCA Response Time',
+        description: 'p50, p95 and p99 request duration; the line is the seed\'s MCA latency alert (p95 > 2 s).',
+        unit: units.Seconds,
+        thresholds: thresholds({ value: 2, color: SEVERITY_COLORS.warning }),
+        targets: [
+          promQuery(quantile(0.5, 'mca_request_duration_seconds', [], NS), 'p50', 'A'),
+          promQuery(quantile(0.95, 'mca_request_duration_seconds', [], NS), 'p95', 'B'),
+          promQuery(quantile(0.99, 'mca_request_duration_seconds', [], NS), 'p99', 'C'),
+        ],
+      }).min(0).span(12).height(8),
+    )
+    .withPanel(
+      statPanel({
+        title: 'MCA 5xx Ratio',
+        description: 'Responses with a 5xx status as a share of all over 5 minutes; red at the seed\'s 5% alert.',
+        unit: units.PercentUnit,
+        thresholds: thresholds({ value: 0.01, color: SEVERITY_COLORS.warning }, { value: 0.05, color: SEVERITY_COLORS.critical }),
+        targets: [
+          promQuery(`sum(rate(mca_requests_total{status_code=~"5..", ${NS}}[5m])) / sum(rate(mca_requests_total{${NS}}[5m]))`, '5xx ratio'),
+        ],
+      }).span(6).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Routing Decisions',
+        description: 'Routing decisions per second, by strategy.',
+        unit: units.OpsPerSecond,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum by (strategy) (rate(mca_routing_decisions_total{${NS}}[$__rate_interval]))`, '{{strategy}}')],
+      }).min(0).span(9).height(8),
+    )
+    .withPanel(
+      barGaugePanel({
+        title: 'Agent Load Distribution',
+        description: 'Share of the load the MCA routes to each agent now.',
+        unit: units.PercentUnit,
+        min: 0,
+        max: 1,
+        thresholds: thresholds({ value: 0.8, color: SEVERITY_COLORS.warning }),
+        targets: [promQuery(`max by (target_agent) (mca_agent_load_balance{${NS}})`, '{{target_agent}}').instant()],
+      }).span(9).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'System Coordination Latency',
+        description: '95th percentile coordination latency, by coordination type.',
+        unit: units.Seconds,
+        thresholds: thresholds(),
+        targets: [promQuery(quantile(0.95, 'mca_coordination_latency_seconds', ['coordination_type'], NS), '{{coordination_type}}')],
+      }).min(0).span(12).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Error Rate by Type',
+        description: 'MCA errors per second, by error type.',
+        unit: units.OpsPerSecond,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum by (error_type) (rate(mca_system_errors_total{${NS}}[$__rate_interval]))`, '{{error_type}}')],
+      }).min(0).span(12).height(8),
+    )
+    .build();
+}
+
+/**
+ * Seed 004's Agent Health Overview. "Running" counts scrape targets up per agent type (the seed's
+ * `job=~".*-service"` matched its own job names; here agents are scraped by pod annotation).
+ */
+export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboard {
+  return baseDashboard({
+    uid: PROGRESSIVE_UIDS.agentHealth,
+    title: 'Progressive Framework v5 - Agent Health Overview',
+    description: 'Healthy agents per type, request success, memory, CPU and response time per agent.',
+    tags: TAGS,
+  })
+    .withVariable(namespaceVariable('requests_total'))
+    .withVariable(labelValuesVariable('agent_type', 'requests_total', 'agent_type'))
+    .withPanel(
+      statPanel({
+        title: 'Healthy Agents',
+        description: 'Agents reporting healthy, by agent type; red when none is.',
+        unit: units.Short,
+        thresholds: new dashboard.ThresholdsConfigBuilder()
+          .mode(dashboard.ThresholdsMode.Absolute)
+          .steps([
+            { value: null, color: SEVERITY_COLORS.critical },
+            { value: 1, color: SEVERITY_COLORS.warning },
+            { value: 2, color: SEVERITY_COLORS.ok },
+          ]),
+        targets: [promQuery(`count by (agent_type) (agent_health_status{${AGENT}} == 1)`, '{{agent_type}}')],
+      }).span(12).height(6),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Unhealthy Agents',
+        description: 'Agents reporting unhealthy (AgentUnhealthy fires on these).',
+        unit: units.Short,
+        thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
+        targets: [promQuery(`count(agent_health_status{${AGENT}} < 1) or vector(0)`, 'unhealthy')],
+      }).span(12).height(6),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Request Success Rate by Agent',
+        description: 'Requests without a 5xx status as a share of all, by agent type.',
+        unit: units.PercentUnit,
+        thresholds: new dashboard.ThresholdsConfigBuilder()
+          .mode(dashboard.ThresholdsMode.Absolute)
+          .steps([
+            { value: null, color: SEVERITY_COLORS.critical },
+            { value: 0.95, color: SEVERITY_COLORS.warning },
+            { value: 0.99, color: SEVERITY_COLORS.ok },
+          ]),
+        targets: [
+          promQuery(
+            `sum by (agent_type) (rate(requests_total{status_code!~"5..", ${AGENT}}[$__rate_interval]))` +
+              ` / sum by (agent_type) (rate(requests_total{${AGENT}}[$__rate_interval]))`,
+            '{{agent_type}}',
+          ),
+        ],
+      }).axisSoftMin(0.95).max(1).span(12).height(8),
+    )
+    .withPanel(
+      bucketHeatmapPanel({
+        title: 'Agent Response Time',
+        description: 'Requests per second finishing in each duration bucket, over the selected agent types.',
+        unit: units.Seconds,
+        thresholds: thresholds(),
+        histogram: 'request_duration_seconds',
+        selector: AGENT,
+      }).span(12).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Memory Usage by Agent',
+        description: 'Resident memory of each agent process; the line is the seed\'s 1 GiB alert.',
+        unit: units.BytesIEC,
+        thresholds: thresholds({ value: 1024 ** 3, color: SEVERITY_COLORS.warning }),
+        targets: [promQuery(`max by (agent_type, pod) (process_resident_memory_bytes{${AGENT}})`, '{{agent_type}} {{pod}}')],
+      }).min(0).span(12).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'CPU Usage by Agent',
+        description: 'CPU of each agent process, in cores.',
+        unit: units.Short,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum by (agent_type, pod) (rate(process_cpu_seconds_total{${AGENT}}[$__rate_interval]))`, '{{agent_type}} {{pod}}')],
+      }).min(0).span(12).height(8),
+    )
+    .build();
+}
+
+/** Seed 004's Business Metrics: plans generated, satisfaction, budgets, engagement, adoption, savings. */
+export function progressiveBusiness(_config: StackConfig): dashboard.Dashboard {
+  return baseDashboard({
+    uid: PROGRESSIVE_UIDS.business,
+    title: 'Progressive Framework v5 - Business Metrics',
+    description: 'Meal and workout plans, satisfaction and completion, budgets, engagement, feature adoption and savings.',
+    tags: [...TAGS, 'business'],
+  })
+    .withVariable(namespaceVariable('requests_total'))
+    .withPanel(
+      statPanel({
+        title: 'Meal Plans (24h)',
+        description: 'Meal plans generated in the last 24 hours.',
+        unit: units.Short,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum(increase(npa_meal_plans_generated_total{${NS}}[24h]))`, 'meal plans')],
+      }).span(6).height(6),
+    )
+    .withPanel(
+      statPanel({
+        title: 'User Satisfaction (24h)',
+        description: 'Average meal-plan satisfaction score over 24 hours (0-5).',
+        unit: units.Short,
+        thresholds: new dashboard.ThresholdsConfigBuilder()
+          .mode(dashboard.ThresholdsMode.Absolute)
+          .steps([
+            { value: null, color: SEVERITY_COLORS.critical },
+            { value: 3, color: SEVERITY_COLORS.warning },
+            { value: 4, color: SEVERITY_COLORS.ok },
+          ]),
+        targets: [promQuery(`avg(avg_over_time(npa_user_satisfaction_score{${NS}}[24h]))`, 'satisfaction')],
+      }).span(6).height(6),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Workout Plans (24h)',
+        description: 'Workout plans generated in the last 24 hours.',
+        unit: units.Short,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum(increase(wpa_workout_plans_generated_total{${NS}}[24h]))`, 'workout plans')],
+      }).span(6).height(6),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Workout Completion (24h)',
+        description: 'Average share of workouts completed over 24 hours.',
+        unit: units.PercentUnit,
+        thresholds: new dashboard.ThresholdsConfigBuilder()
+          .mode(dashboard.ThresholdsMode.Absolute)
+          .steps([
+            { value: null, color: SEVERITY_COLORS.critical },
+            { value: 0.5, color: SEVERITY_COLORS.warning },
+            { value: 0.7, color: SEVERITY_COLORS.ok },
+          ]),
+        targets: [promQuery(`avg(avg_over_time(wpa_workout_completion_rate{${NS}}[24h]))`, 'completion')],
+      }).span(6).height(6),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Budget Analysis Trend',
+        description: 'Budgets created and expense analyses run per hour.',
+        unit: 'suffix:/h',
+        thresholds: thresholds(),
+        targets: [
+          promQuery(`sum(increase(bma_budgets_created_total{${NS}}[1h]))`, 'budgets created', 'A'),
+          promQuery(`sum(increase(bma_expense_analyses_total{${NS}}[1h]))`, 'expense analyses', 'B'),
+        ],
+      }).min(0).span(12).height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'User Engagement',
+        description: 'Requests per second, by endpoint.',
+        unit: units.RequestsPerSecond,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum by (endpoint) (rate(requests_total{${NS}}[$__rate_interval]))`, '{{endpoint}}')],
+      }).min(0).span(12).height(8),
+    )
+    .withPanel(
+      barGaugePanel({
+        title: 'Feature Adoption',
+        description: 'Requests per agent type over the last 24 hours (a bar gauge: the seed\'s pie chart hides small agents).',
+        unit: units.Short,
+        min: 0,
+        thresholds: thresholds(),
+        targets: [promQuery(`sum by (agent_type) (increase(requests_total{${NS}}[24h]))`, '{{agent_type}}').instant()],
+      }).span(12).height(8),
+    )
+    .withPanel(
+      statPanel({
+        title: 'Savings Identified',
+        description: 'Savings the budget agent has identified for users.',
+        unit: 'currencyUSD',
+        thresholds: thresholds(),
+        targets: [promQuery(`sum(bma_savings_identified_dollars{${NS}})`, 'savings')],
+      }).span(12).height(8),
+    )
+    .build();
+}
