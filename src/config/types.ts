@@ -106,11 +106,56 @@ export interface CommonConfig {
   logLevel: LogLevel;
 }
 
+/**
+ * An attribute name or a word of one: letters, digits, `_`, `.` and `-` (it is placed in OTTL
+ * statements, so nothing that could end a string).
+ * @pattern ^[A-Za-z0-9_.-]+$
+ */
+export type AttributeName = string;
+
+/** Tail sampling in the gateway: a trace is kept when any rule keeps it (seed 000 §18.3, seed 002). */
+export interface TraceSamplingConfig {
+  /** Keep every trace that has a span with status ERROR. */
+  keepErrors: boolean;
+  /** Keep every trace that lasts longer than this. */
+  latencyThreshold: Duration;
+  /** Percentage of the other traces kept. @minimum 0 @maximum 100 */
+  percentage: number;
+  /** How long the gateway waits for a trace's spans before it decides. */
+  decisionWait: Duration;
+  /** Traces held in memory while waiting; beyond it the oldest are decided early. @minimum 1 @asType integer */
+  maxTraces: number;
+}
+
+/** PII removed before anything is stored, from span attributes, log attributes and log bodies (seed 000 §18.2, seed 001). */
+export interface RedactionConfig {
+  enabled: boolean;
+  /** E-mail addresses: replaced by a SHA-256 hash, replaced by a marker, or kept. */
+  emails: 'hash' | 'remove' | 'keep';
+  /** IPv4 addresses: last octet zeroed, or kept. */
+  ipv4: 'zero-last-octet' | 'keep';
+  /** Attributes whose values are replaced by a SHA-256 pseudonym (user identifiers). */
+  pseudonymize: AttributeName[];
+  /** Attributes whose name contains any of these words (case-insensitive) are removed. */
+  removeAttributesNamed: AttributeName[];
+}
+
+/** Exporter queues persisted on a volume, so a backend outage loses nothing that fits. */
+export interface CollectorQueueConfig {
+  /** Volume for the persistent sending queues (one per gateway replica). */
+  storage: Storage;
+  /** Keep retrying a batch this long before dropping it. */
+  retryFor: Duration;
+}
+
 export interface CollectorConfig {
   replicas: Replicas;
   resources: Resources;
   /** Batch size the gateway sends per request. @minimum 1 @asType integer */
   batchSize: number;
+  sampling: TraceSamplingConfig;
+  redaction: RedactionConfig;
+  queue: CollectorQueueConfig;
 }
 
 export interface PrometheusConfig {
