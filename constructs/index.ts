@@ -8,6 +8,8 @@ export * from './logstash';
 export * from './logstash-pipeline';
 export * from './mtls';
 export * from './namespace';
+export * from './otel-agent';
 export * from './otel-collector';
+export * from './otel-redaction';
 export * from './prometheus';
 export * from './prometheus-config';

@@ -10,6 +10,7 @@ import { Kibana } from '../constructs/kibana';
 import { Logstash } from '../constructs/logstash';
 import { Pki } from '../constructs/mtls';
 import { StackNamespace } from '../constructs/namespace';
+import { agentNamespace, OtelAgent } from '../constructs/otel-agent';
 import { OtelCollector } from '../constructs/otel-collector';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
@@ -18,6 +19,8 @@ import { msFrameworkRules, renderRuleFile } from '../rules';
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
   readonly namespace: StackNamespace;
+  /** The collector agent's own namespace (Pod Security "privileged"). */
+  readonly agentNamespace: StackNamespace;
   readonly pki: Pki;
   readonly elasticsearch: Elasticsearch;
   readonly bootstrap: ElasticsearchBootstrap;
@@ -25,6 +28,7 @@ export interface StackParts {
   readonly kibana: Kibana;
   readonly jaeger: Jaeger;
   readonly collector: OtelCollector;
+  readonly agent: OtelAgent;
   readonly alertmanager: Alertmanager;
   readonly prometheus: Prometheus;
   readonly grafana: Grafana;
@@ -43,16 +47,20 @@ export function ruleFiles(config: StackConfig): Record<string, string> {
  */
 export function buildStack(app: Construct, config: StackConfig): StackParts {
   const ns = config.common.namespace;
-  const chart = (name: string, namespaced = true) => new Chart(app, name, namespaced ? { namespace: ns, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
+  const chart = (name: string, namespace: string | undefined = ns) => new Chart(app, name, namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
   const common = config.common;
 
-  const namespace = new StackNamespace(chart('namespace', false), 'Namespace', { name: ns });
+  const namespaceChart = chart('namespace', undefined);
+  const namespace = new StackNamespace(namespaceChart, 'Namespace', { name: ns });
+  const agentNs = agentNamespace(config.collector.agent, common);
+  const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', { name: agentNs, podSecurity: 'privileged' });
   const pki = new Pki(chart('pki'), 'Pki', { namespace: ns });
   const elasticsearch = new Elasticsearch(chart('elasticsearch'), 'Elasticsearch', { config: config.elasticsearch, common, pki });
   const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
   const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki });
   const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });
+  const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', { config: config.collector.agent, queue: config.collector.queue, common, gateway: collector });
   const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common });
   const rules = ruleFiles(config);
   const prometheusChart = chart('prometheus');
@@ -72,7 +80,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     elasticsearch,
     kibanaSystemPassword: config.kibana.systemPassword,
   });
-  return { namespace, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana, ruleFiles: rules };
+  return { namespace, agentNamespace: agentNamespaceObject, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, agent, alertmanager, prometheus, grafana, ruleFiles: rules };
 }
 
 /** A cdk8s App holding the stack, writing to `outdir`. */

@@ -45,6 +45,7 @@ export const DEFAULTS: StackConfig = {
       removeAttributesNamed: ['password', 'passwd', 'token', 'api_key', 'apikey', 'secret', 'credit_card', 'card_number', 'ssn', 'authorization', 'cookie'],
     },
     queue: { storage: { size: '5Gi' }, retryFor: '30m' },
+    agent: { resources: resources('100m', '256Mi', '500m', '256Mi') },
   },
   prometheus: {
     replicas: 1,

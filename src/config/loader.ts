@@ -125,6 +125,11 @@ function semanticProblems(config: StackConfig): string[] {
       problems.push(`/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`);
     }
   });
+  check(() => {
+    if (config.collector.agent.namespace === config.common.namespace) {
+      problems.push(`/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`);
+    }
+  });
   const names = new Set<string>();
   check(() => am.receivers.forEach((receiver, i) => {
     if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);

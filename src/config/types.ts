@@ -148,6 +148,17 @@ export interface CollectorQueueConfig {
   retryFor: Duration;
 }
 
+/** The collector agent DaemonSet: container logs and node-local OTLP, forwarded to the gateway. */
+export interface CollectorAgentConfig {
+  /**
+   * Namespace of the agent: it reads the node's log files (hostPath), which the stack namespace's
+   * "restricted" Pod Security Standard forbids, so it runs in its own namespace labeled "privileged".
+   * @default - `<common.namespace>-agent`
+   */
+  namespace?: DnsLabel;
+  resources: Resources;
+}
+
 export interface CollectorConfig {
   replicas: Replicas;
   resources: Resources;
@@ -156,6 +167,7 @@ export interface CollectorConfig {
   sampling: TraceSamplingConfig;
   redaction: RedactionConfig;
   queue: CollectorQueueConfig;
+  agent: CollectorAgentConfig;
 }
 
 export interface PrometheusConfig {

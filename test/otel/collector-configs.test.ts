@@ -28,7 +28,7 @@ describe.each(CONFIGS)('every collector config of %s', (_name, config) => {
   const configs = collectorConfigs(config);
 
   test('is structurally sound for the pinned contrib release', () => {
-    expect(configs.map(([name]) => name).sort()).toEqual(['otel-collector']);
+    expect(configs.map(([name]) => name).sort()).toEqual(['otel-agent', 'otel-collector']);
     for (const [name, rendered] of configs) expect([name, collectorConfigProblems(rendered)]).toEqual([name, []]);
   });
 });
