@@ -13,3 +13,4 @@ export * from './otel-collector';
 export * from './otel-redaction';
 export * from './prometheus';
 export * from './prometheus-config';
+export * from './retention';

@@ -9,12 +9,15 @@ import {
 import { Elasticsearch } from './elasticsearch';
 import { otlpLogsPipeline } from './logstash-pipeline';
 import { Pki } from './mtls';
+import { Retention } from './retention';
 
 export interface LogstashProps {
   readonly config: LogstashConfig;
   readonly common: CommonConfig;
   readonly elasticsearch: Elasticsearch;
   readonly pki: Pki;
+  /** The log streams: Logstash may write to each one's data streams. */
+  readonly retention: Retention;
   /** @default IMAGES.logstash */
   readonly image?: string;
 }
@@ -55,7 +58,7 @@ export class Logstash extends Component {
     const creds = config.elasticsearch;
     const esUrl = es.grant(this, creds, 'agent_o11y_logstash_writer', {
       cluster: ['monitor'],
-      indices: [{ names: ['logs-agents-*'], privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
+      indices: [{ names: Object.values(props.retention.streamPatterns), privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
     });
     // Queues share the volume: the persistent queue gets half, the dead-letter queue a quarter.
     const volume = bytes(config.storage.size);

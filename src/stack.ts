@@ -12,6 +12,7 @@ import { Pki } from '../constructs/mtls';
 import { StackNamespace } from '../constructs/namespace';
 import { agentNamespace, OtelAgent } from '../constructs/otel-agent';
 import { OtelCollector } from '../constructs/otel-collector';
+import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
 import { msFrameworkRules, renderRuleFile } from '../rules';
@@ -24,6 +25,7 @@ export interface StackParts {
   readonly pki: Pki;
   readonly elasticsearch: Elasticsearch;
   readonly bootstrap: ElasticsearchBootstrap;
+  readonly retention: Retention;
   readonly logstash: Logstash;
   readonly kibana: Kibana;
   readonly jaeger: Jaeger;
@@ -55,8 +57,12 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const agentNs = agentNamespace(config.collector.agent, common);
   const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', { name: agentNs, podSecurity: 'privileged' });
   const pki = new Pki(chart('pki'), 'Pki', { namespace: ns });
-  const elasticsearch = new Elasticsearch(chart('elasticsearch'), 'Elasticsearch', { config: config.elasticsearch, common, pki });
-  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki });
+  const elasticsearchChart = chart('elasticsearch');
+  const retention = new Retention(elasticsearchChart, 'Retention', {
+    config: config.retention, common, dataNodes: config.elasticsearch.replicas, jaegerIndexPrefix: config.jaeger.indexPrefix,
+  });
+  const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', { config: config.elasticsearch, common, pki, snapshotPath: retention.snapshotPath });
+  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
   const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki });
   const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });
@@ -79,8 +85,9 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const bootstrap = new ElasticsearchBootstrap(elasticsearch.node.scope as Construct, 'Bootstrap', {
     elasticsearch,
     kibanaSystemPassword: config.kibana.systemPassword,
+    retention,
   });
-  return { namespace, agentNamespace: agentNamespaceObject, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, agent, alertmanager, prometheus, grafana, ruleFiles: rules };
+  return { namespace, agentNamespace: agentNamespaceObject, pki, elasticsearch, bootstrap, retention, logstash, kibana, jaeger, collector, agent, alertmanager, prometheus, grafana, ruleFiles: rules };
 }
 
 /** A cdk8s App holding the stack, writing to `outdir`. */

@@ -123,6 +123,22 @@ export const DEFAULTS: StackConfig = {
     systemPassword: { secretName: 'kibana-system', key: 'password' },
     encryptionKey: { secretName: 'kibana-system', key: 'encryption-key' },
   },
+  retention: {
+    streams: [
+      // Agents' logs may hold personal data even after redaction; audit records are financial.
+      { name: 'agents', compliance: 'gdpr' },
+      { name: 'audit', compliance: 'sox' },
+    ],
+    traces: '7d',
+    snapshots: {
+      // Off until you name a repository: the bucket (or shared volume) and its credentials are yours.
+      enabled: false,
+      schedule: '0 30 1 * * ?',
+      expireAfter: '30d',
+      minCount: 7,
+      maxCount: 30,
+    },
+  },
   alerts: {
     // Seed 000 §15.5 and the baselines of §15.7.
     msFramework: {

@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from './schema.json';
 import * as yaml from 'js-yaml';
 import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
+import { retentionProblems } from './retention';
 import { ProfileName, Route, StackConfig } from './types';
 
 /** A config that failed validation: every problem, one line each. */
@@ -130,6 +131,7 @@ function semanticProblems(config: StackConfig): string[] {
       problems.push(`/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`);
     }
   });
+  check(() => problems.push(...retentionProblems(config.retention)));
   const names = new Set<string>();
   check(() => am.receivers.forEach((receiver, i) => {
     if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);

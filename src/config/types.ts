@@ -56,6 +56,18 @@ export type JvmHeap = string;
  */
 export type HostPort = string;
 
+/**
+ * An Elasticsearch byte size: 50gb, 512mb.
+ * @pattern ^[0-9]+(b|kb|mb|gb|tb)$
+ */
+export type EsByteSize = string;
+
+/**
+ * A data stream dataset name: lower-case letters, digits and underscores.
+ * @pattern ^[a-z0-9_]{1,40}$
+ */
+export type DatasetName = string;
+
 /** The name of a profile that tunes defaults for an environment. */
 export type ProfileName = 'dev' | 'staging' | 'production';
 
@@ -329,6 +341,67 @@ export interface AlertsConfig {
   msFramework: MsFrameworkThresholds;
 }
 
+/** Phases of an index lifecycle (ILM) policy; ages count from the index's rollover. */
+export interface LifecycleConfig {
+  /** Roll the write index over at this age... */
+  rolloverAge: Duration;
+  /** ...or when its largest primary shard reaches this size. */
+  rolloverPrimaryShardSize: EsByteSize;
+  /** Enter warm (shrink to 1 shard, force-merge to 1 segment) this long after rollover. */
+  warmAfter: Duration;
+  /** Enter cold (read-only, recovered last) this long after rollover; omitted: no cold phase. */
+  coldAfter?: Duration;
+  /** Delete this long after rollover; omitted: never deleted. */
+  deleteAfter?: Duration;
+}
+
+/**
+ * Compliance preset of a log stream (seed 000 §18.2): `gdpr` logs may hold personal data and are
+ * deleted within 30 days of being written; `sox` financial/audit records are kept 7 years and
+ * never deleted earlier; `none` uses the seed's default lifecycle (delete at 90 days).
+ */
+export type CompliancePreset = 'none' | 'gdpr' | 'sox';
+
+/** A log stream: its own data stream `logs-<name>-<environment>`, index template and ILM policy. */
+export interface LogStreamConfig {
+  name: DatasetName;
+  compliance: CompliancePreset;
+  /** Overrides of the preset's lifecycle; the preset's minimums still apply. */
+  lifecycle?: Partial<LifecycleConfig>;
+}
+
+/** Where snapshots go: an S3 bucket or a filesystem path shared by every Elasticsearch node. */
+export interface SnapshotRepositoryConfig {
+  /** S3 (credentials in the Elasticsearch keystore or from the node's cloud identity). */
+  s3?: { bucket: string; basePath?: string; client?: string };
+  /** A shared filesystem mounted at this path on every node (also set as `path.repo`). */
+  fs?: { location: string };
+}
+
+/** Snapshot lifecycle (SLM) of the log and span indices (seed 000 §18.4). */
+export interface SnapshotsConfig {
+  enabled: boolean;
+  /** Required when enabled: the bucket or volume and its credentials are yours to create. */
+  repository?: SnapshotRepositoryConfig;
+  /** Elasticsearch cron expression (seconds first), e.g. daily at 01:30: `0 30 1 * * ?`. */
+  schedule: string;
+  /** Delete snapshots older than this... */
+  expireAfter: Duration;
+  /** ...but keep at least this many. @minimum 1 @asType integer */
+  minCount: number;
+  /** Never keep more than this many. @minimum 1 @asType integer */
+  maxCount: number;
+}
+
+/** How long logs, spans and snapshots are kept. */
+export interface RetentionConfig {
+  /** Log streams, each with its compliance preset; logs without a known stream go to the first. */
+  streams: LogStreamConfig[];
+  /** Spans are kept this long (seed 002: 7 days). */
+  traces: Duration;
+  snapshots: SnapshotsConfig;
+}
+
 /** The whole stack. */
 export interface StackConfig {
   /** Profile whose defaults apply under this file. */
@@ -342,5 +415,6 @@ export interface StackConfig {
   elasticsearch: ElasticsearchConfig;
   logstash: LogstashConfig;
   kibana: KibanaConfig;
+  retention: RetentionConfig;
   alerts: AlertsConfig;
 }

@@ -20,7 +20,7 @@ function fromYaml(text: string): unknown {
   return yaml.load(text);
 }
 
-const TOP_LEVEL_KEYS = 'profile, common, collector, prometheus, alertmanager, grafana, jaeger, elasticsearch, logstash, kibana, alerts';
+const TOP_LEVEL_KEYS = 'profile, common, collector, prometheus, alertmanager, grafana, jaeger, elasticsearch, logstash, kibana, retention, alerts';
 
 /** Receivers that keep every route of the defaults valid, for cases that replace the list. */
 const DEFAULT_RECEIVER_NAMES = [{ name: 'default' }, { name: 'critical' }, { name: 'warning' }];
