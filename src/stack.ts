@@ -64,7 +64,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', { config: config.elasticsearch, common, pki, snapshotPath: retention.snapshotPath });
   const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
-  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki });
+  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki, spanRetention: config.retention.traces });
   const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });
   const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', { config: config.collector.agent, queue: config.collector.queue, common, gateway: collector });
   const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common });

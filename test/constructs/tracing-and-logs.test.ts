@@ -89,3 +89,28 @@ describe('the namespace', () => {
     expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
+
+describe('Jaeger span retention', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const cronJob = find(files.jaeger, 'CronJob', 'jaeger-index-cleaner') as any;
+  const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+  test('deletes span indices older than 7 days, daily, as the Jaeger user over verified TLS', () => {
+    expect(cronJob.spec).toMatchObject({ schedule: '15 0 * * *', concurrencyPolicy: 'Forbid' });
+    expect(env).toMatchObject({
+      ES_URL: 'https://elasticsearch.observability.svc:9200',
+      RETENTION_SECONDS: String(7 * 86400),
+      INDEX_PREFIX: 'jaeger',
+      ES_USERNAME: { secretKeyRef: { name: 'elasticsearch-jaeger', key: 'username' } },
+    });
+    const script = configMapData(files.jaeger, 'jaeger-index-cleaner', 'clean.sh');
+    expect(script).toContain('${INDEX_PREFIX}-jaeger-span-*');
+    expect(script).toContain('--cacert "${ES_CA}"');
+  });
+
+  test('follows retention.traces', () => {
+    const other = synthStack({ ...PROFILE_CONFIGS.dev, retention: { ...PROFILE_CONFIGS.dev.retention, traces: '14d' } }).files;
+    const job = find(other.jaeger, 'CronJob', 'jaeger-index-cleaner') as any;
+    expect(job.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'RETENTION_SECONDS', value: String(14 * 86400) });
+  });
+});

@@ -1,6 +1,6 @@
 import { allObjects, PROFILE_CONFIGS } from '../helpers';
 
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /**
  * The one documented exception: the collector agent reads the node's pod logs, root-owned files, so
@@ -16,7 +16,7 @@ describe.each(Object.keys(PROFILE_CONFIGS))('every pod of the %s profile', (prof
   const objects = allObjects(PROFILE_CONFIGS[profile]);
   const all = objects
     .filter((o) => WORKLOADS.has(o.kind))
-    .map((o) => ({ name: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace, spec: (o as any).spec.template.spec }));
+    .map((o) => ({ name: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace, spec: o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec }));
   const stackNamespace = PROFILE_CONFIGS[profile].common.namespace;
   const pods = all.filter((p) => p.name !== AGENT_EXCEPTION.name);
 
@@ -70,7 +70,7 @@ describe.each(Object.keys(PROFILE_CONFIGS))('every pod of the %s profile', (prof
   });
 
   test('has liveness and readiness probes on every long-running container', () => {
-    for (const { name, spec } of all.filter((p) => !p.name.startsWith('Job/'))) {
+    for (const { name, spec } of all.filter((p) => !/^(Cron)?Job\//.test(p.name))) {
       for (const c of spec.containers) {
         expect([name, c.name, !!c.livenessProbe, !!c.readinessProbe]).toEqual([name, c.name, true, true]);
       }
