@@ -1,14 +1,19 @@
 /**
  * The Logstash pipeline that turns OTLP/HTTP JSON log exports from the collector into one
  * Elasticsearch document per log record, parsing the agents' structured JSON logs (seed 000 §15.3),
- * keeping trace_id/span_id for correlation and adding the cluster and environment.
+ * keeping trace_id/span_id for correlation, adding the cluster and environment, and routing each
+ * record to its log stream's data stream (`logs-<stream>-<environment>`).
+ *
+ * Every record arrives from the collector gateway, which has already redacted PII: Logstash has no
+ * other input, so no log bypasses the redaction and Logstash does not repeat it.
  *
  * Logstash config strings do not process escapes, so the Ruby below uses only double quotes and is
  * wrapped in single quotes.
  */
 
-const RUBY_INIT = `
+const RUBY_INIT = (streams: readonly string[]) => `
     require "json"
+    @streams = ${JSON.stringify(streams)}
     @value = lambda do |v|
       return nil if v.nil?
       return v["stringValue"] if v.key?("stringValue")
@@ -64,6 +69,10 @@ const RUBY_CODE = `
     event.set("[service][version]", resource["service.version"]) if resource["service.version"]
     event.set("[agent][id]", attributes["agent.id"]) if attributes["agent.id"]
     event.set("[agent][type]", attributes["agent.type"]) if attributes["agent.type"]
+    # The stream (data stream dataset) a record names, as the Elastic exporters do; unknown or none: the default.
+    stream = attributes["data_stream.dataset"] || resource["data_stream.dataset"]
+    event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)
+    attributes.delete("data_stream.dataset")
     event.set("[labels]", attributes.map { |k, v| [k.tr(".", "_"), v.is_a?(String) ? v : v.to_json] }.to_h)
     event.set("[resource_attributes]", resource.map { |k, v| [k.tr(".", "_"), v.is_a?(String) ? v : v.to_json] }.to_h)
     event.remove("[resourceLogs]")
@@ -77,6 +86,8 @@ export interface LogstashPipelineOptions {
   readonly caFile: string;
   /** Data stream namespace (lower-case letters, digits, underscores). */
   readonly dataStreamNamespace: string;
+  /** Log streams (data stream datasets) a record may name in `data_stream.dataset`; the first is the default. */
+  readonly streams: readonly string[];
 }
 
 /** The `otlp-logs` pipeline definition (Logstash config language). */
@@ -97,7 +108,7 @@ filter {
   split { id => "split_records" field => "[resourceLogs][scopeLogs][logRecords]" }
   ruby {
     id => "otlp_to_document"
-    init => '${RUBY_INIT}'
+    init => '${RUBY_INIT(o.streams)}'
     code => '${RUBY_CODE}'
   }
   mutate {
@@ -120,7 +131,9 @@ output {
     ssl_certificate_authorities => ["${o.caFile}"]
     data_stream => "true"
     data_stream_type => "logs"
-    data_stream_dataset => "agents"
+    # Routed by the [data_stream][dataset] of each event, set above to one of the configured streams.
+    data_stream_auto_routing => true
+    data_stream_dataset => "${o.streams[0]}"
     data_stream_namespace => "${o.dataStreamNamespace}"
   }
 }

@@ -84,6 +84,7 @@ export class Logstash extends Component {
       elasticsearchUrl: esUrl,
       caFile: tls.ca,
       dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
+      streams: Object.keys(props.retention.streamPatterns),
     });
     this.configMap('Config', this.name, { 'logstash.yml': this.settings, 'pipelines.yml': pipelines });
     this.configMap('Pipeline', `${this.name}-pipeline`, { 'otlp-logs.conf': this.pipeline });

@@ -56,6 +56,13 @@ describe('Logstash', () => {
     expect(pipeline).toContain('data_stream => "true"');
   });
 
+  test('routes each record to its log stream\'s data stream, defaulting to the first stream', () => {
+    expect(pipeline).toContain('@streams = ["agents","audit"]');
+    expect(pipeline).toContain('event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)');
+    expect(pipeline).toContain('data_stream_auto_routing => true');
+    expect(pipeline).toContain('data_stream_dataset => "agents"');
+  });
+
   test('never quotes a single quote inside its single-quoted Ruby', () => {
     const ruby = pipeline.split("init => '")[1].split("'\n  }")[0];
     expect(ruby.split("'").length).toBe(3);
