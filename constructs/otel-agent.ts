@@ -32,7 +32,7 @@ export function agentNamespace(config: CollectorAgentConfig, common: CommonConfi
 
 /**
  * The collector agent, one per node (DaemonSet): container logs from the node's files with their
- * Kubernetes metadata, OTLP from pods on the node (Service `otel-agent` with node-local traffic
+ * Kubernetes metadata, the kubelet's node/pod/container metrics, OTLP from pods on the node (Service `otel-agent` with node-local traffic
  * policy), everything forwarded to the gateway, which samples, redacts and exports.
  *
  * It reads host paths as root (with every capability dropped, read-only root filesystem, no
@@ -86,6 +86,15 @@ export class OtelAgent extends Component {
           // k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name from the path.
           operators: [{ type: 'container', id: 'container-parser' }],
         },
+        // Node, pod and container CPU, memory, filesystem and network from this node's kubelet.
+        kubelet_stats: {
+          collection_interval: '30s',
+          auth_type: 'serviceAccount',
+          endpoint: 'https://${env:K8S_NODE_IP}:10250',
+          // Kubelet serving certificates are self-signed on most clusters; the token still authenticates us.
+          insecure_skip_verify: true,
+          metric_groups: ['node', 'pod', 'container'],
+        },
       },
       processors: {
         memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
@@ -128,14 +137,14 @@ export class OtelAgent extends Component {
         },
         pipelines: {
           traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/gateway'] },
-          metrics: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/gateway'] },
+          metrics: { receivers: ['otlp', 'kubelet_stats'], processors, exporters: ['otlp_grpc/gateway'] },
           logs: { receivers: ['otlp', 'file_log'], processors, exporters: ['otlp_grpc/gateway'] },
         },
       },
     };
     this.rendered = toYaml(this.configFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });
-    // k8s_attributes watches pods and namespaces through the API.
+    // k8s_attributes watches pods and namespaces through the API; kubelet_stats authenticates with the token.
     this.serviceAccount(true);
     this.rbac();
     new k8s.KubeService(this, 'Service', {
@@ -170,6 +179,7 @@ export class OtelAgent extends Component {
               args: ['--config=/etc/otelcol/config.yaml'],
               env: [
                 { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
                 { name: 'GOMEMLIMIT', value: goMemLimit(resources.limits.memory) },
               ],
               ports: containerPorts(this.ports),
@@ -203,12 +213,15 @@ export class OtelAgent extends Component {
     });
   }
 
-  /** Read-only access to pods and namespaces, for k8s_attributes; nothing else. */
+  /** Read-only access to pods and namespaces (k8s_attributes) and kubelet stats (kubelet_stats); nothing else. */
   private rbac(): void {
     const name = `${this.namespace}-${this.name}`;
     const role = new k8s.KubeClusterRole(this, 'MetadataRole', {
       metadata: { name, labels: this.labels },
-      rules: [{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }],
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] },
+      ],
     });
     const binding = new k8s.KubeClusterRoleBinding(this, 'MetadataBinding', {
       metadata: { name, labels: this.labels },

@@ -40,9 +40,19 @@ describe('OtelAgent', () => {
     for (const pipeline of Object.values(config.service.pipelines) as any[]) expect(pipeline.exporters).toEqual(['otlp_grpc/gateway']);
   });
 
-  test('may only read pods and namespaces', () => {
+  test('collects node, pod and container metrics from its own node\'s kubelet', () => {
+    expect(config.receivers.kubelet_stats).toMatchObject({ auth_type: 'serviceAccount', endpoint: 'https://${env:K8S_NODE_IP}:10250' });
+    expect(config.service.pipelines.metrics.receivers).toEqual(['otlp', 'kubelet_stats']);
+    const env = podSpec(find(objects, 'DaemonSet', 'otel-agent')).containers[0].env;
+    expect(env).toContainEqual({ name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+  });
+
+  test('may only read pods, namespaces and kubelet stats', () => {
     const role = find(objects, 'ClusterRole', 'observability-agent-otel-agent') as any;
-    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] }]);
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] },
+    ]);
     const binding = find(objects, 'ClusterRoleBinding', 'observability-agent-otel-agent') as any;
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'otel-agent', namespace: 'observability-agent' }]);
   });
