@@ -4,16 +4,27 @@
  * keeping trace_id/span_id for correlation, adding the cluster and environment, and routing each
  * record to its log stream's data stream (`logs-<stream>-<environment>`).
  *
- * Every record arrives from the collector gateway, which has already redacted PII: Logstash has no
- * other input, so no log bypasses the redaction and Logstash does not repeat it.
+ * Every record arrives from the collector gateway, which has already redacted PII (Logstash has no
+ * other input, so no log bypasses it). The gateway sees a JSON log body as text, so it hashes the
+ * e-mail and IP addresses in it but cannot remove keys; the attributes parsed from such a body are
+ * redacted here by the same names (secret-like keys removed, user ids SHA-256 pseudonymized).
  *
  * Logstash config strings do not process escapes, so the Ruby below uses only double quotes and is
  * wrapped in single quotes.
  */
 
-const RUBY_INIT = (streams: readonly string[]) => `
+const RUBY_INIT = (o: LogstashPipelineOptions) => `
     require "json"
-    @streams = ${JSON.stringify(streams)}
+    require "digest"
+    @streams = ${JSON.stringify(o.streams)}
+    @secret_name = ${o.redaction ? `Regexp.new(${JSON.stringify(o.redaction.removedName)}, Regexp::IGNORECASE)` : 'nil'}
+    @pseudonymize = ${JSON.stringify(o.redaction?.pseudonymize ?? [])}
+    @redact = lambda do |map|
+      return {} unless map.is_a?(Hash)
+      map.reject! { |k, _| k =~ @secret_name } if @secret_name
+      @pseudonymize.each { |k| map[k] = Digest::SHA256.hexdigest(map[k].to_s) if map.key?(k) && !map[k].nil? }
+      map
+    end
     @value = lambda do |v|
       return nil if v.nil?
       return v["stringValue"] if v.key?("stringValue")
@@ -51,8 +62,9 @@ const RUBY_CODE = `
         level = parsed["level"] || level
         trace_id = parsed["trace_id"] || trace_id
         span_id = parsed["span_id"] || span_id
-        resource = resource.merge(parsed["resource"] || {})
-        attributes = attributes.merge(parsed["attributes"] || {})
+        # Attributes inside a JSON body were text to the gateway: redact them by name here.
+        resource = resource.merge(@redact.call(parsed["resource"] || {}))
+        attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))
         event.set("exception", parsed["exception"]) if parsed["exception"]
         if parsed["timestamp"]
           event.set("@timestamp", LogStash::Timestamp.parse_iso8601(parsed["timestamp"])) rescue nil
@@ -88,6 +100,11 @@ export interface LogstashPipelineOptions {
   readonly dataStreamNamespace: string;
   /** Log streams (data stream datasets) a record may name in `data_stream.dataset`; the first is the default. */
   readonly streams: readonly string[];
+  /**
+   * The gateway's name-based redaction, repeated on attributes the gateway could not see (inside
+   * JSON log bodies). @default - none
+   */
+  readonly redaction?: { readonly removedName: string; readonly pseudonymize: readonly string[] };
 }
 
 /** The `otlp-logs` pipeline definition (Logstash config language). */
@@ -108,7 +125,7 @@ filter {
   split { id => "split_records" field => "[resourceLogs][scopeLogs][logRecords]" }
   ruby {
     id => "otlp_to_document"
-    init => '${RUBY_INIT(o.streams)}'
+    init => '${RUBY_INIT(o)}'
     code => '${RUBY_CODE}'
   }
   mutate {

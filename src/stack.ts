@@ -62,7 +62,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     config: config.retention, common, dataNodes: config.elasticsearch.replicas, jaegerIndexPrefix: config.jaeger.indexPrefix,
   });
   const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', { config: config.elasticsearch, common, pki, snapshotPath: retention.snapshotPath });
-  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention });
+  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention, redaction: config.collector.redaction });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
   const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki, spanRetention: config.retention.traces });
   const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });

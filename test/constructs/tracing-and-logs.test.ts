@@ -63,6 +63,16 @@ describe('Logstash', () => {
     expect(pipeline).toContain('data_stream_dataset => "agents"');
   });
 
+  test('redacts attributes parsed from JSON log bodies by the gateway\'s names', () => {
+    expect(pipeline).toContain('require "digest"');
+    expect(pipeline).toContain('@pseudonymize = ["user.id","user_id","enduser.id","user.name","user.email"]');
+    expect(pipeline).toContain('attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))');
+    const regex = /@secret_name = Regexp\.new\((".*"), Regexp::IGNORECASE\)/.exec(pipeline)![1];
+    // The Ruby string literal holds the same pattern the gateway uses.
+    const named = new RegExp(JSON.parse(regex), 'i');
+    expect(['db.password', 'access_token', 'gen_ai.usage.input_tokens'].map((n) => named.test(n))).toEqual([true, true, false]);
+  });
+
   test('never quotes a single quote inside its single-quoted Ruby', () => {
     const ruby = pipeline.split("init => '")[1].split("'\n  }")[0];
     expect(ruby.split("'").length).toBe(3);
