@@ -165,7 +165,15 @@ export class OtelAgent extends Component {
         selector: { matchLabels: this.selector },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
+          metadata: {
+            labels: this.labels,
+            annotations: {
+              ...this.podAnnotations(this.rendered),
+              // Outside the stack namespace, so Prometheus' annotation-driven `kubernetes-pods` job finds every agent pod.
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(this.port('metrics').port),
+            },
+          },
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: true,

@@ -47,6 +47,11 @@ describe('OtelAgent', () => {
     expect(env).toContainEqual({ name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
   });
 
+  test('is scraped on every node by the annotation-driven kubernetes-pods job', () => {
+    const annotations = find(objects, 'DaemonSet', 'otel-agent').spec as any;
+    expect(annotations.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' });
+  });
+
   test('may only read pods, namespaces and kubelet stats', () => {
     const role = find(objects, 'ClusterRole', 'observability-agent-otel-agent') as any;
     expect(role.rules).toEqual([
