@@ -3,7 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, JaegerConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { durationSeconds } from '../src/config/loader';
+import { durationSeconds } from '../src/config/duration';
 import {
   Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
 } from '../src/lib/component';

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorConfig, CommonConfig } from '../src/config/types';
-import { durationSeconds } from '../src/config/loader';
+import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {

@@ -1,13 +1,7 @@
+import { durationSeconds } from './duration';
 import { CompliancePreset, LifecycleConfig, LogStreamConfig, RetentionConfig } from './types';
 
 const DAY = 86400;
-
-/** Seconds in a Duration such as `7d` (`y` is 365 days). */
-function seconds(duration: string): number {
-  const match = /^([0-9]+)(ms|s|m|h|d|w|y)$/.exec(duration);
-  if (!match) throw new Error(`not a duration: ${duration}`);
-  return Number(match[1]) * { ms: 0.001, s: 1, m: 60, h: 3600, d: DAY, w: 7 * DAY, y: 365 * DAY }[match[2] as 'd'];
-}
 
 /** The lifecycle each compliance preset starts from. */
 export const PRESETS: Record<CompliancePreset, LifecycleConfig> = {
@@ -51,18 +45,18 @@ export function retentionProblems(retention: RetentionConfig): string[] {
     for (let p = 1; p < phases.length; p++) {
       const before = phases[p - 1];
       const key = phases[p];
-      if (seconds(life[key]!) <= seconds(life[before]!)) {
+      if (durationSeconds(life[key]!) <= durationSeconds(life[before]!)) {
         problems.push(`${source(key)}: ${key} must be later than ${before} (${life[before]}), got ${life[key]}`);
       }
     }
     if (stream.compliance === 'gdpr') {
       if (life.deleteAfter === undefined) {
         problems.push(`${at}/lifecycle/deleteAfter: gdpr streams must be deleted within 30d, got no delete phase`);
-      } else if (seconds(life.rolloverAge) + seconds(life.deleteAfter) > COMPLIANCE.gdprMaxAgeSeconds) {
+      } else if (durationSeconds(life.rolloverAge) + durationSeconds(life.deleteAfter) > COMPLIANCE.gdprMaxAgeSeconds) {
         problems.push(`${source('deleteAfter')}: gdpr deletes personal data within 30d, but rolloverAge ${life.rolloverAge} + deleteAfter ${life.deleteAfter} keeps it longer`);
       }
     }
-    if (stream.compliance === 'sox' && life.deleteAfter !== undefined && seconds(life.deleteAfter) < COMPLIANCE.soxMinAgeSeconds) {
+    if (stream.compliance === 'sox' && life.deleteAfter !== undefined && durationSeconds(life.deleteAfter) < COMPLIANCE.soxMinAgeSeconds) {
       problems.push(`${source('deleteAfter')}: sox keeps audit records 7y, got deleteAfter ${life.deleteAfter}`);
     }
   });
@@ -81,6 +75,6 @@ export function retentionProblems(retention: RetentionConfig): string[] {
 
 /** A Duration as Elasticsearch writes it: whole days when it is days, else seconds. */
 export function esDuration(duration: string): string {
-  const s = seconds(duration);
+  const s = durationSeconds(duration);
   return s % DAY === 0 ? `${s / DAY}d` : `${Math.round(s)}s`;
 }
