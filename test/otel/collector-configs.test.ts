@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { loadConfig } from '../../src/config/loader';
+import { loadConfig, resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
 import { IMAGES } from '../../src/lib/images';
 import { allObjects, PROFILE_CONFIGS } from '../helpers';
@@ -11,6 +11,9 @@ import { CONTRIB } from './contrib-components';
 const CONFIGS: Array<[string, StackConfig]> = [
   ...Object.entries(PROFILE_CONFIGS).map(([name, config]): [string, StackConfig] => [`profile ${name}`, config]),
   ['agent-o11y.yaml', loadConfig(path.join(__dirname, '..', '..', 'agent-o11y.yaml'))],
+  // The branches the profiles do not take: trace-ID routing in dev, redaction and error sampling off.
+  ['dev with 2 replicas and no redaction', resolveConfig({ collector: { replicas: 2, redaction: { enabled: false }, sampling: { keepErrors: false } } })],
+  ['production with e-mails removed and no IPv4 rule', resolveConfig({ profile: 'production', collector: { redaction: { emails: 'remove', ipv4: 'keep', pseudonymize: [] } } })],
 ];
 
 /** Every rendered collector config of a stack: ConfigMaps of components running the pinned contrib image. */
