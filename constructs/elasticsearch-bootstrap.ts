@@ -6,20 +6,37 @@ import { containerSecurity, Peer, podSecurity } from '../src/lib/component';
 import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
 import { Elasticsearch } from './elasticsearch';
+import { IlmPolicyBody, IndexTemplateBody, Retention, SlmPolicyBody } from './retention';
 
 export interface ElasticsearchBootstrapProps {
   readonly elasticsearch: Elasticsearch;
   /** Password to set on the built-in `kibana_system` user. @default - left unset */
   readonly kibanaSystemPassword?: SecretKeyRef;
+  /** ILM policies, index templates and snapshot lifecycle to apply. @default - none */
+  readonly retention?: Retention;
 }
 
 /** The request bodies the bootstrap Job sends, keyed by file name; typed against the client's API. */
 export interface BootstrapRequests {
   readonly roles: Record<string, Omit<estypes.SecurityPutRoleRequest, 'name'>>;
+  readonly ilmPolicies: Record<string, IlmPolicyBody>;
+  readonly indexTemplates: Record<string, IndexTemplateBody>;
+  readonly snapshotRepositories: Record<string, estypes.SnapshotRepository>;
+  readonly slmPolicies: Record<string, SlmPolicyBody>;
 }
 
+/** File name prefix of each kind of request body, and the API path it is PUT to (in this order). */
+export const BOOTSTRAP_APIS = [
+  { prefix: 'role', path: '_security/role', requests: 'roles' },
+  { prefix: 'ilm', path: '_ilm/policy', requests: 'ilmPolicies' },
+  { prefix: 'template', path: '_index_template', requests: 'indexTemplates' },
+  { prefix: 'repository', path: '_snapshot', requests: 'snapshotRepositories' },
+  { prefix: 'slm', path: '_slm/policy', requests: 'slmPolicies' },
+] as const;
+
 const SCRIPT = `#!/bin/bash
-# Applies roles and users to Elasticsearch; every request is idempotent (PUT of the whole object).
+# Applies roles, users, ILM policies, index templates and snapshot lifecycle to Elasticsearch;
+# every request is idempotent (PUT of the whole object).
 set -euo pipefail
 ca=/etc/agent-o11y/es-ca/ca.crt
 es() { curl --silent --show-error --fail-with-body --cacert "$ca" -u "elastic:\${ELASTIC_PASSWORD}" -H 'Content-Type: application/json' "$@"; echo; }
@@ -31,21 +48,29 @@ if [ -n "\${KIBANA_SYSTEM_PASSWORD:-}" ]; then
   printf '{"password":"%s"}' "$(printf '%s' "\${KIBANA_SYSTEM_PASSWORD}" | escape)" \\
     | es -X POST "\${ES_URL}/_security/user/kibana_system/_password" --data-binary @-
 fi
-for body in /etc/agent-o11y/bootstrap/role-*.json; do
-  name=$(basename "$body" .json); name=\${name#role-}
-  es -X PUT "\${ES_URL}/_security/role/\${name}" --data-binary "@\${body}"
-done
+# PUT every body of one kind: <prefix>-<name>.json goes to <path>/<name>. Policies before the
+# templates that name them, the repository before the SLM policy that uses it.
+put_all() {
+  for body in /etc/agent-o11y/bootstrap/"$1"-*.json; do
+    [ -e "$body" ] || continue
+    name=$(basename "$body" .json); name=\${name#"$1"-}
+    es -X PUT "\${ES_URL}/$2/\${name}" --data-binary "@\${body}"
+  done
+}
+${BOOTSTRAP_APIS.filter((api) => api.prefix === 'role').map((api) => `put_all ${api.prefix} ${api.path}`).join('\n')}
 for user in \${USERS}; do
   username_var="USERNAME_\${user}"; password_var="PASSWORD_\${user}"; role_var="ROLE_\${user}"
   printf '{"password":"%s","roles":["%s"]}' "$(printf '%s' "\${!password_var}" | escape)" "\${!role_var}" \\
     | es -X PUT "\${ES_URL}/_security/user/\${!username_var}" --data-binary @-
 done
+${BOOTSTRAP_APIS.filter((api) => api.prefix !== 'role').map((api) => `put_all ${api.prefix} ${api.path}`).join('\n')}
 echo "bootstrap complete"
 `;
 
 /**
  * A Job that creates the roles and users other components registered with `Elasticsearch.grant`,
- * and sets the `kibana_system` password. Its name carries a hash of what it applies, so a change
+ * sets the `kibana_system` password, then applies ILM policies, index templates, the snapshot
+ * repository and SLM policy; every request is a PUT of the whole object, so a re-run is harmless. Its name carries a hash of what it applies, so a change
  * creates a new Job that runs again.
  */
 export class ElasticsearchBootstrap extends Construct {
@@ -58,10 +83,19 @@ export class ElasticsearchBootstrap extends Construct {
     super(scope, id);
     const es = props.elasticsearch;
     const grants = [...es.grants].sort((a, b) => a.roleName.localeCompare(b.roleName));
-    this.requests = { roles: Object.fromEntries(grants.map((g) => [g.roleName, g.role])) };
+    const retention = props.retention;
+    this.requests = {
+      roles: Object.fromEntries(grants.map((g) => [g.roleName, g.role])),
+      ilmPolicies: retention?.ilmPolicies ?? {},
+      indexTemplates: retention?.indexTemplates ?? {},
+      snapshotRepositories: retention?.snapshotRepositories ?? {},
+      slmPolicies: retention?.slmPolicies ?? {},
+    };
 
     const files: Record<string, string> = { 'bootstrap.sh': SCRIPT };
-    for (const [name, body] of Object.entries(this.requests.roles)) files[`role-${name}.json`] = toJson(body);
+    for (const api of BOOTSTRAP_APIS) {
+      for (const [name, body] of Object.entries(this.requests[api.requests])) files[`${api.prefix}-${name}.json`] = toJson(body);
+    }
     const hash = contentHash(...Object.entries(files).flat(), JSON.stringify(grants.map((g) => g.credentials)), JSON.stringify(props.kibanaSystemPassword ?? null));
     const name = `${es.name}-bootstrap`;
     const peer = this.peer = { name, selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': es.selector['app.kubernetes.io/instance'] } };

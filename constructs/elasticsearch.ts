@@ -13,6 +13,8 @@ export interface ElasticsearchProps {
   readonly config: ElasticsearchConfig;
   readonly common: CommonConfig;
   readonly pki: Pki;
+  /** A shared filesystem snapshot repository's mount path, allowed in `path.repo`. @default - none */
+  readonly snapshotPath?: string;
   /** @default IMAGES.elasticsearch */
   readonly image?: string;
 }
@@ -73,6 +75,7 @@ export class Elasticsearch extends Component {
           'cluster.initial_master_nodes': nodes,
         }),
       'path.data': `${HOME}/data`,
+      ...(props.snapshotPath ? { 'path.repo': [props.snapshotPath] } : {}),
       'xpack.license.self_generated.type': 'basic',
       'xpack.security.enabled': true,
       'xpack.security.enrollment.enabled': false,

@@ -3,8 +3,9 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, JaegerConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
+import { durationSeconds } from '../src/config/duration';
 import {
-  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+  Component, containerPorts, containerSecurity, httpProbe, Peer, podSecurity, resourceRequirements, scratch, spread,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Pki } from './mtls';
@@ -14,6 +15,8 @@ export interface JaegerProps {
   readonly common: CommonConfig;
   readonly elasticsearch: Elasticsearch;
   readonly pki: Pki;
+  /** Spans older than this are deleted (seed 002: 7 days). @default '7d' */
+  readonly spanRetention?: string;
   /** @default IMAGES.jaeger */
   readonly image?: string;
 }
@@ -21,11 +24,32 @@ export interface JaegerProps {
 const ES_SECRET_DIR = '/etc/jaeger/es-credentials';
 
 /**
+ * Jaeger's index cleaner, in curl: deletes Jaeger's daily indices created before the retention
+ * window. Jaeger's ILM mode needs its write aliases initialised by a separate rollover tool; daily
+ * indices plus this cleaner keep spans the same 7 days with one daily request.
+ */
+const CLEANER_SCRIPT = `#!/bin/bash
+set -euo pipefail
+password=$(cat "\${ES_PASSWORD_FILE}")
+es() { curl --silent --show-error --fail-with-body --cacert "\${ES_CA}" -u "\${ES_USERNAME}:\${password}" "$@"; }
+cutoff=$(( ($(date +%s) - RETENTION_SECONDS) * 1000 ))
+indices="\${INDEX_PREFIX}-jaeger-span-*,\${INDEX_PREFIX}-jaeger-service-*,\${INDEX_PREFIX}-jaeger-dependencies-*"
+es "\${ES_URL}/_cat/indices/\${indices}?h=index,creation.date&expand_wildcards=all" | while read -r index created; do
+  if [ -n "$index" ] && [ "$created" -lt "$cutoff" ]; then
+    echo "deleting $index"; es -X DELETE "\${ES_URL}/\${index}"; echo
+  fi
+done
+echo "index cleaner done"
+`;
+
+/**
  * Jaeger v2 (an OpenTelemetry Collector distribution) running the collector and query roles,
  * storing spans in Elasticsearch over TLS as its own user, under its own index prefix.
  */
 export class Jaeger extends Component {
   public readonly rendered: string;
+  /** The span index cleaner's pods, which connect to Elasticsearch. */
+  public readonly cleanerPeer: Peer;
 
   constructor(scope: Construct, id: string, props: JaegerProps) {
     const image = props.image ?? IMAGES.jaeger;
@@ -147,6 +171,72 @@ export class Jaeger extends Component {
       },
     });
     this.disruptionBudget(config.replicas);
+    this.cleanerPeer = this.indexCleaner(props, tls.secretName);
+  }
+
+  /** A daily CronJob deleting span indices older than the retention, as Jaeger's own user. */
+  private indexCleaner(props: JaegerProps, tlsSecret: string): Peer {
+    const retention = props.spanRetention ?? '7d';
+    const creds = props.config.elasticsearch;
+    const name = `${this.name}-index-cleaner`;
+    const peer: Peer = { name, selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.selector['app.kubernetes.io/instance'] } };
+    const esUrl = props.elasticsearch.endpoint(peer, 'https').url('https');
+    const labels = { ...this.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'span-retention' };
+    this.configMap('CleanerScript', name, { 'clean.sh': CLEANER_SCRIPT });
+    new k8s.KubeCronJob(this, 'IndexCleaner', {
+      metadata: { name, labels },
+      spec: {
+        schedule: '15 0 * * *',
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 3,
+            template: {
+              metadata: { labels, annotations: this.podAnnotations(CLEANER_SCRIPT) },
+              spec: {
+                restartPolicy: 'OnFailure',
+                serviceAccountName: this.name,
+                automountServiceAccountToken: false,
+                securityContext: podSecurity(1000, 1000),
+                containers: [{
+                  name: 'index-cleaner',
+                  // Bash and curl, already pinned for the stack; no extra image to trust.
+                  image: props.elasticsearch.image,
+                  command: ['bash', '/etc/jaeger/cleaner/clean.sh'],
+                  env: [
+                    { name: 'ES_URL', value: esUrl },
+                    { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
+                    { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
+                    { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
+                    { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
+                    { name: 'RETENTION_SECONDS', value: String(durationSeconds(retention)) },
+                  ],
+                  resources: {
+                    requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
+                    limits: { memory: k8s.Quantity.fromString('64Mi') },
+                  },
+                  securityContext: containerSecurity(true),
+                  volumeMounts: [
+                    { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
+                    { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
+                    { name: 'es-ca', mountPath: '/etc/jaeger/es-ca', readOnly: true },
+                  ],
+                }],
+                volumes: [
+                  { name: 'cleaner', configMap: { name } },
+                  { name: 'es-credentials', secret: { secretName: creds.secretName, defaultMode: 0o440, items: [{ key: creds.passwordKey, path: creds.passwordKey }] } },
+                  // Only the CA certificate, not Jaeger's key.
+                  { name: 'es-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+    return peer;
   }
 }
 

@@ -1,14 +1,30 @@
 /**
  * The Logstash pipeline that turns OTLP/HTTP JSON log exports from the collector into one
  * Elasticsearch document per log record, parsing the agents' structured JSON logs (seed 000 §15.3),
- * keeping trace_id/span_id for correlation and adding the cluster and environment.
+ * keeping trace_id/span_id for correlation, adding the cluster and environment, and routing each
+ * record to its log stream's data stream (`logs-<stream>-<environment>`).
+ *
+ * Every record arrives from the collector gateway, which has already redacted PII (Logstash has no
+ * other input, so no log bypasses it). The gateway sees a JSON log body as text, so it hashes the
+ * e-mail and IP addresses in it but cannot remove keys; the attributes parsed from such a body are
+ * redacted here by the same names (secret-like keys removed, user ids SHA-256 pseudonymized).
  *
  * Logstash config strings do not process escapes, so the Ruby below uses only double quotes and is
  * wrapped in single quotes.
  */
 
-const RUBY_INIT = `
+const RUBY_INIT = (o: LogstashPipelineOptions) => `
     require "json"
+    require "digest"
+    @streams = ${JSON.stringify(o.streams)}
+    @secret_name = ${o.redaction ? `Regexp.new(${JSON.stringify(o.redaction.removedName)}, Regexp::IGNORECASE)` : 'nil'}
+    @pseudonymize = ${JSON.stringify(o.redaction?.pseudonymize ?? [])}
+    @redact = lambda do |map|
+      return {} unless map.is_a?(Hash)
+      map.reject! { |k, _| k =~ @secret_name } if @secret_name
+      @pseudonymize.each { |k| map[k] = Digest::SHA256.hexdigest(map[k].to_s) if map.key?(k) && !map[k].nil? }
+      map
+    end
     @value = lambda do |v|
       return nil if v.nil?
       return v["stringValue"] if v.key?("stringValue")
@@ -46,8 +62,9 @@ const RUBY_CODE = `
         level = parsed["level"] || level
         trace_id = parsed["trace_id"] || trace_id
         span_id = parsed["span_id"] || span_id
-        resource = resource.merge(parsed["resource"] || {})
-        attributes = attributes.merge(parsed["attributes"] || {})
+        # Attributes inside a JSON body were text to the gateway: redact them by name here.
+        resource = resource.merge(@redact.call(parsed["resource"] || {}))
+        attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))
         event.set("exception", parsed["exception"]) if parsed["exception"]
         if parsed["timestamp"]
           event.set("@timestamp", LogStash::Timestamp.parse_iso8601(parsed["timestamp"])) rescue nil
@@ -64,6 +81,10 @@ const RUBY_CODE = `
     event.set("[service][version]", resource["service.version"]) if resource["service.version"]
     event.set("[agent][id]", attributes["agent.id"]) if attributes["agent.id"]
     event.set("[agent][type]", attributes["agent.type"]) if attributes["agent.type"]
+    # The stream (data stream dataset) a record names, as the Elastic exporters do; unknown or none: the default.
+    stream = attributes["data_stream.dataset"] || resource["data_stream.dataset"]
+    event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)
+    attributes.delete("data_stream.dataset")
     event.set("[labels]", attributes.map { |k, v| [k.tr(".", "_"), v.is_a?(String) ? v : v.to_json] }.to_h)
     event.set("[resource_attributes]", resource.map { |k, v| [k.tr(".", "_"), v.is_a?(String) ? v : v.to_json] }.to_h)
     event.remove("[resourceLogs]")
@@ -77,6 +98,13 @@ export interface LogstashPipelineOptions {
   readonly caFile: string;
   /** Data stream namespace (lower-case letters, digits, underscores). */
   readonly dataStreamNamespace: string;
+  /** Log streams (data stream datasets) a record may name in `data_stream.dataset`; the first is the default. */
+  readonly streams: readonly string[];
+  /**
+   * The gateway's name-based redaction, repeated on attributes the gateway could not see (inside
+   * JSON log bodies). @default - none
+   */
+  readonly redaction?: { readonly removedName: string; readonly pseudonymize: readonly string[] };
 }
 
 /** The `otlp-logs` pipeline definition (Logstash config language). */
@@ -97,7 +125,7 @@ filter {
   split { id => "split_records" field => "[resourceLogs][scopeLogs][logRecords]" }
   ruby {
     id => "otlp_to_document"
-    init => '${RUBY_INIT}'
+    init => '${RUBY_INIT(o)}'
     code => '${RUBY_CODE}'
   }
   mutate {
@@ -120,7 +148,9 @@ output {
     ssl_certificate_authorities => ["${o.caFile}"]
     data_stream => "true"
     data_stream_type => "logs"
-    data_stream_dataset => "agents"
+    # Routed by the [data_stream][dataset] of each event, set above to one of the configured streams.
+    data_stream_auto_routing => true
+    data_stream_dataset => "${o.streams[0]}"
     data_stream_namespace => "${o.dataStreamNamespace}"
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { CommonConfig, LogstashConfig } from '../src/config/types';
+import { CommonConfig, LogstashConfig, RedactionConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
@@ -9,12 +9,18 @@ import {
 import { Elasticsearch } from './elasticsearch';
 import { otlpLogsPipeline } from './logstash-pipeline';
 import { Pki } from './mtls';
+import { REDACTION_PATTERNS } from './otel-redaction';
+import { Retention } from './retention';
 
 export interface LogstashProps {
   readonly config: LogstashConfig;
   readonly common: CommonConfig;
   readonly elasticsearch: Elasticsearch;
   readonly pki: Pki;
+  /** The log streams: Logstash may write to each one's data streams. */
+  readonly retention: Retention;
+  /** The gateway's redaction rules, applied to attributes inside JSON log bodies. @default - none */
+  readonly redaction?: RedactionConfig;
   /** @default IMAGES.logstash */
   readonly image?: string;
 }
@@ -55,7 +61,7 @@ export class Logstash extends Component {
     const creds = config.elasticsearch;
     const esUrl = es.grant(this, creds, 'agent_o11y_logstash_writer', {
       cluster: ['monitor'],
-      indices: [{ names: ['logs-agents-*'], privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
+      indices: [{ names: Object.values(props.retention.streamPatterns), privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
     });
     // Queues share the volume: the persistent queue gets half, the dead-letter queue a quarter.
     const volume = bytes(config.storage.size);
@@ -81,6 +87,10 @@ export class Logstash extends Component {
       elasticsearchUrl: esUrl,
       caFile: tls.ca,
       dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
+      streams: Object.keys(props.retention.streamPatterns),
+      ...(props.redaction?.enabled ? {
+        redaction: { removedName: REDACTION_PATTERNS.removedName(props.redaction.removeAttributesNamed), pseudonymize: props.redaction.pseudonymize },
+      } : {}),
     });
     this.configMap('Config', this.name, { 'logstash.yml': this.settings, 'pipelines.yml': pipelines });
     this.configMap('Pipeline', `${this.name}-pipeline`, { 'otlp-logs.conf': this.pipeline });

@@ -18,6 +18,8 @@ export interface ExternalAllow {
 }
 
 export interface StackNetworkPoliciesProps {
+  /** The namespace the policies are in. */
+  readonly namespace: string;
   /** Every component with pods in the namespace. */
   readonly components: readonly Component[];
   /** Pods that are not components (Jobs), so they get policies too. */
@@ -78,11 +80,11 @@ export class StackNetworkPolicies extends Construct {
           podSelector: { matchLabels: peer.selector },
           policyTypes: [...(ingress.length + externalIn.length ? ['Ingress'] : []), ...(egress.length + externalOut.length ? ['Egress'] : [])],
           ingress: [
-            ...ingress.map(([from, ls]) => ({ from: [{ podSelector: { matchLabels: from.selector } }], ports: linkPorts(ls) })),
+            ...ingress.map(([from, ls]) => ({ from: [selectPeer(from, props.namespace)], ports: linkPorts(ls) })),
             ...externalIn.map((e) => externalRule(e, 'from')),
           ],
           egress: [
-            ...egress.map(([to, ls]) => ({ to: [{ podSelector: { matchLabels: to.selector } }], ports: linkPorts(ls) })),
+            ...egress.map(([to, ls]) => ({ to: [selectPeer(to, props.namespace)], ports: linkPorts(ls) })),
             ...externalOut.map((e) => externalRule(e, 'to')),
           ],
         },
@@ -92,6 +94,14 @@ export class StackNetworkPolicies extends Construct {
       if (egress.length + externalOut.length === 0) policy.addJsonPatch(JsonPatch.remove('/spec/egress'));
     }
   }
+}
+
+/** Selects a peer's pods; a peer in another namespace (the collector agent) by that namespace too. */
+function selectPeer(peer: Peer, namespace: string): k8s.NetworkPolicyPeer {
+  return {
+    ...(peer.namespace && peer.namespace !== namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } } : {}),
+    podSelector: { matchLabels: peer.selector },
+  };
 }
 
 function groupBy(links: readonly Link[], key: (l: Link) => Peer): [Peer, Link[]][] {

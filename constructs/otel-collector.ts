@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorConfig, CommonConfig } from '../src/config/types';
+import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
 } from '../src/lib/component';
 import { Jaeger, goMemLimit } from './jaeger';
 import { Logstash } from './logstash';
+import { redactionProcessor } from './otel-redaction';
 
 export interface OtelCollectorProps {
   readonly config: CollectorConfig;
@@ -33,17 +35,28 @@ export interface CollectorConfigFile {
   };
 }
 
+const QUEUE_DIR = '/var/lib/otelcol/queue';
+
 /**
  * The OpenTelemetry Collector (contrib) gateway: OTLP in over gRPC and HTTP; metrics out to a
  * Prometheus scrape endpoint, traces to Jaeger over OTLP, logs to Logstash as OTLP/JSON.
- * `memory_limiter` runs first in every pipeline.
+ *
+ * Traces are tail-sampled and PII is redacted before anything leaves. With more than one replica,
+ * a first pipeline routes every span by trace ID (`load_balancing`) to one replica's sampling
+ * receiver through a headless Service, so all spans of a trace meet in one place whichever
+ * replica received them. Exporter queues are persisted on each replica's volume (`file_storage`)
+ * and retried, so a backend outage of minutes loses nothing. `memory_limiter` runs first in every
+ * pipeline, sized from the container's memory limit.
  */
 export class OtelCollector extends Component {
   public readonly configFile: CollectorConfigFile;
   public readonly rendered: string;
+  /** Headless Service resolving to every replica's sampling receiver (trace-ID routing). */
+  public readonly samplingServiceName: string;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     const image = props.image ?? IMAGES.collector;
+    const routed = props.config.replicas > 1;
     super(scope, id, {
       name: 'otel-collector',
       namespace: props.common.namespace,
@@ -52,6 +65,7 @@ export class OtelCollector extends Component {
       ports: [
         { name: 'otlp-grpc', port: 4317, carries: 'OTLP/gRPC from instrumented agents: traces, metrics, logs' },
         { name: 'otlp-http', port: 4318, carries: 'OTLP/HTTP from instrumented agents: traces, metrics, logs' },
+        ...(routed ? [{ name: 'otlp-sampling', port: 4319, carries: 'spans routed by trace ID from the gateway replicas to the one that samples the trace' }] : []),
         { name: 'prom-exporter', port: 8889, carries: "agents' metrics, exposed for Prometheus to scrape" },
         { name: 'metrics', port: 8888, carries: "the collector's own /metrics" },
         { name: 'health', port: 13133, carries: 'health_check extension' },
@@ -60,10 +74,19 @@ export class OtelCollector extends Component {
     const config = props.config;
     const jaeger = props.jaeger.endpoint(this, 'otlp-grpc');
     const logstash = props.logstash.endpoint(this, 'otlp-http');
-    const pipeline = (exporter: string) => ({ receivers: ['otlp'], processors: ['memory_limiter', 'resource', 'batch'], exporters: [exporter] });
+    this.samplingServiceName = `${this.name}-sampling`;
+    const sampling = config.sampling;
+    const queued = {
+      retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s` },
+      sending_queue: { enabled: true, storage: 'file_storage/queue', queue_size: 5000 },
+    };
+    const processors = (...names: string[]) => ['memory_limiter', ...names, 'resource', 'batch'];
+    const redact = config.redaction.enabled ? ['transform/redact'] : [];
     this.configFile = {
       extensions: {
         health_check: { endpoint: `0.0.0.0:${this.port('health').port}` },
+        // Survives restarts of the pod: the volume is the replica's own claim.
+        'file_storage/queue': { directory: QUEUE_DIR, create_directory: true, timeout: '10s', compaction: { on_start: true, on_rebound: true, directory: QUEUE_DIR } },
       },
       receivers: {
         otlp: {
@@ -72,10 +95,22 @@ export class OtelCollector extends Component {
             http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}` },
           },
         },
+        ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${this.port('otlp-sampling').port}` } } } } : {}),
       },
       processors: {
-        // Limits come from the container's cgroup limit, so they follow the configured resources.
+        // Percentages of the container's cgroup memory limit, so they follow the configured resources.
         memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+        tail_sampling: {
+          decision_wait: `${durationSeconds(sampling.decisionWait)}s`,
+          num_traces: sampling.maxTraces,
+          // A trace is kept when any policy keeps it.
+          policies: [
+            ...(sampling.keepErrors ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } }] : []),
+            { name: 'slow', type: 'latency', latency: { threshold_ms: Math.round(durationSeconds(sampling.latencyThreshold) * 1000) } },
+            { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: sampling.percentage } },
+          ],
+        },
+        ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
         resource: {
           attributes: [
             { key: 'k8s.cluster.name', value: props.common.cluster, action: 'upsert' },
@@ -90,42 +125,62 @@ export class OtelCollector extends Component {
           resource_to_telemetry_conversion: { enabled: true },
           enable_open_metrics: true,
         },
+        ...(routed ? {
+          load_balancing: {
+            routing_key: 'traceID',
+            protocol: {
+              otlp: { tls: { insecure: true }, timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
+            },
+            // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
+            resolver: { dns: { hostname: `${this.samplingServiceName}.${this.namespace}.svc`, port: String(this.port('otlp-sampling').port), interval: '5s' } },
+          },
+        } : {}),
         'otlp_grpc/jaeger': {
           endpoint: jaeger.hostPort,
           tls: { insecure: true },
-          retry_on_failure: { enabled: true, max_elapsed_time: '10m' },
-          sending_queue: { enabled: true, queue_size: 5000 },
+          ...queued,
         },
         'otlp_http/logstash': {
           logs_endpoint: logstash.url('http'),
           encoding: 'json',
           compression: 'none',
-          retry_on_failure: { enabled: true, max_elapsed_time: '10m' },
-          sending_queue: { enabled: true, queue_size: 5000 },
+          ...queued,
         },
       },
       service: {
-        extensions: ['health_check'],
+        extensions: ['health_check', 'file_storage/queue'],
         telemetry: {
           logs: { level: props.common.logLevel },
           metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
         },
         pipelines: {
-          metrics: pipeline('prometheus'),
-          traces: pipeline('otlp_grpc/jaeger'),
-          logs: pipeline('otlp_http/logstash'),
+          metrics: { receivers: ['otlp'], processors: processors(), exporters: ['prometheus'] },
+          ...(routed ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } } : {}),
+          traces: { receivers: [routed ? 'otlp/sampling' : 'otlp'], processors: processors('tail_sampling', ...redact), exporters: ['otlp_grpc/jaeger'] },
+          logs: { receivers: ['otlp'], processors: processors(...redact), exporters: ['otlp_http/logstash'] },
         },
       },
     };
     this.rendered = toYaml(this.configFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });
     this.serviceAccount();
-    this.service();
+    this.service('Service', { ports: this.ports.filter((p) => p.name !== 'otlp-sampling') });
+    new k8s.KubeService(this, 'SamplingService', {
+      metadata: { name: this.samplingServiceName, labels: this.labels },
+      spec: {
+        // Headless and ready-only: the load balancer must not route traces to a replica that is not serving.
+        clusterIp: 'None',
+        selector: this.selector,
+        ports: routed ? [{ name: 'otlp-sampling', port: this.port('otlp-sampling').port, targetPort: k8s.IntOrString.fromString('otlp-sampling'), protocol: 'TCP' }] : [],
+      },
+    });
 
-    new k8s.KubeDeployment(this, 'Resource', {
+    new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
+        serviceName: this.samplingServiceName,
         replicas: config.replicas,
+        podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
         template: {
           metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
@@ -133,6 +188,8 @@ export class OtelCollector extends Component {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
             securityContext: podSecurity(10001),
+            // Time to drain the in-memory batch into the persistent queue.
+            terminationGracePeriodSeconds: 60,
             ...spread(this.selector, config.replicas),
             containers: [{
               name: 'otel-collector',
@@ -146,12 +203,14 @@ export class OtelCollector extends Component {
               readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
+                { name: 'queue', mountPath: '/var/lib/otelcol' },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
             }],
             volumes: [{ name: 'config', configMap: { name: this.name } }, scratch('tmp')],
           },
         },
+        volumeClaimTemplates: [claimTemplate('queue', config.queue.storage, this.labels)],
       },
     });
     this.disruptionBudget(config.replicas);

@@ -11,7 +11,9 @@ import { Logstash } from '../constructs/logstash';
 import { Pki } from '../constructs/mtls';
 import { StackNamespace } from '../constructs/namespace';
 import { ExternalAllow, StackNetworkPolicies } from '../constructs/network-policy';
+import { agentNamespace, OtelAgent } from '../constructs/otel-agent';
 import { OtelCollector } from '../constructs/otel-collector';
+import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
 import { activeRuleGroups, renderRuleFile } from '../rules';
@@ -19,13 +21,17 @@ import { activeRuleGroups, renderRuleFile } from '../rules';
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
   readonly namespace: StackNamespace;
+  /** The collector agent's own namespace (Pod Security "privileged"). */
+  readonly agentNamespace: StackNamespace;
   readonly pki: Pki;
   readonly elasticsearch: Elasticsearch;
   readonly bootstrap: ElasticsearchBootstrap;
+  readonly retention: Retention;
   readonly logstash: Logstash;
   readonly kibana: Kibana;
   readonly jaeger: Jaeger;
   readonly collector: OtelCollector;
+  readonly agent: OtelAgent;
   readonly alertmanager: Alertmanager;
   readonly prometheus: Prometheus;
   readonly grafana: Grafana;
@@ -45,16 +51,24 @@ export function ruleFiles(config: StackConfig): Record<string, string> {
  */
 export function buildStack(app: Construct, config: StackConfig): StackParts {
   const ns = config.common.namespace;
-  const chart = (name: string, namespaced = true) => new Chart(app, name, namespaced ? { namespace: ns, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
+  const chart = (name: string, namespace: string | undefined = ns) => new Chart(app, name, namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
   const common = config.common;
 
-  const namespace = new StackNamespace(chart('namespace', false), 'Namespace', { name: ns });
+  const namespaceChart = chart('namespace', undefined);
+  const namespace = new StackNamespace(namespaceChart, 'Namespace', { name: ns });
+  const agentNs = agentNamespace(config.collector.agent, common);
+  const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', { name: agentNs, podSecurity: 'privileged' });
   const pki = new Pki(chart('pki'), 'Pki', { namespace: ns });
-  const elasticsearch = new Elasticsearch(chart('elasticsearch'), 'Elasticsearch', { config: config.elasticsearch, common, pki });
-  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki });
+  const elasticsearchChart = chart('elasticsearch');
+  const retention = new Retention(elasticsearchChart, 'Retention', {
+    config: config.retention, common, dataNodes: config.elasticsearch.replicas, jaegerIndexPrefix: config.jaeger.indexPrefix,
+  });
+  const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', { config: config.elasticsearch, common, pki, snapshotPath: retention.snapshotPath });
+  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention, redaction: config.collector.redaction });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
-  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki });
+  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki, spanRetention: config.retention.traces });
   const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });
+  const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', { config: config.collector.agent, queue: config.collector.queue, common, gateway: collector });
   const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common });
   const rules = ruleFiles(config);
   const prometheusChart = chart('prometheus');
@@ -73,16 +87,19 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const bootstrap = new ElasticsearchBootstrap(elasticsearch.node.scope as Construct, 'Bootstrap', {
     elasticsearch,
     kibanaSystemPassword: config.kibana.systemPassword,
+    retention,
   });
 
   // Last of all: every link is recorded by now.
   const networkPolicies = new StackNetworkPolicies(chart('network-policies'), 'NetworkPolicies', {
+    namespace: ns,
     components: [elasticsearch, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana],
-    otherPeers: [bootstrap.peer],
+    otherPeers: [bootstrap.peer, jaeger.cleanerPeer],
     external: externalAllows(config, { collector, prometheus, alertmanager, grafana, kibana, jaeger }),
   });
   return {
-    namespace, pki, elasticsearch, bootstrap, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana, networkPolicies, ruleFiles: rules,
+    namespace, agentNamespace: agentNamespaceObject, pki, elasticsearch, bootstrap, retention, logstash, kibana, jaeger, collector, agent,
+    alertmanager, prometheus, grafana, networkPolicies, ruleFiles: rules,
   };
 }
 

@@ -30,6 +30,22 @@ export const DEFAULTS: StackConfig = {
     replicas: 1,
     resources: resources('200m', '512Mi', '1', '512Mi'),
     batchSize: 8192,
+    sampling: {
+      keepErrors: true,
+      latencyThreshold: '5s',
+      percentage: 100,
+      decisionWait: '10s',
+      maxTraces: 50000,
+    },
+    redaction: {
+      enabled: true,
+      emails: 'hash',
+      ipv4: 'zero-last-octet',
+      pseudonymize: ['user.id', 'user_id', 'enduser.id', 'user.name', 'user.email'],
+      removeAttributesNamed: ['password', 'passwd', 'token', 'api_key', 'apikey', 'secret', 'credit_card', 'card_number', 'ssn', 'authorization', 'cookie'],
+    },
+    queue: { storage: { size: '5Gi' }, retryFor: '30m' },
+    agent: { resources: resources('100m', '256Mi', '500m', '256Mi') },
   },
   prometheus: {
     replicas: 1,
@@ -120,6 +136,22 @@ export const DEFAULTS: StackConfig = {
   },
   platforms: ['ms-framework'],
   customMetrics: [],
+  retention: {
+    streams: [
+      // Agents' logs may hold personal data even after redaction; audit records are financial.
+      { name: 'agents', compliance: 'gdpr' },
+      { name: 'audit', compliance: 'sox' },
+    ],
+    traces: '7d',
+    snapshots: {
+      // Off until you name a repository: the bucket (or shared volume) and its credentials are yours.
+      enabled: false,
+      schedule: '0 30 1 * * ?',
+      expireAfter: '30d',
+      minCount: 7,
+      maxCount: 30,
+    },
+  },
   alerts: {
     // Seed 000 §15.5 and the baselines of §15.7.
     msFramework: {
@@ -165,13 +197,14 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
   },
   staging: {
     common: { environment: 'staging', logLevel: 'info' },
-    collector: { replicas: 2 },
+    collector: { replicas: 2, sampling: { percentage: 10 } },
     prometheus: { storage: { size: '50Gi' }, retention: { time: '30d', size: '40GB' } },
     elasticsearch: { storage: { size: '100Gi' } },
   },
   production: {
     common: { environment: 'production', logLevel: 'info' },
-    collector: { replicas: 3, resources: resources('500m', '1Gi', '2', '1Gi') },
+    // Seed 000 §18.3: keep errors and slow traces, 1% of the rest.
+    collector: { replicas: 3, resources: resources('500m', '1Gi', '2', '1Gi'), sampling: { percentage: 1 }, queue: { storage: { size: '20Gi' } } },
     prometheus: {
       replicas: 2,
       resources: resources('1', '4Gi', '4', '8Gi'),

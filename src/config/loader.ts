@@ -3,6 +3,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from './schema.json';
 import * as yaml from 'js-yaml';
 import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
+import { durationSeconds } from './duration';
+import { retentionProblems } from './retention';
 import { ProfileName, Route, StackConfig } from './types';
 
 /** A config that failed validation: every problem, one line each. */
@@ -85,14 +87,7 @@ export function merge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
-
-/** Seconds in a Duration such as `5m`. */
-export function durationSeconds(duration: string): number {
-  const match = /^([0-9]+)(ms|s|m|h|d|w|y)$/.exec(duration);
-  if (!match) throw new Error(`not a duration: ${duration}`);
-  return Number(match[1]) * DURATION_UNITS[match[2]];
-}
+export { durationSeconds };
 
 // Alertmanager's matcher syntax: a label name, an operator and a value, quoted or not.
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"\s{},=~!]*)$/;
@@ -150,6 +145,12 @@ function semanticProblems(config: StackConfig): string[] {
       problems.push(`/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`);
     }
   });
+  check(() => {
+    if (config.collector.agent.namespace === config.common.namespace) {
+      problems.push(`/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`);
+    }
+  });
+  check(() => problems.push(...retentionProblems(config.retention)));
   const names = new Set<string>();
   check(() => am.receivers.forEach((receiver, i) => {
     if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);

@@ -56,6 +56,18 @@ export type JvmHeap = string;
  */
 export type HostPort = string;
 
+/**
+ * An Elasticsearch byte size: 50gb, 512mb.
+ * @pattern ^[0-9]+(b|kb|mb|gb|tb)$
+ */
+export type EsByteSize = string;
+
+/**
+ * A data stream dataset name: lower-case letters, digits and underscores.
+ * @pattern ^[a-z0-9_]{1,40}$
+ */
+export type DatasetName = string;
+
 /** The name of a profile that tunes defaults for an environment. */
 export type ProfileName = 'dev' | 'staging' | 'production';
 
@@ -106,11 +118,68 @@ export interface CommonConfig {
   logLevel: LogLevel;
 }
 
+/**
+ * An attribute name or a word of one: letters, digits, `_`, `.` and `-` (it is placed in OTTL
+ * statements, so nothing that could end a string).
+ * @pattern ^[A-Za-z0-9_.-]+$
+ */
+export type AttributeName = string;
+
+/** Tail sampling in the gateway: a trace is kept when any rule keeps it (seed 000 §18.3, seed 002). */
+export interface TraceSamplingConfig {
+  /** Keep every trace that has a span with status ERROR. */
+  keepErrors: boolean;
+  /** Keep every trace that lasts longer than this. */
+  latencyThreshold: Duration;
+  /** Percentage of the other traces kept. @minimum 0 @maximum 100 */
+  percentage: number;
+  /** How long the gateway waits for a trace's spans before it decides. */
+  decisionWait: Duration;
+  /** Traces held in memory while waiting; beyond it the oldest are decided early. @minimum 1 @asType integer */
+  maxTraces: number;
+}
+
+/** PII removed before anything is stored, from span attributes, log attributes and log bodies (seed 000 §18.2, seed 001). */
+export interface RedactionConfig {
+  enabled: boolean;
+  /** E-mail addresses: replaced by a SHA-256 hash, replaced by a marker, or kept. */
+  emails: 'hash' | 'remove' | 'keep';
+  /** IPv4 addresses: last octet zeroed, or kept. */
+  ipv4: 'zero-last-octet' | 'keep';
+  /** Attributes whose values are replaced by a SHA-256 pseudonym (user identifiers). */
+  pseudonymize: AttributeName[];
+  /** Attributes whose name contains any of these words (case-insensitive) are removed. */
+  removeAttributesNamed: AttributeName[];
+}
+
+/** Exporter queues persisted on a volume, so a backend outage loses nothing that fits. */
+export interface CollectorQueueConfig {
+  /** Volume for the persistent sending queues (one per gateway replica). */
+  storage: Storage;
+  /** Keep retrying a batch this long before dropping it. */
+  retryFor: Duration;
+}
+
+/** The collector agent DaemonSet: container logs and node-local OTLP, forwarded to the gateway. */
+export interface CollectorAgentConfig {
+  /**
+   * Namespace of the agent: it reads the node's log files (hostPath), which the stack namespace's
+   * "restricted" Pod Security Standard forbids, so it runs in its own namespace labeled "privileged".
+   * @default - `<common.namespace>-agent`
+   */
+  namespace?: DnsLabel;
+  resources: Resources;
+}
+
 export interface CollectorConfig {
   replicas: Replicas;
   resources: Resources;
   /** Batch size the gateway sends per request. @minimum 1 @asType integer */
   batchSize: number;
+  sampling: TraceSamplingConfig;
+  redaction: RedactionConfig;
+  queue: CollectorQueueConfig;
+  agent: CollectorAgentConfig;
 }
 
 export interface PrometheusConfig {
@@ -377,6 +446,67 @@ export interface DashboardsConfig {
   platforms: DashboardPlatform[];
 }
 
+/** Phases of an index lifecycle (ILM) policy; ages count from the index's rollover. */
+export interface LifecycleConfig {
+  /** Roll the write index over at this age... */
+  rolloverAge: Duration;
+  /** ...or when its largest primary shard reaches this size. */
+  rolloverPrimaryShardSize: EsByteSize;
+  /** Enter warm (shrink to 1 shard, force-merge to 1 segment) this long after rollover. */
+  warmAfter: Duration;
+  /** Enter cold (read-only, recovered last) this long after rollover; omitted: no cold phase. */
+  coldAfter?: Duration;
+  /** Delete this long after rollover; omitted: never deleted. */
+  deleteAfter?: Duration;
+}
+
+/**
+ * Compliance preset of a log stream (seed 000 §18.2): `gdpr` logs may hold personal data and are
+ * deleted within 30 days of being written; `sox` financial/audit records are kept 7 years and
+ * never deleted earlier; `none` uses the seed's default lifecycle (delete at 90 days).
+ */
+export type CompliancePreset = 'none' | 'gdpr' | 'sox';
+
+/** A log stream: its own data stream `logs-<name>-<environment>`, index template and ILM policy. */
+export interface LogStreamConfig {
+  name: DatasetName;
+  compliance: CompliancePreset;
+  /** Overrides of the preset's lifecycle; the preset's minimums still apply. */
+  lifecycle?: Partial<LifecycleConfig>;
+}
+
+/** Where snapshots go: an S3 bucket or a filesystem path shared by every Elasticsearch node. */
+export interface SnapshotRepositoryConfig {
+  /** S3 (credentials in the Elasticsearch keystore or from the node's cloud identity). */
+  s3?: { bucket: string; basePath?: string; client?: string };
+  /** A shared filesystem mounted at this path on every node (also set as `path.repo`). */
+  fs?: { location: string };
+}
+
+/** Snapshot lifecycle (SLM) of the log and span indices (seed 000 §18.4). */
+export interface SnapshotsConfig {
+  enabled: boolean;
+  /** Required when enabled: the bucket or volume and its credentials are yours to create. */
+  repository?: SnapshotRepositoryConfig;
+  /** Elasticsearch cron expression (seconds first), e.g. daily at 01:30: `0 30 1 * * ?`. */
+  schedule: string;
+  /** Delete snapshots older than this... */
+  expireAfter: Duration;
+  /** ...but keep at least this many. @minimum 1 @asType integer */
+  minCount: number;
+  /** Never keep more than this many. @minimum 1 @asType integer */
+  maxCount: number;
+}
+
+/** How long logs, spans and snapshots are kept. */
+export interface RetentionConfig {
+  /** Log streams, each with its compliance preset; logs without a known stream go to the first. */
+  streams: LogStreamConfig[];
+  /** Spans are kept this long (seed 002: 7 days). */
+  traces: Duration;
+  snapshots: SnapshotsConfig;
+}
+
 /** The whole stack. */
 export interface StackConfig {
   /** Profile whose defaults apply under this file. */
@@ -395,6 +525,7 @@ export interface StackConfig {
   platforms: PlatformName[];
   /** Metrics beyond the active catalogues that rules or dashboards may query. */
   customMetrics: CustomMetric[];
+  retention: RetentionConfig;
   alerts: AlertsConfig;
   dashboards: DashboardsConfig;
 }

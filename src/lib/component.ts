@@ -21,6 +21,8 @@ export interface Peer {
   readonly name: string;
   /** Labels that select its pods. */
   readonly selector: Record<string, string>;
+  /** Namespace of its pods. @default - the stack's namespace */
+  readonly namespace?: string;
 }
 
 /** One connection between two components, recorded when one puts the other's address in its config. */

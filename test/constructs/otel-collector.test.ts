@@ -1,5 +1,7 @@
 import * as yaml from 'js-yaml';
 import { CollectorConfigFile } from '../../constructs/otel-collector';
+import { REDACTION_PATTERNS } from '../../constructs/otel-redaction';
+import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { fileYaml, podSpec } from './snapshot';
 
@@ -17,25 +19,99 @@ describe('OtelCollector', () => {
     for (const p of pipelines) expect(p.processors[0]).toBe('memory_limiter');
   });
 
-  test('uses only components of the pinned collector version', () => {
-    const used = Object.values(config.service.pipelines).flatMap((p) => [...p.receivers, ...p.processors, ...p.exporters]);
-    // `jaeger` and `logging` were removed; `otlp`/`otlphttp` exporters are deprecated aliases of otlp_grpc/otlp_http.
-    const exporters = Object.values(config.service.pipelines).flatMap((p) => p.exporters).map((n) => n.split('/')[0]);
-    for (const name of exporters) expect(name).not.toMatch(/^(jaeger|logging|otlphttp|otlp)$/);
-    // Every component a pipeline names is defined, and every defined one is used.
-    const defined = [...Object.keys(config.receivers), ...Object.keys(config.processors), ...Object.keys(config.exporters)];
-    expect(new Set(used)).toEqual(new Set(defined));
-    expect(config.service.extensions).toEqual(Object.keys(config.extensions));
-  });
-
   test('sends traces to Jaeger over OTLP and logs to Logstash as OTLP/JSON, addressed by their Services', () => {
     expect(config.exporters['otlp_grpc/jaeger']).toMatchObject({ endpoint: 'jaeger.observability.svc:4317' });
     expect(config.exporters['otlp_http/logstash']).toMatchObject({ logs_endpoint: 'http://logstash.observability.svc:8080', encoding: 'json' });
   });
 
   test('probes the health_check extension', () => {
-    const container = podSpec(find(files['otel-collector'], 'Deployment', 'otel-collector')).containers[0];
+    const container = podSpec(find(files['otel-collector'], 'StatefulSet', 'otel-collector')).containers[0];
     expect(container.readinessProbe.httpGet.port).toBe('health');
     expect(config.extensions.health_check).toEqual({ endpoint: '0.0.0.0:13133' });
+  });
+
+  const production = synthStack(PROFILE_CONFIGS.production).files['otel-collector'];
+  const prodConfig = yaml.load(configMapData(production, 'otel-collector', 'config.yaml')) as any;
+  const processors = config.processors as any;
+
+  test('tail-samples traces: every error, every trace over 5s, and a baseline of 100% in dev and 1% in production', () => {
+    expect(processors.tail_sampling.policies).toEqual([
+      { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
+      { name: 'slow', type: 'latency', latency: { threshold_ms: 5000 } },
+      { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: 100 } },
+    ]);
+    expect(prodConfig.processors.tail_sampling.policies[2].probabilistic.sampling_percentage).toBe(1);
+    expect(config.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'transform/redact', 'resource', 'batch']);
+  });
+
+  test('routes spans by trace ID to one sampling replica when there is more than one replica', () => {
+    expect(config.service.pipelines['traces/route']).toBeUndefined();
+    expect(prodConfig.service.pipelines['traces/route']).toEqual({ receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] });
+    expect(prodConfig.service.pipelines.traces.receivers).toEqual(['otlp/sampling']);
+    expect(prodConfig.exporters.load_balancing).toMatchObject({
+      routing_key: 'traceID',
+      resolver: { dns: { hostname: 'otel-collector-sampling.observability.svc', port: '4319' } },
+    });
+    const headless = find(production, 'Service', 'otel-collector-sampling') as any;
+    expect(headless.spec).toMatchObject({ clusterIP: 'None', ports: [{ name: 'otlp-sampling', port: 4319 }] });
+    expect(headless.spec.publishNotReadyAddresses).toBeUndefined();
+    // The ClusterIP Service does not expose the internal sampling port.
+    expect((find(production, 'Service', 'otel-collector') as any).spec.ports.map((p: any) => p.name)).not.toContain('otlp-sampling');
+  });
+
+  test('redacts spans and logs before they leave, with the default rules', () => {
+    expect(config.service.pipelines.logs.processors).toContain('transform/redact');
+    const redact = processors['transform/redact'];
+    expect(redact.error_mode).toBe('ignore');
+    const spans: string[] = redact.trace_statements[0].statements;
+    expect(spans[0]).toBe('delete_matching_keys(attributes, "(?i)(^|\\\\.)([^.]*[_-])?(password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(\\\\.|$)")');
+    expect(spans).toContain('set(attributes["user.id"], SHA256(attributes["user.id"])) where IsString(attributes["user.id"])');
+    expect(spans.some((st) => st.startsWith('replace_all_patterns(attributes, "value", ') && st.endsWith('"$$1", SHA256, "email-sha256:%s")'))).toBe(true);
+    expect(spans.some((st) => st.endsWith('"$$1.0")'))).toBe(true);
+    const logs: string[] = redact.log_statements[0].statements;
+    expect(logs.filter((st) => st.startsWith('replace_pattern(body, '))).toHaveLength(2);
+  });
+
+  test('its redaction patterns find e-mail and IPv4 addresses', () => {
+    const email = new RegExp(REDACTION_PATTERNS.email, 'g');
+    expect('mail alice.b+x@mail.example.co.uk now'.replace(email, '<$1>')).toBe('mail <alice.b+x@mail.example.co.uk> now');
+    const ip = new RegExp(REDACTION_PATTERNS.ipv4, 'g');
+    expect('from 192.168.10.254 and 10.0.0.1, not 300.1.1.1 or v1.2'.replace(ip, '$1.0')).toBe('from 192.168.10.0 and 10.0.0.0, not 300.1.1.1 or v1.2');
+  });
+
+  test('removes attributes named like secrets but keeps token counts', () => {
+    const named = new RegExp(REDACTION_PATTERNS.removedName(PROFILE_CONFIGS.dev.collector.redaction.removeAttributesNamed), 'i');
+    for (const name of ['password', 'db.password', 'access_token', 'http.request.header.authorization', 'user.ssn', 'API_KEY', 'payment.credit_card.number']) {
+      expect([name, named.test(name)]).toEqual([name, true]);
+    }
+    for (const name of ['gen_ai.usage.input_tokens', 'llm.token_count.prompt', 'session.id', 'secretary']) {
+      expect([name, named.test(name)]).toEqual([name, false]);
+    }
+  });
+
+  test('turns redaction off only when the config says so', () => {
+    const off = synthStack(resolveConfig({ collector: { redaction: { enabled: false } } })).files['otel-collector'];
+    const offConfig = yaml.load(configMapData(off, 'otel-collector', 'config.yaml')) as any;
+    expect(offConfig.processors['transform/redact']).toBeUndefined();
+    expect(offConfig.service.pipelines.logs.processors).toEqual(['memory_limiter', 'resource', 'batch']);
+  });
+
+  test('persists the sending queues of its backend exporters on its own volume and retries', () => {
+    for (const name of ['otlp_grpc/jaeger', 'otlp_http/logstash']) {
+      expect((config.exporters as any)[name]).toMatchObject({
+        sending_queue: { enabled: true, storage: 'file_storage/queue' },
+        retry_on_failure: { enabled: true, max_elapsed_time: '1800s' },
+      });
+    }
+    const set = find(files['otel-collector'], 'StatefulSet', 'otel-collector') as any;
+    expect(set.spec.volumeClaimTemplates[0].metadata.name).toBe('queue');
+    expect(podSpec(set).containers[0].volumeMounts).toContainEqual({ name: 'queue', mountPath: '/var/lib/otelcol' });
+    expect((config.extensions as any)['file_storage/queue'].directory).toBe('/var/lib/otelcol/queue');
+  });
+
+  test('sizes memory_limiter and the Go heap from the container limit', () => {
+    expect(processors.memory_limiter).toMatchObject({ limit_percentage: 80, spike_limit_percentage: 20 });
+    const env = podSpec(find(files['otel-collector'], 'StatefulSet', 'otel-collector')).containers[0].env;
+    expect(env).toContainEqual({ name: 'GOMEMLIMIT', value: '409MiB' });
   });
 });

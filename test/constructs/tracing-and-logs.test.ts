@@ -56,6 +56,23 @@ describe('Logstash', () => {
     expect(pipeline).toContain('data_stream => "true"');
   });
 
+  test('routes each record to its log stream\'s data stream, defaulting to the first stream', () => {
+    expect(pipeline).toContain('@streams = ["agents","audit"]');
+    expect(pipeline).toContain('event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)');
+    expect(pipeline).toContain('data_stream_auto_routing => true');
+    expect(pipeline).toContain('data_stream_dataset => "agents"');
+  });
+
+  test('redacts attributes parsed from JSON log bodies by the gateway\'s names', () => {
+    expect(pipeline).toContain('require "digest"');
+    expect(pipeline).toContain('@pseudonymize = ["user.id","user_id","enduser.id","user.name","user.email"]');
+    expect(pipeline).toContain('attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))');
+    const regex = /@secret_name = Regexp\.new\((".*"), Regexp::IGNORECASE\)/.exec(pipeline)![1];
+    // The Ruby string literal holds the same pattern the gateway uses.
+    const named = new RegExp(JSON.parse(regex), 'i');
+    expect(['db.password', 'access_token', 'gen_ai.usage.input_tokens'].map((n) => named.test(n))).toEqual([true, true, false]);
+  });
+
   test('never quotes a single quote inside its single-quoted Ruby', () => {
     const ruby = pipeline.split("init => '")[1].split("'\n  }")[0];
     expect(ruby.split("'").length).toBe(3);
@@ -87,5 +104,30 @@ describe('the namespace', () => {
   test('enforces the restricted Pod Security Standard', () => {
     const ns = find(synthStack(PROFILE_CONFIGS.dev).files.namespace, 'Namespace', 'observability');
     expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('Jaeger span retention', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const cronJob = find(files.jaeger, 'CronJob', 'jaeger-index-cleaner') as any;
+  const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+  test('deletes span indices older than 7 days, daily, as the Jaeger user over verified TLS', () => {
+    expect(cronJob.spec).toMatchObject({ schedule: '15 0 * * *', concurrencyPolicy: 'Forbid' });
+    expect(env).toMatchObject({
+      ES_URL: 'https://elasticsearch.observability.svc:9200',
+      RETENTION_SECONDS: String(7 * 86400),
+      INDEX_PREFIX: 'jaeger',
+      ES_USERNAME: { secretKeyRef: { name: 'elasticsearch-jaeger', key: 'username' } },
+    });
+    const script = configMapData(files.jaeger, 'jaeger-index-cleaner', 'clean.sh');
+    expect(script).toContain('${INDEX_PREFIX}-jaeger-span-*');
+    expect(script).toContain('--cacert "${ES_CA}"');
+  });
+
+  test('follows retention.traces', () => {
+    const other = synthStack({ ...PROFILE_CONFIGS.dev, retention: { ...PROFILE_CONFIGS.dev.retention, traces: '14d' } }).files;
+    const job = find(other.jaeger, 'CronJob', 'jaeger-index-cleaner') as any;
+    expect(job.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'RETENTION_SECONDS', value: String(14 * 86400) });
   });
 });

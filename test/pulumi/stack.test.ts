@@ -128,14 +128,15 @@ describe.each([
     }
   });
 
-  test('creates the Namespace first and makes every other object depend on it', () => {
-    const [namespace] = deployment.stack.namespaces;
-    expect(deployment.stack.namespaces).toHaveLength(1);
-    expect(deployment.registrations[0].type).toBe('kubernetes:core/v1:Namespace');
+  test('creates the Namespaces first and makes every other object depend on them', () => {
+    const namespaces = deployment.stack.namespaces;
+    // The stack's namespace and the collector agent's.
+    expect(namespaces).toHaveLength(2);
+    expect(deployment.registrations.slice(0, 2).map((r) => r.type)).toEqual(['kubernetes:core/v1:Namespace', 'kubernetes:core/v1:Namespace']);
     expect(deployment.options.size).toBe(expected.length);
     for (const [resource, opts] of deployment.options) {
       if (resource.startsWith('kubernetes:core/v1:Namespace ')) continue;
-      expect({ resource, dependsOn: opts.dependsOn }).toEqual({ resource, dependsOn: [namespace] });
+      expect({ resource, dependsOn: opts.dependsOn }).toEqual({ resource, dependsOn: namespaces });
     }
   });
 });

@@ -1,0 +1,76 @@
+import { RedactionConfig } from '../src/config/types';
+
+/** The collector's OTTL statement groups for one signal, as the `transform` processor takes them. */
+export interface OttlStatements {
+  readonly context: 'span' | 'log';
+  readonly statements: string[];
+}
+
+// Group 1 is the whole address, so the replacement can hash it.
+const EMAIL = '([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})';
+// Group 1 is the first three octets.
+const IPV4 = '\\b((?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]))\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\b';
+
+/** An OTTL string literal: OTTL strings escape `"` and `\` as Go and JSON do. */
+function str(value: string): string {
+  return JSON.stringify(value);
+}
+
+function escapeRegex(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+/**
+ * A dotted segment of the name that is, or ends in `_`/`-` plus, one of the words: `db.password`,
+ * `access_token`, `payment.credit_card.number`, `http.request.header.authorization` match;
+ * `gen_ai.usage.input_tokens` and `llm.token_count.prompt` (token counts of LLM calls) do not.
+ */
+function removedName(words: readonly string[]): string {
+  return `(^|\\.)([^.]*[_-])?(${words.map(escapeRegex).join('|')})(\\.|$)`;
+}
+
+/**
+ * OTTL statements that remove personal data from a map of attributes (`attributes`) and, for
+ * logs, from a string body. In collector config `$$` is a literal `$`, so `$$1` is group 1.
+ */
+function mapStatements(config: RedactionConfig, target: string): string[] {
+  const out: string[] = [];
+  if (config.removeAttributesNamed.length > 0) {
+    out.push(`delete_matching_keys(${target}, ${str(`(?i)${removedName(config.removeAttributesNamed)}`)})`);
+  }
+  for (const key of config.pseudonymize) {
+    const ref = `${target}[${str(key)}]`;
+    out.push(`set(${ref}, SHA256(${ref})) where IsString(${ref})`);
+    // A non-string identifier cannot be hashed by SHA256; it is dropped rather than kept in clear.
+    out.push(`delete_key(${target}, ${str(key)}) where ${ref} != nil and not IsString(${ref})`);
+  }
+  if (config.emails === 'hash') out.push(`replace_all_patterns(${target}, "value", ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s")`);
+  if (config.emails === 'remove') out.push(`replace_all_patterns(${target}, "value", ${str(EMAIL)}, "[email removed]")`);
+  if (config.ipv4 === 'zero-last-octet') out.push(`replace_all_patterns(${target}, "value", ${str(IPV4)}, "$$1.0")`);
+  return out;
+}
+
+function bodyStatements(config: RedactionConfig): string[] {
+  const out: string[] = [];
+  if (config.emails === 'hash') out.push(`replace_pattern(body, ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s") where IsString(body)`);
+  if (config.emails === 'remove') out.push(`replace_pattern(body, ${str(EMAIL)}, "[email removed]") where IsString(body)`);
+  if (config.ipv4 === 'zero-last-octet') out.push(`replace_pattern(body, ${str(IPV4)}, "$$1.0") where IsString(body)`);
+  return out;
+}
+
+/** The `transform` processor settings that apply `config` to span attributes, log attributes and log bodies. */
+export function redactionProcessor(config: RedactionConfig): { error_mode: 'ignore'; trace_statements: OttlStatements[]; log_statements: OttlStatements[] } {
+  return {
+    // One statement failing on one record (an unexpected type) must not drop the record.
+    error_mode: 'ignore',
+    trace_statements: [{ context: 'span', statements: mapStatements(config, 'attributes') }],
+    log_statements: [{ context: 'log', statements: [...mapStatements(config, 'attributes'), ...bodyStatements(config)] }],
+  };
+}
+
+/** The regular expressions the statements use, for tests. */
+export const REDACTION_PATTERNS = {
+  email: EMAIL,
+  ipv4: IPV4,
+  removedName,
+};

@@ -1,0 +1,129 @@
+import { Construct } from 'constructs';
+import type { estypes } from '@elastic/elasticsearch';
+import { CommonConfig, RetentionConfig } from '../src/config/types';
+import { esDuration, streamLifecycle } from '../src/config/retention';
+
+/** ILM policy request body. */
+export type IlmPolicyBody = Required<Pick<estypes.IlmPutLifecycleRequest, 'policy'>>;
+/** Composable index template request body. */
+export type IndexTemplateBody = Omit<estypes.IndicesPutIndexTemplateRequest, 'name'>;
+/** SLM policy request body. */
+export type SlmPolicyBody = Omit<estypes.SlmPutLifecycleRequest, 'policy_id'>;
+
+export interface RetentionProps {
+  readonly config: RetentionConfig;
+  readonly common: CommonConfig;
+  /** Elasticsearch data nodes: 1 means no replica shards (they could never be allocated). */
+  readonly dataNodes: number;
+  /** Jaeger's index prefix: its indices are snapshotted too. */
+  readonly jaegerIndexPrefix: string;
+}
+
+/** Above the built-in `logs` template (priority 100) for `logs-*-*`. */
+const TEMPLATE_PRIORITY = 500;
+const META = { managed_by: 'agent-o11y' };
+
+/**
+ * The lifecycle of everything Elasticsearch stores, as typed request bodies the bootstrap Job
+ * applies: one ILM policy, index template and data stream per log stream (its compliance preset,
+ * seed 000 §18.2), and the snapshot repository and SLM policy (seed 000 §18.4).
+ */
+export class Retention extends Construct {
+  public readonly ilmPolicies: Record<string, IlmPolicyBody>;
+  public readonly indexTemplates: Record<string, IndexTemplateBody>;
+  public readonly snapshotRepositories: Record<string, estypes.SnapshotRepository>;
+  public readonly slmPolicies: Record<string, SlmPolicyBody>;
+  /** Data stream name pattern of each log stream, by stream name. */
+  public readonly streamPatterns: Record<string, string>;
+  /** A filesystem snapshot location, which Elasticsearch must list in `path.repo`. */
+  public readonly snapshotPath?: string;
+
+  constructor(scope: Construct, id: string, props: RetentionProps) {
+    super(scope, id);
+    const config = props.config;
+    this.ilmPolicies = {};
+    this.indexTemplates = {};
+    this.streamPatterns = {};
+    for (const stream of config.streams) {
+      const name = `agent-o11y-logs-${stream.name}`;
+      const life = streamLifecycle(stream);
+      const phases: estypes.IlmPhases = {
+        hot: {
+          min_age: '0ms',
+          actions: {
+            rollover: { max_age: esDuration(life.rolloverAge), max_primary_shard_size: life.rolloverPrimaryShardSize },
+            set_priority: { priority: 100 },
+          },
+        },
+        warm: {
+          min_age: esDuration(life.warmAfter),
+          actions: { shrink: { number_of_shards: 1 }, forcemerge: { max_num_segments: 1 }, set_priority: { priority: 50 } },
+        },
+      };
+      // Seed 000 moves cold indices to `box_type: cold` nodes; these nodes are all alike, so cold
+      // means read-only and recovered last.
+      if (life.coldAfter) phases.cold = { min_age: esDuration(life.coldAfter), actions: { readonly: {}, set_priority: { priority: 0 } } };
+      if (life.deleteAfter) phases.delete = { min_age: esDuration(life.deleteAfter), actions: { delete: {} } };
+      this.ilmPolicies[name] = { policy: { _meta: { ...META, compliance: stream.compliance }, phases } };
+
+      this.streamPatterns[stream.name] = `logs-${stream.name}-*`;
+      this.indexTemplates[name] = {
+        index_patterns: [this.streamPatterns[stream.name]],
+        data_stream: {},
+        priority: TEMPLATE_PRIORITY,
+        _meta: { ...META, compliance: stream.compliance },
+        template: {
+          settings: {
+            'index.lifecycle.name': name,
+            'index.number_of_shards': 1,
+            'index.number_of_replicas': props.dataNodes > 1 ? 1 : 0,
+            // Seed 000 §18.3.
+            'index.codec': 'best_compression',
+          },
+          mappings: {
+            // Unknown strings are keywords, not text + keyword: cheaper, and what a filter needs.
+            dynamic_templates: [{ strings_as_keywords: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } }],
+            properties: {
+              '@timestamp': { type: 'date' },
+              message: { type: 'match_only_text' },
+              level: { type: 'keyword' },
+              trace_id: { type: 'keyword' },
+              span_id: { type: 'keyword' },
+              agent: { properties: { id: { type: 'keyword' }, type: { type: 'keyword' } } },
+              service: { properties: { name: { type: 'keyword' }, version: { type: 'keyword' } } },
+              cluster: { type: 'keyword' },
+              environment: { type: 'keyword' },
+              // Arbitrary attributes: one field each, so no mapping explosion.
+              labels: { type: 'flattened' },
+              resource_attributes: { type: 'flattened' },
+            },
+          },
+        },
+      };
+    }
+
+    this.snapshotRepositories = {};
+    this.slmPolicies = {};
+    const snapshots = config.snapshots;
+    if (snapshots.enabled) {
+      const repository = 'agent-o11y';
+      const { s3, fs } = snapshots.repository ?? {};
+      if (s3) {
+        this.snapshotRepositories[repository] = {
+          type: 's3',
+          settings: { bucket: s3.bucket, ...(s3.basePath ? { base_path: s3.basePath } : {}), ...(s3.client ? { client: s3.client } : {}), compress: true },
+        };
+      } else if (fs) {
+        this.snapshotRepositories[repository] = { type: 'fs', settings: { location: fs.location, compress: true } };
+        this.snapshotPath = fs.location;
+      }
+      this.slmPolicies['agent-o11y-daily'] = {
+        schedule: snapshots.schedule,
+        name: '<agent-o11y-{now/d}>',
+        repository,
+        config: { indices: ['logs-*', `${props.jaegerIndexPrefix}-*`], include_global_state: false, ignore_unavailable: true },
+        retention: { expire_after: esDuration(snapshots.expireAfter), min_count: snapshots.minCount, max_count: snapshots.maxCount },
+      };
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import * as yaml from 'js-yaml';
+import { resolveConfig } from '../../src/config/loader';
+import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { fileYaml, podSpec } from './snapshot';
+
+describe('OtelAgent', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const objects = files['otel-agent'];
+  const config = yaml.load(configMapData(objects, 'otel-agent', 'config.yaml')) as any;
+
+  test('defaults', () => {
+    expect(fileYaml(objects)).toMatchSnapshot();
+  });
+
+  test('runs one pod per node in its own namespace', () => {
+    const daemonSet = find(objects, 'DaemonSet', 'otel-agent');
+    expect(daemonSet.metadata.namespace).toBe('observability-agent');
+    expect(podSpec(daemonSet).tolerations).toEqual([{ operator: 'Exists', effect: 'NoSchedule' }]);
+  });
+
+  test('collects container logs with their Kubernetes metadata, but not its own or the gateway\'s', () => {
+    expect(config.receivers.file_log).toMatchObject({
+      include: ['/var/log/pods/*/*/*.log'],
+      exclude: ['/var/log/pods/observability-agent_otel-agent-*/*/*.log', '/var/log/pods/observability_otel-collector-*/*/*.log'],
+      storage: 'file_storage',
+      operators: [{ type: 'container', id: 'container-parser' }],
+    });
+    expect(config.service.pipelines.logs.receivers).toEqual(['otlp', 'file_log']);
+    expect(config.processors.k8s_attributes.filter).toEqual({ node_from_env_var: 'K8S_NODE_NAME' });
+  });
+
+  test('takes OTLP from pods on its node and forwards everything to the gateway with a persistent queue', () => {
+    const service = find(objects, 'Service', 'otel-agent') as any;
+    expect(service.spec.internalTrafficPolicy).toBe('Local');
+    expect(service.spec.ports.map((p: any) => p.port)).toEqual([4317, 4318]);
+    expect(config.exporters['otlp_grpc/gateway']).toMatchObject({
+      endpoint: 'otel-collector.observability.svc:4317',
+      sending_queue: { enabled: true, storage: 'file_storage' },
+    });
+    for (const pipeline of Object.values(config.service.pipelines) as any[]) expect(pipeline.exporters).toEqual(['otlp_grpc/gateway']);
+  });
+
+  test('collects node, pod and container metrics from its own node\'s kubelet', () => {
+    expect(config.receivers.kubelet_stats).toMatchObject({ auth_type: 'serviceAccount', endpoint: 'https://${env:K8S_NODE_IP}:10250' });
+    expect(config.service.pipelines.metrics.receivers).toEqual(['otlp', 'kubelet_stats']);
+    const env = podSpec(find(objects, 'DaemonSet', 'otel-agent')).containers[0].env;
+    expect(env).toContainEqual({ name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
+  });
+
+  test('is scraped on every node by the annotation-driven kubernetes-pods job', () => {
+    const annotations = find(objects, 'DaemonSet', 'otel-agent').spec as any;
+    expect(annotations.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' });
+  });
+
+  test('may only read pods, namespaces and kubelet stats', () => {
+    const role = find(objects, 'ClusterRole', 'observability-agent-otel-agent') as any;
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] },
+    ]);
+    const binding = find(objects, 'ClusterRoleBinding', 'observability-agent-otel-agent') as any;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'otel-agent', namespace: 'observability-agent' }]);
+  });
+
+  test('fails when its namespace is the stack namespace, whose "restricted" policy it cannot meet', () => {
+    expect(() => resolveConfig({ collector: { agent: { namespace: 'observability' } } }))
+      .toThrow('/collector/agent/namespace: must differ from /common/namespace');
+  });
+});
