@@ -2,8 +2,9 @@ import { metric, MetricCatalog } from './types';
 
 /**
  * MultiAgents (seed 001, "Prometheus Integration" and "OpenTelemetry Integration"). The two OTel
- * instruments reach Prometheus through the collector's exporter, which appends `_total` to counters
- * and the unit to names (`multiagents_workflow_duration` is in milliseconds).
+ * instruments reach Prometheus through the collector's exporter, which appends a unit suffix only when
+ * the instrument declares a unit: the seed's `create_histogram("multiagents_workflow_duration")` declares
+ * none (its milliseconds are only in the description), so the series keep the bare name.
  */
 export const MULTIAGENTS: MetricCatalog = {
   name: 'multiagents',
@@ -16,7 +17,7 @@ export const MULTIAGENTS: MetricCatalog = {
     metric('multiagents_system_cpu_percent', 'gauge', [], 'CPU usage percentage'),
     metric('multiagents_system_memory_percent', 'gauge', [], 'Memory usage percentage'),
     metric('multiagents_active_workflows', 'gauge', [], 'Number of active workflows'),
-    metric('multiagents_workflows_total', 'counter', [], 'Total number of workflows executed'),
-    metric('multiagents_workflow_duration_milliseconds', 'histogram', [], 'Workflow execution duration in milliseconds'),
+    metric('multiagents_workflows_total', 'counter', ['workflow_id', 'status'], 'Total number of workflows executed'),
+    metric('multiagents_workflow_duration', 'histogram', ['workflow_id'], 'Workflow execution duration in milliseconds (no unit declared)'),
   ],
 };

@@ -8,8 +8,10 @@ import { metric, MetricCatalog } from './types';
  */
 export const SUTAZAI: MetricCatalog = {
   name: 'sutazai',
-  source: 'seed 002 §1 performance metrics collection',
+  source: 'seed 002 §1 performance metrics collection and its Agent Fleet Status dashboard',
   metrics: [
+    // Only the seed's "Agent Fleet Status" dashboard names it (legend `{{agent_name}}`); it gives no encoding.
+    metric('agi_agent_status', 'gauge', ['agent_name'], 'Agent state as a number (the fleet panel reads 0 down, 1 idle, 2 busy, 3 degraded)'),
     metric('agi_system_state_phi', 'gauge', ['coordinator_region', 'integration_type'], 'Integrated Information Theory (phi) metric'),
     metric('agi_emergence_score', 'gauge', ['pattern_type', 'agent_cluster'], 'Behavior monitoring score'),
     metric('agi_processing_coherence', 'histogram', ['region', 'layer'], 'Processing network coherence across coordinator regions'),
