@@ -1,10 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { DashboardPlatform, StackConfig } from '../src/config';
+import { activeCatalogs, MetricCatalog } from '../rules/catalog';
+import type { DashboardPlatform, PlatformName, StackConfig } from '../src/config';
 import { agentcoreOverview } from './agentcore-overview';
 import { checkDashboard } from './check';
-import {
-  AGENTCORE_METRICS, MS_FRAMEWORK_METRICS, MULTIAGENTS_METRICS, MetricDeclaration, PROGRESSIVE_METRICS, STACK_METRICS, SUTAZAI_METRICS,
-} from './metrics';
 import { msAgentPerformance } from './ms-agent-performance';
 import { msErrorAnalysis } from './ms-error-analysis';
 import { msHooksCli } from './ms-hooks-cli';
@@ -21,11 +19,14 @@ import { DashboardFile, toDashboardFile } from './types';
 /** Grafana folder of the MS-framework dashboards. */
 export const MS_FRAMEWORK_FOLDER = 'MS Framework';
 
-/** The dashboards of one monitored platform, the folder they go in and the metrics they may query. */
+/** The dashboards of one monitored platform, the folder they go in and the catalogues they may query. */
 export interface PlatformDashboards {
   readonly folder: string;
-  /** Metrics of the platform; the stack's own (`STACK_METRICS`) are always allowed on top. */
-  readonly metrics: readonly MetricDeclaration[];
+  /**
+   * Platforms whose metric catalogues (rules/catalog) the dashboards may query; the stack's own
+   * catalogue and the config's `customMetrics` are always allowed on top.
+   */
+  readonly platforms: readonly PlatformName[];
   readonly dashboards: readonly ((config: StackConfig) => Dashboard)[];
 }
 
@@ -36,28 +37,33 @@ export interface PlatformDashboards {
 export const PLATFORM_DASHBOARDS: Readonly<Record<DashboardPlatform, PlatformDashboards>> = {
   'ms-framework': {
     folder: MS_FRAMEWORK_FOLDER,
-    metrics: MS_FRAMEWORK_METRICS,
+    platforms: ['ms-framework'],
     dashboards: [
       msSystemOverview, msAgentPerformance, msSwarmCoordination, msErrorAnalysis, msResourceUtilization, msMessagingBackplane, msHooksCli,
     ],
   },
-  multiagents: { folder: 'MultiAgents', metrics: MULTIAGENTS_METRICS, dashboards: [multiagentsOverview] },
-  sutazai: { folder: 'SutazAI', metrics: SUTAZAI_METRICS, dashboards: [sutazaiOverview] },
-  agentcore: { folder: 'AgentCore', metrics: AGENTCORE_METRICS, dashboards: [agentcoreOverview] },
+  multiagents: { folder: 'MultiAgents', platforms: ['multiagents'], dashboards: [multiagentsOverview] },
+  sutazai: { folder: 'SutazAI', platforms: ['sutazai'], dashboards: [sutazaiOverview] },
+  agentcore: { folder: 'AgentCore', platforms: ['agentcore'], dashboards: [agentcoreOverview] },
   'progressive-v5': {
     folder: 'Progressive v5',
-    metrics: PROGRESSIVE_METRICS,
+    platforms: ['progressive-v5'],
     dashboards: [progressiveMca, progressiveAgentHealth, progressiveBusiness],
   },
-  stack: { folder: 'agent-o11y Stack', metrics: [], dashboards: [stackHealth] },
+  stack: { folder: 'agent-o11y Stack', platforms: [], dashboards: [stackHealth] },
 };
+
+/** The metric catalogues a platform's dashboards are checked against: the stack's, the platform's, `customMetrics`. */
+export function dashboardCatalogs(platform: PlatformDashboards, config: StackConfig): MetricCatalog[] {
+  return activeCatalogs(platform.platforms, config.customMetrics);
+}
 
 /** Builds, checks and serializes one platform's dashboards. */
 export function platformDashboardFiles(platform: PlatformDashboards, config: StackConfig): DashboardFile[] {
-  const declared = [...platform.metrics, ...STACK_METRICS];
+  const catalogs = dashboardCatalogs(platform, config);
   return platform.dashboards.map((build) => {
     const dashboard = build(config);
-    checkDashboard(dashboard, declared);
+    checkDashboard(dashboard, catalogs);
     return toDashboardFile(dashboard, platform.folder);
   });
 }

@@ -1,6 +1,9 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { MetricDeclaration, SCRAPE_LABELS, seriesIndex } from './metrics/types';
+import { MetricCatalog, MetricDef, seriesNames } from '../rules/catalog';
 import { analysePromql } from './promql';
+
+/** Labels Prometheus itself adds to every scraped series here (see the scrape configs). */
+export const SCRAPE_LABELS: readonly string[] = ['job', 'instance', 'namespace', 'pod'];
 
 /** The parts of a built dashboard the check reads. */
 interface CheckedPanel {
@@ -21,20 +24,25 @@ function variableQueryExpr(query: unknown): string | undefined {
   return match?.[1];
 }
 
-/** Labels a series name carries beyond its family's: the scrape labels, `le` on buckets, `quantile` on summaries. */
-function seriesLabels(series: string, metric: MetricDeclaration): Set<string> {
+/** Every queryable series name of `catalogs`, mapped to the metric that exposes it. */
+export function seriesIndex(catalogs: readonly MetricCatalog[]): Map<string, MetricDef> {
+  return new Map(catalogs.flatMap((c) => c.metrics.flatMap((m) => seriesNames(m).map((s) => [s, m] as const))));
+}
+
+/** Labels a series name carries beyond its metric's: the scrape labels, `le` on buckets, `quantile` on summaries. */
+function seriesLabels(series: string, metric: MetricDef): Set<string> {
   const extra = series.endsWith('_bucket') ? ['le'] : metric.type === 'summary' && series === metric.name ? ['quantile'] : [];
   return new Set([...metric.labels, ...SCRAPE_LABELS, ...extra]);
 }
 
 /**
  * Checks that every panel of `dashboard` has a query, that every query parses as PromQL, that it
- * selects only series of `declared` metrics (a histogram only through `_bucket`, `_sum`, `_count`)
- * and that it matches and groups only by labels those metrics carry. Throws one line naming the
- * dashboard, the panel and the problem.
+ * selects only series of metrics the active `catalogs` declare (a histogram only through `_bucket`,
+ * `_sum`, `_count`) and that it matches and groups only by labels those metrics carry. Throws one line
+ * naming the dashboard, the panel and the problem.
  */
-export function checkDashboard(dashboard: Dashboard, declared: readonly MetricDeclaration[]): void {
-  const index = seriesIndex(declared);
+export function checkDashboard(dashboard: Dashboard, catalogs: readonly MetricCatalog[]): void {
+  const index = seriesIndex(catalogs);
   const where = `dashboards: '${dashboard.uid}'`;
   const checkExpr = (subject: string, expr: string): void => {
     const { errors, metrics, selectors, groupingLabels } = analysePromql(expr);
@@ -43,7 +51,9 @@ export function checkDashboard(dashboard: Dashboard, declared: readonly MetricDe
     }
     for (const metric of metrics) {
       if (!index.has(metric)) {
-        throw new Error(`${where} ${subject} queries undeclared metric '${metric}' (declare it in dashboards/metrics/)`);
+        throw new Error(
+          `${where} ${subject} queries undeclared metric '${metric}', which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`,
+        );
       }
     }
     const known = new Set<string>();

@@ -2,7 +2,6 @@ export * from './types';
 export * from './panels';
 export * from './promql';
 export * from './check';
-export * from './metrics';
 export * from './ms-common';
 export * from './ms-system-overview';
 export * from './ms-agent-performance';

@@ -2,8 +2,8 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import {
-  SEVERITY_COLORS, barGaugePanel, baseDashboard, labelValuesVariable, namespaceVariable, promQuery, quantile, statPanel, thresholds,
-  timeseriesPanel, bucketHeatmapPanel,
+  SEVERITY_COLORS, barGaugePanel, baseDashboard, namespaceVariable, promQuery, quantile, statPanel, thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uids of the Progressive Framework v5 dashboards. */
@@ -15,7 +15,16 @@ export const PROGRESSIVE_UIDS = {
 
 const TAGS = ['progressive-v5'];
 const NS = 'namespace=~"$namespace"';
-const AGENT = `agent_type=~"$agent_type", ${NS}`;
+
+/**
+ * One expression per agent of the config, tagged with its name as `agent_type` and joined with `or`.
+ * Seed 004's agents prefix every metric with their name (`npa_requests_total`, `npa_health_status`), so its
+ * dashboards' unprefixed `requests_total` and `agent_health_status` select nothing; this reads the same
+ * series the alert pack does (rules/progressive-v5.ts), which gathers them the same way.
+ */
+function perAgent(config: StackConfig, expr: (agent: string) => string): string {
+  return config.alerts.progressiveV5.agents.map((a) => `label_replace(${expr(a)}, "agent_type", "${a}", "", "")`).join(' or ');
+}
 
 /**
  * Seed 004's Master Control Agent dashboard. Its raw counter in "Routing Decisions" becomes a rate,
@@ -104,18 +113,18 @@ export function progressiveMca(_config: StackConfig): dashboard.Dashboard {
 }
 
 /**
- * Seed 004's Agent Health Overview. "Running" counts scrape targets up per agent type (the seed's
- * `job=~".*-service"` matched its own job names; here agents are scraped by pod annotation).
+ * Seed 004's Agent Health Overview, over the agents the config names. The seed's `agent_type` variable
+ * filtered a label its own scrape jobs added; here each agent's series are told apart by their prefix,
+ * so the panels show every agent, each under its name.
  */
-export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboard {
+export function progressiveAgentHealth(config: StackConfig): dashboard.Dashboard {
   return baseDashboard({
     uid: PROGRESSIVE_UIDS.agentHealth,
     title: 'Progressive Framework v5 - Agent Health Overview',
     description: 'Healthy agents per type, request success, memory, CPU and response time per agent.',
     tags: TAGS,
   })
-    .withVariable(namespaceVariable('requests_total'))
-    .withVariable(labelValuesVariable('agent_type', 'requests_total', 'agent_type'))
+    .withVariable(namespaceVariable('mca_requests_total'))
     .withPanel(
       statPanel({
         title: 'Healthy Agents',
@@ -128,7 +137,7 @@ export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboar
             { value: 1, color: SEVERITY_COLORS.warning },
             { value: 2, color: SEVERITY_COLORS.ok },
           ]),
-        targets: [promQuery(`count by (agent_type) (agent_health_status{${AGENT}} == 1)`, '{{agent_type}}')],
+        targets: [promQuery(perAgent(config, (a) => `count(${a}_health_status{${NS}} == 1)`), '{{agent_type}}')],
       }).span(12).height(6),
     )
     .withPanel(
@@ -137,7 +146,7 @@ export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboar
         description: 'Agents reporting unhealthy (AgentUnhealthy fires on these).',
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery(`count(agent_health_status{${AGENT}} < 1) or vector(0)`, 'unhealthy')],
+        targets: [promQuery(`count((${perAgent(config, (a) => `${a}_health_status{${NS}}`)}) < 1) or vector(0)`, 'unhealthy')],
       }).span(12).height(6),
     )
     .withPanel(
@@ -154,22 +163,23 @@ export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboar
           ]),
         targets: [
           promQuery(
-            `sum by (agent_type) (rate(requests_total{status_code!~"5..", ${AGENT}}[$__rate_interval]))` +
-              ` / sum by (agent_type) (rate(requests_total{${AGENT}}[$__rate_interval]))`,
+            perAgent(
+              config,
+              (a) => `sum(rate(${a}_requests_total{status_code!~"5..", ${NS}}[$__rate_interval])) / sum(rate(${a}_requests_total{${NS}}[$__rate_interval]))`,
+            ),
             '{{agent_type}}',
           ),
         ],
       }).axisSoftMin(0.95).max(1).span(12).height(8),
     )
     .withPanel(
-      bucketHeatmapPanel({
-        title: 'Agent Response Time',
-        description: 'Requests per second finishing in each duration bucket, over the selected agent types.',
+      timeseriesPanel({
+        title: 'Agent Response Time p95',
+        description: '95th percentile request duration, by agent type; the line is the seed\'s 500 ms SLA.',
         unit: units.Seconds,
-        thresholds: thresholds(),
-        histogram: 'request_duration_seconds',
-        selector: AGENT,
-      }).span(12).height(8),
+        thresholds: thresholds({ value: 0.5, color: SEVERITY_COLORS.warning }),
+        targets: [promQuery(perAgent(config, (a) => quantile(0.95, `${a}_request_duration_seconds`, [], NS)), '{{agent_type}}')],
+      }).min(0).span(12).height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -177,7 +187,7 @@ export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboar
         description: 'Resident memory of each agent process; the line is the seed\'s 1 GiB alert.',
         unit: units.BytesIEC,
         thresholds: thresholds({ value: 1024 ** 3, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(`max by (agent_type, pod) (process_resident_memory_bytes{${AGENT}})`, '{{agent_type}} {{pod}}')],
+        targets: [promQuery(perAgent(config, (a) => `max by (pod) (${a}_process_resident_memory_bytes{${NS}})`), '{{agent_type}} {{pod}}')],
       }).min(0).span(12).height(8),
     )
     .withPanel(
@@ -186,21 +196,21 @@ export function progressiveAgentHealth(_config: StackConfig): dashboard.Dashboar
         description: 'CPU of each agent process, in cores.',
         unit: units.Short,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (agent_type, pod) (rate(process_cpu_seconds_total{${AGENT}}[$__rate_interval]))`, '{{agent_type}} {{pod}}')],
+        targets: [promQuery(perAgent(config, (a) => `sum by (pod) (rate(${a}_process_cpu_seconds_total{${NS}}[$__rate_interval]))`), '{{agent_type}} {{pod}}')],
       }).min(0).span(12).height(8),
     )
     .build();
 }
 
 /** Seed 004's Business Metrics: plans generated, satisfaction, budgets, engagement, adoption, savings. */
-export function progressiveBusiness(_config: StackConfig): dashboard.Dashboard {
+export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
   return baseDashboard({
     uid: PROGRESSIVE_UIDS.business,
     title: 'Progressive Framework v5 - Business Metrics',
     description: 'Meal and workout plans, satisfaction and completion, budgets, engagement, feature adoption and savings.',
     tags: [...TAGS, 'business'],
   })
-    .withVariable(namespaceVariable('requests_total'))
+    .withVariable(namespaceVariable('mca_requests_total'))
     .withPanel(
       statPanel({
         title: 'Meal Plans (24h)',
@@ -267,7 +277,7 @@ export function progressiveBusiness(_config: StackConfig): dashboard.Dashboard {
         description: 'Requests per second, by endpoint.',
         unit: units.RequestsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (endpoint) (rate(requests_total{${NS}}[$__rate_interval]))`, '{{endpoint}}')],
+        targets: [promQuery(`sum by (endpoint) (${perAgent(config, (a) => `rate(${a}_requests_total{${NS}}[$__rate_interval])`)})`, '{{endpoint}}')],
       }).min(0).span(12).height(8),
     )
     .withPanel(
@@ -277,7 +287,7 @@ export function progressiveBusiness(_config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         min: 0,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (agent_type) (increase(requests_total{${NS}}[24h]))`, '{{agent_type}}').instant()],
+        targets: [promQuery(perAgent(config, (a) => `sum(increase(${a}_requests_total{${NS}}[24h]))`), '{{agent_type}}').instant()],
       }).span(12).height(8),
     )
     .withPanel(

@@ -99,13 +99,13 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
     .withPanel(
       timeseriesPanel({
         title: 'Exporter Queue Fill',
-        description: 'Batches waiting in each exporter queue as a share of its capacity; full queues drop data.',
+        description: 'Batches waiting in each exporter queue (one per signal, `data_type`) as a share of its capacity; full queues drop data.',
         unit: units.PercentUnit,
         thresholds: thresholds({ value: 0.7, color: SEVERITY_COLORS.warning }, { value: 0.9, color: SEVERITY_COLORS.critical }),
         targets: [
           promQuery(
-            `max by (exporter) (otelcol_exporter_queue_size{${collector}}) / max by (exporter) (otelcol_exporter_queue_capacity{${collector}})`,
-            '{{exporter}}',
+            `max by (exporter, data_type) (otelcol_exporter_queue_size{${collector}} / otelcol_exporter_queue_capacity{${collector}})`,
+            '{{exporter}} {{data_type}}',
           ),
         ],
       }).min(0).max(1).span(8).height(8),

@@ -2,8 +2,8 @@ import {
   DashboardFile,
   PLATFORM_DASHBOARDS,
   PROMETHEUS_DATASOURCE_UID,
-  STACK_METRICS,
   analysePromql,
+  dashboardCatalogs,
   dashboardFiles,
   seriesIndex,
 } from '../../dashboards';
@@ -71,9 +71,9 @@ describe('all dashboards', () => {
     expect([...types].sort()).toEqual(['bargauge', 'gauge', 'heatmap', 'stat', 'state-timeline', 'timeseries']);
   });
 
-  test.each(PANELS)('%s has a query, and every query is valid PromQL selecting only declared metrics', (_, p, uid) => {
+  test.each(PANELS)('%s has a query, and every query is valid PromQL selecting only catalogued metrics', (_, p, uid) => {
     const file = FILES.find((f) => f.uid === uid)!;
-    const declared = seriesIndex([...PLATFORM_DASHBOARDS[platformOf(file)].metrics, ...STACK_METRICS]);
+    const declared = seriesIndex(dashboardCatalogs(PLATFORM_DASHBOARDS[platformOf(file)], ALL));
     const exprs = (p.targets ?? []).map((t) => t.expr ?? '');
     expect(exprs.filter((e) => e.trim() !== '')).not.toHaveLength(0);
     for (const expr of exprs) {
@@ -183,5 +183,17 @@ describe('the stack dashboard', () => {
     const collector = yaml.load(configMapData(files['otel-collector'], 'otel-collector', 'config.yaml')) as { exporters: Record<string, unknown> };
     expect(stack).toContain('exporter=~\\"otlp_grpc/jaeger.*\\"');
     expect(Object.keys(collector.exporters)).toContain('otlp_grpc/jaeger');
+  });
+});
+
+describe('the Progressive v5 dashboards', () => {
+  const json = FILES.filter((f) => f.uid.startsWith('progressive-v5-')).map((f) => f.json).join('\n');
+
+  test('read each configured agent\'s prefixed metrics, as its alert pack does, not the seed\'s unprefixed names', () => {
+    for (const agent of ALL.alerts.progressiveV5.agents) {
+      expect(json).toContain(`${agent}_health_status{`);
+      expect(json).toContain(`${agent}_requests_total{`);
+    }
+    expect(json).not.toMatch(/[^_a-z]agent_health_status|[^_a-z]requests_total|[^_a-z]process_resident_memory_bytes/);
   });
 });

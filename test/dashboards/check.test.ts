@@ -1,11 +1,9 @@
 import {
-  MS_FRAMEWORK_METRICS,
-  STACK_METRICS,
   analysePromql,
   checkDashboard,
   msSystemOverview,
-  seriesNames,
 } from '../../dashboards';
+import { activeCatalogs, seriesNames } from '../../rules/catalog';
 import { DEFAULTS } from '../../src/config';
 import { lezerAnalysis } from './lezer';
 
@@ -63,7 +61,7 @@ describe('seriesNames', () => {
 });
 
 describe('checkDashboard', () => {
-  const declared = [...MS_FRAMEWORK_METRICS, ...STACK_METRICS];
+  const declared = activeCatalogs(['ms-framework']);
   const withExpr = (expr: string) => {
     const d = msSystemOverview(DEFAULTS);
     const panels = JSON.parse(JSON.stringify(d.panels ?? [])) as typeof d.panels & object;
@@ -71,14 +69,24 @@ describe('checkDashboard', () => {
     return { ...d, panels };
   };
 
-  test('passes the System Overview against the MS-framework metrics', () => {
+  test('passes the System Overview against the MS-framework and stack catalogues', () => {
     expect(() => checkDashboard(msSystemOverview(DEFAULTS), declared)).not.toThrow();
   });
 
   test('fails naming the dashboard, panel and metric of an undeclared metric', () => {
     expect(() => checkDashboard(withExpr('sum(agent_zombie_count)'), declared)).toThrow(
-      "dashboards: 'ms-system-overview' panel 'Active Agents' queries undeclared metric 'agent_zombie_count'",
+      "dashboards: 'ms-system-overview' panel 'Active Agents' queries undeclared metric 'agent_zombie_count', which no active metric catalogue declares (stack, ms-framework)",
     );
+  });
+
+  test('accepts a metric the config declares in customMetrics, with its labels', () => {
+    const custom = activeCatalogs(['ms-framework'], [{ name: 'agent_zombie_count', type: 'gauge', labels: ['agent_type'] }]);
+    expect(() => checkDashboard(withExpr('sum by (agent_type) (agent_zombie_count)'), custom)).not.toThrow();
+    expect(() => checkDashboard(withExpr('sum by (agent_id) (agent_zombie_count)'), custom)).toThrow("groups by label 'agent_id'");
+  });
+
+  test('fails on a platform metric whose catalogue is not active', () => {
+    expect(() => checkDashboard(withExpr('sum(agentcore_agents_active)'), declared)).toThrow("queries undeclared metric 'agentcore_agents_active'");
   });
 
   test('fails on a raw histogram, which Prometheus does not store', () => {
