@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { MetricCatalog, MetricDef, seriesNames } from '../rules/catalog';
-import { analysePromql } from './promql';
+import { analysePromql } from '../src/lib/promql';
 
 /** Labels Prometheus itself adds to every scraped series here (see the scrape configs). */
 export const SCRAPE_LABELS: readonly string[] = ['job', 'instance', 'namespace', 'pod'];

@@ -1,6 +1,6 @@
 export * from './types';
 export * from './panels';
-export * from './promql';
+export * from '../src/lib/promql';
 export * from './check';
 export * from './ms-common';
 export * from './ms-system-overview';

@@ -99,7 +99,8 @@ export function analysePromql(expr: string): PromqlAnalysis {
       const [labels, after] = inside(i + 1, ')');
       labels.filter((l) => l.kind === 'ident').forEach((l) => grouping.add(l.text));
       i = after;
-    } else if (next?.text === '(' || KEYWORDS.has(t.text.toLowerCase()) || (AGGREGATIONS.has(t.text) && (next?.text === '(' || GROUPING.has(next?.text ?? '')))) {
+    } else if (next?.text === '(' || KEYWORDS.has(t.text.toLowerCase()) || GROUPING.has(t.text) || (AGGREGATIONS.has(t.text) && (next?.text === '(' || GROUPING.has(next?.text ?? '')))) {
+      // A grouping modifier without a label list (`group_left` alone) is a keyword, not a metric.
       i++;
     } else if (next?.text === '{') {
       const [matchers, after] = inside(i + 1, '}');
