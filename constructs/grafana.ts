@@ -4,11 +4,11 @@ import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch,
+  Component, containerPorts, containerSecurity, Endpoint, httpProbe, podSecurity, resourceRequirements, scratch,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
-import { Pki } from './mtls';
+import { Pki, TlsFiles } from './mtls';
 import { Prometheus } from './prometheus';
 
 /** A dashboard JSON file and the Grafana folder it goes in. */
@@ -57,16 +57,20 @@ export class Grafana extends Component {
       namespace: props.common.namespace,
       role: 'dashboards',
       image,
-      ports: [{ name: 'http', port: 3000, carries: 'Grafana UI and API; its own /metrics' }],
+      // TLS without client certificates: Grafana cannot verify them; people log in, Prometheus needs none.
+      ports: [{ name: 'http', port: 3000, carries: 'Grafana UI and API (HTTPS); its own /metrics', tls: 'tls' }],
     });
     const config = props.config;
-    const tls = props.pki.issue(this, ['client auth']);
+    const tls = props.pki.issue(this, ['server auth', 'client auth']);
     const uids = new Set<string>();
     for (const d of props.dashboards) {
       if (uids.has(d.uid)) throw new Error(`grafana: dashboard uid '${d.uid}' is used twice`);
       uids.add(d.uid);
     }
     const esFile = (key: string) => `$__file{${ES_CREDENTIALS_DIR}/${key}}`;
+    const prometheusUrl = props.prometheus.endpoint(this, 'web');
+    const jaegerUrl = props.jaeger.endpoint(this, 'query-http');
+    const clientCertificate = (to: Endpoint) => datasourceTls(tls, to);
     this.datasources = toYaml({
       apiVersion: 1,
       prune: true,
@@ -76,10 +80,12 @@ export class Grafana extends Component {
           type: 'prometheus',
           uid: DATASOURCE_UIDS.prometheus,
           access: 'proxy',
-          url: props.prometheus.endpoint(this, 'web').url('http'),
+          url: prometheusUrl.url(),
           isDefault: true,
           editable: false,
+          ...clientCertificate(prometheusUrl),
           jsonData: {
+            ...clientCertificate(prometheusUrl).jsonData,
             httpMethod: 'POST',
             prometheusType: 'Prometheus',
             // Metric -> trace: the OTel SDKs attach exemplars with a `trace_id` label to histogram
@@ -92,9 +98,11 @@ export class Grafana extends Component {
           type: 'jaeger',
           uid: DATASOURCE_UIDS.jaeger,
           access: 'proxy',
-          url: props.jaeger.endpoint(this, 'query-http').url('http'),
+          url: jaegerUrl.url(),
           editable: false,
+          ...clientCertificate(jaegerUrl),
           jsonData: {
+            ...clientCertificate(jaegerUrl).jsonData,
             // Trace -> logs: Logstash stores each record's trace id in the top-level `trace_id` field.
             // Keys as Grafana's TraceToLogsOptionsV2; a custom (Lucene) query because the generated one
             // is built for Loki-style labels. Logs are written around, not only within, a span: widen it.
@@ -149,7 +157,7 @@ export class Grafana extends Component {
       }],
     });
     const grafanaIni = [
-      '[server]', 'http_port = 3000', '',
+      '[server]', 'protocol = https', `http_port = ${this.port('http').port}`, `cert_file = ${tls.cert}`, `cert_key = ${tls.key}`, 'min_tls_version = TLS1.3', '',
       '[analytics]', 'reporting_enabled = false', 'check_for_updates = false', 'check_for_plugin_updates = false', '',
       '[auth.anonymous]', 'enabled = false', '',
       '[security]', 'disable_initial_admin_creation = false', 'cookie_secure = true', '',
@@ -197,8 +205,8 @@ export class Grafana extends Component {
               ports: containerPorts(this.ports),
               resources: resourceRequirements(config.resources),
               securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30 }),
-              readinessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
+              readinessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 5, periodSeconds: 5, scheme: 'HTTPS' }),
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
                 { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
@@ -242,4 +250,20 @@ export class Grafana extends Component {
       },
     });
   }
+}
+
+/**
+ * A datasource's TLS settings for `to`, following its server: the stack CA, and Grafana's client
+ * certificate where the server requires one (files read through `$__file{}`, never copied in).
+ */
+function datasourceTls(tls: TlsFiles, to: Endpoint): { jsonData: Record<string, boolean>; secureJsonData?: Record<string, string> } {
+  if (!to.tls) return { jsonData: {} };
+  const mutual = to.tls === 'mtls';
+  return {
+    jsonData: { tlsAuthWithCACert: true, ...(mutual ? { tlsAuth: true } : {}) },
+    secureJsonData: {
+      tlsCACert: `$__file{${tls.ca}}`,
+      ...(mutual ? { tlsClientCert: `$__file{${tls.cert}}`, tlsClientKey: `$__file{${tls.key}}` } : {}),
+    },
+  };
 }
