@@ -21,7 +21,7 @@ describe('OtelCollector', () => {
 
   test('sends traces to Jaeger over OTLP and logs to Logstash as OTLP/JSON, addressed by their Services', () => {
     expect(config.exporters['otlp_grpc/jaeger']).toMatchObject({ endpoint: 'jaeger.observability.svc:4317' });
-    expect(config.exporters['otlp_http/logstash']).toMatchObject({ logs_endpoint: 'http://logstash.observability.svc:8080', encoding: 'json' });
+    expect(config.exporters['otlp_http/logstash']).toMatchObject({ logs_endpoint: 'https://logstash.observability.svc:8080', encoding: 'json' });
   });
 
   test('probes the health_check extension', () => {

@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { Alertmanager } from '../../constructs/alertmanager';
+import { Pki } from '../../constructs/mtls';
 import { Prometheus } from '../../constructs/prometheus';
 import { PrometheusConfigFile } from '../../constructs/prometheus-config';
 import { STACK_JOBS } from '../../rules';
@@ -69,9 +70,10 @@ describe('Prometheus', () => {
   test('fails for a rule file name promtool globbing would miss', () => {
     const chart = Testing.chart();
     const common = resolveConfig({}).common;
-    const alertmanager = new Alertmanager(chart, 'Alertmanager', { config: resolveConfig({}).alertmanager, common });
+    const pki = new Pki(chart, 'Pki', { namespace: common.namespace });
+    const alertmanager = new Alertmanager(chart, 'Alertmanager', { config: resolveConfig({}).alertmanager, common, pki });
     expect(() => new Prometheus(chart, 'Prometheus', {
-      config: resolveConfig({}).prometheus, common, alertmanager, ruleFiles: { 'agents.yml': '' },
+      config: resolveConfig({}).prometheus, common, alertmanager, pki, ruleFiles: { 'agents.yml': '' },
     })).toThrow("prometheus: rule file name 'agents.yml' must look like <name>.rules.yaml");
   });
 });

@@ -1,0 +1,160 @@
+/**
+ * mTLS wiring: every certificate path a rendered config names is mounted from a Certificate's
+ * Secret, servers of TLS ports hold certificates for it, and the Prometheus-toolkit web configs and
+ * exec probes work against the real servers with test certificates at the rendered paths.
+ */
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { TLS_DIR } from '../../constructs/mtls';
+import { configMapData, find, KubeObject, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { placeTlsFiles, writeTestCertificates } from '../tls-fixture';
+import { requireTool } from '../tools';
+
+const promtool = requireTool('promtool');
+const prometheus = requireTool('prometheus');
+const alertmanager = requireTool('prometheus-alertmanager');
+const amtool = requireTool('amtool');
+
+const TLS_PATH = new RegExp(`${TLS_DIR.replace(/\//g, '\\/')}/[A-Za-z0-9._-]+`, 'g');
+
+interface PodContainer { workload: string; namespace: string; container: any; volumes: any[]; text: string }
+
+/** Every container of every workload, with the text of its args, env, probes and mounted ConfigMaps. */
+function containers(objects: KubeObject[]): PodContainer[] {
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, Object.values((o as any).data ?? {}).join('\n')]));
+  return objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(o.kind)).flatMap((o) => {
+    const pod = o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template : (o as any).spec.template;
+    const volumes: any[] = pod.spec.volumes ?? [];
+    return (pod.spec.containers as any[]).map((c) => {
+      const mounted = (c.volumeMounts ?? []).map((m: any) => volumes.find((v) => v.name === m.name)).filter((v: any) => v?.configMap);
+      const text = [
+        ...mounted.map((v: any) => configMaps.get(`${o.metadata.namespace}/${v.configMap.name}`) ?? ''),
+        ...(c.args ?? []), ...(c.command ?? []), ...(c.env ?? []).map((e: any) => e.value ?? ''),
+        ...[c.livenessProbe, c.readinessProbe].flatMap((p: any) => p?.exec?.command ?? []),
+      ].join('\n');
+      return { workload: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace!, container: c, volumes, text };
+    });
+  });
+}
+
+describe.each(Object.keys(PROFILE_CONFIGS))('certificates of the %s profile', (profile) => {
+  const { files, parts } = synthStack(PROFILE_CONFIGS[profile]);
+  const objects = Object.values(files).flat();
+  const certificates = objects.filter((o) => o.kind === 'Certificate');
+
+  test('every TLS file a rendered config names is mounted in that container from a Certificate\'s Secret', () => {
+    let checked = 0;
+    for (const c of containers(objects)) {
+      const paths = [...new Set(c.text.match(TLS_PATH) ?? [])];
+      if (paths.length === 0) continue;
+      const mount = (c.container.volumeMounts ?? []).find((m: any) => m.mountPath === TLS_DIR);
+      expect({ workload: c.workload, mount: mount !== undefined }).toEqual({ workload: c.workload, mount: true });
+      const secretName = c.volumes.find((v) => v.name === mount.name)?.secret?.secretName;
+      const certificate = certificates.find((o) => o.metadata.namespace === c.namespace && (o as any).spec.secretName === secretName);
+      expect({ workload: c.workload, secretName, certificate: certificate?.metadata.name }).toEqual({ workload: c.workload, secretName, certificate: secretName });
+      for (const p of paths) {
+        expect({ workload: c.workload, file: path.basename(p) }).toEqual({ workload: c.workload, file: expect.stringMatching(/^(ca\.crt|tls\.crt|tls\.key)$/) });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  test('every server of a TLS port has a server certificate for its Service, from the stack CA', () => {
+    const components = [parts.elasticsearch, parts.logstash, parts.kibana, parts.jaeger, parts.collector, parts.agent, parts.alertmanager, parts.prometheus, parts.grafana];
+    for (const component of components.filter((x) => x.ports.some((p) => p.tls))) {
+      const cert = certificates.find((o) => o.metadata.namespace === component.namespace && o.metadata.name === `${component.name}-tls`) as any;
+      expect({ component: component.name, usages: cert?.spec.usages }).toEqual({ component: component.name, usages: expect.arrayContaining(['server auth']) });
+      expect(cert.spec.dnsNames).toContain(component.host);
+      expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: parts.pki.issuerName });
+    }
+  });
+
+  test('no collector or Jaeger receiver and no client of one runs without TLS', () => {
+    const texts = [parts.collector.rendered, parts.agent.rendered, parts.jaeger.rendered];
+    for (const text of texts) expect(text).not.toMatch(/insecure: true/);
+    expect(configMapData(files.logstash, 'logstash-pipeline', 'otlp-logs.conf')).toMatch(/ssl_client_authentication => "required"/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('the web configs and exec probes against the real servers', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.production);
+  const children: ChildProcess[] = [];
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-tls-'));
+  });
+  afterAll(() => {
+    for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases: { name: 'prometheus' | 'alertmanager'; server: string | undefined; client: string | undefined }[] = [
+    { name: 'prometheus', server: prometheus, client: promtool },
+    { name: 'alertmanager', server: alertmanager, client: amtool },
+  ];
+
+  test.each(cases)('$name: web.yml passes promtool check web-config with test certificates at its paths', ({ name }) => {
+    if (!promtool) return;
+    const tlsDir = path.join(dir, `${name}-check`);
+    writeTestCertificates(tlsDir, [`${name}.observability.svc`]);
+    const file = path.join(tlsDir, 'web.yml');
+    fs.writeFileSync(file, placeTlsFiles(configMapData(files[name], name, 'web.yml'), tlsDir));
+    const result = spawnSync(promtool, ['check', 'web-config', file], { encoding: 'utf8' });
+    expect({ status: result.status, out: result.stdout + result.stderr }).toEqual({ status: 0, out: expect.stringContaining('SUCCESS') });
+  });
+
+  test.each(cases)('$name: the rendered probe passes with the pod\'s certificate; without one the server refuses', async ({ name, server, client }) => {
+    if (!server || !client) return;
+    const tlsDir = path.join(dir, name);
+    writeTestCertificates(tlsDir, [`${name}.observability.svc`]);
+    const place = (key: string) => {
+      const file = path.join(tlsDir, key);
+      fs.writeFileSync(file, placeTlsFiles(configMapData(files[name], name, key), tlsDir));
+      return file;
+    };
+    const webConfig = place('web.yml');
+    const probeConfig = place('probe-http.yml');
+    const port = await freePort();
+    const args = name === 'prometheus'
+      ? [`--config.file=${path.join(tlsDir, 'empty.yml')}`, `--storage.tsdb.path=${path.join(tlsDir, 'data')}`]
+      // Gossip over mTLS too: Alertmanager reads cluster-tls.yml at start and exits on a bad one.
+      : [
+        `--config.file=${path.join(tlsDir, 'empty.yml')}`, `--storage.path=${path.join(tlsDir, 'data')}`,
+        `--cluster.listen-address=127.0.0.1:${await freePort()}`, `--cluster.tls-config=${place('cluster-tls.yml')}`,
+      ];
+    fs.writeFileSync(path.join(tlsDir, 'empty.yml'), name === 'prometheus' ? 'global: {}\n' : 'route: { receiver: none }\nreceivers: [{ name: none }]\n');
+    children.push(spawn(server, [...args, `--web.listen-address=127.0.0.1:${port}`, `--web.config.file=${webConfig}`], { stdio: 'ignore' }));
+
+    // The readiness probe exactly as rendered, but for the local tool, port and files.
+    const sts = find(files[name], 'StatefulSet', name) as any;
+    const command: string[] = sts.spec.template.spec.containers[0].readinessProbe.exec.command;
+    const localArgs = command.slice(1).map((a) => a.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`).replace(/=\/etc\/[a-z]+\/probe-http\.yml$/, `=${probeConfig}`));
+    let result = spawnSync(client, localArgs, { encoding: 'utf8' });
+    for (let i = 0; i < 40 && result.status !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      result = spawnSync(client, localArgs, { encoding: 'utf8' });
+    }
+    expect({ status: result.status, out: result.status === 0 ? '' : result.stdout + result.stderr }).toEqual({ status: 0, out: '' });
+
+    // The same request trusting the CA but presenting no certificate is refused.
+    const noCert = path.join(tlsDir, 'no-cert.yml');
+    fs.writeFileSync(noCert, `tls_config:\n  ca_file: ${tlsDir}/ca.crt\n  server_name: ${name}.observability.svc\n`);
+    const refused = spawnSync(client, localArgs.map((a) => (a.startsWith('--http.config.file=') ? `--http.config.file=${noCert}` : a)), { encoding: 'utf8' });
+    expect(refused.status).not.toBe(0);
+  }, 30000);
+});
