@@ -113,7 +113,8 @@ export class Pki extends Construct {
         secretName,
         commonName: component.host,
         dnsNames,
-        // 90 days, renewed a month before expiry; pods reload or are rolled by cert-manager's rotation.
+        // 90 days, renewed in place a month before expiry. OTel components, Prometheus, Alertmanager and
+        // Elasticsearch re-read the files; Grafana, Kibana and Logstash need a restart within that month.
         duration: '2160h',
         renewBefore: '720h',
         privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
@@ -134,6 +135,9 @@ export class Pki extends Construct {
   }
 }
 
+/** How often OTel components re-read their certificate files: cert-manager renews them in place. */
+const CERT_RELOAD = '1h';
+
 function requireUsage(files: TlsFiles, usage: CertificateUsage, what: string): void {
   if (!files.usages.includes(usage)) {
     throw new Error(`${what}: certificate ${files.secretName} lacks the '${usage}' usage (it has: ${files.usages.join(', ')})`);
@@ -143,7 +147,7 @@ function requireUsage(files: TlsFiles, usage: CertificateUsage, what: string): v
 /** OpenTelemetry `configtls` server settings: TLS 1.3 only, a client certificate from the stack CA required. */
 export function otelServerTls(files: TlsFiles): Record<string, string> {
   requireUsage(files, 'server auth', 'otel server tls');
-  return { cert_file: files.cert, key_file: files.key, client_ca_file: files.ca, min_version: '1.3' };
+  return { cert_file: files.cert, key_file: files.key, client_ca_file: files.ca, min_version: '1.3', reload_interval: CERT_RELOAD };
 }
 
 /**
@@ -158,6 +162,7 @@ export function otelClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, s
     ca_file: files.ca,
     ...(to.tls === 'mtls' ? { cert_file: files.cert, key_file: files.key } : {}),
     min_version: '1.3',
+    reload_interval: CERT_RELOAD,
     ...(serverName ? { server_name_override: serverName } : {}),
   };
 }

@@ -58,7 +58,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const namespace = new StackNamespace(namespaceChart, 'Namespace', { name: ns });
   const agentNs = agentNamespace(config.collector.agent, common);
   const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', { name: agentNs, podSecurity: 'privileged' });
-  const pki = new Pki(chart('pki'), 'Pki', { namespace: ns });
+  const pki = new Pki(chart('pki'), 'Pki', { namespace: ns, rootIssuer: config.pki.rootIssuer, clusterResourceNamespace: config.pki.clusterResourceNamespace });
   const elasticsearchChart = chart('elasticsearch');
   const retention = new Retention(elasticsearchChart, 'Retention', {
     config: config.retention, common, dataNodes: config.elasticsearch.replicas, jaegerIndexPrefix: config.jaeger.indexPrefix,

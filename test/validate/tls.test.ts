@@ -9,6 +9,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { TLS_DIR } from '../../constructs/mtls';
+import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, KubeObject, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { placeTlsFiles, writeTestCertificates } from '../tls-fixture';
 import { requireTool } from '../tools';
@@ -157,4 +158,16 @@ describe('the web configs and exec probes against the real servers', () => {
     const refused = spawnSync(client, localArgs.map((a) => (a.startsWith('--http.config.file=') ? `--http.config.file=${noCert}` : a)), { encoding: 'utf8' });
     expect(refused.status).not.toBe(0);
   }, 30000);
+});
+
+describe('the stack CA', () => {
+  test('is signed by the ClusterIssuer in pki.rootIssuer when one is named, in cert-manager\'s namespace', () => {
+    const config = resolveConfig({ pki: { rootIssuer: 'corp-root', clusterResourceNamespace: 'certs' } });
+    const pki = synthStack(config).files.pki;
+    expect(pki.map((o) => [o.kind, o.metadata.namespace, o.metadata.name])).toEqual([
+      ['Certificate', 'certs', 'agent-o11y-observability-ca'],
+      ['ClusterIssuer', undefined, 'agent-o11y-observability-ca'],
+    ]);
+    expect((pki[0] as any).spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'corp-root' });
+  });
 });
