@@ -70,7 +70,8 @@ export class Grafana extends Component {
     const esFile = (key: string) => `$__file{${ES_CREDENTIALS_DIR}/${key}}`;
     const prometheusUrl = props.prometheus.endpoint(this, 'web');
     const jaegerUrl = props.jaeger.endpoint(this, 'query-http');
-    const clientCertificate = (to: Endpoint) => datasourceTls(tls, to);
+    const prometheusTls = datasourceTls(tls, prometheusUrl);
+    const jaegerTls = datasourceTls(tls, jaegerUrl);
     this.datasources = toYaml({
       apiVersion: 1,
       prune: true,
@@ -83,15 +84,15 @@ export class Grafana extends Component {
           url: prometheusUrl.url(),
           isDefault: true,
           editable: false,
-          ...clientCertificate(prometheusUrl),
           jsonData: {
-            ...clientCertificate(prometheusUrl).jsonData,
+            ...prometheusTls.jsonData,
             httpMethod: 'POST',
             prometheusType: 'Prometheus',
             // Metric -> trace: the OTel SDKs attach exemplars with a `trace_id` label to histogram
             // observations; the collector's Prometheus exporter exposes them (OpenMetrics).
             exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
           },
+          ...prometheusTls.secure,
         },
         {
           name: 'Jaeger',
@@ -100,9 +101,8 @@ export class Grafana extends Component {
           access: 'proxy',
           url: jaegerUrl.url(),
           editable: false,
-          ...clientCertificate(jaegerUrl),
           jsonData: {
-            ...clientCertificate(jaegerUrl).jsonData,
+            ...jaegerTls.jsonData,
             // Trace -> logs: Logstash stores each record's trace id in the top-level `trace_id` field.
             // Keys as Grafana's TraceToLogsOptionsV2; a custom (Lucene) query because the generated one
             // is built for Loki-style labels. Logs are written around, not only within, a span: widen it.
@@ -115,6 +115,7 @@ export class Grafana extends Component {
               query: 'trace_id:"${__trace.traceId}"',
             },
           },
+          ...jaegerTls.secure,
         },
         {
           name: 'Elasticsearch',
@@ -256,14 +257,16 @@ export class Grafana extends Component {
  * A datasource's TLS settings for `to`, following its server: the stack CA, and Grafana's client
  * certificate where the server requires one (files read through `$__file{}`, never copied in).
  */
-function datasourceTls(tls: TlsFiles, to: Endpoint): { jsonData: Record<string, boolean>; secureJsonData?: Record<string, string> } {
-  if (!to.tls) return { jsonData: {} };
+function datasourceTls(tls: TlsFiles, to: Endpoint): { jsonData: Record<string, boolean>; secure: { secureJsonData?: Record<string, string> } } {
+  if (!to.tls) return { jsonData: {}, secure: {} };
   const mutual = to.tls === 'mtls';
   return {
     jsonData: { tlsAuthWithCACert: true, ...(mutual ? { tlsAuth: true } : {}) },
-    secureJsonData: {
-      tlsCACert: `$__file{${tls.ca}}`,
-      ...(mutual ? { tlsClientCert: `$__file{${tls.cert}}`, tlsClientKey: `$__file{${tls.key}}` } : {}),
+    secure: {
+      secureJsonData: {
+        tlsCACert: `$__file{${tls.ca}}`,
+        ...(mutual ? { tlsClientCert: `$__file{${tls.cert}}`, tlsClientKey: `$__file{${tls.key}}` } : {}),
+      },
     },
   };
 }
