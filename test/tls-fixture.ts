@@ -4,10 +4,10 @@ import * as path from 'path';
 import { TLS_DIR } from '../constructs/mtls';
 
 /**
- * A throwaway CA and one certificate it signed (server and client auth, for `dnsNames`), written by
+ * A throwaway CA and one certificate it signed (server and client auth, for `dnsNames` and `ips`), written by
  * openssl into `dir` under the file names cert-manager uses (ca.crt, tls.crt, tls.key as PKCS#8).
  */
-export function writeTestCertificates(dir: string, dnsNames: readonly string[]): void {
+export function writeTestCertificates(dir: string, dnsNames: readonly string[], ips: readonly string[] = []): void {
   fs.mkdirSync(dir, { recursive: true });
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -15,7 +15,7 @@ export function writeTestCertificates(dir: string, dnsNames: readonly string[]):
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
   openssl('req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', `/CN=${dnsNames[0]}`);
   fs.writeFileSync(path.join(dir, 'ext.cnf'), [
-    `subjectAltName=${dnsNames.map((n) => `DNS:${n}`).join(',')}`,
+    `subjectAltName=${[...dnsNames.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)].join(',')}`,
     'keyUsage=critical,digitalSignature,keyEncipherment',
     'extendedKeyUsage=serverAuth,clientAuth',
   ].join('\n'));

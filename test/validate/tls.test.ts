@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { TLS_DIR } from '../../constructs/mtls';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, KubeObject, PROFILE_CONFIGS, synthStack } from '../helpers';
@@ -170,4 +171,70 @@ describe('the stack CA', () => {
     ]);
     expect((pki[0] as any).spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'corp-root' });
   });
+});
+
+describe('Prometheus over mTLS with the rendered settings, against the real servers', () => {
+  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const children: ChildProcess[] = [];
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-mtls-'));
+  });
+  afterAll(() => {
+    for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  (prometheus && alertmanager && promtool && amtool ? test : test.skip)('scrapes itself and Alertmanager and delivers an alert, each over mTLS', async () => {
+    // One test CA for both servers; 127.0.0.1 on the certificate because the alerting target has no server_name.
+    writeTestCertificates(dir, ['prometheus.observability.svc', 'alertmanager.observability.svc'], ['127.0.0.1']);
+    const place = (name: 'prometheus' | 'alertmanager', key: string) => {
+      const file = path.join(dir, `${name}-${key}`);
+      fs.writeFileSync(file, placeTlsFiles(configMapData(files[name], name, key), dir));
+      return file;
+    };
+    const [promPort, amPort] = [await freePort(), await freePort()];
+    fs.writeFileSync(path.join(dir, 'am.yml'), 'route: { receiver: none }\nreceivers: [{ name: none }]\n');
+    children.push(spawn(alertmanager!, [
+      `--config.file=${path.join(dir, 'am.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`, '--cluster.listen-address=',
+      `--web.listen-address=127.0.0.1:${amPort}`, `--web.config.file=${place('alertmanager', 'web.yml')}`,
+    ], { stdio: 'ignore' }));
+
+    // The rendered prometheus.yml with local targets instead of Kubernetes discovery; TLS settings untouched.
+    const config = yaml.load(placeTlsFiles(configMapData(files.prometheus, 'prometheus', 'prometheus.yml'), dir)) as any;
+    const targets: Record<string, number> = { prometheus: promPort, alertmanager: amPort };
+    config.global.scrape_interval = '1s';
+    config.global.evaluation_interval = '1s';
+    config.scrape_configs = config.scrape_configs.filter((j: any) => j.job_name in targets).map((j: any) => {
+      const { kubernetes_sd_configs: _sd, relabel_configs: _relabel, ...job } = j;
+      return { ...job, static_configs: [{ targets: [`127.0.0.1:${targets[j.job_name]}`] }] };
+    });
+    config.alerting.alertmanagers[0].static_configs = [{ targets: [`127.0.0.1:${amPort}`] }];
+    fs.writeFileSync(path.join(dir, 'always.rules.yaml'), 'groups: [{ name: e2e, rules: [{ alert: MtlsE2e, expr: vector(1) }] }]\n');
+    config.rule_files = [path.join(dir, 'always.rules.yaml')];
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), yaml.dump(config));
+    children.push(spawn(prometheus!, [
+      `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
+      `--web.listen-address=127.0.0.1:${promPort}`, `--web.config.file=${place('prometheus', 'web.yml')}`,
+      // An alert firing before Alertmanager is discovered is dropped; resend soon rather than in a minute.
+      '--rules.alert.resend-delay=1s',
+    ], { stdio: 'ignore' }));
+
+    const promClient = place('prometheus', 'probe-http.yml');
+    const amClient = place('alertmanager', 'probe-http.yml');
+    const query = (q: string) => spawnSync(promtool!, ['query', 'instant', `--http.config.file=${promClient}`, `https://127.0.0.1:${promPort}`, q], { encoding: 'utf8' }).stdout;
+    const until = async (what: string, check: () => boolean) => {
+      for (let i = 0; i < 80; i++) {
+        if (check()) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    await until('both scrape jobs up over mTLS', () => /job="alertmanager".* => 1 /.test(query('up')) && /job="prometheus".* => 1 /.test(query('up')));
+    const alerts = () => {
+      const r = spawnSync(amtool!, [`--alertmanager.url=https://127.0.0.1:${amPort}`, `--http.config.file=${amClient}`, 'alert', 'query', 'alertname=MtlsE2e'], { encoding: 'utf8' });
+      return r.stdout + r.stderr;
+    };
+    await until('the alert in Alertmanager', () => alerts().includes('MtlsE2e')).catch((e) => { throw new Error(`${e.message}\n${alerts()}`); });
+  }, 40000);
 });
