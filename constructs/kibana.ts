@@ -33,7 +33,8 @@ export class Kibana extends Component {
       ports: [{ name: 'http', port: 5601, carries: 'Kibana UI (HTTPS)', tls: 'tls' }],
     });
     const es = props.elasticsearch;
-    const tls = props.pki.issue(this, ['server auth', 'client auth']);
+    // A server only: Kibana logs in to Elasticsearch with a password and presents no certificate.
+    const tls = props.pki.issue(this, ['server auth']);
     this.rendered = toYaml({
       'server.host': '0.0.0.0',
       'server.port': this.port('http').port,

@@ -72,9 +72,7 @@ export interface Endpoint {
   readonly hostPort: string;
   /** How the server secures the port; clients configure TLS from this, never on their own. */
   readonly tls?: PortTls;
-  /** `https` when the port serves TLS, else `http`. */
-  readonly scheme: 'http' | 'https';
-  /** `<scheme>://host:port`, the scheme following the server's TLS. */
+  /** `<scheme>://host:port`: `https` when the port serves TLS, else `http`. */
   url(): string;
 }
 
@@ -148,7 +146,6 @@ export abstract class Component extends Construct implements Peer {
       port: port.port,
       hostPort: `${host}:${port.port}`,
       ...(port.tls ? { tls: port.tls } : {}),
-      scheme,
       url: () => `${scheme}://${host}:${port.port}`,
     };
   }
