@@ -34,6 +34,19 @@ describe('OtelCollector', () => {
   const prodConfig = yaml.load(configMapData(production, 'otel-collector', 'config.yaml')) as any;
   const processors = config.processors as any;
 
+  test('requires client certificates on every receiver and presents its own to Jaeger, Logstash and its peers', () => {
+    const server = { cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', client_ca_file: '/etc/agent-o11y/tls/ca.crt', min_version: '1.3' };
+    const client = { ca_file: '/etc/agent-o11y/tls/ca.crt', cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', min_version: '1.3' };
+    expect(prodConfig.receivers.otlp.protocols.grpc.tls).toMatchObject(server);
+    expect(prodConfig.receivers.otlp.protocols.http.tls).toMatchObject(server);
+    expect(prodConfig.receivers['otlp/sampling'].protocols.grpc.tls).toMatchObject(server);
+    expect(prodConfig.exporters.prometheus.tls).toMatchObject(server);
+    expect(prodConfig.exporters['otlp_grpc/jaeger'].tls).toMatchObject(client);
+    expect(prodConfig.exporters['otlp_http/logstash'].tls).toMatchObject(client);
+    // Routed to pod IPs: the peer's certificate is checked against the gateway's Service name.
+    expect(prodConfig.exporters.load_balancing.protocol.otlp.tls).toMatchObject({ ...client, server_name_override: 'otel-collector.observability.svc' });
+  });
+
   test('tail-samples traces: every error, every trace over 5s, and a baseline of 100% in dev and 1% in production', () => {
     expect(processors.tail_sampling.policies).toEqual([
       { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
