@@ -4,16 +4,20 @@ import { AlertmanagerConfig, CommonConfig, Receiver, Route, SecretKeyRef } from 
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, Peer, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
+  claimTemplate, Component, containerPorts, Peer, containerSecurity, execProbe, podSecurity, resourceRequirements, spread,
 } from '../src/lib/component';
+import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 
 export interface AlertmanagerProps {
   readonly config: AlertmanagerConfig;
   readonly common: CommonConfig;
+  /** Issues Alertmanager's certificate: its web port and gossip require client certificates. */
+  readonly pki: Pki;
   /** @default IMAGES.alertmanager */
   readonly image?: string;
 }
 
+const CONFIG_DIR = '/etc/alertmanager';
 const SECRETS_DIR = '/etc/alertmanager/secrets';
 const DATA_DIR = '/alertmanager';
 
@@ -33,6 +37,8 @@ export class Alertmanager extends Component {
   public readonly rendered: string;
   /** Headless Service giving each peer a stable DNS name. */
   public readonly peersServiceName: string;
+  /** Alertmanager's certificate files. */
+  public readonly tls: TlsFiles;
   private readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
@@ -43,8 +49,9 @@ export class Alertmanager extends Component {
       role: 'alert-routing',
       image,
       ports: [
-        { name: 'web', port: 9093, carries: 'alerts from Prometheus (API v2), UI, /metrics' },
-        { name: 'cluster', port: 9094, carries: 'gossip between Alertmanager peers', udp: true },
+        { name: 'web', port: 9093, carries: 'alerts from Prometheus (API v2), UI, /metrics', tls: 'mtls' },
+        // Gossip over mutual TLS runs on TCP only (memberlist's TLS transport): no UDP port.
+        { name: 'cluster', port: 9094, carries: 'gossip between Alertmanager peers', tls: 'mtls' },
       ],
     });
     const config = props.config;
@@ -53,6 +60,9 @@ export class Alertmanager extends Component {
     }
     this.replicas = config.replicas;
     this.peersServiceName = `${this.name}-peers`;
+    // Prometheus addresses each peer by its own name under the headless Service.
+    this.tls = props.pki.issue(this, ['server auth', 'client auth'], [`*.${this.peersServiceName}.${this.namespace}.svc`]);
+    const tls = this.tls;
 
     const secrets = new Map<string, Set<string>>();
     const file = (ref: SecretKeyRef): string => {
@@ -70,14 +80,26 @@ export class Alertmanager extends Component {
       })),
     };
     this.rendered = toYaml(this.configFile);
-    this.configMap('Config', this.name, { 'alertmanager.yml': this.rendered });
+    const peers = config.replicas > 1 ? this.peerEndpoints(this, 'cluster') : [];
+    const tlsFiles: Record<string, string> = {
+      'web.yml': toYaml(webConfig(tls, 'RequireAndVerifyClientCert')),
+      // amtool's client settings for the probes: it connects to 127.0.0.1, which the certificate does not name.
+      'probe-http.yml': toYaml({ tls_config: prometheusClientTls(tls, this.port('web'), this.host) }),
+      ...(peers.length > 0 ? {
+        // Peers advertise pod IPs: verify each against the Service name on every certificate.
+        'cluster-tls.yml': toYaml({
+          ...webConfig(tls, 'RequireAndVerifyClientCert'),
+          tls_client_config: prometheusClientTls(tls, this.port('cluster'), this.host),
+        }),
+      } : {}),
+    };
+    this.configMap('Config', this.name, { 'alertmanager.yml': this.rendered, ...tlsFiles });
 
     this.serviceAccount();
     this.service('Service', { ports: [this.port('web')] });
     this.service('PeersService', { name: this.peersServiceName, headless: true });
 
     const secretNames = [...secrets.keys()].sort();
-    const peers = config.replicas > 1 ? this.peerEndpoints(this, 'cluster') : [];
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
@@ -86,7 +108,7 @@ export class Alertmanager extends Component {
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
         template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
+          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered, ...Object.values(tlsFiles)) },
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
@@ -99,25 +121,33 @@ export class Alertmanager extends Component {
                 '--config.file=/etc/alertmanager/alertmanager.yml',
                 `--storage.path=${DATA_DIR}`,
                 '--web.listen-address=0.0.0.0:9093',
+                `--web.config.file=${CONFIG_DIR}/web.yml`,
                 `--log.level=${props.common.logLevel}`,
                 ...(peers.length > 0
-                  ? ['--cluster.listen-address=0.0.0.0:9094', '--cluster.advertise-address=$(POD_IP):9094', ...peers.map((p) => `--cluster.peer=${p}`)]
+                  ? [
+                    '--cluster.listen-address=0.0.0.0:9094', '--cluster.advertise-address=$(POD_IP):9094', `--cluster.tls-config=${CONFIG_DIR}/cluster-tls.yml`,
+                    ...peers.map((p) => `--cluster.peer=${p}`),
+                  ]
                   : ['--cluster.listen-address=']),
               ],
               env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
               ports: containerPorts(this.ports),
               resources: resourceRequirements(config.resources),
               securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('web', '/-/healthy'),
-              readinessProbe: httpProbe('web', '/-/ready', { initialDelaySeconds: 3, periodSeconds: 5 }),
+              // The web port requires a client certificate, which kubelet probes cannot present: the
+              // image's amtool asks the status API with Alertmanager's own certificate.
+              livenessProbe: execProbe(amtoolProbe(this.port('web').port)),
+              readinessProbe: execProbe(amtoolProbe(this.port('web').port), { initialDelaySeconds: 3, periodSeconds: 5 }),
               volumeMounts: [
-                { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+                ...['alertmanager.yml', ...Object.keys(tlsFiles)].map((f) => ({ name: 'config', mountPath: `${CONFIG_DIR}/${f}`, subPath: f, readOnly: true })),
+                tls.mount,
                 { name: 'data', mountPath: DATA_DIR },
                 ...secretNames.map((s) => ({ name: `secret-${s}`, mountPath: `${SECRETS_DIR}/${s}`, readOnly: true })),
               ],
             }],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
+              tls.volume,
               ...secretNames.map((s) => ({
                 name: `secret-${s}`,
                 secret: { secretName: s, defaultMode: 0o440, items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })) },
@@ -141,6 +171,11 @@ export class Alertmanager extends Component {
     const port = this.port(portName).port;
     return Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.peersServiceName}.${this.namespace}.svc:${port}`);
   }
+}
+
+/** The probe command: amtool in the image reads the status API over mTLS with the pod's own certificate. */
+function amtoolProbe(port: number): string[] {
+  return ['amtool', `--alertmanager.url=https://127.0.0.1:${port}`, `--http.config.file=${CONFIG_DIR}/probe-http.yml`, 'config', 'show'];
 }
 
 function renderRoute(route: Route): Record<string, unknown> {

@@ -107,7 +107,7 @@ export class ElasticsearchBootstrap extends Construct {
 
     const userKeys = grants.map((_, i) => `u${i}`);
     const env: k8s.EnvVar[] = [
-      { name: 'ES_URL', value: es.endpoint(peer, 'https').url('https') },
+      { name: 'ES_URL', value: es.endpoint(peer, 'https').url() },
       { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: es.config.elasticPassword.secretName, key: es.config.elasticPassword.key } } },
       ...(props.kibanaSystemPassword
         ? [{ name: 'KIBANA_SYSTEM_PASSWORD', valueFrom: { secretKeyRef: { name: props.kibanaSystemPassword.secretName, key: props.kibanaSystemPassword.key } } }]

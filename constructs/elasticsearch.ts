@@ -48,8 +48,8 @@ export class Elasticsearch extends Component {
       role: 'log-and-trace-storage',
       image,
       ports: [
-        { name: 'https', port: 9200, carries: 'REST API over TLS (logs from Logstash, spans from Jaeger, queries from Grafana and Kibana)' },
-        { name: 'transport', port: 9300, carries: 'node-to-node transport over mutual TLS' },
+        { name: 'https', port: 9200, carries: 'REST API over TLS (logs from Logstash, spans from Jaeger, queries from Grafana and Kibana)', tls: 'tls' },
+        { name: 'transport', port: 9300, carries: 'node-to-node transport over mutual TLS', tls: 'mtls' },
       ],
     });
     this.config = props.config;
@@ -83,12 +83,15 @@ export class Elasticsearch extends Component {
       'xpack.security.http.ssl.key': this.tls.key,
       'xpack.security.http.ssl.certificate': this.tls.cert,
       'xpack.security.http.ssl.certificate_authorities': [this.tls.ca],
+      // Every client (Logstash, Jaeger, Kibana, Grafana, curl) speaks TLS 1.3 (seed 000 §18.1).
+      'xpack.security.http.ssl.supported_protocols': ['TLSv1.3'],
       'xpack.security.transport.ssl.enabled': true,
       'xpack.security.transport.ssl.verification_mode': 'full',
       'xpack.security.transport.ssl.client_authentication': 'required',
       'xpack.security.transport.ssl.key': this.tls.key,
       'xpack.security.transport.ssl.certificate': this.tls.cert,
       'xpack.security.transport.ssl.certificate_authorities': [this.tls.ca],
+      'xpack.security.transport.ssl.supported_protocols': ['TLSv1.3'],
       'xpack.ml.enabled': false,
     };
     const elasticsearchYml = toYaml(settings);
@@ -167,6 +170,6 @@ export class Elasticsearch extends Component {
    */
   public grant(client: Component, credentials: CredentialsRef, roleName: string, role: Omit<estypes.SecurityPutRoleRequest, 'name'>): string {
     this.grantsList.push({ client, credentials, roleName, role });
-    return this.endpoint(client, 'https').url('https');
+    return this.endpoint(client, 'https').url();
   }
 }

@@ -4,11 +4,11 @@ import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch,
+  Component, containerPorts, containerSecurity, Endpoint, httpProbe, podSecurity, resourceRequirements, scratch,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
-import { Pki } from './mtls';
+import { Pki, TlsFiles } from './mtls';
 import { Prometheus } from './prometheus';
 
 /** A dashboard JSON file and the Grafana folder it goes in. */
@@ -57,16 +57,21 @@ export class Grafana extends Component {
       namespace: props.common.namespace,
       role: 'dashboards',
       image,
-      ports: [{ name: 'http', port: 3000, carries: 'Grafana UI and API; its own /metrics' }],
+      // TLS without client certificates: Grafana cannot verify them; people log in, Prometheus needs none.
+      ports: [{ name: 'http', port: 3000, carries: 'Grafana UI and API (HTTPS); its own /metrics', tls: 'tls' }],
     });
     const config = props.config;
-    const tls = props.pki.issue(this, ['client auth']);
+    const tls = props.pki.issue(this, ['server auth', 'client auth']);
     const uids = new Set<string>();
     for (const d of props.dashboards) {
       if (uids.has(d.uid)) throw new Error(`grafana: dashboard uid '${d.uid}' is used twice`);
       uids.add(d.uid);
     }
     const esFile = (key: string) => `$__file{${ES_CREDENTIALS_DIR}/${key}}`;
+    const prometheusUrl = props.prometheus.endpoint(this, 'web');
+    const jaegerUrl = props.jaeger.endpoint(this, 'query-http');
+    const prometheusTls = datasourceTls(tls, prometheusUrl);
+    const jaegerTls = datasourceTls(tls, jaegerUrl);
     this.datasources = toYaml({
       apiVersion: 1,
       prune: true,
@@ -76,25 +81,28 @@ export class Grafana extends Component {
           type: 'prometheus',
           uid: DATASOURCE_UIDS.prometheus,
           access: 'proxy',
-          url: props.prometheus.endpoint(this, 'web').url('http'),
+          url: prometheusUrl.url(),
           isDefault: true,
           editable: false,
           jsonData: {
+            ...prometheusTls.jsonData,
             httpMethod: 'POST',
             prometheusType: 'Prometheus',
             // Metric -> trace: the OTel SDKs attach exemplars with a `trace_id` label to histogram
             // observations; the collector's Prometheus exporter exposes them (OpenMetrics).
             exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
           },
+          ...prometheusTls.secure,
         },
         {
           name: 'Jaeger',
           type: 'jaeger',
           uid: DATASOURCE_UIDS.jaeger,
           access: 'proxy',
-          url: props.jaeger.endpoint(this, 'query-http').url('http'),
+          url: jaegerUrl.url(),
           editable: false,
           jsonData: {
+            ...jaegerTls.jsonData,
             // Trace -> logs: Logstash stores each record's trace id in the top-level `trace_id` field.
             // Keys as Grafana's TraceToLogsOptionsV2; a custom (Lucene) query because the generated one
             // is built for Loki-style labels. Logs are written around, not only within, a span: widen it.
@@ -107,6 +115,7 @@ export class Grafana extends Component {
               query: 'trace_id:"${__trace.traceId}"',
             },
           },
+          ...jaegerTls.secure,
         },
         {
           name: 'Elasticsearch',
@@ -149,7 +158,7 @@ export class Grafana extends Component {
       }],
     });
     const grafanaIni = [
-      '[server]', 'http_port = 3000', '',
+      '[server]', 'protocol = https', `http_port = ${this.port('http').port}`, `cert_file = ${tls.cert}`, `cert_key = ${tls.key}`, 'min_tls_version = TLS1.3', '',
       '[analytics]', 'reporting_enabled = false', 'check_for_updates = false', 'check_for_plugin_updates = false', '',
       '[auth.anonymous]', 'enabled = false', '',
       '[security]', 'disable_initial_admin_creation = false', 'cookie_secure = true', '',
@@ -197,8 +206,8 @@ export class Grafana extends Component {
               ports: containerPorts(this.ports),
               resources: resourceRequirements(config.resources),
               securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30 }),
-              readinessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
+              readinessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 5, periodSeconds: 5, scheme: 'HTTPS' }),
               volumeMounts: [
                 { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
                 { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
@@ -242,4 +251,22 @@ export class Grafana extends Component {
       },
     });
   }
+}
+
+/**
+ * A datasource's TLS settings for `to`, following its server: the stack CA, and Grafana's client
+ * certificate where the server requires one (files read through `$__file{}`, never copied in).
+ */
+function datasourceTls(tls: TlsFiles, to: Endpoint): { jsonData: Record<string, boolean>; secure: { secureJsonData?: Record<string, string> } } {
+  if (!to.tls) return { jsonData: {}, secure: {} };
+  const mutual = to.tls === 'mtls';
+  return {
+    jsonData: { tlsAuthWithCACert: true, ...(mutual ? { tlsAuth: true } : {}) },
+    secure: {
+      secureJsonData: {
+        tlsCACert: `$__file{${tls.ca}}`,
+        ...(mutual ? { tlsClientCert: `$__file{${tls.cert}}`, tlsClientKey: `$__file{${tls.key}}` } : {}),
+      },
+    },
+  };
 }

@@ -8,7 +8,7 @@ import {
   Component, containerPorts, containerSecurity, httpProbe, Peer, podSecurity, resourceRequirements, scratch, spread,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
-import { Pki } from './mtls';
+import { otelServerTls, Pki } from './mtls';
 
 export interface JaegerProps {
   readonly config: JaegerConfig;
@@ -59,17 +59,19 @@ export class Jaeger extends Component {
       role: 'tracing',
       image,
       ports: [
-        { name: 'otlp-grpc', port: 4317, carries: 'spans over OTLP/gRPC from the collector' },
-        { name: 'otlp-http', port: 4318, carries: 'spans over OTLP/HTTP' },
-        { name: 'query-http', port: 16686, carries: 'Jaeger UI and HTTP query API (Grafana datasource)' },
-        { name: 'query-grpc', port: 16685, carries: 'Jaeger gRPC query API' },
+        { name: 'otlp-grpc', port: 4317, carries: 'spans over OTLP/gRPC from the collector', tls: 'mtls' },
+        { name: 'otlp-http', port: 4318, carries: 'spans over OTLP/HTTP', tls: 'mtls' },
+        { name: 'query-http', port: 16686, carries: 'Jaeger UI and HTTP query API (Grafana datasource)', tls: 'mtls' },
+        { name: 'query-grpc', port: 16685, carries: 'Jaeger gRPC query API', tls: 'mtls' },
+        // Plaintext: kubelet probes present no client certificate.
         { name: 'health', port: 13133, carries: 'health checks (/status)' },
+        // The internal telemetry's Prometheus reader has no TLS settings.
         { name: 'metrics', port: 8888, carries: "Jaeger's own /metrics" },
       ],
     });
     const config = props.config;
     const es = props.elasticsearch;
-    const tls = props.pki.issue(this, ['client auth']);
+    const tls = props.pki.issue(this, ['server auth', 'client auth']);
     const creds = config.elasticsearch;
     const esUrl = es.grant(this, creds, 'agent_o11y_jaeger', {
       cluster: ['monitor', 'manage_index_templates', 'manage_ilm'],
@@ -92,8 +94,8 @@ export class Jaeger extends Component {
         healthcheckv2: { use_v2: true, http: { endpoint: `0.0.0.0:${this.port('health').port}` } },
         jaeger_query: {
           storage: { traces: backend },
-          http: { endpoint: `0.0.0.0:${this.port('query-http').port}` },
-          grpc: { endpoint: `0.0.0.0:${this.port('query-grpc').port}` },
+          http: { endpoint: `0.0.0.0:${this.port('query-http').port}`, tls: otelServerTls(tls) },
+          grpc: { endpoint: `0.0.0.0:${this.port('query-grpc').port}`, tls: otelServerTls(tls) },
         },
         jaeger_storage: {
           backends: {
@@ -115,8 +117,8 @@ export class Jaeger extends Component {
       receivers: {
         otlp: {
           protocols: {
-            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}` },
-            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}` },
+            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}`, tls: otelServerTls(tls) },
+            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}`, tls: otelServerTls(tls) },
           },
         },
       },
@@ -180,7 +182,7 @@ export class Jaeger extends Component {
     const creds = props.config.elasticsearch;
     const name = `${this.name}-index-cleaner`;
     const peer: Peer = { name, selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.selector['app.kubernetes.io/instance'] } };
-    const esUrl = props.elasticsearch.endpoint(peer, 'https').url('https');
+    const esUrl = props.elasticsearch.endpoint(peer, 'https').url();
     const labels = { ...this.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'span-retention' };
     this.configMap('CleanerScript', name, { 'clean.sh': CLEANER_SCRIPT });
     new k8s.KubeCronJob(this, 'IndexCleaner', {

@@ -29,15 +29,21 @@ export class Kibana extends Component {
       namespace: props.common.namespace,
       role: 'log-exploration',
       image,
-      ports: [{ name: 'http', port: 5601, carries: 'Kibana UI' }],
+      // TLS without client certificates: people reach the UI with a browser and log in.
+      ports: [{ name: 'http', port: 5601, carries: 'Kibana UI (HTTPS)', tls: 'tls' }],
     });
     const es = props.elasticsearch;
-    const tls = props.pki.issue(this, ['client auth']);
+    // A server only: Kibana logs in to Elasticsearch with a password and presents no certificate.
+    const tls = props.pki.issue(this, ['server auth']);
     this.rendered = toYaml({
       'server.host': '0.0.0.0',
       'server.port': this.port('http').port,
       'server.name': this.name,
-      'elasticsearch.hosts': [es.endpoint(this, 'https').url('https')],
+      'server.ssl.enabled': true,
+      'server.ssl.certificate': tls.cert,
+      'server.ssl.key': tls.key,
+      'server.ssl.supportedProtocols': ['TLSv1.3'],
+      'elasticsearch.hosts': [es.endpoint(this, 'https').url()],
       'elasticsearch.username': 'kibana_system',
       // Kibana substitutes environment variables in kibana.yml; the values come from Secrets.
       'elasticsearch.password': '${KIBANA_SYSTEM_PASSWORD}',
@@ -79,8 +85,8 @@ export class Kibana extends Component {
               // Kibana writes optimizer caches under its home directory.
               securityContext: containerSecurity(false),
               // /login answers 200 without credentials once Kibana has connected to Elasticsearch.
-              livenessProbe: httpProbe('http', '/login', { initialDelaySeconds: 60, periodSeconds: 20 }),
-              readinessProbe: httpProbe('http', '/login', { initialDelaySeconds: 20, periodSeconds: 10 }),
+              livenessProbe: httpProbe('http', '/login', { initialDelaySeconds: 60, periodSeconds: 20, scheme: 'HTTPS' }),
+              readinessProbe: httpProbe('http', '/login', { initialDelaySeconds: 20, periodSeconds: 10, scheme: 'HTTPS' }),
               volumeMounts: [
                 { name: 'config', mountPath: '/usr/share/kibana/config/kibana.yml', subPath: 'kibana.yml', readOnly: true },
                 tls.mount,

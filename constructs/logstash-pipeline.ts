@@ -94,8 +94,11 @@ export interface LogstashPipelineOptions {
   readonly httpPort: number;
   /** Elasticsearch HTTPS URL. */
   readonly elasticsearchUrl: string;
-  /** CA certificate that signed Elasticsearch's certificate. */
+  /** The stack CA: verifies Elasticsearch and the clients of the http input. */
   readonly caFile: string;
+  /** The http input's server certificate and key (PKCS#8); it requires a client certificate from `caFile`'s CA. */
+  readonly certFile: string;
+  readonly keyFile: string;
   /** Data stream namespace (lower-case letters, digits, underscores). */
   readonly dataStreamNamespace: string;
   /** Log streams (data stream datasets) a record may name in `data_stream.dataset`; the first is the default. */
@@ -115,6 +118,12 @@ export function otlpLogsPipeline(o: LogstashPipelineOptions): string {
     host => "0.0.0.0"
     port => ${o.httpPort}
     additional_codecs => { "application/json" => "json" }
+    ssl_enabled => true
+    ssl_certificate => "${o.certFile}"
+    ssl_key => "${o.keyFile}"
+    ssl_certificate_authorities => ["${o.caFile}"]
+    ssl_client_authentication => "required"
+    ssl_supported_protocols => ["TLSv1.3"]
   }
 }
 

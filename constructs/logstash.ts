@@ -51,13 +51,13 @@ export class Logstash extends Component {
       role: 'log-processing',
       image,
       ports: [
-        { name: 'otlp-http', port: 8080, carries: 'logs as OTLP/HTTP JSON from the collector' },
+        { name: 'otlp-http', port: 8080, carries: 'logs as OTLP/HTTP JSON from the collector', tls: 'mtls' },
         { name: 'api', port: 9600, carries: 'Logstash monitoring API (health)' },
       ],
     });
     const config = props.config;
     const es = props.elasticsearch;
-    const tls = props.pki.issue(this, ['client auth']);
+    const tls = props.pki.issue(this, ['server auth', 'client auth']);
     const creds = config.elasticsearch;
     const esUrl = es.grant(this, creds, 'agent_o11y_logstash_writer', {
       cluster: ['monitor'],
@@ -86,6 +86,8 @@ export class Logstash extends Component {
       httpPort: this.port('otlp-http').port,
       elasticsearchUrl: esUrl,
       caFile: tls.ca,
+      certFile: tls.cert,
+      keyFile: tls.key,
       dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
       streams: Object.keys(props.retention.streamPatterns),
       ...(props.redaction?.enabled ? {

@@ -1,7 +1,7 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { Component } from '../src/lib/component';
+import { Component, PortTls } from '../src/lib/component';
 
 /** Where a pod finds its certificate files; every TLS path in every rendered config comes from here. */
 export interface TlsFiles {
@@ -10,9 +10,12 @@ export interface TlsFiles {
   readonly volume: k8s.Volume;
   readonly mount: k8s.VolumeMount;
   readonly dir: string;
+  /** The stack CA's certificate: verifies servers and clients. */
   readonly ca: string;
   readonly cert: string;
   readonly key: string;
+  /** What the certificate may be used for. */
+  readonly usages: readonly CertificateUsage[];
 }
 
 export type CertificateUsage = 'server auth' | 'client auth';
@@ -21,38 +24,59 @@ export interface PkiProps {
   readonly namespace: string;
   /**
    * An existing ClusterIssuer that signs the stack's CA.
-   * @default - a self-signed root CA created in the namespace
+   * @default - a self-signed root CA
    */
   readonly rootIssuer?: string;
+  /**
+   * cert-manager's cluster resource namespace, where a CA ClusterIssuer reads its key from.
+   * @default 'cert-manager'
+   */
+  readonly clusterResourceNamespace?: string;
 }
 
-const TLS_DIR = '/etc/agent-o11y/tls';
+/** Where every pod mounts its certificate Secret. */
+export const TLS_DIR = '/etc/agent-o11y/tls';
+const DEFAULT_CLUSTER_RESOURCE_NAMESPACE = 'cert-manager';
 
 /**
  * The stack's certificate authority, with cert-manager: a root (self-signed or the user's
- * ClusterIssuer) signs a CA, a namespaced CA Issuer signs one Certificate per component.
+ * ClusterIssuer) signs a CA, and a CA ClusterIssuer signs one Certificate per component.
+ *
+ * The CA is a ClusterIssuer, not a namespaced Issuer, because certificates are needed outside the
+ * stack's namespace: the collector agent runs in its own namespace, and instrumented apps in theirs
+ * request client certificates for OTLP. A CA ClusterIssuer reads its key pair from cert-manager's
+ * cluster resource namespace, so the CA Certificate (and its self-signed root) live there.
  */
 export class Pki extends Construct {
-  public readonly issuerName = 'agent-o11y-ca';
-  public readonly caSecretName = 'agent-o11y-ca';
+  /** The ClusterIssuer every stack and app certificate comes from. */
+  public readonly issuerName: string;
+  /** Secret holding the CA key pair, in `caNamespace`. */
+  public readonly caSecretName: string;
+  /** cert-manager's cluster resource namespace, which holds the CA's key pair. */
+  public readonly caNamespace: string;
 
   constructor(scope: Construct, id: string, props: PkiProps) {
     super(scope, id);
+    this.caNamespace = props.clusterResourceNamespace ?? DEFAULT_CLUSTER_RESOURCE_NAMESPACE;
+    // Cluster-scoped and in a shared namespace: the stack's namespace keeps two stacks apart.
+    this.issuerName = `agent-o11y-${props.namespace}-ca`;
+    this.caSecretName = this.issuerName;
     const labels = { 'app.kubernetes.io/part-of': 'agent-o11y', 'app.kubernetes.io/component': 'pki' };
     let rootRef = { kind: 'ClusterIssuer', name: props.rootIssuer ?? '' };
     if (!props.rootIssuer) {
+      const selfSigned = `agent-o11y-${props.namespace}-selfsigned`;
       new ApiObject(this, 'SelfSignedIssuer', {
         apiVersion: 'cert-manager.io/v1',
         kind: 'Issuer',
-        metadata: { name: 'agent-o11y-selfsigned', labels },
+        metadata: { name: selfSigned, namespace: this.caNamespace, labels },
         spec: { selfSigned: {} },
       });
-      rootRef = { kind: 'Issuer', name: 'agent-o11y-selfsigned' };
+      rootRef = { kind: 'Issuer', name: selfSigned };
     }
     new ApiObject(this, 'CaCertificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
-      metadata: { name: 'agent-o11y-ca', labels },
+      metadata: { name: this.caSecretName, namespace: this.caNamespace, labels },
       spec: {
         isCA: true,
         commonName: `agent-o11y-ca.${props.namespace}`,
@@ -63,17 +87,19 @@ export class Pki extends Construct {
         issuerRef: { group: 'cert-manager.io', ...rootRef },
       },
     });
-    new ApiObject(this, 'CaIssuer', {
+    const issuer = new ApiObject(this, 'CaIssuer', {
       apiVersion: 'cert-manager.io/v1',
-      kind: 'Issuer',
+      kind: 'ClusterIssuer',
       metadata: { name: this.issuerName, labels },
       spec: { ca: { secretName: this.caSecretName } },
     });
+    // Cluster-scoped: no namespace, whatever the chart's default is.
+    issuer.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 
   /**
    * Issues `component` a certificate for its Services' DNS names with the given usages, created in
-   * the component's own scope, and returns the files its pods mount.
+   * the component's own scope (and so its namespace), and returns the files its pods mount.
    */
   public issue(component: Component, usages: readonly CertificateUsage[], extraDnsNames: readonly string[] = []): TlsFiles {
     const secretName = `${component.name}-tls`;
@@ -87,12 +113,13 @@ export class Pki extends Construct {
         secretName,
         commonName: component.host,
         dnsNames,
-        // 90 days, renewed a month before expiry; pods reload or are rolled by cert-manager's rotation.
+        // 90 days, renewed in place a month before expiry. OTel components, Prometheus, Alertmanager and
+        // Elasticsearch re-read the files; Grafana, Kibana and Logstash need a restart within that month.
         duration: '2160h',
         renewBefore: '720h',
         privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
         usages: ['digital signature', 'key encipherment', ...usages],
-        issuerRef: { group: 'cert-manager.io', kind: 'Issuer', name: this.issuerName },
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: this.issuerName },
       },
     });
     return {
@@ -103,6 +130,67 @@ export class Pki extends Construct {
       ca: `${TLS_DIR}/ca.crt`,
       cert: `${TLS_DIR}/tls.crt`,
       key: `${TLS_DIR}/tls.key`,
+      usages,
     };
   }
+}
+
+/** How often OTel components re-read their certificate files: cert-manager renews them in place. */
+const CERT_RELOAD = '1h';
+
+function requireUsage(files: TlsFiles, usage: CertificateUsage, what: string): void {
+  if (!files.usages.includes(usage)) {
+    throw new Error(`${what}: certificate ${files.secretName} lacks the '${usage}' usage (it has: ${files.usages.join(', ')})`);
+  }
+}
+
+/** OpenTelemetry `configtls` server settings: TLS 1.3 only, a client certificate from the stack CA required. */
+export function otelServerTls(files: TlsFiles): Record<string, string> {
+  requireUsage(files, 'server auth', 'otel server tls');
+  return { cert_file: files.cert, key_file: files.key, client_ca_file: files.ca, min_version: '1.3', reload_interval: CERT_RELOAD };
+}
+
+/**
+ * OpenTelemetry `configtls` client settings for `to` (an endpoint or port), following its server: plaintext, TLS verified
+ * against the stack CA, or that plus this client's certificate. `serverName` is the name to verify
+ * when the address is not one on the certificate (a pod IP from a DNS resolver).
+ */
+export function otelClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, serverName?: string): Record<string, unknown> {
+  if (!to.tls) return { insecure: true };
+  if (to.tls === 'mtls') requireUsage(files, 'client auth', 'otel client tls');
+  return {
+    ca_file: files.ca,
+    ...(to.tls === 'mtls' ? { cert_file: files.cert, key_file: files.key } : {}),
+    min_version: '1.3',
+    reload_interval: CERT_RELOAD,
+    ...(serverName ? { server_name_override: serverName } : {}),
+  };
+}
+
+/** Prometheus / Alertmanager `tls_config` for a client of `to` (scrapes, alerting, probes). */
+export function prometheusClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, serverName?: string): Record<string, string> | undefined {
+  if (!to.tls) return undefined;
+  return {
+    ca_file: files.ca,
+    ...(to.tls === 'mtls' ? { cert_file: files.cert, key_file: files.key } : {}),
+    ...(serverName ? { server_name: serverName } : {}),
+    min_version: 'TLS13',
+  };
+}
+
+/** How a Prometheus-toolkit web server (`--web.config.file`) treats client certificates. */
+export type ClientAuthType = 'RequireAndVerifyClientCert' | 'VerifyClientCertIfGiven';
+
+/** A `--web.config.file` for Prometheus and Alertmanager (exporter-toolkit format). */
+export function webConfig(files: TlsFiles, clientAuth: ClientAuthType): { tls_server_config: Record<string, string> } {
+  requireUsage(files, 'server auth', 'web config');
+  return {
+    tls_server_config: {
+      cert_file: files.cert,
+      key_file: files.key,
+      client_auth_type: clientAuth,
+      client_ca_file: files.ca,
+      min_version: 'TLS13',
+    },
+  };
 }

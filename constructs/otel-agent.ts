@@ -7,6 +7,7 @@ import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, containerPorts, httpProbe, resourceRequirements, scratch } from '../src/lib/component';
 import { goMemLimit } from './jaeger';
+import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, OtelCollector } from './otel-collector';
 
 export interface OtelAgentProps {
@@ -16,6 +17,8 @@ export interface OtelAgentProps {
   readonly common: CommonConfig;
   /** Where everything goes. */
   readonly gateway: OtelCollector;
+  /** Issues the agent's certificate (in its own namespace): it serves OTLP over mTLS and is the gateway's client. */
+  readonly pki: Pki;
   /** @default IMAGES.collector */
   readonly image?: string;
 }
@@ -43,6 +46,8 @@ export function agentNamespace(config: CollectorAgentConfig, common: CommonConfi
 export class OtelAgent extends Component {
   public readonly configFile: CollectorConfigFile;
   public readonly rendered: string;
+  /** The agent's certificate files. */
+  public readonly tls: TlsFiles;
 
   constructor(scope: Construct, id: string, props: OtelAgentProps) {
     const image = props.image ?? IMAGES.collector;
@@ -53,12 +58,15 @@ export class OtelAgent extends Component {
       role: 'telemetry-agent',
       image,
       ports: [
-        { name: 'otlp-grpc', port: 4317, carries: 'OTLP/gRPC from pods on the same node' },
-        { name: 'otlp-http', port: 4318, carries: 'OTLP/HTTP from pods on the same node' },
+        { name: 'otlp-grpc', port: 4317, carries: 'OTLP/gRPC from pods on the same node', tls: 'mtls' },
+        { name: 'otlp-http', port: 4318, carries: 'OTLP/HTTP from pods on the same node', tls: 'mtls' },
+        // The internal telemetry's Prometheus reader has no TLS settings.
         { name: 'metrics', port: 8888, carries: "the agent's own /metrics" },
         { name: 'health', port: 13133, carries: 'health_check extension' },
       ],
     });
+    this.tls = props.pki.issue(this, ['server auth', 'client auth']);
+    const tls = this.tls;
     const gateway = props.gateway.endpoint(this, 'otlp-grpc');
     const processors = ['memory_limiter', 'k8s_attributes', 'batch'];
     this.configFile = {
@@ -69,8 +77,8 @@ export class OtelAgent extends Component {
       receivers: {
         otlp: {
           protocols: {
-            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}` },
-            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}` },
+            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}`, tls: otelServerTls(tls) },
+            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}`, tls: otelServerTls(tls) },
           },
         },
         file_log: {
@@ -124,7 +132,7 @@ export class OtelAgent extends Component {
       exporters: {
         'otlp_grpc/gateway': {
           endpoint: gateway.hostPort,
-          tls: { insecure: true },
+          tls: otelClientTls(tls, gateway),
           retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(props.queue.retryFor)}s` },
           sending_queue: { enabled: true, storage: 'file_storage', queue_size: 2000 },
         },
@@ -207,6 +215,7 @@ export class OtelAgent extends Component {
                 { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
                 { name: 'state', mountPath: STATE_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
+                tls.mount,
               ],
             }],
             volumes: [
@@ -214,6 +223,7 @@ export class OtelAgent extends Component {
               { name: 'pod-logs', hostPath: { path: POD_LOGS, type: 'Directory' } },
               { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } },
               scratch('tmp'),
+              tls.volume,
             ],
           },
         },

@@ -9,6 +9,7 @@ import {
 } from '../src/lib/component';
 import { Jaeger, goMemLimit } from './jaeger';
 import { Logstash } from './logstash';
+import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { redactionProcessor } from './otel-redaction';
 
 export interface OtelCollectorProps {
@@ -18,6 +19,8 @@ export interface OtelCollectorProps {
   readonly jaeger: Jaeger;
   /** Where logs go (OTLP/HTTP with JSON encoding into Logstash's `http` input). */
   readonly logstash: Logstash;
+  /** Issues the gateway's certificate: it serves OTLP and metrics over mTLS and is a client of Jaeger and Logstash. */
+  readonly pki: Pki;
   /** @default IMAGES.collector */
   readonly image?: string;
 }
@@ -53,6 +56,8 @@ export class OtelCollector extends Component {
   public readonly rendered: string;
   /** Headless Service resolving to every replica's sampling receiver (trace-ID routing). */
   public readonly samplingServiceName: string;
+  /** The gateway's certificate files. */
+  public readonly tls: TlsFiles;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     const image = props.image ?? IMAGES.collector;
@@ -63,15 +68,18 @@ export class OtelCollector extends Component {
       role: 'telemetry-gateway',
       image,
       ports: [
-        { name: 'otlp-grpc', port: 4317, carries: 'OTLP/gRPC from instrumented agents: traces, metrics, logs' },
-        { name: 'otlp-http', port: 4318, carries: 'OTLP/HTTP from instrumented agents: traces, metrics, logs' },
-        ...(routed ? [{ name: 'otlp-sampling', port: 4319, carries: 'spans routed by trace ID from the gateway replicas to the one that samples the trace' }] : []),
-        { name: 'prom-exporter', port: 8889, carries: "agents' metrics, exposed for Prometheus to scrape" },
+        { name: 'otlp-grpc', port: 4317, carries: 'OTLP/gRPC from instrumented agents: traces, metrics, logs', tls: 'mtls' },
+        { name: 'otlp-http', port: 4318, carries: 'OTLP/HTTP from instrumented agents: traces, metrics, logs', tls: 'mtls' },
+        ...(routed ? [{ name: 'otlp-sampling', port: 4319, carries: 'spans routed by trace ID from the gateway replicas to the one that samples the trace', tls: 'mtls' as const }] : []),
+        { name: 'prom-exporter', port: 8889, carries: "agents' metrics, exposed for Prometheus to scrape", tls: 'mtls' },
+        // The internal telemetry's Prometheus reader has no TLS settings: plaintext, inside the namespace.
         { name: 'metrics', port: 8888, carries: "the collector's own /metrics" },
         { name: 'health', port: 13133, carries: 'health_check extension' },
       ],
     });
     const config = props.config;
+    this.tls = props.pki.issue(this, ['server auth', 'client auth']);
+    const tls = this.tls;
     const jaeger = props.jaeger.endpoint(this, 'otlp-grpc');
     const logstash = props.logstash.endpoint(this, 'otlp-http');
     this.samplingServiceName = `${this.name}-sampling`;
@@ -91,11 +99,11 @@ export class OtelCollector extends Component {
       receivers: {
         otlp: {
           protocols: {
-            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}` },
-            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}` },
+            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}`, tls: otelServerTls(tls) },
+            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}`, tls: otelServerTls(tls) },
           },
         },
-        ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${this.port('otlp-sampling').port}` } } } } : {}),
+        ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${this.port('otlp-sampling').port}`, tls: otelServerTls(tls) } } } } : {}),
       },
       processors: {
         // Percentages of the container's cgroup memory limit, so they follow the configured resources.
@@ -122,6 +130,7 @@ export class OtelCollector extends Component {
       exporters: {
         prometheus: {
           endpoint: `0.0.0.0:${this.port('prom-exporter').port}`,
+          tls: otelServerTls(tls),
           resource_to_telemetry_conversion: { enabled: true },
           enable_open_metrics: true,
         },
@@ -129,7 +138,8 @@ export class OtelCollector extends Component {
           load_balancing: {
             routing_key: 'traceID',
             protocol: {
-              otlp: { tls: { insecure: true }, timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
+              // The resolver yields pod IPs; each replica's certificate names the gateway's Service.
+              otlp: { tls: otelClientTls(tls, this.port('otlp-sampling'), this.host), timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
             },
             // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
             resolver: { dns: { hostname: `${this.samplingServiceName}.${this.namespace}.svc`, port: String(this.port('otlp-sampling').port), interval: '5s' } },
@@ -137,13 +147,14 @@ export class OtelCollector extends Component {
         } : {}),
         'otlp_grpc/jaeger': {
           endpoint: jaeger.hostPort,
-          tls: { insecure: true },
+          tls: otelClientTls(tls, jaeger),
           ...queued,
         },
         'otlp_http/logstash': {
-          logs_endpoint: logstash.url('http'),
+          logs_endpoint: logstash.url(),
           encoding: 'json',
           compression: 'none',
+          tls: otelClientTls(tls, logstash),
           ...queued,
         },
       },
@@ -205,9 +216,10 @@ export class OtelCollector extends Component {
                 { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
                 { name: 'queue', mountPath: '/var/lib/otelcol' },
                 { name: 'tmp', mountPath: '/tmp' },
+                tls.mount,
               ],
             }],
-            volumes: [{ name: 'config', configMap: { name: this.name } }, scratch('tmp')],
+            volumes: [{ name: 'config', configMap: { name: this.name } }, scratch('tmp'), tls.volume],
           },
         },
         volumeClaimTemplates: [claimTemplate('queue', config.queue.storage, this.labels)],

@@ -17,6 +17,7 @@ export interface TlsConfig {
   cert_file?: string;
   key_file?: string;
   server_name?: string;
+  min_version?: 'TLS12' | 'TLS13';
 }
 
 export interface KubernetesSdConfig {

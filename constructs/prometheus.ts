@@ -6,10 +6,11 @@ import { IMAGES } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+  claimTemplate, Component, containerPorts, containerSecurity, execProbe, podSecurity, PortSpec, resourceRequirements, scratch, spread,
 } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
-import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig } from './prometheus-config';
+import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
+import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, TlsConfig } from './prometheus-config';
 
 export interface PrometheusProps {
   readonly config: PrometheusConfig;
@@ -18,6 +19,8 @@ export interface PrometheusProps {
   readonly alertmanager: Alertmanager;
   /** Rule files by file name (e.g. `ms-framework.rules.yaml`), already rendered. */
   readonly ruleFiles: Record<string, string>;
+  /** Issues Prometheus' certificate: its web port requires client certificates; it presents one to every target. */
+  readonly pki: Pki;
   /** @default IMAGES.prometheus */
   readonly image?: string;
 }
@@ -45,6 +48,8 @@ const DATA_DIR = '/prometheus';
  * and size, and cluster-wide read-only discovery RBAC.
  */
 export class Prometheus extends Component {
+  /** Prometheus' certificate files. */
+  public readonly tls: TlsFiles;
   private readonly targets: ScrapeTarget[] = [];
   private readonly props: PrometheusProps;
   private rendered?: string;
@@ -56,9 +61,11 @@ export class Prometheus extends Component {
       namespace: props.common.namespace,
       role: 'metrics',
       image,
-      ports: [{ name: 'web', port: 9090, carries: 'PromQL API and UI; its own /metrics' }],
+      ports: [{ name: 'web', port: 9090, carries: 'PromQL API and UI; its own /metrics', tls: 'mtls' }],
     });
     this.props = props;
+    this.tls = props.pki.issue(this, ['server auth', 'client auth']);
+    const tls = this.tls;
     const config = props.config;
     for (const file of Object.keys(props.ruleFiles)) {
       if (!/^[a-z0-9-]+\.rules\.yaml$/.test(file)) {
@@ -69,7 +76,10 @@ export class Prometheus extends Component {
     this.scrape({ component: this, port: 'web' });
 
     const configYaml = Lazy.any({ produce: () => this.renderConfig() });
-    this.configMap('Config', this.name, { 'prometheus.yml': configYaml });
+    const web = toYaml(webConfig(tls, 'RequireAndVerifyClientCert'));
+    // promtool's client settings for the probes: it connects to 127.0.0.1, which the certificate does not name.
+    const probeClient = toYaml({ tls_config: prometheusClientTls(tls, this.port('web'), this.host) });
+    this.configMap('Config', this.name, { 'prometheus.yml': configYaml, 'web.yml': web, 'probe-http.yml': probeClient });
     this.configMap('Rules', `${this.name}-rules`, props.ruleFiles);
 
     this.serviceAccount(true);
@@ -87,7 +97,7 @@ export class Prometheus extends Component {
         template: {
           metadata: {
             labels: this.labels,
-            annotations: Lazy.any({ produce: () => this.podAnnotations(this.renderConfig(), ...Object.values(props.ruleFiles)) }),
+            annotations: Lazy.any({ produce: () => this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)) }),
           },
           spec: {
             serviceAccountName: this.name,
@@ -103,6 +113,7 @@ export class Prometheus extends Component {
                 `--storage.tsdb.retention.size=${config.retention.size}`,
                 `--log.level=${props.common.logLevel}`,
                 '--web.listen-address=0.0.0.0:9090',
+                `--web.config.file=${CONFIG_DIR}/web.yml`,
                 // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
                 '--enable-feature=exemplar-storage',
               ],
@@ -111,19 +122,23 @@ export class Prometheus extends Component {
               ports: containerPorts(this.ports),
               resources: resourceRequirements(config.resources),
               securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('web', '/-/healthy'),
-              readinessProbe: httpProbe('web', '/-/ready', { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 60 }),
+              // The web port requires a client certificate, which kubelet probes cannot present: the
+              // image's promtool asks /-/healthy and /-/ready with Prometheus' own certificate.
+              livenessProbe: execProbe(promtoolProbe('healthy', this.port('web').port)),
+              readinessProbe: execProbe(promtoolProbe('ready', this.port('web').port), { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 60 }),
               volumeMounts: [
-                { name: 'config', mountPath: CONFIG_DIR + '/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },
+                ...['prometheus.yml', 'web.yml', 'probe-http.yml'].map((f) => ({ name: 'config', mountPath: `${CONFIG_DIR}/${f}`, subPath: f, readOnly: true })),
                 { name: 'rules', mountPath: RULES_DIR, readOnly: true },
                 { name: 'data', mountPath: DATA_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
+                tls.mount,
               ],
             }],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
               { name: 'rules', configMap: { name: `${this.name}-rules` } },
               scratch('tmp'),
+              tls.volume,
             ],
           },
         },
@@ -161,6 +176,7 @@ export class Prometheus extends Component {
       alerting: {
         ...(ha ? { alert_relabel_configs: [{ regex: 'replica', action: 'labeldrop' as const }] } : {}),
         alertmanagers: [{
+          ...this.tlsFor(alertmanager.port('web')),
           api_version: 'v2',
           static_configs: [{ targets: alertmanager.peerEndpoints(this, 'web') }],
         }],
@@ -187,6 +203,8 @@ export class Prometheus extends Component {
     const c = target.component;
     return {
       job_name: target.job ?? c.name,
+      // Targets are pod IPs: verify the certificate against the component's Service name.
+      ...this.tlsFor(c.port(target.port), c.host),
       ...(target.path && target.path !== '/metrics' ? { metrics_path: target.path } : {}),
       ...(target.honorLabels ? { honor_labels: true } : {}),
       // Every pod of the component, not one behind the Service's load balancing.
@@ -198,6 +216,12 @@ export class Prometheus extends Component {
         { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       ],
     };
+  }
+
+  /** `scheme` and `tls_config` for a target port, following the server's TLS. */
+  private tlsFor(port: PortSpec, serverName?: string): { scheme?: 'https'; tls_config?: TlsConfig } {
+    const tlsConfig = prometheusClientTls(this.tls, port, serverName);
+    return tlsConfig ? { scheme: 'https', tls_config: tlsConfig } : {};
   }
 
   private rbac(): void {
@@ -217,4 +241,9 @@ export class Prometheus extends Component {
     // Cluster-scoped objects carry no namespace, whatever the chart's default is.
     for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
+}
+
+/** The probe command: promtool in the image asks Prometheus over mTLS with the pod's own certificate. */
+function promtoolProbe(check: 'healthy' | 'ready', port: number): string[] {
+  return ['promtool', 'check', check, `--url=https://127.0.0.1:${port}`, `--http.config.file=${CONFIG_DIR}/probe-http.yml`];
 }

@@ -58,7 +58,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const namespace = new StackNamespace(namespaceChart, 'Namespace', { name: ns });
   const agentNs = agentNamespace(config.collector.agent, common);
   const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', { name: agentNs, podSecurity: 'privileged' });
-  const pki = new Pki(chart('pki'), 'Pki', { namespace: ns });
+  const pki = new Pki(chart('pki'), 'Pki', { namespace: ns, rootIssuer: config.pki.rootIssuer, clusterResourceNamespace: config.pki.clusterResourceNamespace });
   const elasticsearchChart = chart('elasticsearch');
   const retention = new Retention(elasticsearchChart, 'Retention', {
     config: config.retention, common, dataNodes: config.elasticsearch.replicas, jaegerIndexPrefix: config.jaeger.indexPrefix,
@@ -67,12 +67,12 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention, redaction: config.collector.redaction });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
   const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki, spanRetention: config.retention.traces });
-  const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash });
-  const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', { config: config.collector.agent, queue: config.collector.queue, common, gateway: collector });
-  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common });
+  const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash, pki });
+  const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', { config: config.collector.agent, queue: config.collector.queue, common, gateway: collector, pki });
+  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common, pki });
   const rules = ruleFiles(config);
   const prometheusChart = chart('prometheus');
-  const prometheus = new Prometheus(prometheusChart, 'Prometheus', { config: config.prometheus, common, alertmanager, ruleFiles: rules });
+  const prometheus = new Prometheus(prometheusChart, 'Prometheus', { config: config.prometheus, common, alertmanager, ruleFiles: rules, pki });
   const grafana = new Grafana(chart('grafana'), 'Grafana', {
     config: config.grafana, common, prometheus, jaeger, elasticsearch, pki, dashboards: dashboardFiles(config),
   });

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig } from '../src/config/loader';
 import { configMapData, synthStack } from './helpers';
+import { placeTlsFiles, writeTestCertificates } from './tls-fixture';
 import { requireTool } from './tools';
 
 const EXAMPLES = path.resolve(__dirname, '..', 'examples');
@@ -26,13 +27,16 @@ describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (p
   });
 
   (promtool ? test : test.skip)('its prometheus.yml and rule files pass promtool check config', () => {
-    // Only the rule file directory changes: outside the pod the rules live in a temp dir.
+    // Only the rule file directory changes (and, below, certificate paths): outside the pod the rules live in a temp dir.
     const rulesDir = path.join(dir, 'rules');
     fs.mkdirSync(rulesDir);
     for (const [file, content] of Object.entries(parts.ruleFiles)) fs.writeFileSync(path.join(rulesDir, file), content);
     const prometheusYml = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as { rule_files: string[] };
     prometheusYml.rule_files = [path.join(rulesDir, '*.rules.yaml')];
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), yaml.dump(prometheusYml));
+    // And the certificate paths: test certificates stand in for the pod's Secret.
+    const tlsDir = path.join(dir, 'tls');
+    writeTestCertificates(tlsDir, [parts.prometheus.host]);
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), placeTlsFiles(yaml.dump(prometheusYml), tlsDir));
     expect(execFileSync(promtool!, ['check', 'config', path.join(dir, 'prometheus.yml')], { encoding: 'utf8', stdio: 'pipe' })).toContain('SUCCESS');
   });
 

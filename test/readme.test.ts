@@ -16,6 +16,14 @@ describe('the README', () => {
     expect(table.sort()).toEqual([...links].sort());
   });
 
+  test('gives each link of the connection table the TLS mode its server port declares', () => {
+    const { app } = stackApp(PROFILE_CONFIGS.dev);
+    const mode = { mtls: 'mTLS', tls: 'TLS' } as const;
+    const links = Topology.of(app).links.map((l) => `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) | ${l.port.tls ? mode[l.port.tls] : 'none'} |`);
+    const table = README.split('\n').filter((line) => /^\| [a-z-]+ \| [a-z-]+ \| \d+ \(/.test(line)).map((line) => line.split('|').slice(0, 5).join('|') + '|');
+    expect(table.sort()).toEqual([...links].sort());
+  });
+
   test('shows the commands CI runs', () => {
     const ci = fs.readFileSync(path.join(__dirname, '..', '.ci', 'run'), 'utf8');
     expect(README).toContain('npm ci ');

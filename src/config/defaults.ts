@@ -134,6 +134,7 @@ export const DEFAULTS: StackConfig = {
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },
   },
+  pki: { clusterResourceNamespace: 'cert-manager' },
   platforms: ['ms-framework'],
   customMetrics: [],
   retention: {

@@ -332,6 +332,14 @@ export interface NetworkConfig {
   uiFrom?: LabelSelector;
 }
 
+/** The stack's certificate authority (cert-manager). */
+export interface PkiConfig {
+  /** An existing ClusterIssuer that signs the stack's CA (your organisation's CA); omitted: a self-signed root. */
+  rootIssuer?: string;
+  /** cert-manager's cluster resource namespace (`--cluster-resource-namespace`), where the CA ClusterIssuer's key pair lives. */
+  clusterResourceNamespace: string;
+}
+
 /** Thresholds of the MS-framework alert pack (seed 000 §15.5, baselines §15.7). */
 export interface MsFrameworkThresholds {
   /** Agent spawns within 5 minutes, per agent type, that count as a crash loop. @exclusiveMinimum 0 */
@@ -521,6 +529,7 @@ export interface StackConfig {
   logstash: LogstashConfig;
   kibana: KibanaConfig;
   network: NetworkConfig;
+  pki: PkiConfig;
   /** The monitored platforms: each one's metric catalogue and alert pack are active. @minItems 1 @uniqueItems true */
   platforms: PlatformName[];
   /** Metrics beyond the active catalogues that rules or dashboards may query. */

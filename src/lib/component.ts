@@ -14,7 +14,16 @@ export interface PortSpec {
   readonly carries: string;
   /** Also open the same port number over UDP (gossip). @default false */
   readonly udp?: boolean;
+  /**
+   * What the server side of the port requires: `mtls` (TLS, and a client certificate from the stack's
+   * CA), `tls` (TLS; clients authenticate otherwise, e.g. a password), or nothing (plaintext).
+   * @default - plaintext
+   */
+  readonly tls?: PortTls;
 }
+
+/** How a port is secured: see PortSpec.tls. */
+export type PortTls = 'tls' | 'mtls';
 
 /** Something that opens connections: a component, or a pod of one such as a Job. */
 export interface Peer {
@@ -61,8 +70,10 @@ export interface Endpoint {
   readonly port: number;
   /** `host:port`. */
   readonly hostPort: string;
-  /** `<scheme>://host:port`. */
-  url(scheme: 'http' | 'https'): string;
+  /** How the server secures the port; clients configure TLS from this, never on their own. */
+  readonly tls?: PortTls;
+  /** `<scheme>://host:port`: `https` when the port serves TLS, else `http`. */
+  url(): string;
 }
 
 export interface ComponentProps {
@@ -129,11 +140,13 @@ export abstract class Component extends Construct implements Peer {
     const port = this.port(portName);
     Topology.of(this).record({ from, to: this, port });
     const host = this.host;
+    const scheme = port.tls ? 'https' : 'http';
     return {
       host,
       port: port.port,
       hostPort: `${host}:${port.port}`,
-      url: (scheme) => `${scheme}://${host}:${port.port}`,
+      ...(port.tls ? { tls: port.tls } : {}),
+      url: () => `${scheme}://${host}:${port.port}`,
     };
   }
 
@@ -228,6 +241,17 @@ export function containerPorts(ports: readonly PortSpec[]): k8s.ContainerPort[] 
 export function httpProbe(port: string, path: string, options: { scheme?: 'HTTP' | 'HTTPS'; initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number } = {}): k8s.Probe {
   return {
     httpGet: { path, port: k8s.IntOrString.fromString(port), ...(options.scheme ? { scheme: options.scheme } : {}) },
+    initialDelaySeconds: options.initialDelaySeconds ?? 10,
+    periodSeconds: options.periodSeconds ?? 10,
+    timeoutSeconds: 5,
+    failureThreshold: options.failureThreshold ?? 6,
+  };
+}
+
+/** A probe running `command` in the container (a server that requires client certificates, which kubelet probes cannot present). */
+export function execProbe(command: string[], options: { initialDelaySeconds?: number; periodSeconds?: number; failureThreshold?: number } = {}): k8s.Probe {
+  return {
+    exec: { command },
     initialDelaySeconds: options.initialDelaySeconds ?? 10,
     periodSeconds: options.periodSeconds ?? 10,
     timeoutSeconds: 5,

@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { Alertmanager } from '../../constructs/alertmanager';
+import { Pki } from '../../constructs/mtls';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { fileYaml, podSpec } from './snapshot';
@@ -38,7 +39,9 @@ describe('Alertmanager', () => {
 
   test('fails with 2 replicas', () => {
     const config = { ...resolveConfig({}).alertmanager, replicas: 2 };
-    expect(() => new Alertmanager(Testing.chart(), 'A', { config, common: resolveConfig({}).common }))
+    const chart = Testing.chart();
+    const pki = new Pki(chart, 'Pki', { namespace: 'observability' });
+    expect(() => new Alertmanager(chart, 'A', { config, common: resolveConfig({}).common, pki }))
       .toThrow('replicas 2 cannot keep quorum');
   });
 });

@@ -12,10 +12,21 @@ describe('Grafana', () => {
     expect(fileYaml(files.grafana)).toMatchSnapshot();
   });
 
+  test('presents its client certificate to Prometheus and Jaeger, which require one', () => {
+    for (const d of datasources.datasources.filter((x: any) => x.type !== 'elasticsearch') as any[]) {
+      expect(d.jsonData).toMatchObject({ tlsAuth: true, tlsAuthWithCACert: true });
+      expect(d.secureJsonData).toEqual({
+        tlsCACert: '$__file{/etc/agent-o11y/tls/ca.crt}',
+        tlsClientCert: '$__file{/etc/agent-o11y/tls/tls.crt}',
+        tlsClientKey: '$__file{/etc/agent-o11y/tls/tls.key}',
+      });
+    }
+  });
+
   test('provisions Prometheus, Jaeger and Elasticsearch datasources at their Services', () => {
     expect(datasources.datasources.map((d) => [d.type, d.url])).toEqual([
-      ['prometheus', 'http://prometheus.observability.svc:9090'],
-      ['jaeger', 'http://jaeger.observability.svc:16686'],
+      ['prometheus', 'https://prometheus.observability.svc:9090'],
+      ['jaeger', 'https://jaeger.observability.svc:16686'],
       ['elasticsearch', 'https://elasticsearch.observability.svc:9200'],
     ]);
   });

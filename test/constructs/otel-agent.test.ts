@@ -8,6 +8,15 @@ describe('OtelAgent', () => {
   const objects = files['otel-agent'];
   const config = yaml.load(configMapData(objects, 'otel-agent', 'config.yaml')) as any;
 
+  test('has a certificate in its own namespace from the stack\'s ClusterIssuer, and uses it both ways', () => {
+    const certificate = find(objects, 'Certificate', 'otel-agent-tls') as any;
+    expect(certificate.metadata.namespace).toBe('observability-agent');
+    expect(certificate.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'agent-o11y-observability-ca' });
+    expect(certificate.spec.dnsNames).toContain('otel-agent.observability-agent.svc');
+    for (const protocol of ['grpc', 'http']) expect(config.receivers.otlp.protocols[protocol].tls.client_ca_file).toBe('/etc/agent-o11y/tls/ca.crt');
+    expect(config.exporters['otlp_grpc/gateway'].tls).toMatchObject({ cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', min_version: '1.3' });
+  });
+
   test('defaults', () => {
     expect(fileYaml(objects)).toMatchSnapshot();
   });

@@ -21,7 +21,7 @@ describe('OtelCollector', () => {
 
   test('sends traces to Jaeger over OTLP and logs to Logstash as OTLP/JSON, addressed by their Services', () => {
     expect(config.exporters['otlp_grpc/jaeger']).toMatchObject({ endpoint: 'jaeger.observability.svc:4317' });
-    expect(config.exporters['otlp_http/logstash']).toMatchObject({ logs_endpoint: 'http://logstash.observability.svc:8080', encoding: 'json' });
+    expect(config.exporters['otlp_http/logstash']).toMatchObject({ logs_endpoint: 'https://logstash.observability.svc:8080', encoding: 'json' });
   });
 
   test('probes the health_check extension', () => {
@@ -33,6 +33,19 @@ describe('OtelCollector', () => {
   const production = synthStack(PROFILE_CONFIGS.production).files['otel-collector'];
   const prodConfig = yaml.load(configMapData(production, 'otel-collector', 'config.yaml')) as any;
   const processors = config.processors as any;
+
+  test('requires client certificates on every receiver and presents its own to Jaeger, Logstash and its peers', () => {
+    const server = { cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', client_ca_file: '/etc/agent-o11y/tls/ca.crt', min_version: '1.3' };
+    const client = { ca_file: '/etc/agent-o11y/tls/ca.crt', cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', min_version: '1.3' };
+    expect(prodConfig.receivers.otlp.protocols.grpc.tls).toMatchObject(server);
+    expect(prodConfig.receivers.otlp.protocols.http.tls).toMatchObject(server);
+    expect(prodConfig.receivers['otlp/sampling'].protocols.grpc.tls).toMatchObject(server);
+    expect(prodConfig.exporters.prometheus.tls).toMatchObject(server);
+    expect(prodConfig.exporters['otlp_grpc/jaeger'].tls).toMatchObject(client);
+    expect(prodConfig.exporters['otlp_http/logstash'].tls).toMatchObject(client);
+    // Routed to pod IPs: the peer's certificate is checked against the gateway's Service name.
+    expect(prodConfig.exporters.load_balancing.protocol.otlp.tls).toMatchObject({ ...client, server_name_override: 'otel-collector.observability.svc' });
+  });
 
   test('tail-samples traces: every error, every trace over 5s, and a baseline of 100% in dev and 1% in production', () => {
     expect(processors.tail_sampling.policies).toEqual([

@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
 import { Alertmanager } from '../../constructs/alertmanager';
+import { Pki } from '../../constructs/mtls';
 import { Prometheus } from '../../constructs/prometheus';
 import { PrometheusConfigFile } from '../../constructs/prometheus-config';
 import { STACK_JOBS } from '../../rules';
@@ -61,6 +62,30 @@ describe('Prometheus', () => {
     expect(args).toContain('--storage.tsdb.retention.size=180GB');
   });
 
+  test('scrapes TLS targets over https with its client certificate, verifying their Service name', () => {
+    const schemes = Object.fromEntries(config.scrape_configs.map((j) => [j.job_name, [j.scheme ?? 'http', j.tls_config?.server_name, j.tls_config?.cert_file]]));
+    expect(schemes).toEqual({
+      prometheus: ['https', 'prometheus.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      alertmanager: ['https', 'alertmanager.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      agents: ['https', 'otel-collector.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      // Plaintext: the collector's and Jaeger's internal telemetry readers have no TLS settings.
+      'otel-collector': ['http', undefined, undefined],
+      jaeger: ['http', undefined, undefined],
+      // Grafana serves TLS but cannot verify client certificates: none is presented.
+      grafana: ['https', 'grafana.observability.svc', undefined],
+      'kubernetes-pods': ['http', undefined, undefined],
+    });
+    expect(config.alerting.alertmanagers[0]).toMatchObject({ scheme: 'https', tls_config: { cert_file: '/etc/agent-o11y/tls/tls.crt', min_version: 'TLS13' } });
+  });
+
+  test('requires client certificates on its web port and probes itself with promtool and its own certificate', () => {
+    const web = yaml.load(configMapData(files.prometheus, 'prometheus', 'web.yml')) as any;
+    expect(web.tls_server_config).toMatchObject({ client_auth_type: 'RequireAndVerifyClientCert', min_version: 'TLS13' });
+    const container = podSpec(find(files.prometheus, 'StatefulSet', 'prometheus')).containers[0];
+    expect(container.args).toContain('--web.config.file=/etc/prometheus/web.yml');
+    expect(container.readinessProbe.exec.command).toEqual(['promtool', 'check', 'ready', '--url=https://127.0.0.1:9090', '--http.config.file=/etc/prometheus/probe-http.yml']);
+  });
+
   test('has read-only discovery RBAC and nothing more', () => {
     const role = find(files.prometheus, 'ClusterRole', 'observability-prometheus') as any;
     for (const rule of role.rules) expect(rule.verbs).toEqual(['get', 'list', 'watch']);
@@ -69,9 +94,10 @@ describe('Prometheus', () => {
   test('fails for a rule file name promtool globbing would miss', () => {
     const chart = Testing.chart();
     const common = resolveConfig({}).common;
-    const alertmanager = new Alertmanager(chart, 'Alertmanager', { config: resolveConfig({}).alertmanager, common });
+    const pki = new Pki(chart, 'Pki', { namespace: common.namespace });
+    const alertmanager = new Alertmanager(chart, 'Alertmanager', { config: resolveConfig({}).alertmanager, common, pki });
     expect(() => new Prometheus(chart, 'Prometheus', {
-      config: resolveConfig({}).prometheus, common, alertmanager, ruleFiles: { 'agents.yml': '' },
+      config: resolveConfig({}).prometheus, common, alertmanager, pki, ruleFiles: { 'agents.yml': '' },
     })).toThrow("prometheus: rule file name 'agents.yml' must look like <name>.rules.yaml");
   });
 });

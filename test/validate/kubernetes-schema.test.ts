@@ -35,7 +35,7 @@ describe.each(Object.keys(PROFILE_CONFIGS))('every object of the %s profile', (p
   });
 
   test('carries a namespace exactly when it is namespaced', () => {
-    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ClusterIssuer']);
     for (const obj of objects) {
       expect([obj.kind, obj.metadata.namespace === undefined]).toEqual([obj.kind, clusterScoped.has(obj.kind)]);
     }

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { configMapData, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { placeTlsFiles, writeTestCertificates } from '../tls-fixture';
 import { requireTool } from '../tools';
 
 const promtool = requireTool('promtool');
@@ -27,7 +28,7 @@ describe.each(Object.keys(PROFILE_CONFIGS))('the %s profile', (profile) => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   (promtool ? test : test.skip)('prometheus.yml and its rule files pass promtool check config', () => {
-    // Only the rule file directory changes: outside the pod the rules live in a temp dir.
+    // Only the rule file directory changes (and, below, certificate paths): outside the pod the rules live in a temp dir.
     const rulesDir = path.join(dir, 'rules');
     fs.mkdirSync(rulesDir);
     for (const [file, content] of Object.entries(parts.ruleFiles)) fs.writeFileSync(path.join(rulesDir, file), content);
@@ -35,8 +36,11 @@ describe.each(Object.keys(PROFILE_CONFIGS))('the %s profile', (profile) => {
     const config = yaml.load(rendered) as { rule_files: string[] };
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.rules.yaml']);
     config.rule_files = [path.join(rulesDir, '*.rules.yaml')];
+    // And the certificate paths: test certificates stand in for the pod's Secret.
+    const tlsDir = path.join(dir, 'tls');
+    writeTestCertificates(tlsDir, [parts.prometheus.host]);
     const file = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(file, yaml.dump(config));
+    fs.writeFileSync(file, placeTlsFiles(yaml.dump(config), tlsDir));
     const out = run(promtool!, ['check', 'config', file]);
     expect(out).toContain('SUCCESS');
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
