@@ -1,6 +1,8 @@
 import { Testing, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { resolveConfig } from '../src/config/loader';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadConfig, resolveConfig } from '../src/config/loader';
 import { StackConfig } from '../src/config/types';
 import { stackApp, StackParts } from '../src/stack';
 
@@ -17,6 +19,17 @@ export const PROFILE_CONFIGS: Record<string, StackConfig> = {
   dev: resolveConfig({}),
   staging: resolveConfig({ profile: 'staging' }),
   production: resolveConfig({ profile: 'production' }),
+};
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Every profile, the repository's own agent-o11y.yaml and every example: what policy tests walk. */
+export const ALL_CONFIGS: Record<string, StackConfig> = {
+  ...PROFILE_CONFIGS,
+  'agent-o11y.yaml': loadConfig(path.join(ROOT, 'agent-o11y.yaml')),
+  ...Object.fromEntries(fs.readdirSync(path.join(ROOT, 'examples')).sort()
+    .filter((dir) => fs.existsSync(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml')))
+    .map((dir) => [`examples/${dir}`, loadConfig(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml'))])),
 };
 
 /** Synthesizes a stack in memory: objects per chart (= per dist file). */

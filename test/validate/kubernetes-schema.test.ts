@@ -1,4 +1,4 @@
-import { allObjects, KubeObject, PROFILE_CONFIGS } from '../helpers';
+import { ALL_CONFIGS, allObjects, KubeObject } from '../helpers';
 
 /** The kubernetes-models class that validates an object, by apiVersion and kind. */
 function modelFor(obj: KubeObject): { new (data: unknown): { validate(): void } } {
@@ -13,8 +13,8 @@ function modelFor(obj: KubeObject): { new (data: unknown): { validate(): void } 
   return model;
 }
 
-describe.each(Object.keys(PROFILE_CONFIGS))('every object of the %s profile', (profile) => {
-  const objects = allObjects(PROFILE_CONFIGS[profile]);
+describe.each(Object.keys(ALL_CONFIGS))('every object of the %s config', (profile) => {
+  const objects = allObjects(ALL_CONFIGS[profile]);
 
   test('validates against its Kubernetes schema', () => {
     const failures: string[] = [];

@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { allObjects, KubeObject, PROFILE_CONFIGS } from '../helpers';
+import { ALL_CONFIGS, allObjects, KubeObject, PROFILE_CONFIGS } from '../helpers';
 
 type Labels = Record<string, string>;
 interface Workload { name: string; namespace: string; labels: Labels; text: string; containerPorts: Record<string, number> }
@@ -99,8 +99,8 @@ function allowed(objects: KubeObject[]): { ingress: Set<string>; egress: Set<str
   return { ingress, egress, both };
 }
 
-describe.each(Object.keys(PROFILE_CONFIGS))('the network policies of the %s profile', (profile) => {
-  const config = PROFILE_CONFIGS[profile];
+describe.each(Object.keys(ALL_CONFIGS))('the network policies of the %s config', (profile) => {
+  const config = ALL_CONFIGS[profile];
   const objects = allObjects(config);
   const implied = impliedConnections(objects, config.common.namespace);
   const { ingress, egress, both } = allowed(objects);

@@ -1,4 +1,4 @@
-import { allObjects, PROFILE_CONFIGS } from '../helpers';
+import { ALL_CONFIGS, allObjects } from '../helpers';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
@@ -12,12 +12,12 @@ const AGENT_EXCEPTION = {
   hostPaths: [{ path: '/var/log/pods', readOnly: true }, { path: '/var/lib/agent-o11y/otel-agent', readOnly: false }],
 };
 
-describe.each(Object.keys(PROFILE_CONFIGS))('every pod of the %s profile', (profile) => {
-  const objects = allObjects(PROFILE_CONFIGS[profile]);
+describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) => {
+  const objects = allObjects(ALL_CONFIGS[profile]);
   const all = objects
     .filter((o) => WORKLOADS.has(o.kind))
     .map((o) => ({ name: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace, spec: o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec }));
-  const stackNamespace = PROFILE_CONFIGS[profile].common.namespace;
+  const stackNamespace = ALL_CONFIGS[profile].common.namespace;
   const pods = all.filter((p) => p.name !== AGENT_EXCEPTION.name);
 
   test('runs in the stack namespace, which enforces "restricted", except the agent in its "privileged" one', () => {

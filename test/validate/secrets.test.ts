@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { allObjects, PROFILE_CONFIGS } from '../helpers';
+import { ALL_CONFIGS, allObjects } from '../helpers';
 
 const DIST = path.join(__dirname, '..', '..', 'dist');
 
@@ -30,9 +30,9 @@ describe('the committed dist/', () => {
   });
 });
 
-describe.each(Object.keys(PROFILE_CONFIGS))('the %s profile', (profile) => {
+describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
   test('creates no Secret and puts no secret value in an environment variable', () => {
-    const objects = allObjects(PROFILE_CONFIGS[profile]);
+    const objects = allObjects(ALL_CONFIGS[profile]);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     for (const o of objects.filter((x) => ['Deployment', 'StatefulSet', 'Job'].includes(x.kind))) {
       for (const c of (o as any).spec.template.spec.containers) {

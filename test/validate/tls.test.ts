@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { TLS_DIR } from '../../constructs/mtls';
 import { resolveConfig } from '../../src/config/loader';
-import { configMapData, find, KubeObject, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { ALL_CONFIGS, configMapData, find, KubeObject, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { placeTlsFiles, writeTestCertificates } from '../tls-fixture';
 import { requireTool } from '../tools';
 
@@ -42,8 +42,8 @@ function containers(objects: KubeObject[]): PodContainer[] {
   });
 }
 
-describe.each(Object.keys(PROFILE_CONFIGS))('certificates of the %s profile', (profile) => {
-  const { files, parts } = synthStack(PROFILE_CONFIGS[profile]);
+describe.each(Object.keys(ALL_CONFIGS))('certificates of the %s config', (profile) => {
+  const { files, parts } = synthStack(ALL_CONFIGS[profile]);
   const objects = Object.values(files).flat();
   const certificates = objects.filter((o) => o.kind === 'Certificate');
 
