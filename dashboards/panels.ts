@@ -96,14 +96,28 @@ export function thresholds(...steps: ThresholdStep[]): dashboard.ThresholdsConfi
     .steps([{ value: null, color: SEVERITY_COLORS.ok }, ...steps.map((s) => ({ value: s.value, color: s.color }))]);
 }
 
-/** A stat panel showing the last value, coloured by its thresholds, with a sparkline. */
-export function statPanel(options: PanelOptions): stat.PanelBuilder {
-  return new stat.PanelBuilder()
+/** The builder methods every panel type shares (each SDK panel builder has them, typed to itself). */
+interface PanelBase<B> {
+  title(title: string): B;
+  description(description: string): B;
+  datasource(ref: common.DataSourceRef): B;
+  targets(targets: prometheus.DataqueryBuilder[]): B;
+  unit(unit: string): B;
+}
+
+/** Title, description, the Prometheus datasource, queries and unit: what every panel here starts with. */
+function panelBase<B extends PanelBase<B>>(panel: B, options: Pick<PanelOptions, 'title' | 'description' | 'unit'> & { readonly targets: readonly prometheus.DataqueryBuilder[] }): B {
+  return panel
     .title(options.title)
     .description(options.description)
     .datasource(prometheusDatasource())
     .targets([...options.targets])
-    .unit(options.unit)
+    .unit(options.unit);
+}
+
+/** A stat panel showing the last value, coloured by its thresholds, with a sparkline. */
+export function statPanel(options: PanelOptions): stat.PanelBuilder {
+  return panelBase(new stat.PanelBuilder(), options)
     .thresholds(options.thresholds)
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
@@ -113,12 +127,7 @@ export function statPanel(options: PanelOptions): stat.PanelBuilder {
 
 /** A time series panel: one colour per series, thresholds drawn as dashed lines, legend and shared tooltip. */
 export function timeseriesPanel(options: PanelOptions): timeseries.PanelBuilder {
-  return new timeseries.PanelBuilder()
-    .title(options.title)
-    .description(options.description)
-    .datasource(prometheusDatasource())
-    .targets([...options.targets])
-    .unit(options.unit)
+  return panelBase(new timeseries.PanelBuilder(), options)
     .thresholds(options.thresholds)
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
@@ -162,12 +171,7 @@ export function quantile(q: number, histogram: string, by: readonly string[] = [
 
 /** A gauge panel showing the last value of each series against its thresholds, between `min` and `max`. */
 export function gaugePanel(options: PanelOptions & { readonly min: number; readonly max: number }): gauge.PanelBuilder {
-  return new gauge.PanelBuilder()
-    .title(options.title)
-    .description(options.description)
-    .datasource(prometheusDatasource())
-    .targets([...options.targets])
-    .unit(options.unit)
+  return panelBase(new gauge.PanelBuilder(), options)
     .min(options.min)
     .max(options.max)
     .thresholds(options.thresholds)
@@ -178,12 +182,7 @@ export function gaugePanel(options: PanelOptions & { readonly min: number; reado
 
 /** A horizontal bar gauge: the last value of each series side by side, coloured by thresholds. */
 export function barGaugePanel(options: PanelOptions & { readonly min: number; readonly max?: number }): bargauge.PanelBuilder {
-  const panel = new bargauge.PanelBuilder()
-    .title(options.title)
-    .description(options.description)
-    .datasource(prometheusDatasource())
-    .targets([...options.targets])
-    .unit(options.unit)
+  const panel = panelBase(new bargauge.PanelBuilder(), options)
     .min(options.min)
     .thresholds(options.thresholds)
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
@@ -201,12 +200,7 @@ export function bucketHeatmapPanel(options: Omit<PanelOptions, 'targets'> & { re
   const selector = options.selector ? `{${options.selector}}` : '';
   const query = promQuery(`sum by (le) (rate(${options.histogram}_bucket${selector}[$__rate_interval]))`, '{{le}}')
     .format(prometheus.PromQueryFormat.Heatmap);
-  return new heatmap.PanelBuilder()
-    .title(options.title)
-    .description(options.description)
-    .datasource(prometheusDatasource())
-    .targets([query])
-    .unit(options.unit)
+  return panelBase(new heatmap.PanelBuilder(), { ...options, targets: [query] })
     .thresholds(options.thresholds)
     .calculate(false)
     .yAxis(new heatmap.YAxisConfigBuilder().unit(options.unit))
@@ -229,12 +223,7 @@ export function stateTimelinePanel(options: PanelOptions & { readonly states: re
     type: dashboard.MappingType.ValueToText,
     options: Object.fromEntries(options.states.map((s, index) => [String(s.value), { text: s.text, color: s.color, index }])),
   };
-  return new statetimeline.PanelBuilder()
-    .title(options.title)
-    .description(options.description)
-    .datasource(prometheusDatasource())
-    .targets([...options.targets])
-    .unit(options.unit)
+  return panelBase(new statetimeline.PanelBuilder(), options)
     .thresholds(options.thresholds)
     .mappings([mapping])
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
