@@ -100,9 +100,22 @@ describe('the web configs and exec probes against the real servers', () => {
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-tls-'));
   });
-  afterAll(() => {
-    for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
-    fs.rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    const running = children.filter((child) => child.pid !== undefined && child.exitCode === null);
+    // Wait (bounded) for each to exit: Alertmanager writes its state into the data directory on shutdown.
+    const exited = running.map((child) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        resolve();
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }));
+    for (const child of running) child.kill('SIGTERM');
+    await Promise.all(exited);
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   const cases: { name: 'prometheus' | 'alertmanager'; server: string | undefined; client: string | undefined }[] = [
@@ -180,9 +193,22 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-mtls-'));
   });
-  afterAll(() => {
-    for (const child of children) if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid);
-    fs.rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    const running = children.filter((child) => child.pid !== undefined && child.exitCode === null);
+    // Wait (bounded) for each to exit: Alertmanager writes its state into the data directory on shutdown.
+    const exited = running.map((child) => new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        if (child.exitCode === null) child.kill('SIGKILL');
+        resolve();
+      }, 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    }));
+    for (const child of running) child.kill('SIGTERM');
+    await Promise.all(exited);
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   (prometheus && alertmanager && promtool && amtool ? test : test.skip)('scrapes itself and Alertmanager and delivers an alert, each over mTLS', async () => {
