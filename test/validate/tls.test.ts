@@ -93,6 +93,27 @@ function freePort(): Promise<number> {
   });
 }
 
+
+/**
+ * Stops every process a test started, by PID, and waits (bounded) for each to exit: Alertmanager
+ * writes its state into its data directory while shutting down.
+ */
+async function stopAll(children: ChildProcess[]): Promise<void> {
+  const running = children.filter((child) => child.pid !== undefined && child.exitCode === null);
+  const exited = running.map((child) => new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      resolve();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  }));
+  for (const child of running) child.kill('SIGTERM');
+  await Promise.all(exited);
+}
+
 describe('the web configs and exec probes against the real servers', () => {
   const { files } = synthStack(PROFILE_CONFIGS.production);
   const children: ChildProcess[] = [];
@@ -101,20 +122,7 @@ describe('the web configs and exec probes against the real servers', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-tls-'));
   });
   afterAll(async () => {
-    const running = children.filter((child) => child.pid !== undefined && child.exitCode === null);
-    // Wait (bounded) for each to exit: Alertmanager writes its state into the data directory on shutdown.
-    const exited = running.map((child) => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        if (child.exitCode === null) child.kill('SIGKILL');
-        resolve();
-      }, 5000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    }));
-    for (const child of running) child.kill('SIGTERM');
-    await Promise.all(exited);
+    await stopAll(children);
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
@@ -194,20 +202,7 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-mtls-'));
   });
   afterAll(async () => {
-    const running = children.filter((child) => child.pid !== undefined && child.exitCode === null);
-    // Wait (bounded) for each to exit: Alertmanager writes its state into the data directory on shutdown.
-    const exited = running.map((child) => new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        if (child.exitCode === null) child.kill('SIGKILL');
-        resolve();
-      }, 5000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    }));
-    for (const child of running) child.kill('SIGTERM');
-    await Promise.all(exited);
+    await stopAll(children);
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
