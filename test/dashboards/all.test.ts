@@ -10,25 +10,8 @@ import {
 import { DEFAULTS, DashboardPlatform, StackConfig } from '../../src/config';
 import * as yaml from 'js-yaml';
 import { KubeObject, configMapData, synthStack } from '../helpers';
+import { DashboardJson, PanelJson } from './dashboard-json';
 import { lezerAnalysis } from './lezer';
-
-/** The parts of Grafana's dashboard JSON these tests read. */
-interface PanelJson {
-  id: number;
-  type: string;
-  title: string;
-  gridPos: { x: number; y: number; w: number; h: number };
-  datasource?: { type?: string; uid?: string };
-  targets?: { expr?: string; datasource?: { uid?: string } }[];
-  panels?: PanelJson[];
-  fieldConfig?: { defaults: { unit?: string; thresholds?: { mode: string; steps: { value: number | null; color: string }[] } } };
-}
-interface DashboardJson {
-  uid: string;
-  title: string;
-  panels: PanelJson[];
-  templating: { list: { name: string; type: string; current?: { value: string } }[] };
-}
 
 const PLATFORMS = Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[];
 const MAX_CONFIGMAP_BYTES = 256 * 1024;

@@ -65,7 +65,7 @@ describe('checkDashboard', () => {
   const withExpr = (expr: string) => {
     const d = msSystemOverview(DEFAULTS);
     const panels = JSON.parse(JSON.stringify(d.panels ?? [])) as typeof d.panels & object;
-    (panels[0] as { targets: { expr: string }[] }).targets[0].expr = expr;
+    (panels[0] as unknown as { targets: { expr: string }[] }).targets[0].expr = expr;
     return { ...d, panels };
   };
 
@@ -126,7 +126,8 @@ describe('checkDashboard', () => {
 
   test('fails on a variable reading an undeclared metric', () => {
     const d = msSystemOverview(DEFAULTS);
-    const list = (JSON.parse(JSON.stringify(d.templating?.list ?? [])) as { name?: string }[]).map((v) => (v.name === 'agent_type' ? { ...v, query: 'label_values(nope, agent_type)' } : v));
+    const list = (JSON.parse(JSON.stringify(d.templating?.list ?? [])) as NonNullable<typeof d.templating>['list'] & object)
+      .map((v) => (v.name === 'agent_type' ? { ...v, query: 'label_values(nope, agent_type)' } : v));
     expect(() => checkDashboard({ ...d, templating: { list } }, declared)).toThrow(
       "dashboards: 'ms-system-overview' variable 'agent_type' queries undeclared metric 'nope'",
     );

@@ -1,4 +1,3 @@
-import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
 import {
   MS_SYSTEM_OVERVIEW_UID,
   PROMETHEUS_DATASOURCE_UID,
@@ -9,30 +8,8 @@ import {
   toDashboardFile,
 } from '../../dashboards';
 import { DEFAULTS, StackConfig } from '../../src/config';
-
-/** The parts of Grafana's dashboard JSON these tests read. */
-interface PanelJson {
-  id: number;
-  type: string;
-  title: string;
-  gridPos: { x: number; y: number; w: number; h: number };
-  datasource?: { type?: string; uid?: string };
-  targets?: { expr?: string; datasource?: { uid?: string } }[];
-  fieldConfig?: {
-    defaults: {
-      unit?: string;
-      thresholds?: { mode: string; steps: { value: number | null; color: string }[] };
-    };
-  };
-}
-interface DashboardJson {
-  uid: string;
-  panels: PanelJson[];
-  templating: { list: { name: string; type: string; current?: { value: string } }[] };
-}
-
-// lezer-promql is ESM with a CommonJS build: node16 rejects a static import of it from this CommonJS file.
-const { parser } = require('@prometheus-io/lezer-promql') as typeof LezerPromql;
+import { DashboardJson, PanelJson } from './dashboard-json';
+import { lezerAnalysis } from './lezer';
 
 const MAX_DASHBOARD_BYTES = 256 * 1024;
 
@@ -62,20 +39,9 @@ function stepValues(p: PanelJson): (number | null)[] {
   return (p.fieldConfig?.defaults.thresholds?.steps ?? []).map((s) => s.value);
 }
 
-/** Replaces Grafana's variables with what Prometheus would receive, then lists PromQL syntax errors. */
+/** PromQL syntax errors, as Prometheus' own grammar sees the query Grafana sends. */
 function promqlErrors(expr: string): string[] {
-  const promql = expr
-    .replace(/\$\{?(__rate_interval|__interval|__range)\}?/g, '5m')
-    .replace(/\$\{?\w+\}?/g, '.*');
-  const errors: string[] = [];
-  parser.parse(promql).iterate({
-    enter: (node) => {
-      if (node.type.isError) {
-        errors.push(`syntax error at ${node.from} in: ${promql}`);
-      }
-    },
-  });
-  return errors;
+  return lezerAnalysis(expr).errors;
 }
 
 const PANELS = parsed().panels;
