@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { SecretKeyRef } from '../src/config/types';
-import { containerSecurity, Peer, podSecurity } from '../src/lib/component';
+import { byCodePoint, containerSecurity, Peer, podSecurity } from '../src/lib/component';
 import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
 import { Elasticsearch } from './elasticsearch';
@@ -82,7 +82,7 @@ export class ElasticsearchBootstrap extends Construct {
   constructor(scope: Construct, id: string, props: ElasticsearchBootstrapProps) {
     super(scope, id);
     const es = props.elasticsearch;
-    const grants = [...es.grants].sort((a, b) => a.roleName.localeCompare(b.roleName));
+    const grants = [...es.grants].sort((a, b) => byCodePoint(a.roleName, b.roleName));
     const retention = props.retention;
     this.requests = {
       roles: Object.fromEntries(grants.map((g) => [g.roleName, g.role])),

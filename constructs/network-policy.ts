@@ -2,7 +2,7 @@ import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { LabelSelector } from '../src/config/types';
-import { Component, Link, PART_OF, Peer, Topology } from '../src/lib/component';
+import { byCodePoint, Component, Link, PART_OF, Peer, Topology } from '../src/lib/component';
 
 /** An allow that no link between components implies, with the reason it exists. */
 export interface ExternalAllow {
@@ -111,16 +111,18 @@ function groupBy(links: readonly Link[], key: (l: Link) => Peer): [Peer, Link[]]
     if (!groups.has(peer.name)) groups.set(peer.name, [peer, []]);
     groups.get(peer.name)![1].push(link);
   }
-  return [...groups.values()].sort((a, b) => a[0].name.localeCompare(b[0].name));
+  return [...groups.values()].sort((a, b) => byCodePoint(a[0].name, b[0].name));
 }
 
 function linkPorts(links: readonly Link[]): k8s.NetworkPolicyPort[] {
-  const ports = new Map<string, k8s.NetworkPolicyPort>();
+  const ports = new Map<string, { number: number; protocol: 'TCP' | 'UDP' }>();
   for (const { port } of links) {
-    ports.set(`${port.port}/TCP`, { port: k8s.IntOrString.fromNumber(port.port), protocol: 'TCP' });
-    if (port.udp) ports.set(`${port.port}/UDP`, { port: k8s.IntOrString.fromNumber(port.port), protocol: 'UDP' });
+    ports.set(`${port.port}/TCP`, { number: port.port, protocol: 'TCP' });
+    if (port.udp) ports.set(`${port.port}/UDP`, { number: port.port, protocol: 'UDP' });
   }
-  return [...ports.entries()].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([, p]) => p);
+  return [...ports.values()]
+    .sort((a, b) => a.number - b.number || byCodePoint(a.protocol, b.protocol))
+    .map(({ number, protocol }) => ({ port: k8s.IntOrString.fromNumber(number), protocol }));
 }
 
 function externalRule(e: ExternalAllow, side: 'from' | 'to'): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule {

@@ -285,3 +285,11 @@ export function spread(selector: Record<string, string>, replicas: number): Pick
     ],
   };
 }
+
+/**
+ * Orders strings by code point. Unlike `localeCompare`, it gives the same order under every locale
+ * (the output must not depend on the machine) and does not load ICU's collator (~15 ms per synth).
+ */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
