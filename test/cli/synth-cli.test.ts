@@ -182,3 +182,36 @@ describe('npx cdk8s synth (the cdk8s CLI)', () => {
     expect(fs.existsSync(dist)).toBe(false);
   });
 });
+
+// patches/cdk8s-cli+*.patch (applied by `npm ci`'s postinstall): the CLI loads jsii-pacmak, ~0.6 s
+// of its ~1 s start, only when `cdk8s init` needs it.
+describe('the patched cdk8s CLI', () => {
+  const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli');
+  const modulesLoadedBy = (args: string[]): string[] => {
+    const probe = `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));`;
+    const run = spawnSync(process.execPath, ['-e', `${probe} process.argv.splice(1, 0, 'cdk8s'); require(${JSON.stringify(path.join(CLI, 'lib', 'cli'))});`, '--', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+    expect(run.status).toBe(0);
+    return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[];
+  };
+
+  test('does not load jsii-pacmak to print its version', () => {
+    const loaded = modulesLoadedBy(['--version']);
+    expect(loaded.some((file) => file.includes(`${path.sep}cdk8s-cli${path.sep}`))).toBe(true);
+    expect(loaded.filter((file) => file.includes(`${path.sep}jsii-pacmak${path.sep}`))).toEqual([]);
+  });
+
+  test('still gives `cdk8s init` the real jsii-pacmak on first use', () => {
+    const source = fs.readFileSync(path.join(CLI, 'lib', 'cli', 'cmds', 'init.js'), 'utf8');
+    const lazy = /^const lazyModule = .*$/m.exec(source);
+    expect(lazy).not.toBeNull();
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const lazyModule = new Function(`${lazy![0]} return lazyModule;`)() as (load: () => unknown) => Record<string, unknown>;
+    const pacmak = lazyModule(() => require('jsii-pacmak'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(pacmak.TargetName).toBe(require('jsii-pacmak').TargetName);
+  });
+});
