@@ -1,31 +1,17 @@
 #!/usr/bin/env node
 // cdk8s app entry (see cdk8s.yaml). Runs the compiled, bundled app (lib/bundle/app.js); rebuilds
-// first (`npm run build`: tsc, then the bundle) only when a TypeScript source is newer than the last
-// build, so an unchanged project synthesizes without paying for type-checking on every run.
+// first (`npm run build`: tsc, then the bundle) only when a TypeScript source, the installed
+// dependencies or the build's own files are newer than the last build (bin/stale.js), so an
+// unchanged project synthesizes without paying for type-checking on every run.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
+const { isStale } = require('./stale');
 
 const root = path.join(__dirname, '..');
 const built = path.join(root, 'lib', 'bundle', 'app.js');
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.(ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function stale() {
-  if (!fs.existsSync(built)) return true;
-  const last = fs.statSync(built).mtimeMs;
-  return ['src', 'constructs', 'rules', 'dashboards'].some((d) => newestSource(path.join(root, d)) > last);
-}
-
-if (stale()) {
+if (isStale(root, built)) {
   try {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
     execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js')], { stdio: 'inherit' });
