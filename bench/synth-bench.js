@@ -30,7 +30,9 @@ const variants = {
     const start = process.hrtime.bigint();
     const charts = JSON.parse(fs.readFileSync('${objectsFile}', 'utf8'));
     fs.mkdirSync('${tmp}/floor', { recursive: true });
-    for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o)).join('---\\n'));
+    // The options cdk8s' Yaml.stringify passes, so the floor writes byte for byte what our synth writes.
+    const options = { keepUndefined: true, lineWidth: 0, version: '1.1' };
+    for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o, options)).join('---\\n'));
     console.log('work-ms', Number(process.hrtime.bigint() - start) / 1e6);
   `]],
   'in-process': [process.execPath, [`${root}/bin/app.js`], { CDK8S_OUTDIR: `${tmp}/ours`, AGENT_O11Y_BENCH: '1' }],
@@ -54,6 +56,13 @@ if (!fs.existsSync('/usr/bin/time')) {
 }
 const results = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
 for (let i = 0; i < runs; i++) for (const [name, v] of Object.entries(variants)) results[name].push(measure(v));
+// The floor must have done the same YAML work: its files equal ours.
+for (const file of fs.readdirSync(`${tmp}/floor`)) {
+  if (fs.readFileSync(`${tmp}/floor/${file}`, 'utf8') !== fs.readFileSync(`${tmp}/ours/${file}`, 'utf8')) {
+    console.error(`bench: the floor's ${file} differs from our synth's; the comparison would not be fair`);
+    process.exit(1);
+  }
+}
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const summary = {};
 for (const [name, rs] of Object.entries(results)) {
