@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // cdk8s app entry (see cdk8s.yaml). Runs the compiled, bundled app (lib/bundle/app.js); rebuilds
-// first (`npm run build`: tsc, then the bundle) only when a TypeScript source, the installed
+// first (scripts/build.js, as `npm run build`: tsc, then the bundle) only when a TypeScript source, the installed
 // dependencies or the build's own files are newer than the last build (bin/stale.js), so an
 // unchanged project synthesizes without paying for type-checking on every run.
 const fs = require('fs');
@@ -13,10 +13,9 @@ const built = path.join(root, 'lib', 'bundle', 'app.js');
 
 if (isStale(root, built)) {
   try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
-    execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.js')], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
   } catch {
-    process.stderr.write('agent-o11y: TypeScript build failed (see above); nothing was synthesized\n');
+    process.stderr.write('agent-o11y: nothing was synthesized\n');
     process.exit(1);
   }
 }

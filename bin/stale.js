@@ -3,7 +3,7 @@
 const fs = require('fs');
 const path = require('path');
 
-/** Directories whose TypeScript (and JSON data) the bundle is compiled from. */
+/** Directories whose TypeScript, JavaScript (the generated config validator) and JSON the bundle is built from. */
 const SOURCE_DIRS = ['src', 'constructs', 'rules', 'dashboards'];
 
 /**
@@ -11,14 +11,20 @@ const SOURCE_DIRS = ['src', 'constructs', 'rules', 'dashboards'];
  * (npm rewrites node_modules/.package-lock.json on every install; package-lock.json changes with
  * an upgrade or a branch switch), and tsconfig and the bundle script shape it.
  */
-const BUILD_INPUTS = [path.join('node_modules', '.package-lock.json'), 'package-lock.json', 'tsconfig.json', path.join('scripts', 'bundle.js')];
+const BUILD_INPUTS = [
+  path.join('node_modules', '.package-lock.json'),
+  'package-lock.json',
+  'tsconfig.json',
+  path.join('scripts', 'build.js'),
+  path.join('scripts', 'bundle.js'),
+];
 
 function newestSource(dir) {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.(ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|js|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }

@@ -10,6 +10,8 @@ const path = require('path');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
+// The tslib the Grafana SDK itself would load, wherever npm put it.
+const tslib = require.resolve('tslib', { paths: [path.join(root, 'node_modules', '@grafana', 'grafana-foundation-sdk')] });
 esbuild.buildSync({
   entryPoints: { app: path.join(root, 'lib', 'src', 'main.js') },
   outdir: path.join(root, 'lib', 'bundle'),
@@ -18,7 +20,7 @@ esbuild.buildSync({
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
-  alias: { tslib: require.resolve('tslib') },
+  alias: { tslib },
   external: ['@prometheus-io/lezer-promql'],
   logLevel: 'warning',
   legalComments: 'none',

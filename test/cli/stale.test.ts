@@ -39,7 +39,7 @@ describe('bin/stale.js: when synth rebuilds the bundle', () => {
     expect(isStale(root, built)).toBe(true);
   });
 
-  test.each(['src/main.ts', 'constructs/prometheus.ts', 'rules/catalog/stack.ts', 'dashboards/all.ts', 'src/config/schema.json'])('when a source changed: %s', (file) => {
+  test.each(['src/main.ts', 'constructs/prometheus.ts', 'rules/catalog/stack.ts', 'dashboards/all.ts', 'src/config/schema.json', 'src/config/schema-validate.generated.js'])('when a source changed: %s', (file) => {
     put(file, 0);
     expect(isStale(root, built)).toBe(true);
   });
