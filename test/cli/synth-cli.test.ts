@@ -200,18 +200,36 @@ describe('the patched cdk8s CLI', () => {
 
   test('does not load jsii-pacmak to print its version', () => {
     const loaded = modulesLoadedBy(['--version']);
-    expect(loaded.some((file) => file.includes(`${path.sep}cdk8s-cli${path.sep}`))).toBe(true);
+    // The CLI loads every command module at start, init.js (the patched one) included.
+    expect(loaded).toContain(path.join(CLI, 'lib', 'cli', 'cmds', 'init.js'));
     expect(loaded.filter((file) => file.includes(`${path.sep}jsii-pacmak${path.sep}`))).toEqual([]);
   });
 
-  test('still gives `cdk8s init` the real jsii-pacmak on first use', () => {
-    const source = fs.readFileSync(path.join(CLI, 'lib', 'cli', 'cmds', 'init.js'), 'utf8');
-    const lazy = /^const lazyModule = .*$/m.exec(source);
-    expect(lazy).not.toBeNull();
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const lazyModule = new Function(`${lazy![0]} return lazyModule;`)() as (load: () => unknown) => Record<string, unknown>;
-    const pacmak = lazyModule(() => require('jsii-pacmak'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(pacmak.TargetName).toBe(require('jsii-pacmak').TargetName);
+  test('`cdk8s init` still computes its Python and Maven versions with the real jsii-pacmak', () => {
+    // Runs init's handler in an empty directory with sscaff (which would write the project) replaced
+    // by a stub that prints the template variables init computed.
+    const dir = fs.mkdtempSync(path.join(work, 'init-'));
+    const sscaff = require.resolve('sscaff', { paths: [CLI] });
+    const script = `
+      require.cache[${JSON.stringify(sscaff)}] = { id: 'sscaff', loaded: true, exports: {
+        sscaff: async (_template, _dest, deps) => process.stdout.write(JSON.stringify(deps)),
+      } };
+      require(${JSON.stringify(path.join(CLI, 'lib', 'cli', 'cmds', 'init.js'))}).handler({ type: 'typescript-app' });`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const deps = JSON.parse(run.stdout) as Record<string, string>;
+
+    const pacmakPath = require.resolve('jsii-pacmak', { paths: [CLI] });
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { TargetName } = require(pacmakPath) as { TargetName: Record<string, string> };
+    const { toReleaseVersion } = require(require.resolve('jsii-pacmak/lib/targets/version-utils', { paths: [CLI] })) as {
+      toReleaseVersion: (version: string, target: string) => string;
+    };
+    const cdk8sVersion = (require(require.resolve('cdk8s/package.json', { paths: [CLI] })) as { version: string }).version;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    expect(deps.cdk8s_core_version).toBe(cdk8sVersion);
+    expect(deps.pypi_cdk8s).toBe(`cdk8s~=${toReleaseVersion(cdk8sVersion, TargetName.PYTHON)}`);
+    expect(deps.mvn_cdk8s).toBe(toReleaseVersion(cdk8sVersion, TargetName.JAVA));
+    expect(deps.jsii_version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
