@@ -12,7 +12,7 @@ const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
-const runs = Number(process.env.BENCH_RUNS ?? 7);
+const runs = Number(process.env.BENCH_RUNS ?? 15);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-bench-'));
 
 // The floor dumps the objects our synth produces, so it does the same YAML work without our code.
