@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // cdk8s app entry (see cdk8s.yaml). Runs the compiled, bundled app (lib/bundle/app.js); rebuilds
-// first (scripts/build.js, as `npm run build`: tsc, then the bundle) only when a TypeScript source, the installed
-// dependencies or the build's own files are newer than the last build (bin/stale.js), so an
-// unchanged project synthesizes without paying for type-checking on every run.
+// first (scripts/build.js, as `npm run build`: tsc, then the bundle) only when a TypeScript source,
+// the installed dependencies or the build's own files are newer than the last build (bin/stale.js),
+// so an unchanged project synthesizes without paying for type-checking on every run.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
