@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The command-line tools tests use as judges, and the servers the end-to-end test runs. */
-export type ToolName = 'promtool' | 'amtool' | 'prometheus' | 'prometheus-alertmanager';
+/** The real programs tests use as judges, built from test/judges/ by scripts/judges.sh (checkov: a venv). */
+export type ToolName = 'promtool' | 'amtool' | 'prometheus' | 'alertmanager' | 'otelcol' | 'jaeger' | 'checkov';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** Where scripts/judges.sh links the builds it made. */
+export const TOOLS_BIN = path.join(REPO_ROOT, '.tools', 'bin');
 
 function isExecutableFile(file: string): boolean {
   try {
@@ -16,8 +19,9 @@ function isExecutableFile(file: string): boolean {
 }
 
 /**
- * Where a tool is: `$PROMTOOL` / `$AMTOOL` / `$PROMETHEUS` / `$PROMETHEUS_ALERTMANAGER`, then `<repo>/.tools/usr/bin/<name>`, then `PATH`.
- * Undefined when none has it; an environment variable naming no executable is a mistake and throws.
+ * Where a tool is: `$PROMTOOL` / `$AMTOOL` / `$OTELCOL` / ... (an override for debugging), else the judge
+ * build in `.tools/bin`. Never `PATH`: a test must judge with the version we deploy, and the judges are
+ * built at exactly those versions. Undefined when missing; an override naming no executable throws.
  */
 export function findTool(name: ToolName): string | undefined {
   const variable = name.toUpperCase().replace(/-/g, '_');
@@ -28,19 +32,18 @@ export function findTool(name: ToolName): string | undefined {
     }
     return fromEnv;
   }
-  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '');
-  const candidates = [path.join(REPO_ROOT, '.tools', 'usr', 'bin', name), ...onPath.map((dir) => path.join(dir, name))];
-  return candidates.find(isExecutableFile);
+  const built = path.join(TOOLS_BIN, name);
+  return isExecutableFile(built) ? built : undefined;
 }
 
 /**
  * Like findTool, for tests that need the tool: when it is missing, CI (`CI=true`) fails and anywhere
- * else a warning says the tests that need it are skipped.
+ * else a warning says the tests that need it are skipped (`npm test` builds every judge first).
  */
 export function requireTool(name: ToolName): string | undefined {
   const tool = findTool(name);
   if (tool === undefined) {
-    const message = `${name} not found (set ${name.toUpperCase().replace(/-/g, '_')}, put it in .tools/usr/bin, or on PATH)`;
+    const message = `${name} not found in .tools/bin (run: bash scripts/judges.sh, which npm test runs)`;
     if (process.env.CI === 'true') {
       throw new Error(`${message}; CI needs it`);
     }

@@ -17,7 +17,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -25,72 +24,17 @@ import { DEFAULTS } from '../../src/config';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
+import { freePort, getJson, listen, localAlertmanagerConfig, Received, stopProcess, waitFor, WAIT_MS } from './support';
 
 const prometheusBin = requireTool('prometheus');
-const alertmanagerBin = requireTool('prometheus-alertmanager');
+const alertmanagerBin = requireTool('alertmanager');
 const withBinaries = prometheusBin && alertmanagerBin ? test : test.skip;
-
-const WAIT_MS = 60_000;
-
-interface Received {
-  path: string;
-  body: { receiver?: string; status?: string; alerts?: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> } & Record<string, unknown>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function listen(handler: http.RequestListener): Promise<{ server: http.Server; port: number }> {
-  return new Promise((resolve) => {
-    const server = http.createServer(handler);
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
-  });
-}
 
 function metricsServer(cpuPercent: number): http.RequestListener {
   return (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
     res.end(`# HELP multiagents_system_cpu_percent CPU usage percentage\n# TYPE multiagents_system_cpu_percent gauge\nmultiagents_system_cpu_percent ${cpuPercent}\n`);
   };
-}
-
-async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return res.json();
-}
-
-/** Polls `check` until it returns a value, or fails after `ms` naming what it waited for. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch {
-      // Not up yet.
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** A running Prometheus (one or an HA pair) → Alertmanager → local receiver, from one stack config. */
@@ -156,31 +100,8 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
     const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
 
     // alertmanager.yml: credentials from temp files, every destination local.
-    const am = yaml.load(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml')) as { receivers: Array<Record<string, unknown>> };
-    const secretFile = (name: string, content: string) => {
-      const file = path.join(dir, 'secrets', name);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-      return file;
-    };
-    for (const receiver of am.receivers) {
-      const name = receiver.name as string;
-      for (const c of (receiver.webhook_configs ?? []) as Array<Record<string, unknown>>) c.url_file = secretFile(`${name}-webhook`, `${sinkUrl}/webhook/${name}`);
-      for (const c of (receiver.slack_configs ?? []) as Array<Record<string, unknown>>) c.api_url_file = secretFile(`${name}-slack`, `${sinkUrl}/slack/${name}`);
-      for (const c of (receiver.pagerduty_configs ?? []) as Array<Record<string, unknown>>) {
-        c.routing_key_file = secretFile(`${name}-pagerduty`, 'e2e-routing-key');
-        c.url = `${sinkUrl}/pagerduty/${name}`;
-      }
-      for (const c of (receiver.opsgenie_configs ?? []) as Array<Record<string, unknown>>) {
-        c.api_key_file = secretFile(`${name}-opsgenie`, 'e2e-api-key');
-        c.api_url = `${sinkUrl}/opsgenie/${name}/`;
-      }
-      for (const c of (receiver.email_configs ?? []) as Array<Record<string, unknown>>) {
-        c.smarthost = `127.0.0.1:${closedPort}`;
-        if (c.auth_password_file) c.auth_password_file = secretFile(`${name}-smtp`, 'e2e-password');
-      }
-    }
-    fs.writeFileSync(path.join(dir, 'alertmanager.yml'), yaml.dump(am));
+    fs.writeFileSync(path.join(dir, 'alertmanager.yml'),
+      localAlertmanagerConfig(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml'), dir, sinkUrl, closedPort));
 
     // prometheus.yml: local rule files, local targets, the one local Alertmanager.
     const rulesDir = path.join(dir, 'rules');
@@ -205,11 +126,10 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
     for (let i = 0; i < config.prometheus.replicas; i++) {
       const port = await freePort();
       prometheusUrls.push(`http://127.0.0.1:${port}`);
-      // The pod name the StatefulSet gives each replica, for the `replica` external label. The 2.53
-      // binary here needs a feature flag to expand it; Prometheus 3 (the pinned image) always does.
+      // The pod name the StatefulSet gives each replica, for the `replica` external label (Prometheus 3
+      // expands environment variables in external labels).
       run(prometheusBin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, `prom-data-${i}`)}`,
-        `--web.listen-address=127.0.0.1:${port}`, ...(config.prometheus.replicas > 1 ? ['--enable-feature=expand-external-labels'] : [])],
-        { POD_NAME: `prometheus-${i}` });
+        `--web.listen-address=127.0.0.1:${port}`], { POD_NAME: `prometheus-${i}` });
     }
     await waitFor('Alertmanager to be ready', async () => ((await fetch(`${alertmanagerUrl}/-/ready`)).ok ? true : undefined));
     for (const url of prometheusUrls) await waitFor(`Prometheus ${url} to be ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));

@@ -17,7 +17,7 @@ import { requireTool } from '../tools';
 
 const promtool = requireTool('promtool');
 const prometheus = requireTool('prometheus');
-const alertmanager = requireTool('prometheus-alertmanager');
+const alertmanager = requireTool('alertmanager');
 const amtool = requireTool('amtool');
 
 const TLS_PATH = new RegExp(`${TLS_DIR.replace(/\//g, '\\/')}/[A-Za-z0-9._-]+`, 'g');

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Builds the real programs the tests judge with, from the Go modules in test/judges/ (one module per
+# program, each pinned by its go.mod and go.sum):
+#   collector/     otelcol: the collector with exactly our component types, plus debug/file/pprof
+#   jaeger/        jaeger (v2)
+#   prometheus/    prometheus, promtool
+#   alertmanager/  alertmanager, amtool
+#   checkov/       checkov, from PyPI into a virtual environment (requirements.txt pins every package)
+# Each build lands in .tools/judges/<module>-<key>/bin, key = hash of the module's files, this script
+# and the Go version, so an unchanged module is never rebuilt; .tools/bin links to the current builds.
+# Idempotent; `npm test` runs it first. Needs Go and the Go module proxy (first run only, when cold).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
+export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+
+if ! command -v go >/dev/null; then
+  echo "judges: go is not installed (the judges are built from Go modules; see README, Requirements)" >&2
+  exit 1
+fi
+go_version=$(go env GOVERSION)
+
+# The version of `module` that go.mod in `dir` requires, e.g. v0.159.0.
+required() { awk -v m="$2" '$1 == m { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1/go.mod"; }
+
+# Builds a judge unless a build for the same inputs exists. $1: module dir name; $2: build function.
+judge() {
+  local name=$1 build=$2 dir="$root/test/judges/$1"
+  local key
+  key=$( (cd "$dir" && find . -type f ! -name '*_test.go' | LC_ALL=C sort | xargs sha256sum; sha256sum "$root/scripts/judges.sh"; echo "$go_version") | sha256sum | cut -c1-16)
+  local out="$root/.tools/judges/$name-$key"
+  if [ ! -f "$out/.complete" ]; then
+    echo "judges: building $name ($key), a few minutes when cold"
+    local started=$SECONDS
+    rm -rf "$out" "$out.tmp"
+    mkdir -p "$out.tmp/bin"
+    (cd "$dir" && "$build" "$out.tmp/bin")
+    touch "$out.tmp/.complete"
+    mv "$out.tmp" "$out"
+    echo "judges: built $name in $((SECONDS - started)) s"
+    # Earlier builds of this judge are for inputs that no longer exist.
+    find "$root/.tools/judges" -mindepth 1 -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+  fi
+  mkdir -p "$root/.tools/bin"
+  for bin in "$out"/bin/*; do ln -sfn "$bin" "$root/.tools/bin/$(basename "$bin")"; done
+}
+
+# A tool whose module embeds web assets that are built by npm and so not part of the Go module: vendor
+# the module (go mod vendor -e goes on past the missing files), put a one-line placeholder page where
+# the assets would be, and build from the vendor tree. Only the web UI is missing; APIs are unaffected.
+# $1: output dir; $2: the package dir inside vendor/ that embeds; $3: ldflags; rest: placeholder file paths
+# relative to that package, then `--` and the packages to build.
+build_vendored() {
+  local out=$1 embedder=$2 ldflags=$3
+  shift 3
+  local work
+  work=$(mktemp -d)
+  cp go.mod go.sum "$work/"
+  (
+    cd "$work"
+    go mod vendor -e 2>/dev/null
+    while [ "$1" != "--" ]; do
+      mkdir -p "vendor/$embedder/$(dirname "$1")"
+      echo '<!doctype html><title>judge build</title><p>Web UI assets are not in the Go module.' > "vendor/$embedder/$1"
+      shift
+    done
+    shift
+    for pkg in "$@"; do go build -mod=vendor -trimpath -ldflags "$ldflags" -o "$out/" "$pkg"; done
+  )
+  rm -rf "$work"
+}
+
+build_collector() {
+  local version
+  version=$(required . go.opentelemetry.io/collector/otelcol)
+  go build -trimpath -ldflags "-X main.version=${version#v}" -o "$1/otelcol" .
+}
+
+build_prometheus() {
+  local version
+  version=$(required . github.com/prometheus/prometheus)
+  # Go module v0.313.5 is Prometheus 3.13.5.
+  version=$(echo "${version#v0.}" | sed -E 's/^([0-9])([0-9]{2})\./\1.\2./; s/\.0([0-9])\./.\1./')
+  local ldflags="-X github.com/prometheus/common/version.Version=$version"
+  go build -trimpath -ldflags "$ldflags" -o "$1/" github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+}
+
+build_alertmanager() {
+  local version
+  version=$(required . github.com/prometheus/alertmanager)
+  build_vendored "$1" github.com/prometheus/alertmanager/ui "-X github.com/prometheus/common/version.Version=${version#v}" \
+    app/dist/elm/index.html app/dist/mantine/index.html -- \
+    github.com/prometheus/alertmanager/cmd/alertmanager github.com/prometheus/alertmanager/cmd/amtool
+}
+
+build_jaeger() {
+  local version
+  version=$(required . github.com/jaegertracing/jaeger)
+  # Jaeger tags each release twice: Go module v1.76.0 is Jaeger v2.13.0 (v2 = v1 minor - 63).
+  local minor=${version#v1.}
+  minor=${minor%%.*}
+  version="v2.$((minor - 63)).${version##*.}"
+  build_vendored "$1" github.com/jaegertracing/jaeger/cmd/query/app/ui \
+    "-X github.com/jaegertracing/jaeger/internal/version.latestVersion=$version" \
+    actual/index.html -- github.com/jaegertracing/jaeger/cmd/jaeger
+}
+
+build_checkov() {
+  # The venv is built here and moved with the rest, so the entry point runs the venv's python by a
+  # relative path instead of pip's console script (whose shebang names the build directory).
+  python3 -m venv "$1/../venv"
+  "$1/../venv/bin/pip" install --quiet --disable-pip-version-check --no-input -r requirements.txt
+  cat > "$1/checkov" <<'SH'
+#!/bin/sh
+exec "$(dirname "$(readlink -f "$0")")/../venv/bin/python" -W ignore::SyntaxWarning -c 'import sys; from checkov.main import Checkov; sys.exit(Checkov().run())' "$@"
+SH
+  chmod +x "$1/checkov"
+}
+
+judge collector build_collector
+judge alertmanager build_alertmanager
+judge prometheus build_prometheus
+judge jaeger build_jaeger
+judge checkov build_checkov

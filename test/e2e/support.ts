@@ -1,0 +1,149 @@
+/**
+ * What the end-to-end tests share: free ports on 127.0.0.1, waiting with a deadline, child processes
+ * that are always stopped, and the one place where a rendered alertmanager.yml is pointed at local
+ * receivers.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+
+export const WAIT_MS = 60_000;
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** An HTTP server on a free port of 127.0.0.1. */
+export function listen(handler: http.RequestListener): Promise<{ server: http.Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = http.createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
+  });
+}
+
+export async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+/** Polls `check` until it returns a value, or fails after `ms` naming what it waited for. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch {
+      // Not up yet.
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves when the process has exited. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(child.pid, 'SIGTERM');
+  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Child processes that share one log, each stoppable alone, all stopped by `stopAll` whatever happened. */
+export class Processes {
+  private readonly children = new Set<ChildProcess>();
+  readonly logs: string[] = [];
+
+  start(name: string, bin: string, args: string[], env: Record<string, string> = {}, cwd?: string): ChildProcess {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    this.children.add(child);
+    const log = (d: Buffer) => this.logs.push(...String(d).split('\n').filter((l) => l !== '').map((l) => `[${name}] ${l}\n`));
+    child.stdout!.on('data', log);
+    child.stderr!.on('data', log);
+    child.on('exit', (code, signal) => this.logs.push(`[${name}] exited ${code ?? signal}\n`));
+    return child;
+  }
+
+  async stop(child: ChildProcess): Promise<void> {
+    await stopProcess(child);
+    this.children.delete(child);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children].map((c) => this.stop(c)));
+  }
+
+  /** The last `chars` characters of the shared log, for failure messages. */
+  tail(chars = 6000): string {
+    return this.logs.join('').slice(-chars);
+  }
+}
+
+/** A received webhook call. */
+export interface Received {
+  path: string;
+  body: { receiver?: string; status?: string; alerts?: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> } & Record<string, unknown>;
+}
+
+/** An HTTP server recording every JSON body it is sent. */
+export async function recordingSink(): Promise<{ server: http.Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const { server, port } = await listen((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  return { server, url: `http://127.0.0.1:${port}`, received };
+}
+
+/**
+ * The rendered alertmanager.yml with every destination local, and nothing else changed: `*_file`
+ * credentials point at files in `dir` (webhook and Slack URLs lead to `sinkUrl/<kind>/<receiver>`),
+ * PagerDuty and Opsgenie URLs to the sink, SMTP to `closedPort` on 127.0.0.1.
+ */
+export function localAlertmanagerConfig(rendered: string, dir: string, sinkUrl: string, closedPort: number): string {
+  const am = yaml.load(rendered) as { receivers: Array<Record<string, unknown>> };
+  const secretFile = (name: string, content: string) => {
+    const file = path.join(dir, 'secrets', name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  for (const receiver of am.receivers) {
+    const name = receiver.name as string;
+    for (const c of (receiver.webhook_configs ?? []) as Array<Record<string, unknown>>) c.url_file = secretFile(`${name}-webhook`, `${sinkUrl}/webhook/${name}`);
+    for (const c of (receiver.slack_configs ?? []) as Array<Record<string, unknown>>) c.api_url_file = secretFile(`${name}-slack`, `${sinkUrl}/slack/${name}`);
+    for (const c of (receiver.pagerduty_configs ?? []) as Array<Record<string, unknown>>) {
+      c.routing_key_file = secretFile(`${name}-pagerduty`, 'e2e-routing-key');
+      c.url = `${sinkUrl}/pagerduty/${name}`;
+    }
+    for (const c of (receiver.opsgenie_configs ?? []) as Array<Record<string, unknown>>) {
+      c.api_key_file = secretFile(`${name}-opsgenie`, 'e2e-api-key');
+      c.api_url = `${sinkUrl}/opsgenie/${name}/`;
+    }
+    for (const c of (receiver.email_configs ?? []) as Array<Record<string, unknown>>) {
+      c.smarthost = `127.0.0.1:${closedPort}`;
+      if (c.auth_password_file) c.auth_password_file = secretFile(`${name}-smtp`, 'e2e-password');
+    }
+  }
+  return yaml.dump(am);
+}
