@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { SecretKeyRef } from '../src/config/types';
-import { byCodePoint, containerSecurity, Peer, podSecurity } from '../src/lib/component';
+import { byCodePoint, containerSecurity, Peer, podSecurity, resourceRequirements, secretFiles } from '../src/lib/component';
 import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
 import { Elasticsearch } from './elasticsearch';
@@ -34,18 +34,23 @@ export const BOOTSTRAP_APIS = [
   { prefix: 'slm', path: '_slm/policy', requests: 'slmPolicies' },
 ] as const;
 
+/** Where the Job reads its credentials, one file each: `elastic/password`, `kibana-system/password`, `users/<user>/{username,password}`. */
+const SECRETS_DIR = '/etc/agent-o11y/secrets';
+
 const SCRIPT = `#!/bin/bash
 # Applies roles, users, ILM policies, index templates and snapshot lifecycle to Elasticsearch;
 # every request is idempotent (PUT of the whole object).
 set -euo pipefail
 ca=/etc/agent-o11y/es-ca/ca.crt
-es() { curl --silent --show-error --fail-with-body --cacert "$ca" -u "elastic:\${ELASTIC_PASSWORD}" -H 'Content-Type: application/json' "$@"; echo; }
+secrets=${SECRETS_DIR}
+elastic_password=$(cat "$secrets/elastic/password")
+es() { curl --silent --show-error --fail-with-body --cacert "$ca" -u "elastic:\${elastic_password}" -H 'Content-Type: application/json' "$@"; echo; }
 escape() { sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
 until es "\${ES_URL}/_cluster/health?wait_for_status=yellow&timeout=10s" >/dev/null; do
   echo "waiting for Elasticsearch at \${ES_URL}"; sleep 5
 done
-if [ -n "\${KIBANA_SYSTEM_PASSWORD:-}" ]; then
-  printf '{"password":"%s"}' "$(printf '%s' "\${KIBANA_SYSTEM_PASSWORD}" | escape)" \\
+if [ -e "$secrets/kibana-system/password" ]; then
+  printf '{"password":"%s"}' "$(escape < "$secrets/kibana-system/password")" \\
     | es -X POST "\${ES_URL}/_security/user/kibana_system/_password" --data-binary @-
 fi
 # PUT every body of one kind: <prefix>-<name>.json goes to <path>/<name>. Policies before the
@@ -59,9 +64,9 @@ put_all() {
 }
 ${BOOTSTRAP_APIS.filter((api) => api.prefix === 'role').map((api) => `put_all ${api.prefix} ${api.path}`).join('\n')}
 for user in \${USERS}; do
-  username_var="USERNAME_\${user}"; password_var="PASSWORD_\${user}"; role_var="ROLE_\${user}"
-  printf '{"password":"%s","roles":["%s"]}' "$(printf '%s' "\${!password_var}" | escape)" "\${!role_var}" \\
-    | es -X PUT "\${ES_URL}/_security/user/\${!username_var}" --data-binary @-
+  role_var="ROLE_\${user}"
+  printf '{"password":"%s","roles":["%s"]}' "$(escape < "$secrets/users/\${user}/password")" "\${!role_var}" \\
+    | es -X PUT "\${ES_URL}/_security/user/$(cat "$secrets/users/\${user}/username")" --data-binary @-
 done
 ${BOOTSTRAP_APIS.filter((api) => api.prefix !== 'role').map((api) => `put_all ${api.prefix} ${api.path}`).join('\n')}
 echo "bootstrap complete"
@@ -108,17 +113,18 @@ export class ElasticsearchBootstrap extends Construct {
     const userKeys = grants.map((_, i) => `u${i}`);
     const env: k8s.EnvVar[] = [
       { name: 'ES_URL', value: es.endpoint(peer, 'https').url() },
-      { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: es.config.elasticPassword.secretName, key: es.config.elasticPassword.key } } },
-      ...(props.kibanaSystemPassword
-        ? [{ name: 'KIBANA_SYSTEM_PASSWORD', valueFrom: { secretKeyRef: { name: props.kibanaSystemPassword.secretName, key: props.kibanaSystemPassword.key } } }]
-        : []),
       { name: 'USERS', value: userKeys.join(' ') },
-      ...grants.flatMap((g, i) => [
-        { name: `USERNAME_${userKeys[i]}`, valueFrom: { secretKeyRef: { name: g.credentials.secretName, key: g.credentials.usernameKey } } },
-        { name: `PASSWORD_${userKeys[i]}`, valueFrom: { secretKeyRef: { name: g.credentials.secretName, key: g.credentials.passwordKey } } },
-        { name: `ROLE_${userKeys[i]}`, value: g.roleName },
-      ]),
+      ...grants.map((g, i) => ({ name: `ROLE_${userKeys[i]}`, value: g.roleName })),
     ];
+    // Every credential as a file (none in the environment): one volume, a directory per user.
+    const secrets = secretFiles('secrets', {
+      'elastic/password': es.config.elasticPassword,
+      ...(props.kibanaSystemPassword ? { 'kibana-system/password': props.kibanaSystemPassword } : {}),
+      ...Object.fromEntries(grants.flatMap((g, i) => [
+        [`users/${userKeys[i]}/username`, { secretName: g.credentials.secretName, key: g.credentials.usernameKey }],
+        [`users/${userKeys[i]}/password`, { secretName: g.credentials.secretName, key: g.credentials.passwordKey }],
+      ])),
+    });
 
     new k8s.KubeJob(this, 'Resource', {
       metadata: { name: this.jobName, labels },
@@ -130,26 +136,25 @@ export class ElasticsearchBootstrap extends Construct {
             restartPolicy: 'OnFailure',
             serviceAccountName: name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(1000, 1000),
+            securityContext: podSecurity(),
             containers: [{
               name: 'bootstrap',
               image: es.image,
               command: ['bash', '/etc/agent-o11y/bootstrap/bootstrap.sh'],
               env,
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') },
-                limits: { memory: k8s.Quantity.fromString('128Mi') },
-              },
+              resources: resourceRequirements({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
               securityContext: containerSecurity(true),
               volumeMounts: [
                 { name: 'bootstrap', mountPath: '/etc/agent-o11y/bootstrap', readOnly: true },
                 { name: 'es-ca', mountPath: '/etc/agent-o11y/es-ca', readOnly: true },
+                { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
               ],
             }],
             volumes: [
               { name: 'bootstrap', configMap: { name: this.jobName } },
               // Only the CA certificate of Elasticsearch's secret, never its key.
               { name: 'es-ca', secret: { secretName: es.tls.secretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              secrets,
             ],
           },
         },

@@ -7,6 +7,7 @@ import { toYaml } from '../src/lib/render';
 import {
   claimTemplate, Component, containerPorts, containerSecurity, podSecurity, resourceRequirements, spread,
 } from '../src/lib/component';
+import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
 
 export interface ElasticsearchProps {
@@ -101,7 +102,18 @@ export class Elasticsearch extends Component {
     this.service('Service', { ports: [this.port('https')] });
     this.service('TransportService', { name: this.transportServiceName, headless: true, ports: [this.port('transport')] });
 
-    const password = props.config.elasticPassword;
+    // The bootstrap password of `elastic` goes into the keystore (what the image's entrypoint would do
+    // with an ELASTIC_PASSWORD variable); the config, logs and temp directories are emptyDirs.
+    const home = new ElasticHome({
+      product: 'elasticsearch',
+      image,
+      home: HOME,
+      // GC logs: up to 32 files of 64 MiB (the image's jvm.options).
+      scratch: { logs: '3Gi' },
+      secureSettings: { 'bootstrap.password': props.config.elasticPassword },
+      resources: resourceRequirements(props.config.resources),
+    });
+    const passwordFile = `${home.secureSettingsMount!.mountPath}/bootstrap.password`;
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
@@ -114,9 +126,10 @@ export class Elasticsearch extends Component {
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(1000, 1000),
+            securityContext: podSecurity(ELASTIC_UID),
             terminationGracePeriodSeconds: 120,
             ...spread(this.selector, replicas),
+            initContainers: [home.initContainer],
             containers: [{
               name: 'elasticsearch',
               image,
@@ -124,16 +137,13 @@ export class Elasticsearch extends Component {
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                 { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
-                // The image sets the bootstrap password of `elastic` from this variable on first start.
-                { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: password.secretName, key: password.key } } },
               ],
               resources: resourceRequirements(props.config.resources),
-              // The image writes its keystore into the config directory at start.
-              securityContext: containerSecurity(false),
+              securityContext: containerSecurity(true),
               readinessProbe: {
                 exec: {
                   command: ['bash', '-c',
-                    'curl --silent --fail --cacert ' + this.tls.ca + ' -u "elastic:${ELASTIC_PASSWORD}" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null'],
+                    `curl --silent --fail --cacert ${this.tls.ca} -u "elastic:$(cat ${passwordFile})" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null`],
                 },
                 initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3,
               },
@@ -143,12 +153,15 @@ export class Elasticsearch extends Component {
               },
               volumeMounts: [
                 { name: 'data', mountPath: `${HOME}/data` },
-                { name: 'config', mountPath: `${HOME}/config/elasticsearch.yml`, subPath: 'elasticsearch.yml', readOnly: true },
+                ...home.mounts,
+                { name: 'settings', mountPath: `${home.configDir}/elasticsearch.yml`, subPath: 'elasticsearch.yml', readOnly: true },
+                home.secureSettingsMount!,
                 this.tls.mount,
               ],
             }],
             volumes: [
-              { name: 'config', configMap: { name: this.name } },
+              { name: 'settings', configMap: { name: this.name } },
+              ...home.volumes,
               this.tls.volume,
             ],
           },

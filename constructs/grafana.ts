@@ -193,7 +193,7 @@ export class Grafana extends Component {
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(472, 472),
+            securityContext: podSecurity(),
             containers: [{
               name: 'grafana',
               image,

@@ -1,4 +1,5 @@
 export * from './alertmanager';
+export * from './elastic-home';
 export * from './elasticsearch';
 export * from './elasticsearch-bootstrap';
 export * from './grafana';

@@ -30,8 +30,9 @@ const ES_SECRET_DIR = '/etc/jaeger/es-credentials';
  */
 const CLEANER_SCRIPT = `#!/bin/bash
 set -euo pipefail
+username=$(cat "\${ES_USERNAME_FILE}")
 password=$(cat "\${ES_PASSWORD_FILE}")
-es() { curl --silent --show-error --fail-with-body --cacert "\${ES_CA}" -u "\${ES_USERNAME}:\${password}" "$@"; }
+es() { curl --silent --show-error --fail-with-body --cacert "\${ES_CA}" -u "\${username}:\${password}" "$@"; }
 cutoff=$(( ($(date +%s) - RETENTION_SECONDS) * 1000 ))
 indices="\${INDEX_PREFIX}-jaeger-span-*,\${INDEX_PREFIX}-jaeger-service-*,\${INDEX_PREFIX}-jaeger-dependencies-*"
 es "\${ES_URL}/_cat/indices/\${indices}?h=index,creation.date&expand_wildcards=all" | while read -r index created; do
@@ -140,7 +141,7 @@ export class Jaeger extends Component {
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(10001),
+            securityContext: podSecurity(),
             ...spread(this.selector, config.replicas),
             containers: [{
               name: 'jaeger',
@@ -201,7 +202,7 @@ export class Jaeger extends Component {
                 restartPolicy: 'OnFailure',
                 serviceAccountName: this.name,
                 automountServiceAccountToken: false,
-                securityContext: podSecurity(1000, 1000),
+                securityContext: podSecurity(),
                 containers: [{
                   name: 'index-cleaner',
                   // Bash and curl, already pinned for the stack; no extra image to trust.
@@ -210,15 +211,12 @@ export class Jaeger extends Component {
                   env: [
                     { name: 'ES_URL', value: esUrl },
                     { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
-                    { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
+                    { name: 'ES_USERNAME_FILE', value: `${ES_SECRET_DIR}/${creds.usernameKey}` },
                     { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
                     { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
                     { name: 'RETENTION_SECONDS', value: String(durationSeconds(retention)) },
                   ],
-                  resources: {
-                    requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
-                    limits: { memory: k8s.Quantity.fromString('64Mi') },
-                  },
+                  resources: resourceRequirements({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
                   securityContext: containerSecurity(true),
                   volumeMounts: [
                     { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
@@ -228,7 +226,14 @@ export class Jaeger extends Component {
                 }],
                 volumes: [
                   { name: 'cleaner', configMap: { name } },
-                  { name: 'es-credentials', secret: { secretName: creds.secretName, defaultMode: 0o440, items: [{ key: creds.passwordKey, path: creds.passwordKey }] } },
+                  {
+                    name: 'es-credentials',
+                    secret: {
+                      secretName: creds.secretName,
+                      defaultMode: 0o440,
+                      items: [{ key: creds.usernameKey, path: creds.usernameKey }, { key: creds.passwordKey, path: creds.passwordKey }],
+                    },
+                  },
                   // Only the CA certificate, not Jaeger's key.
                   { name: 'es-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
                 ],

@@ -6,6 +6,7 @@ import { toYaml } from '../src/lib/render';
 import {
   Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements,
 } from '../src/lib/component';
+import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { Pki } from './mtls';
 
@@ -17,6 +18,8 @@ export interface KibanaProps {
   /** @default IMAGES.kibana */
   readonly image?: string;
 }
+
+const HOME = '/usr/share/kibana';
 
 /** Kibana, talking to Elasticsearch over TLS as the built-in `kibana_system` user. */
 export class Kibana extends Component {
@@ -45,21 +48,30 @@ export class Kibana extends Component {
       'server.ssl.supportedProtocols': ['TLSv1.3'],
       'elasticsearch.hosts': [es.endpoint(this, 'https').url()],
       'elasticsearch.username': 'kibana_system',
-      // Kibana substitutes environment variables in kibana.yml; the values come from Secrets.
-      'elasticsearch.password': '${KIBANA_SYSTEM_PASSWORD}',
+      // elasticsearch.password and the encryption keys are secure settings: in the keystore (below).
       'elasticsearch.ssl.certificateAuthorities': [tls.ca],
       'elasticsearch.ssl.verificationMode': 'full',
-      'xpack.encryptedSavedObjects.encryptionKey': '${KIBANA_ENCRYPTION_KEY}',
-      'xpack.security.encryptionKey': '${KIBANA_ENCRYPTION_KEY}',
-      'xpack.reporting.encryptionKey': '${KIBANA_ENCRYPTION_KEY}',
       'telemetry.optIn': false,
       'logging.root.level': props.common.logLevel === 'warn' ? 'warn' : props.common.logLevel,
     });
     this.configMap('Config', this.name, { 'kibana.yml': this.rendered });
     this.serviceAccount();
     this.service();
-    const secretEnv = (name: string, ref: { secretName: string; key: string }): k8s.EnvVar => ({
-      name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+    const { systemPassword, encryptionKey } = props.config;
+    // Kibana reads its secrets from the keystore as if they were in kibana.yml; data, logs, plugins
+    // and /tmp are emptyDirs (nothing there outlives the pod: Kibana keeps its state in Elasticsearch).
+    const home = new ElasticHome({
+      product: 'kibana',
+      image,
+      home: HOME,
+      scratch: { data: '1Gi', logs: '1Gi', plugins: '256Mi' },
+      secureSettings: {
+        'elasticsearch.password': systemPassword,
+        'xpack.encryptedSavedObjects.encryptionKey': encryptionKey,
+        'xpack.security.encryptionKey': encryptionKey,
+        'xpack.reporting.encryptionKey': encryptionKey,
+      },
+      resources: resourceRequirements(props.config.resources),
     });
 
     new k8s.KubeDeployment(this, 'Resource', {
@@ -72,27 +84,24 @@ export class Kibana extends Component {
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(1000, 1000),
+            securityContext: podSecurity(ELASTIC_UID),
+            initContainers: [home.initContainer],
             containers: [{
               name: 'kibana',
               image,
-              env: [
-                secretEnv('KIBANA_SYSTEM_PASSWORD', props.config.systemPassword),
-                secretEnv('KIBANA_ENCRYPTION_KEY', props.config.encryptionKey),
-              ],
               ports: containerPorts(this.ports),
               resources: resourceRequirements(props.config.resources),
-              // Kibana writes optimizer caches under its home directory.
-              securityContext: containerSecurity(false),
+              securityContext: containerSecurity(true),
               // /login answers 200 without credentials once Kibana has connected to Elasticsearch.
               livenessProbe: httpProbe('http', '/login', { initialDelaySeconds: 60, periodSeconds: 20, scheme: 'HTTPS' }),
               readinessProbe: httpProbe('http', '/login', { initialDelaySeconds: 20, periodSeconds: 10, scheme: 'HTTPS' }),
               volumeMounts: [
-                { name: 'config', mountPath: '/usr/share/kibana/config/kibana.yml', subPath: 'kibana.yml', readOnly: true },
+                ...home.mounts,
+                { name: 'settings', mountPath: `${home.configDir}/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
                 tls.mount,
               ],
             }],
-            volumes: [{ name: 'config', configMap: { name: this.name } }, tls.volume],
+            volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, tls.volume],
           },
         },
       },

@@ -6,6 +6,7 @@ import { toYaml } from '../src/lib/render';
 import {
   claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
 } from '../src/lib/component';
+import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { otlpLogsPipeline } from './logstash-pipeline';
 import { Pki } from './mtls';
@@ -99,6 +100,21 @@ export class Logstash extends Component {
     this.serviceAccount();
     this.service();
 
+    const heap = { name: 'LS_JAVA_OPTS', value: `-Xms${config.heap} -Xmx${config.heap}` };
+    // The pipeline's ${ES_USERNAME} and ${ES_PASSWORD} resolve from the keystore; config, logs and
+    // /tmp are emptyDirs, the data directory (queues) is the volume.
+    const home = new ElasticHome({
+      product: 'logstash',
+      image,
+      home: HOME,
+      scratch: { logs: '1Gi' },
+      secureSettings: {
+        ES_USERNAME: { secretName: creds.secretName, key: creds.usernameKey },
+        ES_PASSWORD: { secretName: creds.secretName, key: creds.passwordKey },
+      },
+      resources: resourceRequirements(config.resources),
+      env: [heap],
+    });
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
@@ -111,35 +127,34 @@ export class Logstash extends Component {
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(1000, 1000),
+            securityContext: podSecurity(ELASTIC_UID),
             terminationGracePeriodSeconds: 60,
             ...spread(this.selector, config.replicas),
+            initContainers: [home.initContainer],
             containers: [{
               name: 'logstash',
               image,
               env: [
-                { name: 'LS_JAVA_OPTS', value: `-Xms${config.heap} -Xmx${config.heap}` },
+                heap,
                 { name: 'STACK_CLUSTER', value: props.common.cluster },
                 { name: 'STACK_ENVIRONMENT', value: props.common.environment },
-                { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
-                { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.passwordKey } } },
               ],
               ports: containerPorts(this.ports),
               resources: resourceRequirements(config.resources),
-              // The JVM and the image's entrypoint write under the home directory.
-              securityContext: containerSecurity(false),
+              securityContext: containerSecurity(true),
               livenessProbe: httpProbe('api', '/', { initialDelaySeconds: 60, periodSeconds: 20 }),
               readinessProbe: httpProbe('api', '/', { initialDelaySeconds: 20, periodSeconds: 10 }),
               volumeMounts: [
                 { name: 'data', mountPath: `${HOME}/data` },
-                { name: 'config', mountPath: `${HOME}/config/logstash.yml`, subPath: 'logstash.yml', readOnly: true },
-                { name: 'config', mountPath: `${HOME}/config/pipelines.yml`, subPath: 'pipelines.yml', readOnly: true },
+                ...home.mounts,
+                ...['logstash.yml', 'pipelines.yml'].map((f) => ({ name: 'settings', mountPath: `${home.configDir}/${f}`, subPath: f, readOnly: true })),
                 { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
                 tls.mount,
               ],
             }],
             volumes: [
-              { name: 'config', configMap: { name: this.name } },
+              { name: 'settings', configMap: { name: this.name } },
+              ...home.volumes,
               { name: 'pipeline', configMap: { name: `${this.name}-pipeline` } },
               tls.volume,
             ],

@@ -198,7 +198,7 @@ export class OtelCollector extends Component {
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
-            securityContext: podSecurity(10001),
+            securityContext: podSecurity(),
             // Time to drain the in-memory batch into the persistent queue.
             terminationGracePeriodSeconds: 60,
             ...spread(this.selector, config.replicas),

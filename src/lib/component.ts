@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { Resources, Storage } from '../config/types';
+import { Resources, SecretKeyRef, Storage } from '../config/types';
 import { contentHash } from './hash';
 
 /** The label keys every object carries (the Kubernetes recommended labels). */
@@ -193,8 +193,14 @@ export abstract class Component extends Construct implements Peer {
   }
 }
 
+/**
+ * The uid and gid pods run as unless their image needs its own: above 10000, so it is no user or
+ * group on the node (a process that escaped its container would own nothing there).
+ */
+export const POD_UID = 10001;
+
 /** Pod-level security: non-root, RuntimeDefault seccomp (Pod Security Standard "restricted"). */
-export function podSecurity(uid: number, gid = uid): k8s.PodSecurityContext {
+export function podSecurity(uid = POD_UID, gid = uid): k8s.PodSecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: uid,
@@ -268,6 +274,21 @@ export function claimTemplate(name: string, storage: Storage, labels: Record<str
       ...(storage.storageClass ? { storageClassName: storage.storageClass } : {}),
       resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
     },
+  };
+}
+
+/**
+ * One volume holding Secret keys as files, `path` (relative, may name a subdirectory) -> key: the
+ * way secrets reach a program, never environment variables. Mode 0440: the pod's group reads them.
+ */
+export function secretFiles(name: string, files: Record<string, SecretKeyRef>): k8s.Volume {
+  const bySecret = new Map<string, k8s.KeyToPath[]>();
+  for (const [file, ref] of Object.entries(files)) {
+    bySecret.set(ref.secretName, [...(bySecret.get(ref.secretName) ?? []), { key: ref.key, path: file }]);
+  }
+  return {
+    name,
+    projected: { defaultMode: 0o440, sources: [...bySecret].map(([secretName, items]) => ({ secret: { name: secretName, items } })) },
   };
 }
 

@@ -78,8 +78,15 @@ describe('Logstash', () => {
     expect(ruby.split("'").length).toBe(3);
   });
 
-  test('reads Elasticsearch credentials from the environment, never the pipeline text', () => {
+  test('reads Elasticsearch credentials from its keystore, never the pipeline text', () => {
+    expect(pipeline).toContain('user => "${ES_USERNAME}"');
     expect(pipeline).toContain('password => "${ES_PASSWORD}"');
+    const spec = podSpec(find(files.logstash, 'StatefulSet', 'logstash'));
+    expect(spec.volumes!.find((v) => v.name === 'secure-settings')!.projected.sources).toEqual([{
+      secret: { name: 'elasticsearch-logstash', items: [{ key: 'username', path: 'ES_USERNAME' }, { key: 'password', path: 'ES_PASSWORD' }] },
+    }]);
+    expect(spec.initContainers[0].command[2]).toContain('logstash-keystore --path.settings /mnt/agent-o11y/config add ES_PASSWORD ES_USERNAME');
+    expect(spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef)).toEqual([]);
   });
 });
 
@@ -94,9 +101,17 @@ describe('Kibana', () => {
   test('connects to Elasticsearch over verified TLS as kibana_system with a password from a Secret', () => {
     expect(settings['elasticsearch.hosts']).toEqual(['https://elasticsearch.observability.svc:9200']);
     expect(settings['elasticsearch.ssl.verificationMode']).toBe('full');
-    expect(settings['elasticsearch.password']).toBe('${KIBANA_SYSTEM_PASSWORD}');
-    const env = podSpec(find(files.kibana, 'Deployment', 'kibana')).containers[0].env;
-    expect(env[0].valueFrom.secretKeyRef).toEqual({ name: 'kibana-system', key: 'password' });
+    expect(settings['elasticsearch.username']).toBe('kibana_system');
+    // The password and the encryption keys are secure settings, in the keystore an init container fills from the Secrets.
+    expect(Object.keys(settings).filter((k) => /password|encryptionKey/.test(k))).toEqual([]);
+    const spec = podSpec(find(files.kibana, 'Deployment', 'kibana'));
+    const items = spec.volumes!.find((v) => v.name === 'secure-settings')!.projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => ({ secret: s.secret.name, ...i })));
+    expect(items).toContainEqual({ secret: 'kibana-system', key: 'password', path: 'elasticsearch.password' });
+    const script = spec.initContainers[0].command[2];
+    for (const setting of ['elasticsearch.password', 'xpack.security.encryptionKey', 'xpack.encryptedSavedObjects.encryptionKey', 'xpack.reporting.encryptionKey']) {
+      expect(script).toContain(`| kibana-keystore add ${setting} --stdin`);
+    }
+    expect(spec.containers[0].env).toBeUndefined();
   });
 });
 
@@ -118,8 +133,11 @@ describe('Jaeger span retention', () => {
       ES_URL: 'https://elasticsearch.observability.svc:9200',
       RETENTION_SECONDS: String(7 * 86400),
       INDEX_PREFIX: 'jaeger',
-      ES_USERNAME: { secretKeyRef: { name: 'elasticsearch-jaeger', key: 'username' } },
+      ES_USERNAME_FILE: '/etc/jaeger/es-credentials/username',
+      ES_PASSWORD_FILE: '/etc/jaeger/es-credentials/password',
     });
+    const credentials = cronJob.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'es-credentials');
+    expect(credentials.secret).toMatchObject({ secretName: 'elasticsearch-jaeger', items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] });
     const script = configMapData(files.jaeger, 'jaeger-index-cleaner', 'clean.sh');
     expect(script).toContain('${INDEX_PREFIX}-jaeger-span-*');
     expect(script).toContain('--cacert "${ES_CA}"');
