@@ -88,9 +88,9 @@ export class Processes {
     await Promise.all([...this.children].map((c) => this.stop(c)));
   }
 
-  /** The last `chars` characters of the shared log, for failure messages. */
-  tail(chars = 6000): string {
-    return this.logs.join('').slice(-chars);
+  /** The last `chars` characters of the shared log (only lines matching `only`, if given), for failure messages. */
+  tail(chars = 6000, only?: RegExp): string {
+    return this.logs.filter((l) => only === undefined || only.test(l)).join('').slice(-chars);
   }
 }
 
