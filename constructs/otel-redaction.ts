@@ -30,8 +30,9 @@ function removedName(words: readonly string[]): string {
 }
 
 /**
- * OTTL statements that remove personal data from a map of attributes (`attributes`) and, for
- * logs, from a string body. In collector config `$$` is a literal `$`, so `$$1` is group 1.
+ * OTTL statements that remove personal data from a map of attributes (`target`, a context-prefixed
+ * path such as `span.attributes`: the collector rewrites unprefixed paths and asks for prefixed ones).
+ * In collector config `$$` is a literal `$`, so `$$1` is group 1.
  */
 function mapStatements(config: RedactionConfig, target: string): string[] {
   const out: string[] = [];
@@ -51,10 +52,11 @@ function mapStatements(config: RedactionConfig, target: string): string[] {
 }
 
 function bodyStatements(config: RedactionConfig): string[] {
+  const body = 'log.body';
   const out: string[] = [];
-  if (config.emails === 'hash') out.push(`replace_pattern(body, ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s") where IsString(body)`);
-  if (config.emails === 'remove') out.push(`replace_pattern(body, ${str(EMAIL)}, "[email removed]") where IsString(body)`);
-  if (config.ipv4 === 'zero-last-octet') out.push(`replace_pattern(body, ${str(IPV4)}, "$$1.0") where IsString(body)`);
+  if (config.emails === 'hash') out.push(`replace_pattern(${body}, ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s") where IsString(${body})`);
+  if (config.emails === 'remove') out.push(`replace_pattern(${body}, ${str(EMAIL)}, "[email removed]") where IsString(${body})`);
+  if (config.ipv4 === 'zero-last-octet') out.push(`replace_pattern(${body}, ${str(IPV4)}, "$$1.0") where IsString(${body})`);
   return out;
 }
 
@@ -63,8 +65,8 @@ export function redactionProcessor(config: RedactionConfig): { error_mode: 'igno
   return {
     // One statement failing on one record (an unexpected type) must not drop the record.
     error_mode: 'ignore',
-    trace_statements: [{ context: 'span', statements: mapStatements(config, 'attributes') }],
-    log_statements: [{ context: 'log', statements: [...mapStatements(config, 'attributes'), ...bodyStatements(config)] }],
+    trace_statements: [{ context: 'span', statements: mapStatements(config, 'span.attributes') }],
+    log_statements: [{ context: 'log', statements: [...mapStatements(config, 'log.attributes'), ...bodyStatements(config)] }],
   };
 }
 

@@ -77,12 +77,13 @@ describe('OtelCollector', () => {
     const redact = processors['transform/redact'];
     expect(redact.error_mode).toBe('ignore');
     const spans: string[] = redact.trace_statements[0].statements;
-    expect(spans[0]).toBe('delete_matching_keys(attributes, "(?i)(^|\\\\.)([^.]*[_-])?(password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(\\\\.|$)")');
-    expect(spans).toContain('set(attributes["user.id"], SHA256(attributes["user.id"])) where IsString(attributes["user.id"])');
-    expect(spans.some((st) => st.startsWith('replace_all_patterns(attributes, "value", ') && st.endsWith('"$$1", SHA256, "email-sha256:%s")'))).toBe(true);
+    expect(spans[0]).toBe('delete_matching_keys(span.attributes, "(?i)(^|\\\\.)([^.]*[_-])?(password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(\\\\.|$)")');
+    expect(spans).toContain('set(span.attributes["user.id"], SHA256(span.attributes["user.id"])) where IsString(span.attributes["user.id"])');
+    expect(spans.some((st) => st.startsWith('replace_all_patterns(span.attributes, "value", ') && st.endsWith('"$$1", SHA256, "email-sha256:%s")'))).toBe(true);
     expect(spans.some((st) => st.endsWith('"$$1.0")'))).toBe(true);
     const logs: string[] = redact.log_statements[0].statements;
-    expect(logs.filter((st) => st.startsWith('replace_pattern(body, '))).toHaveLength(2);
+    expect(logs.filter((st) => st.startsWith('replace_pattern(log.body, '))).toHaveLength(2);
+    expect(logs[0]).toMatch(/^delete_matching_keys\(log\.attributes, /);
   });
 
   test('its redaction patterns find e-mail and IPv4 addresses', () => {

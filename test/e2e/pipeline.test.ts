@@ -264,4 +264,10 @@ describe('the rendered pipeline, end to end over mTLS', () => {
       `(${pipeline.elasticsearch.docs.length - before} span documents written), log records ${new Set(durableLogs().map((l) => l.body)).size}/200 ` +
       `(${storedLogs().length - logsBefore} received, duplicates ${storedLogs().length - logsBefore - 200}); recovered ${Date.now() - outage} ms after the outage began`);
   }, 300_000);
+
+  withPipeline('no component complains about its config: nothing deprecated, rewritten or unknown', () => {
+    // The rendered configs must be in the form each program wants now, not accepted with a warning.
+    const complaints = pipeline.processes.logs.filter((l) => /deprecat|please rewrite|will be removed|unknown (field|key)/i.test(l));
+    expect(complaints).toEqual([]);
+  });
 });
