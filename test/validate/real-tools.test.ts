@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { configMapData, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { ALL_CONFIGS, configMapData, synthStack } from '../helpers';
 import { placeTlsFiles, writeTestCertificates } from '../tls-fixture';
 import { requireTool } from '../tools';
 
@@ -19,11 +19,11 @@ function run(tool: string, args: string[]): string {
   }
 }
 
-describe.each(Object.keys(PROFILE_CONFIGS))('the %s profile', (profile) => {
-  const { files, parts } = synthStack(PROFILE_CONFIGS[profile]);
+describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
+  const { files, parts } = synthStack(ALL_CONFIGS[profile]);
   let dir: string;
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), `agent-o11y-${profile}-`));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `agent-o11y-${profile.replace(/\W+/g, '-')}-`));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
