@@ -22,7 +22,7 @@ import * as https from 'https';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { StackConfig } from '../../src/config/types';
-import { configMapData, KubeObject, synthStack } from '../helpers';
+import { KubeObject, synthStack } from '../helpers';
 import { podEnv, withServiceAccount } from '../judge';
 import { writeTestPki } from '../tls-fixture';
 import { elasticsearchStub, HttpsStub, logstashStub } from './stubs';
@@ -67,14 +67,13 @@ export class LocalPod {
       const local = this.local(mount.mountPath);
       const volume = (this.template.spec.volumes ?? []).find((v) => v.name === mount.name);
       if (volume?.configMap) {
-        const data = configMapData(objects, volume.configMap.name, mount.subPath ?? Object.keys((objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap!.name) as unknown as { data: Record<string, string> }).data)[0]);
+        const data = (objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap!.name) as unknown as { data: Record<string, string> }).data;
         if (mount.subPath) {
           fs.mkdirSync(path.dirname(local), { recursive: true });
-          fs.writeFileSync(local, data);
+          fs.writeFileSync(local, data[mount.subPath]);
         } else {
           fs.mkdirSync(local, { recursive: true });
-          const all = (objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap!.name) as unknown as { data: Record<string, string> }).data;
-          for (const [key, value] of Object.entries(all)) fs.writeFileSync(path.join(local, key), value);
+          for (const [key, value] of Object.entries(data)) fs.writeFileSync(path.join(local, key), value);
         }
       } else if (volume?.secret && fs.existsSync(path.join(pkiDir, volume.secret.secretName))) {
         fs.cpSync(path.join(pkiDir, volume.secret.secretName), local, { recursive: true });
@@ -318,11 +317,11 @@ export class LocalPipeline {
     await Promise.all([this.elasticsearch?.close(), this.logstash?.close(), new Promise((r) => (this.sink ? this.sink.server.close(r) : r(undefined)))]);
   }
 
-  /** GET over mTLS with the app's client certificate, verifying the pod's certificate. */
+  /** GET of a pod's `web` port over mTLS with the app's client certificate, verifying the pod's certificate. */
   httpsGet(pod: LocalPod, urlPath: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = https.request({
-        host: '127.0.0.1', port: pod.ports.values().next().value, path: urlPath, method: 'GET',
+        host: '127.0.0.1', port: pod.portByName('web'), path: urlPath, method: 'GET',
         servername: `${pod.workload}.${pod.namespace}.svc`,
         ca: fs.readFileSync(path.join(this.appTlsDir, 'ca.crt')),
         cert: fs.readFileSync(path.join(this.appTlsDir, 'tls.crt')),
