@@ -20,11 +20,9 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { DEFAULTS } from '../../src/config';
-import { resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
-import { freePort, getJson, listen, localAlertmanagerConfig, Received, stopProcess, waitFor, WAIT_MS } from './support';
+import { fastAlertingConfig, freePort, getJson, listen, localAlertmanagerConfig, Received, recordingSink, stopProcess, waitFor, WAIT_MS } from './support';
 
 const prometheusBin = requireTool('prometheus');
 const alertmanagerBin = requireTool('alertmanager');
@@ -48,27 +46,11 @@ interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The stack config of these tests: the MultiAgents pack, fast intervals, a webhook beside PagerDuty. */
-function e2eConfig(profile: 'dev' | 'production') {
-  return resolveConfig({
-    profile,
-    platforms: ['multiagents'],
-    prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
-    alerts: { for: { critical_cpu_usage: '3s' } },
-    alertmanager: {
-      route: { ...DEFAULTS.alertmanager.route, groupWait: '1s', groupInterval: '1s' },
-      receivers: DEFAULTS.alertmanager.receivers.map((r) =>
-        r.name === 'critical' ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] } : r),
-    },
-  });
-}
-
 async function startLocalStack(profile: 'dev' | 'production', prometheusBin: string, alertmanagerBin: string): Promise<LocalStack> {
-  const config = e2eConfig(profile);
+  const config = fastAlertingConfig({ profile });
   const { files, parts } = synthStack(config);
   const children: ChildProcess[] = [];
   const servers: http.Server[] = [];
-  const received: Received[] = [];
   const logs: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-e2e-'));
   const stop = async () => {
@@ -82,19 +64,11 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
     servers.push(hot.server);
     const cool = await listen(metricsServer(40));
     servers.push(cool.server);
-    const sink = await listen((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') });
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end('{}');
-      });
-    });
+    const sink = await recordingSink();
     servers.push(sink.server);
+    const { received, url: sinkUrl } = sink;
     const breaching = `127.0.0.1:${hot.port}`;
     const healthy = `127.0.0.1:${cool.port}`;
-    const sinkUrl = `http://127.0.0.1:${sink.port}`;
     const amPort = await freePort();
     const closedPort = await freePort();
     const alertmanagerUrl = `http://127.0.0.1:${amPort}`;

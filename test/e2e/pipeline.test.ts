@@ -15,13 +15,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as tls from 'tls';
-import { DEFAULTS } from '../../src/config';
-import { resolveConfig } from '../../src/config/loader';
 import { requireTool } from '../tools';
 import { Attributes, gaugeRequest, logsRequest, newTraceId, postOtlp, SpanSpec, tracesRequest } from './otlp';
 import { LocalPipeline, REWRITES } from './pipeline';
 import { OtlpAttribute } from './stubs';
-import { waitFor } from './support';
+import { fastAlertingConfig, waitFor } from './support';
 
 const bins = { otelcol: requireTool('otelcol'), jaeger: requireTool('jaeger'), prometheus: requireTool('prometheus'), alertmanager: requireTool('alertmanager') };
 const ready = Object.values(bins).every((b) => b !== undefined) && process.getuid?.() === 0;
@@ -31,19 +29,9 @@ const BASELINE_PERCENT = 25;
 // Long enough for both spans of a trace to arrive (one goes through the agent's 2s batch) on a loaded machine.
 const DECISION_WAIT_S = 6;
 
-/** The stack config of this test: MultiAgents' pack, two gateways, fast intervals, a webhook beside PagerDuty. */
+/** The alerting test's fast config, with two gateways and a baseline share that sampling can be measured on. */
 function e2eConfig() {
-  return resolveConfig({
-    platforms: ['multiagents'],
-    collector: { replicas: 2, sampling: { percentage: BASELINE_PERCENT, decisionWait: `${DECISION_WAIT_S}s` } },
-    prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
-    alerts: { for: { critical_cpu_usage: '3s' } },
-    alertmanager: {
-      route: { ...DEFAULTS.alertmanager.route, groupWait: '1s', groupInterval: '1s' },
-      receivers: DEFAULTS.alertmanager.receivers.map((r) =>
-        r.name === 'critical' ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] } : r),
-    },
-  });
+  return fastAlertingConfig({ collector: { replicas: 2, sampling: { percentage: BASELINE_PERCENT, decisionWait: `${DECISION_WAIT_S}s` } } });
 }
 
 const SERVICE: Attributes = { 'service.name': 'multiagents-worker', 'service.instance.id': 'worker-1' };

@@ -9,6 +9,9 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { DEFAULTS } from '../../src/config';
+import { resolveConfig } from '../../src/config/loader';
+import { StackConfig } from '../../src/config/types';
 
 export const WAIT_MS = 60_000;
 
@@ -92,6 +95,25 @@ export class Processes {
   tail(chars = 6000, only?: RegExp): string {
     return this.logs.filter((l) => only === undefined || only.test(l)).join('').slice(-chars);
   }
+}
+
+/**
+ * The stack config of the end-to-end tests: the MultiAgents pack, 1 s scrape and evaluation, 3 s `for:`
+ * on critical_cpu_usage, 1 s grouping, and a webhook beside the critical receiver's PagerDuty so the
+ * alert's labels can be read exactly; `overrides` (profile, collector, ...) on top.
+ */
+export function fastAlertingConfig(overrides: Record<string, unknown> = {}): StackConfig {
+  return resolveConfig({
+    platforms: ['multiagents'],
+    prometheus: { scrapeInterval: '1s', evaluationInterval: '1s' },
+    alerts: { for: { critical_cpu_usage: '3s' } },
+    alertmanager: {
+      route: { ...DEFAULTS.alertmanager.route, groupWait: '1s', groupInterval: '1s' },
+      receivers: DEFAULTS.alertmanager.receivers.map((r) =>
+        r.name === 'critical' ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] } : r),
+    },
+    ...overrides,
+  });
 }
 
 /** A received webhook call. */
