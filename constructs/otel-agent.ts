@@ -9,6 +9,7 @@ import { Component, containerPorts, httpProbe, resourceRequirements, scratch } f
 import { goMemLimit } from './jaeger';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, OtelCollector } from './otel-collector';
+import { collectorLogLevel } from './otel-redaction';
 
 export interface OtelAgentProps {
   readonly config: CollectorAgentConfig;
@@ -140,7 +141,7 @@ export class OtelAgent extends Component {
       service: {
         extensions: ['health_check', 'file_storage'],
         telemetry: {
-          logs: { level: props.common.logLevel },
+          logs: { level: collectorLogLevel(props.common.logLevel) },
           metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
         },
         pipelines: {

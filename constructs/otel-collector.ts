@@ -10,7 +10,7 @@ import {
 import { Jaeger, goMemLimit } from './jaeger';
 import { Logstash } from './logstash';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
-import { redactionProcessor } from './otel-redaction';
+import { collectorLogLevel, redactionProcessor } from './otel-redaction';
 
 export interface OtelCollectorProps {
   readonly config: CollectorConfig;
@@ -161,7 +161,7 @@ export class OtelCollector extends Component {
       service: {
         extensions: ['health_check', 'file_storage/queue'],
         telemetry: {
-          logs: { level: props.common.logLevel },
+          logs: { level: collectorLogLevel(props.common.logLevel) },
           metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
         },
         pipelines: {

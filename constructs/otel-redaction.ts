@@ -1,4 +1,4 @@
-import { RedactionConfig } from '../src/config/types';
+import { LogLevel, RedactionConfig } from '../src/config/types';
 
 /** The collector's OTTL statement groups for one signal, as the `transform` processor takes them. */
 export interface OttlStatements {
@@ -76,3 +76,14 @@ export const REDACTION_PATTERNS = {
   ipv4: IPV4,
   removedName,
 };
+
+/**
+ * The log level of a collector (agent or gateway) for the stack's `common.logLevel`. At `debug` a
+ * collector logs the telemetry itself (the transform processor logs every record it rewrites, before
+ * the rewrite): the personal data redaction removes would land in the node's container logs, and the
+ * gateway would spend a tenth of its CPU marshalling it (docs/pipeline-bench.md). So `info` is as
+ * verbose as a collector gets.
+ */
+export function collectorLogLevel(level: LogLevel): LogLevel {
+  return level === 'debug' ? 'info' : level;
+}

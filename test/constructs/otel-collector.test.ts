@@ -86,6 +86,14 @@ describe('OtelCollector', () => {
     expect(logs[0]).toMatch(/^delete_matching_keys\(log\.attributes, /);
   });
 
+  test('never logs at debug, where it would log the records it redacts', () => {
+    expect(PROFILE_CONFIGS.dev.common.logLevel).toBe('debug');
+    for (const file of ['otel-collector', 'otel-agent'] as const) {
+      const rendered = yaml.load(configMapData(synthStack(PROFILE_CONFIGS.dev).files[file], file, 'config.yaml')) as { service: { telemetry: { logs: { level: string } } } };
+      expect([file, rendered.service.telemetry.logs.level]).toEqual([file, 'info']);
+    }
+  });
+
   test('its redaction patterns find e-mail and IPv4 addresses', () => {
     const email = new RegExp(REDACTION_PATTERNS.email, 'g');
     expect('mail alice.b+x@mail.example.co.uk now'.replace(email, '<$1>')).toBe('mail <alice.b+x@mail.example.co.uk> now');

@@ -168,6 +168,9 @@ describe('the rendered pipeline, end to end over mTLS', () => {
       expect([what, attributes.note]).toEqual([what, `contact email-sha256:${sha256('eve@example.com')} from 10.1.2.0`]);
     }
     expect(log.body).toBe(`login by email-sha256:${sha256('eve@example.com')} from 192.168.7.0`);
+    // Nor do the programs' own logs (which end up in the node's container logs) show what was redacted.
+    const leaks = pipeline.processes.logs.filter((l) => /hunter2|eve@example\.com|10\.1\.2\.3|192\.168\.7\.42/.test(l));
+    expect(leaks).toEqual([]);
   }, 60_000);
 
   withPipeline('keeps every error and slow trace, a binomial share of the rest, each kept trace whole although its spans reached different gateways', async () => {
