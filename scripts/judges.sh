@@ -2,6 +2,7 @@
 # Builds the real programs the tests judge with, from the Go modules in test/judges/ (one module per
 # program, each pinned by its go.mod and go.sum):
 #   collector/     otelcol: the collector with exactly our component types, plus debug/file/pprof
+#   loadgen/       loadgen: the pipeline bench's OTLP/gRPC load generator and counting sink
 #   jaeger/        jaeger (v2)
 #   prometheus/    prometheus, promtool
 #   alertmanager/  alertmanager, amtool
@@ -77,6 +78,10 @@ build_collector() {
   go build -trimpath -ldflags "-X main.version=${version#v}" -o "$1/otelcol" .
 }
 
+build_loadgen() {
+  go build -trimpath -o "$1/loadgen" .
+}
+
 build_prometheus() {
   local version
   version=$(required . github.com/prometheus/prometheus)
@@ -119,6 +124,7 @@ SH
 }
 
 judge collector build_collector
+judge loadgen build_loadgen
 judge alertmanager build_alertmanager
 judge prometheus build_prometheus
 judge jaeger build_jaeger

@@ -150,23 +150,31 @@ function walk(value: unknown, f: (s: string) => string, g: (o: Json) => void = (
   return value;
 }
 
-/** The listen rewrite: 0.0.0.0:<port> and the telemetry reader's host/port → 127.0.0.1:<local port>. */
-function localizeListen(config: unknown, pod: LocalPod): unknown {
-  return walk(config, (s) => s.replace(/^0\.0\.0\.0:(\d+)$/, (_a, p: string) => `127.0.0.1:${pod.port(Number(p))}`), (o) => {
+/** Where a Service's port is served locally: a container port of the Service's pod → its local port. */
+export type LocalPeers = Map<string, (servicePort: number) => number>;
+
+/**
+ * A rendered config of `pod` with the listen and peer rewrites (REWRITES): 0.0.0.0:<port> and the
+ * telemetry reader's host/port → 127.0.0.1 and the pod's local port; `<service>.<ns>.svc:<port>` →
+ * 127.0.0.1 and the local port `peers` gives for that Service; the load_balancing exporter's DNS
+ * resolver → a static list of `samplingPorts` (no DNS here).
+ */
+export function localizeAddresses(config: unknown, pod: LocalPod, peers: LocalPeers, samplingPorts: number[] = []): unknown {
+  const service = /\b([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.[a-z0-9-]+\.svc(?:\.cluster\.local)?:(\d+)\b/g;
+  const localized = walk(config, (s) => s
+    .replace(/^0\.0\.0\.0:(\d+)$/, (_a, p: string) => `127.0.0.1:${pod.port(Number(p))}`)
+    .replace(service, (all, name: string, port: string) => {
+      const local = peers.get(name);
+      return local ? `127.0.0.1:${local(Number(port))}` : all;
+    }), (o) => {
     if (o.host === '0.0.0.0' && typeof o.port === 'number') {
       o.host = '127.0.0.1';
       o.port = pod.port(o.port);
     }
-  });
-}
-
-/** The peer rewrite: a Service address → 127.0.0.1 and the port of the local pod behind it. */
-function localizePeers(config: unknown, services: Map<string, LocalPod | HttpsStub & { portFor?: (p: number) => number }>): unknown {
-  return walk(config, (s) => s.replace(/\b([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.[a-z0-9-]+\.svc(?:\.cluster\.local)?:(\d+)\b/g, (all, service: string, port: string) => {
-    const target = services.get(service);
-    if (!target) return all;
-    return `127.0.0.1:${target instanceof LocalPod ? target.port(Number(port)) : target.port}`;
-  }));
+  }) as Json;
+  const lb = (localized.exporters as Json | undefined)?.load_balancing as Json | undefined;
+  if (lb) lb.resolver = { static: { hostnames: samplingPorts.map((p) => `127.0.0.1:${p}`) } };
+  return localized;
 }
 
 export interface PipelineOptions {
@@ -231,28 +239,25 @@ export class LocalPipeline {
     this.logstash = await logstashStub(path.join(this.pkiDir, 'logstash-tls'));
     this.sink = await recordingSink();
     const { agent, gateway0, gateway1, jaeger, prometheus, alertmanager } = this.pods;
-    const services = new Map<string, LocalPod | HttpsStub>([
-      ['otel-collector', gateway0], ['jaeger', jaeger], ['prometheus', prometheus], ['alertmanager', alertmanager],
-      ['elasticsearch', this.elasticsearch], ['logstash', this.logstash],
+    const at = (target: LocalPod | HttpsStub) => (port: number) => (target instanceof LocalPod ? target.port(port) : target.port);
+    const peers: LocalPeers = new Map([
+      ['otel-collector', at(gateway0)], ['jaeger', at(jaeger)], ['prometheus', at(prometheus)], ['alertmanager', at(alertmanager)],
+      ['elasticsearch', at(this.elasticsearch)], ['logstash', at(this.logstash)],
     ]);
+    const samplingPorts = [gateway0, gateway1].map((g) => g.portByName('otlp-sampling'));
 
     // Jaeger.
-    this.writeConfig(jaeger, '/etc/jaeger/config.yaml', (c) => localizePeers(localizeListen(c, jaeger), services));
+    this.writeConfig(jaeger, '/etc/jaeger/config.yaml', (c) => localizeAddresses(c, jaeger, peers));
     this.define('jaeger', () => [this.options.jaeger, ['--config', jaeger.local('/etc/jaeger/config.yaml')], podEnv(this.files.jaeger, 'jaeger')]);
 
     // The gateways: each its own queue volume; the trace-ID routing tier resolves both replicas.
     for (const gateway of [gateway0, gateway1]) {
-      this.writeConfig(gateway, '/etc/otelcol/config.yaml', (c) => {
-        const config = localizePeers(localizeListen(c, gateway), services) as Json;
-        const lb = (config.exporters as Json | undefined)?.load_balancing as Json | undefined;
-        if (lb) lb.resolver = { static: { hostnames: [gateway0, gateway1].map((g) => `127.0.0.1:${g.portByName('otlp-sampling')}`) } };
-        return config;
-      });
+      this.writeConfig(gateway, '/etc/otelcol/config.yaml', (c) => localizeAddresses(c, gateway, peers, samplingPorts));
       this.define(gateway.podName, () => [this.options.otelcol, [`--config=${gateway.local('/etc/otelcol/config.yaml')}`], podEnv(this.files['otel-collector'], 'otel-collector')]);
     }
 
     // The agent, with its pod's service account (its Kubernetes clients find no API server here and say so).
-    this.writeConfig(agent, '/etc/otelcol/config.yaml', (c) => localizePeers(localizeListen(c, agent), services));
+    this.writeConfig(agent, '/etc/otelcol/config.yaml', (c) => localizeAddresses(c, agent, peers));
     this.define('otel-agent', () => {
       const [bin, args] = withServiceAccount(agent.root, this.options.otelcol, [`--config=${agent.local('/etc/otelcol/config.yaml')}`]);
       return [bin, args, podEnv(this.files['otel-agent'], 'otel-agent')];
