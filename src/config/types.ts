@@ -135,7 +135,7 @@ export interface TraceSamplingConfig {
   percentage: number;
   /** How long the gateway waits for a trace's spans before it decides. */
   decisionWait: Duration;
-  /** Traces held in memory while waiting; beyond it the oldest are decided early. @minimum 1 @asType integer */
+  /** Traces held in memory while waiting; beyond it the oldest are dropped undecided (the collector counts them as dropped too early). @minimum 1 @asType integer */
   maxTraces: number;
 }
 
