@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { configMapData, find, KubeObject } from './helpers';
+import { configMapData, KubeObject } from './helpers';
 import { writeTestCertificates } from './tls-fixture';
 
 interface EnvVar {
@@ -92,7 +92,6 @@ export function withServiceAccount(dir: string, bin: string, args: string[]): [s
 
 /** The rendered config file a workload reads, from its ConfigMap. */
 export function renderedConfig(objects: KubeObject[], configMap: string, key = 'config.yaml'): string {
-  find(objects, 'ConfigMap', configMap);
   return configMapData(objects, configMap, key);
 }
 
