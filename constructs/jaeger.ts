@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, JaegerConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
+import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
 import {
@@ -247,10 +248,10 @@ export class Jaeger extends Component {
   }
 }
 
-/** A Go soft memory limit at 80% of the container's limit, so GC works before the OOM killer does. */
-export function goMemLimit(limit: string): string {
-  const match = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(limit);
-  if (!match) throw new Error(`not a byte quantity: ${limit}`);
-  const mib = Number(match[1]) * { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
-  return `${Math.floor(mib * 0.8)}MiB`;
+/**
+ * A Go soft memory limit at `percent` (80) of the container's limit, so GC works before the OOM killer
+ * does.
+ */
+export function goMemLimit(limit: string, percent = 80): string {
+  return `${Math.floor((quantityBytes(limit) / 2 ** 20) * percent / 100)}MiB`;
 }

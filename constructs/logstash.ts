@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, LogstashConfig, RedactionConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
+import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import {
   claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
@@ -27,13 +28,6 @@ export interface LogstashProps {
 }
 
 const HOME = '/usr/share/logstash';
-
-/** Bytes of a Kubernetes quantity like 5Gi. */
-function bytes(quantity: string): number {
-  const match = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!match) throw new Error(`not a byte quantity: ${quantity}`);
-  return Number(match[1]) * 1024 ** { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[match[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
-}
 
 /**
  * Logstash as a StatefulSet: an `http` input receiving the collector's OTLP/JSON log exports, the
@@ -65,7 +59,7 @@ export class Logstash extends Component {
       indices: [{ names: Object.values(props.retention.streamPatterns), privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
     });
     // Queues share the volume: the persistent queue gets half, the dead-letter queue a quarter.
-    const volume = bytes(config.storage.size);
+    const volume = quantityBytes(config.storage.size);
     const mb = (n: number) => `${Math.floor(n / 1024 / 1024)}mb`;
     this.settings = toYaml({
       'api.http.host': '0.0.0.0',

@@ -6,9 +6,9 @@ import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, containerPorts, httpProbe, resourceRequirements, scratch } from '../src/lib/component';
-import { goMemLimit } from './jaeger';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, OtelCollector } from './otel-collector';
+import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorLogLevel } from './otel-redaction';
 
 export interface OtelAgentProps {
@@ -106,7 +106,7 @@ export class OtelAgent extends Component {
         },
       },
       processors: {
-        memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+        memory_limiter: MEMORY_LIMITER,
         k8s_attributes: {
           auth_type: 'serviceAccount',
           // Only this node's pods: a node-local cache, not the whole cluster's.
@@ -197,7 +197,7 @@ export class OtelAgent extends Component {
               env: [
                 { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
                 { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-                { name: 'GOMEMLIMIT', value: goMemLimit(resources.limits.memory) },
+                collectorGoMemLimit(resources.limits.memory),
               ],
               ports: containerPorts(this.ports),
               resources: resourceRequirements(resources),

@@ -3,13 +3,15 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorConfig, CommonConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
+import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import {
   claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
 } from '../src/lib/component';
-import { Jaeger, goMemLimit } from './jaeger';
+import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
+import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorLogLevel, redactionProcessor } from './otel-redaction';
 
 export interface OtelCollectorProps {
@@ -84,6 +86,7 @@ export class OtelCollector extends Component {
     const logstash = props.logstash.endpoint(this, 'otlp-http');
     this.samplingServiceName = `${this.name}-sampling`;
     const sampling = config.sampling;
+    const maxTraces = sampling.maxTraces ?? Math.floor(quantityBytes(config.resources.limits.memory) / 4096);
     const queued = {
       retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s` },
       sending_queue: { enabled: true, storage: 'file_storage/queue', queue_size: 5000 },
@@ -106,11 +109,18 @@ export class OtelCollector extends Component {
         ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${this.port('otlp-sampling').port}`, tls: otelServerTls(tls) } } } } : {}),
       },
       processors: {
-        // Percentages of the container's cgroup memory limit, so they follow the configured resources.
-        memory_limiter: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 },
+        memory_limiter: MEMORY_LIMITER,
         tail_sampling: {
           decision_wait: `${durationSeconds(sampling.decisionWait)}s`,
-          num_traces: sampling.maxTraces,
+          decision_wait_after_root_received: `${durationSeconds(sampling.decisionWaitAfterRoot)}s`,
+          num_traces: maxTraces,
+          // A span arriving after its trace was decided follows the decision, for the last num_traces
+          // kept and as many dropped traces. Without the caches a decided trace stays among the
+          // num_traces tracked, at ~270 bytes instead of ~110 (docs/pipeline-bench.md).
+          decision_cache: { sampled_cache_size: maxTraces, non_sampled_cache_size: maxTraces },
+          // One event loop per core the container may use: a single loop runs every decision, and every
+          // processor after tail_sampling, on one goroutine (docs/pipeline-bench.md).
+          num_shards: cpuCores(config.resources.limits.cpu ?? config.resources.requests.cpu),
           // A trace is kept when any policy keeps it.
           policies: [
             ...(sampling.keepErrors ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } }] : []),
@@ -206,7 +216,7 @@ export class OtelCollector extends Component {
               name: 'otel-collector',
               image,
               args: ['--config=/etc/otelcol/config.yaml'],
-              env: [{ name: 'GOMEMLIMIT', value: goMemLimit(config.resources.limits.memory) }],
+              env: [collectorGoMemLimit(config.resources.limits.memory)],
               ports: containerPorts(this.ports),
               resources: resourceRequirements(config.resources),
               securityContext: containerSecurity(true),

@@ -35,7 +35,7 @@ export const DEFAULTS: StackConfig = {
       latencyThreshold: '5s',
       percentage: 100,
       decisionWait: '10s',
-      maxTraces: 50000,
+      decisionWaitAfterRoot: '5s',
     },
     redaction: {
       enabled: true,

@@ -146,6 +146,15 @@ function semanticProblems(config: StackConfig): string[] {
     }
   });
   check(() => {
+    const { decisionWait, decisionWaitAfterRoot } = config.collector.sampling;
+    const afterRoot = durationSeconds(decisionWaitAfterRoot);
+    if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
+      problems.push(`/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`);
+    } else if (afterRoot >= durationSeconds(decisionWait)) {
+      problems.push(`/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`);
+    }
+  });
+  check(() => {
     if (config.collector.agent.namespace === config.common.namespace) {
       problems.push(`/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`);
     }

@@ -133,10 +133,29 @@ export interface TraceSamplingConfig {
   latencyThreshold: Duration;
   /** Percentage of the other traces kept. @minimum 0 @maximum 100 */
   percentage: number;
-  /** How long the gateway waits for a trace's spans before it decides. */
+  /**
+   * How long after a trace's first span the gateway decides at the latest: for a trace whose root span
+   * (the span without a parent) has not arrived by then, such as one started by a caller that sends
+   * no telemetry.
+   */
   decisionWait: Duration;
-  /** Traces held in memory while waiting; beyond it the oldest are dropped undecided (the collector counts them as dropped too early). @minimum 1 @asType integer */
-  maxTraces: number;
+  /**
+   * How long after a trace's root span arrives the gateway decides, when that is earlier than
+   * `decisionWait`: the root ends last, so by then the trace is whole except for spans other services
+   * have yet to export (an OpenTelemetry SDK exports every 5 s by default). A span that arrives after
+   * its trace was decided follows the decision (the gateway remembers the last `maxTraces` kept and as
+   * many dropped traces). Must be shorter than `decisionWait`.
+   */
+  decisionWaitAfterRoot: Duration;
+  /**
+   * Traces a gateway replica holds while they wait for their decision; beyond it the oldest is dropped
+   * undecided (the collector counts it as dropped too early). The default leaves the memory limit,
+   * where the gateway refuses data and its senders retry, to bind first: a trace held costs at least
+   * 4 KiB. Also the number of kept, and of dropped, decisions remembered for late spans.
+   * @minimum 1 @asType integer
+   * @default - one per 4 KiB of `collector.resources.limits.memory`
+   */
+  maxTraces?: number;
 }
 
 /** PII removed before anything is stored, from span attributes, log attributes and log bodies (seed 000 §18.2, seed 001). */

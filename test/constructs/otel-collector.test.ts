@@ -77,7 +77,7 @@ describe('OtelCollector', () => {
     const redact = processors['transform/redact'];
     expect(redact.error_mode).toBe('ignore');
     const spans: string[] = redact.trace_statements[0].statements;
-    expect(spans[0]).toBe('delete_matching_keys(span.attributes, "(?i)(^|\\\\.)([^.]*[_-])?(password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(\\\\.|$)")');
+    expect(spans[0]).toBe('delete_matching_keys(span.attributes, "(?i)(?:^|[._-])(?:password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(?:\\\\.|$)")');
     expect(spans).toContain('set(span.attributes["user.id"], SHA256(span.attributes["user.id"])) where IsString(span.attributes["user.id"])');
     expect(spans.some((st) => st.startsWith('replace_all_patterns(span.attributes, "value", ') && st.endsWith('"$$1", SHA256, "email-sha256:%s")'))).toBe(true);
     expect(spans.some((st) => st.endsWith('"$$1.0")'))).toBe(true);
@@ -131,9 +131,26 @@ describe('OtelCollector', () => {
     expect((config.extensions as any)['file_storage/queue'].directory).toBe('/var/lib/otelcol/queue');
   });
 
-  test('sizes memory_limiter and the Go heap from the container limit', () => {
-    expect(processors.memory_limiter).toMatchObject({ limit_percentage: 80, spike_limit_percentage: 20 });
+  test("sizes memory_limiter and the Go heap from the container limit: Go collects before the limiter's soft limit", () => {
+    expect(processors.memory_limiter).toMatchObject({ limit_percentage: 80, spike_limit_percentage: 16 });
     const env = podSpec(find(files['otel-collector'], 'StatefulSet', 'otel-collector')).containers[0].env;
-    expect(env).toContainEqual({ name: 'GOMEMLIMIT', value: '409MiB' });
+    // 64% (the soft limit, limit - spike) of 512Mi.
+    expect(env).toContainEqual({ name: 'GOMEMLIMIT', value: '327MiB' });
+  });
+
+  test('decides a trace 5s after its root span arrives, 10s after its first at the latest; tracks traces by memory; one event loop per core', () => {
+    expect(processors.tail_sampling).toMatchObject({
+      decision_wait: '10s',
+      decision_wait_after_root_received: '5s',
+      // One per 4 KiB of 512Mi; as many kept and as many dropped decisions remembered for late spans.
+      num_traces: 131072,
+      decision_cache: { sampled_cache_size: 131072, non_sampled_cache_size: 131072 },
+      num_shards: 1,
+    });
+    // Production: 1Gi and a 2-core limit.
+    expect(prodConfig.processors.tail_sampling).toMatchObject({ num_traces: 262144, num_shards: 2 });
+    const custom = synthStack(resolveConfig({ collector: { sampling: { maxTraces: 1000 }, resources: { limits: { cpu: '2500m' } } } })).files['otel-collector'];
+    const customConfig = yaml.load(configMapData(custom, 'otel-collector', 'config.yaml')) as any;
+    expect(customConfig.processors.tail_sampling).toMatchObject({ num_traces: 1000, decision_cache: { sampled_cache_size: 1000, non_sampled_cache_size: 1000 }, num_shards: 3 });
   });
 });
