@@ -163,13 +163,7 @@ export class Alertmanager extends Component {
 
   /** Each peer's `host:port`: Prometheus must send every alert to every peer, not through a load balancer. */
   public peerEndpoints(from: Peer, portName: string): string[] {
-    this.endpoint(from, portName);
-    return this.peerAddresses(portName);
-  }
-
-  private peerAddresses(portName: string): string[] {
-    const port = this.port(portName).port;
-    return Array.from({ length: this.replicas }, (_, i) => `${this.name}-${i}.${this.peersServiceName}.${this.namespace}.svc:${port}`);
+    return Array.from({ length: this.replicas }, (_, i) => this.endpoint(from, portName, { service: this.peersServiceName, pod: `${this.name}-${i}` }).hostPort);
   }
 }
 

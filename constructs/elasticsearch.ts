@@ -59,8 +59,7 @@ export class Elasticsearch extends Component {
     this.tls = props.pki.issue(this, ['server auth', 'client auth'], [`*.${this.transportServiceName}.${this.namespace}.svc`]);
 
     const nodes = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
-    // The transport Service's address, so the node-to-node link is recorded like every other link.
-    const seedHost = () => `${this.transportServiceName}.${this.namespace}.svc:${this.endpoint(this, 'transport').port}`;
+    const seedHost = () => this.endpoint(this, 'transport', { service: this.transportServiceName }).hostPort;
     const settings = {
       'cluster.name': 'agent-o11y',
       'node.name': '${POD_NAME}',

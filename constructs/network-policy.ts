@@ -9,12 +9,17 @@ export interface ExternalAllow {
   /** Pods the rule applies to. */
   readonly peer: Peer;
   readonly direction: 'ingress' | 'egress';
-  /** The other side; omitted: anywhere. */
-  readonly namespaces?: LabelSelector;
+  /** The other side's namespaces; omitted: anywhere. */
+  readonly namespaces?: LabelSelector | NamespaceExpression;
   readonly ipBlock?: string;
   /** Ports; empty: every port. */
   readonly ports: readonly { port: number; protocol?: 'TCP' | 'UDP' }[];
   readonly why: string;
+}
+
+/** Namespaces chosen by a set-based requirement, such as every namespace but the stack's. */
+export interface NamespaceExpression {
+  readonly matchExpressions: ReadonlyArray<{ key: string; operator: 'In' | 'NotIn'; values: readonly string[] }>;
 }
 
 export interface StackNetworkPoliciesProps {
@@ -128,7 +133,9 @@ function linkPorts(links: readonly Link[]): k8s.NetworkPolicyPort[] {
 function externalRule(e: ExternalAllow, side: 'from' | 'to'): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule {
   const peer: k8s.NetworkPolicyPeer = e.ipBlock
     ? { ipBlock: { cidr: e.ipBlock } }
-    : { namespaceSelector: e.namespaces ? { matchLabels: e.namespaces.matchLabels } : {} };
+    : { namespaceSelector: !e.namespaces ? {} : 'matchLabels' in e.namespaces
+      ? { matchLabels: e.namespaces.matchLabels }
+      : { matchExpressions: e.namespaces.matchExpressions.map((m) => ({ key: m.key, operator: m.operator, values: [...m.values] })) } };
   return {
     [side]: [peer],
     ...(e.ports.length ? { ports: e.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })) } : {}),

@@ -176,12 +176,7 @@ export class OtelAgent extends Component {
         template: {
           metadata: {
             labels: this.labels,
-            annotations: {
-              ...this.podAnnotations(this.rendered),
-              // Outside the stack namespace, so Prometheus' annotation-driven `kubernetes-pods` job finds every agent pod.
-              'prometheus.io/scrape': 'true',
-              'prometheus.io/port': String(this.port('metrics').port),
-            },
+            annotations: this.podAnnotations(this.rendered),
           },
           spec: {
             serviceAccountName: this.name,

@@ -86,6 +86,8 @@ export class OtelCollector extends Component {
     const logstash = props.logstash.endpoint(this, 'otlp-http');
     this.samplingServiceName = `${this.name}-sampling`;
     const sampling = config.sampling;
+    // Each replica sends spans to its peers (and itself) through the headless sampling Service.
+    const samplingPeers = routed ? this.endpoint(this, 'otlp-sampling', { service: this.samplingServiceName }) : undefined;
     const maxTraces = sampling.maxTraces ?? Math.floor(quantityBytes(config.resources.limits.memory) / 4096);
     const queued = {
       retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s` },
@@ -152,7 +154,7 @@ export class OtelCollector extends Component {
               otlp: { tls: otelClientTls(tls, this.port('otlp-sampling'), this.host), timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
             },
             // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
-            resolver: { dns: { hostname: `${this.samplingServiceName}.${this.namespace}.svc`, port: String(this.port('otlp-sampling').port), interval: '5s' } },
+            resolver: { dns: { hostname: samplingPeers!.host, port: String(samplingPeers!.port), interval: '5s' } },
           },
         } : {}),
         'otlp_grpc/jaeger': {

@@ -3,7 +3,7 @@ import { alert, percent } from './helpers';
 import { RuleGroup } from './types';
 
 /** Scrape jobs of the stack's own components (src/stack.ts); TargetDown watches these. */
-export const STACK_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'jaeger', 'grafana'] as const;
+export const STACK_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'jaeger', 'grafana'] as const;
 
 const SIGNALS = ['spans', 'metric_points', 'log_records'] as const;
 

@@ -79,6 +79,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
 
   prometheus.scrape({ component: alertmanager, port: 'web' });
   prometheus.scrape({ component: collector, port: 'metrics' });
+  prometheus.scrape({ component: agent, port: 'metrics' });
   prometheus.scrape({ component: collector, port: 'prom-exporter', job: 'agents', honorLabels: true });
   prometheus.scrape({ component: jaeger, port: 'metrics' });
   prometheus.scrape({ component: grafana, port: 'http' });
@@ -95,7 +96,13 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     namespace: ns,
     components: [elasticsearch, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana],
     otherPeers: [bootstrap.peer, jaeger.cleanerPeer],
-    external: externalAllows(config, { collector, prometheus, alertmanager, grafana, kibana, jaeger }),
+    external: externalAllows(config, agentNs, { collector, prometheus, alertmanager, grafana, kibana, jaeger }),
+  });
+  // The agent's namespace denies by default too, and opens its links and what crosses the cluster's edge.
+  new StackNetworkPolicies(chart('network-policies-agent', agentNs), 'AgentNetworkPolicies', {
+    namespace: agentNs,
+    components: [agent],
+    external: agentExternalAllows(config, agent),
   });
   return {
     namespace, agentNamespace: agentNamespaceObject, pki, elasticsearch, bootstrap, retention, logstash, kibana, jaeger, collector, agent,
@@ -106,6 +113,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
 /** Traffic that crosses the namespace boundary, each allow with its reason. */
 function externalAllows(
   config: StackConfig,
+  agentNamespace: string,
   c: { collector: OtelCollector; prometheus: Prometheus; alertmanager: Alertmanager; grafana: Grafana; kibana: Kibana; jaeger: Jaeger },
 ): ExternalAllow[] {
   const anywhere = '0.0.0.0/0';
@@ -117,7 +125,13 @@ function externalAllows(
       ports: [c.collector.port('otlp-grpc'), c.collector.port('otlp-http')], why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
     },
     { peer: c.prometheus, direction: 'egress', ipBlock: anywhere, ports: [{ port: 443 }, { port: 6443 }], why: 'Kubernetes API for service discovery' },
-    { peer: c.prometheus, direction: 'egress', ports: [], why: 'scraping annotated pods in any namespace' },
+    {
+      // The port comes from each pod's prometheus.io/port annotation, so it cannot be listed. The stack's
+      // own namespaces are left out: Prometheus reaches their pods only at the ports it scrapes there.
+      peer: c.prometheus, direction: 'egress', ports: [],
+      namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [config.common.namespace, agentNamespace] }] },
+      why: 'scraping annotated pods in the other namespaces, at the port each one names',
+    },
     {
       peer: c.alertmanager, direction: 'egress', ipBlock: anywhere,
       ports: [{ port: 443 }, ...(usesEmail ? [{ port: 25 }, { port: 465 }, { port: 587 }] : [])],
@@ -129,6 +143,19 @@ function externalAllows(
     ].map(({ peer, port }) => ({
       peer, direction: 'ingress' as const, namespaces: ui, ports: [peer.port(port)], why: 'UI from namespaces matching network.uiFrom',
     })) : []),
+  ];
+}
+
+/** What crosses the agent namespace's boundary other than links to stack components. */
+function agentExternalAllows(config: StackConfig, agent: OtelAgent): ExternalAllow[] {
+  const anywhere = '0.0.0.0/0';
+  return [
+    {
+      peer: agent, direction: 'ingress', namespaces: config.network.telemetryFrom,
+      ports: [agent.port('otlp-grpc'), agent.port('otlp-http')], why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
+    },
+    { peer: agent, direction: 'egress', ipBlock: anywhere, ports: [{ port: 443 }, { port: 6443 }], why: 'Kubernetes API for k8s_attributes (pod metadata)' },
+    { peer: agent, direction: 'egress', ipBlock: anywhere, ports: [{ port: 10250 }], why: "the node's kubelet for kubelet_stats (its address is the node's IP)" },
   ];
 }
 

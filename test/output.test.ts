@@ -48,7 +48,7 @@ describe('synthesized output', () => {
   test('writes one file per component plus plain rule files', () => {
     expect(Object.keys(readTree(path.join(tmp, 'a'))).sort()).toEqual([
       'alertmanager.k8s.yaml', 'elasticsearch.k8s.yaml', 'grafana.k8s.yaml', 'jaeger.k8s.yaml', 'kibana.k8s.yaml',
-      'logstash.k8s.yaml', 'namespace.k8s.yaml', 'network-policies.k8s.yaml', 'otel-agent.k8s.yaml', 'otel-collector.k8s.yaml', 'pki.k8s.yaml', 'prometheus.k8s.yaml',
+      'logstash.k8s.yaml', 'namespace.k8s.yaml', 'network-policies-agent.k8s.yaml', 'network-policies.k8s.yaml', 'otel-agent.k8s.yaml', 'otel-collector.k8s.yaml', 'pki.k8s.yaml', 'prometheus.k8s.yaml',
       'rules/ms-framework.rules.yaml', 'rules/stack.rules.yaml',
     ]);
   });

@@ -135,11 +135,15 @@ export abstract class Component extends Construct implements Peer {
     return `${this.name}.${this.namespace}.svc`;
   }
 
-  /** The address `from` uses to reach this component's port `portName`; records the link. */
-  public endpoint(from: Peer, portName: string): Endpoint {
+  /**
+   * The address `from` uses to reach this component's port `portName`; records the link. By default
+   * the component's Service; `service` names another of its Services (a headless one), `pod` one pod
+   * under it. Every address of a component in any config comes from here, so no link goes unrecorded.
+   */
+  public endpoint(from: Peer, portName: string, options: { service?: string; pod?: string } = {}): Endpoint {
     const port = this.port(portName);
     Topology.of(this).record({ from, to: this, port });
-    const host = this.host;
+    const host = `${options.pod ? `${options.pod}.` : ''}${options.service ?? this.name}.${this.namespace}.svc`;
     const scheme = port.tls ? 'https' : 'http';
     return {
       host,

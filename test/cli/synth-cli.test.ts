@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 const COMPONENT_FILES = [
-  'namespace', 'pki', 'elasticsearch', 'logstash', 'kibana', 'jaeger', 'otel-collector', 'otel-agent', 'alertmanager', 'prometheus', 'grafana', 'network-policies',
+  'namespace', 'pki', 'elasticsearch', 'logstash', 'kibana', 'jaeger', 'otel-collector', 'otel-agent', 'alertmanager', 'prometheus', 'grafana', 'network-policies', 'network-policies-agent',
 ].map((component) => `${component}.k8s.yaml`);
 
 interface Run {

@@ -56,9 +56,16 @@ describe('OtelAgent', () => {
     expect(env).toContainEqual({ name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } });
   });
 
-  test('is scraped on every node by the annotation-driven kubernetes-pods job', () => {
-    const annotations = find(objects, 'DaemonSet', 'otel-agent').spec as any;
-    expect(annotations.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8888' });
+  test("is scraped on every node by its own job, in its namespace, at its metrics port", () => {
+    const prometheus = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as any;
+    const job = prometheus.scrape_configs.find((j: any) => j.job_name === 'otel-agent');
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['observability-agent'] } }]);
+    expect(job.relabel_configs.slice(0, 2)).toEqual([
+      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'otel-agent', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
+    ]);
+    // Not also by the annotation-driven job.
+    expect((find(objects, 'DaemonSet', 'otel-agent') as any).spec.template.metadata.annotations['prometheus.io/scrape']).toBeUndefined();
   });
 
   test('may only read pods, namespaces and kubelet stats', () => {

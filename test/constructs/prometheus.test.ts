@@ -23,7 +23,7 @@ describe('Prometheus', () => {
 
   test('scrapes every stack component that serves metrics, each by its own job', () => {
     expect(config.scrape_configs.map((s) => s.job_name)).toEqual([
-      'prometheus', 'alertmanager', 'otel-collector', 'agents', 'jaeger', 'grafana', 'kubernetes-pods',
+      'prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'agents', 'jaeger', 'grafana', 'kubernetes-pods',
     ]);
   });
 
@@ -70,6 +70,7 @@ describe('Prometheus', () => {
       agents: ['https', 'otel-collector.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
       // Plaintext: the collector's and Jaeger's internal telemetry readers have no TLS settings.
       'otel-collector': ['http', undefined, undefined],
+      'otel-agent': ['http', undefined, undefined],
       jaeger: ['http', undefined, undefined],
       // Grafana serves TLS but cannot verify client certificates: none is presented.
       grafana: ['https', 'grafana.observability.svc', undefined],

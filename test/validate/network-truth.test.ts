@@ -1,0 +1,40 @@
+import { ALL_CONFIGS, allObjects, PROFILE_CONFIGS } from '../helpers';
+import { connections, key, NetworkTruth } from './network-truth';
+
+/**
+ * The NetworkPolicies against what the rendered configs really dial (network-truth.ts): found in the
+ * configs, resolved through the rendered Services, judged with Kubernetes' semantics, never through
+ * the stack's own link model.
+ */
+describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) => {
+  const config = ALL_CONFIGS[name];
+  const objects = allObjects(config);
+  const found = connections(objects, config.common.namespace);
+  const truth = new NetworkTruth(objects, config.common.namespace);
+
+  test('allows every connection a rendered config opens, at both ends', () => {
+    expect(found.length).toBeGreaterThan(10);
+    const denied = found.map((c) => [key(c), c.source, truth.denied(c)]).filter(([, , why]) => why !== undefined);
+    expect(denied).toEqual([]);
+  });
+
+  test('allows no connection between its pods that no config opens', () => {
+    const opened = new Set(found.map(key));
+    const extra = truth.allowedByRules().filter((a) => !opened.has(key(a))).map((a) => `${key(a)} (${a.policy})`);
+    expect([...new Set(extra)]).toEqual([]);
+  });
+
+  test('denies by default in every namespace it puts pods in', () => {
+    expect(truth.undefended()).toEqual([]);
+  });
+});
+
+test('the truth finds an address whose port is a sibling key (the load_balancing resolver) and judges it', () => {
+  const config = PROFILE_CONFIGS.production;
+  const objects = allObjects(config);
+  const routing = connections(objects, config.common.namespace).filter((c) => c.from === 'StatefulSet/otel-collector' && c.to === 'StatefulSet/otel-collector');
+  expect(routing.map((c) => [c.port, c.source])).toContainEqual([4319, expect.stringContaining('resolver.dns.hostname')]);
+  // Without the gateway's own policy the namespace's default deny stops it.
+  const open = new NetworkTruth(objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-collector')), config.common.namespace);
+  expect(open.denied(routing[0])).toMatch(/denied by default-deny/);
+});

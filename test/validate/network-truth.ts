@@ -1,0 +1,346 @@
+/**
+ * The network truth: every connection the rendered configs open, found in the configs themselves and
+ * resolved through the rendered Services to the pods and container ports they reach, and whether the
+ * rendered NetworkPolicies allow it, with Kubernetes' semantics. Nothing here reads the stack's link
+ * model (src/lib/component.ts Topology): a link the model never recorded is found all the same.
+ */
+import * as yaml from 'js-yaml';
+import { KubeObject } from '../helpers';
+
+type Labels = Record<string, string>;
+
+interface ContainerPort { name?: string; containerPort: number; protocol?: string }
+
+/** The pods of one workload. */
+export interface Pods {
+  /** `<kind>/<name>` of the workload. */
+  readonly workload: string;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  readonly ports: readonly ContainerPort[];
+  /** The configs the pods read, each with where it comes from: mounted ConfigMaps, args, env. */
+  readonly configs: ReadonlyArray<{ source: string; text: string }>;
+}
+
+/** One connection a config opens: from a workload's pods to a workload's pods, at a container port. */
+export interface Connection {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  /** Where the address was found. */
+  readonly source: string;
+}
+
+export const key = (c: { from: string; to: string; port: number }) => `${c.from} > ${c.to}:${c.port}`;
+
+/**
+ * Keys whose host names are not connections: the name a client expects on the server's certificate,
+ * and the name a node advertises for itself.
+ */
+const NOT_CONNECTIONS = /^(server_name_override|server_name|serverName|network\.publish_host|tls_server_name)$/;
+
+const HOST = /(?:(https?|grpcs?):\/\/)?((?:[a-z0-9-]+\.)*?)([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?(?::(\d+))?/g;
+
+const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
+
+function podTemplate(o: KubeObject): { metadata: { labels?: Labels; annotations?: Labels }; spec: any } | undefined {
+  const spec = (o as any).spec;
+  if (o.kind === 'CronJob') return spec.jobTemplate.spec.template;
+  if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)) return spec.template;
+  return undefined;
+}
+
+export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
+  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${o.metadata.namespace ?? defaultNamespace}/${o.metadata.name}`, (o as any).data ?? {}]));
+  const out: Pods[] = [];
+  for (const o of objects) {
+    const template = podTemplate(o);
+    if (!template) continue;
+    const namespace = o.metadata.namespace ?? defaultNamespace;
+    const containers = [...(template.spec.initContainers ?? []), ...template.spec.containers] as any[];
+    const configs: Array<{ source: string; text: string }> = [];
+    for (const volume of template.spec.volumes ?? []) {
+      const sources = [volume.configMap, ...(volume.projected?.sources ?? []).map((s: any) => s.configMap)].filter(Boolean);
+      for (const cm of sources) {
+        for (const [file, text] of Object.entries(configMaps.get(`${namespace}/${cm.name}`) ?? {})) configs.push({ source: `ConfigMap ${cm.name} ${file}`, text: String(text) });
+      }
+    }
+    for (const c of containers) {
+      configs.push({ source: `${c.name} args`, text: [...(c.command ?? []), ...(c.args ?? [])].join('\n') });
+      for (const e of c.env ?? []) if (e.value !== undefined) configs.push({ source: `${c.name} env ${e.name}`, text: String(e.value) });
+    }
+    out.push({
+      workload: `${o.kind}/${o.metadata.name}`,
+      namespace,
+      labels: template.metadata.labels ?? {},
+      annotations: template.metadata.annotations ?? {},
+      ports: template.spec.containers.flatMap((c: any) => c.ports ?? []),
+      configs,
+    });
+  }
+  return out;
+}
+
+interface Selector { matchLabels?: Labels; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }
+
+/** Kubernetes label selector semantics; `{}` selects everything. */
+export function selects(selector: Selector | undefined, labels: Labels): boolean {
+  if (!selector) return true;
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
+    && (selector.matchExpressions ?? []).every((e) => {
+      switch (e.operator) {
+        case 'In': return labels[e.key] !== undefined && (e.values ?? []).includes(labels[e.key]);
+        case 'NotIn': return labels[e.key] === undefined || !(e.values ?? []).includes(labels[e.key]);
+        case 'Exists': return labels[e.key] !== undefined;
+        case 'DoesNotExist': return labels[e.key] === undefined;
+        default: throw new Error(`unknown selector operator ${e.operator}`);
+      }
+    });
+}
+
+/** The addresses in one config: host names of Services with the port they are dialled at. */
+function addresses(text: string, source: string): Array<{ host: string; service: string; namespace: string; port: number; source: string }> {
+  const found: Array<{ host: string; service: string; namespace: string; port: number; source: string }> = [];
+  const scan = (s: string, siblingPort: number | undefined, at: string) => {
+    for (const m of s.matchAll(HOST)) {
+      const [host, scheme, , service, namespace, port] = m;
+      const number = port ? Number(port) : siblingPort ?? (scheme ? DEFAULT_PORTS[scheme] : undefined);
+      if (number === undefined) throw new Error(`${at}: the address ${host} has no port, a sibling 'port' or a scheme to tell which`);
+      found.push({ host, service, namespace, port: number, source: at });
+    }
+  };
+  let doc: unknown;
+  try {
+    doc = yaml.load(text);
+  } catch {
+    doc = undefined;
+  }
+  if (doc === null || typeof doc !== 'object') {
+    scan(text, undefined, source);
+    return found;
+  }
+  const walk = (node: unknown, path: string) => {
+    if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      const sibling = record.port !== undefined && /^\d+$/.test(String(record.port)) ? Number(record.port) : undefined;
+      for (const [k, v] of Object.entries(record)) {
+        if (NOT_CONNECTIONS.test(k)) continue;
+        if (typeof v === 'string') scan(v, sibling, `${path}.${k}`);
+        else walk(v, `${path}.${k}`);
+      }
+    } else if (typeof node === 'string') scan(node, undefined, path);
+  };
+  walk(doc, source);
+  return found;
+}
+
+/** The container port a Service port reaches on a pod, or undefined when the pod has no such port. */
+function targetPort(servicePort: any, pod: Pods): number | undefined {
+  const target = servicePort.targetPort ?? servicePort.port;
+  if (typeof target === 'number' || /^\d+$/.test(String(target))) return Number(target);
+  return pod.ports.find((p) => p.name === target)?.containerPort;
+}
+
+/** Every connection the configs open to the stack's own pods, resolved through the rendered Services. */
+export function connections(objects: KubeObject[], defaultNamespace: string): Connection[] {
+  const all = pods(objects, defaultNamespace);
+  const services = objects.filter((o) => o.kind === 'Service');
+  const out: Connection[] = [];
+  for (const client of all) {
+    for (const config of client.configs) {
+      for (const a of addresses(config.text, `${client.workload}: ${config.source}`)) {
+        const service = services.find((s) => s.metadata.name === a.service && (s.metadata.namespace ?? defaultNamespace) === a.namespace);
+        if (!service) throw new Error(`${a.source}: ${a.host} names no rendered Service`);
+        const spec = (service as any).spec;
+        const servicePort = (spec.ports ?? []).find((p: any) => p.port === a.port && (p.protocol ?? 'TCP') === 'TCP');
+        if (!servicePort) throw new Error(`${a.source}: ${a.host}:${a.port}: the Service ${a.service} has no TCP port ${a.port}`);
+        const servers = all.filter((p) => p.namespace === a.namespace && spec.selector && selects({ matchLabels: spec.selector }, p.labels));
+        if (servers.length === 0) throw new Error(`${a.source}: ${a.host}:${a.port}: the Service ${a.service} selects no rendered pods`);
+        for (const server of servers) {
+          const port = targetPort(servicePort, server);
+          if (port === undefined) throw new Error(`${a.source}: ${a.host}:${a.port}: ${server.workload} has no container port ${servicePort.targetPort}`);
+          out.push({ from: client.workload, to: server.workload, port, source: a.source });
+        }
+      }
+    }
+  }
+  return [...out, ...scrapes(objects, all, defaultNamespace)];
+}
+
+/** One Prometheus relabel step, as Prometheus applies it (the regex anchored at both ends). */
+function relabel(labels: Labels, rule: any): Labels | undefined {
+  const action = rule.action ?? 'replace';
+  const regex = new RegExp(`^(?:${rule.regex ?? '(.*)'})$`);
+  const value = (rule.source_labels ?? []).map((l: string) => labels[l] ?? '').join(rule.separator ?? ';');
+  switch (action) {
+    case 'keep': return regex.test(value) ? labels : undefined;
+    case 'drop': return regex.test(value) ? undefined : labels;
+    case 'replace': {
+      const m = regex.exec(value);
+      if (!m) return labels;
+      const target = String(rule.target_label).replace(/\$\{?(\d+)\}?/g, (_, i) => m[Number(i)] ?? '');
+      const replaced = String(rule.replacement ?? '$1').replace(/\$\{?(\d+)\}?/g, (_, i) => m[Number(i)] ?? '');
+      const next = { ...labels };
+      if (replaced === '') delete next[target];
+      else next[target] = replaced;
+      return next;
+    }
+    case 'labelmap': {
+      const next = { ...labels };
+      for (const [k, v] of Object.entries(labels)) {
+        const m = regex.exec(k);
+        if (m) next[String(rule.replacement ?? '$1').replace(/\$\{?(\d+)\}?/g, (_, i) => m[Number(i)] ?? '')] = v;
+      }
+      return next;
+    }
+    case 'labeldrop': return Object.fromEntries(Object.entries(labels).filter(([k]) => !regex.test(k)));
+    case 'labelkeep': return Object.fromEntries(Object.entries(labels).filter(([k]) => regex.test(k)));
+    default: throw new Error(`relabel action ${action} is not simulated here`);
+  }
+}
+
+const metaName = (s: string) => s.replace(/[^a-zA-Z0-9_]/g, '_');
+
+/**
+ * What Prometheus' pod-role discovery scrapes among the rendered pods: each container port of each pod
+ * in the job's namespaces, offered with the labels discovery gives it, through the job's relabelling.
+ */
+function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): Connection[] {
+  const out: Connection[] = [];
+  for (const prometheus of all.filter((p) => p.configs.some((c) => c.source.endsWith('prometheus.yml')))) {
+    const config = yaml.load(prometheus.configs.find((c) => c.source.endsWith('prometheus.yml'))!.text) as any;
+    for (const job of config.scrape_configs ?? []) {
+      for (const sd of job.kubernetes_sd_configs ?? []) {
+        if (sd.role !== 'pod') throw new Error(`scrape job ${job.job_name}: discovery role ${sd.role} is not simulated here`);
+        const namespaces: string[] | undefined = sd.namespaces?.names;
+        for (const pod of all.filter((p) => !namespaces || namespaces.includes(p.namespace))) {
+          for (const port of pod.ports.filter((p) => (p.protocol ?? 'TCP') === 'TCP')) {
+            let labels: Labels | undefined = {
+              __address__: `10.0.0.1:${port.containerPort}`,
+              __scheme__: job.scheme ?? 'http',
+              __metrics_path__: job.metrics_path ?? '/metrics',
+              __meta_kubernetes_namespace: pod.namespace,
+              __meta_kubernetes_pod_name: `${pod.workload.split('/')[1]}-0`,
+              __meta_kubernetes_pod_ip: '10.0.0.1',
+              __meta_kubernetes_pod_ready: 'true',
+              __meta_kubernetes_pod_phase: 'Running',
+              __meta_kubernetes_pod_container_port_name: port.name ?? '',
+              __meta_kubernetes_pod_container_port_number: String(port.containerPort),
+              __meta_kubernetes_pod_container_port_protocol: 'TCP',
+              ...Object.fromEntries(Object.entries(pod.labels).flatMap(([k, v]) => [[`__meta_kubernetes_pod_label_${metaName(k)}`, v], [`__meta_kubernetes_pod_labelpresent_${metaName(k)}`, 'true']])),
+              ...Object.fromEntries(Object.entries(pod.annotations).flatMap(([k, v]) => [[`__meta_kubernetes_pod_annotation_${metaName(k)}`, v], [`__meta_kubernetes_pod_annotationpresent_${metaName(k)}`, 'true']])),
+            };
+            for (const rule of job.relabel_configs ?? []) {
+              labels = relabel(labels, rule);
+              if (!labels) break;
+            }
+            if (!labels) continue;
+            const scraped = Number(/:(\d+)$/.exec(labels.__address__)?.[1]);
+            out.push({ from: prometheus.workload, to: pod.workload, port: scraped, source: `${prometheus.workload}: scrape job ${job.job_name}` });
+          }
+        }
+      }
+    }
+  }
+  void objects;
+  void defaultNamespace;
+  return out;
+}
+
+interface PolicyPort { port?: number | string; protocol?: string; endPort?: number }
+interface PolicyPeer { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string } }
+interface Rule { from?: PolicyPeer[]; to?: PolicyPeer[]; ports?: PolicyPort[] }
+interface Policy { name: string; namespace: string; podSelector: Selector; policyTypes: string[]; ingress?: Rule[]; egress?: Rule[] }
+
+/** NetworkPolicy semantics over the rendered pods and namespaces. */
+export class NetworkTruth {
+  readonly pods: Pods[];
+  private readonly policies: Policy[];
+  private readonly namespaceLabels: Map<string, Labels>;
+
+  constructor(objects: KubeObject[], defaultNamespace: string) {
+    this.pods = pods(objects, defaultNamespace);
+    this.policies = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? defaultNamespace, ...(o as any).spec }));
+    // The API server labels every namespace with its name.
+    this.namespaceLabels = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name }]));
+  }
+
+  private pod(workload: string): Pods {
+    const found = this.pods.find((p) => p.workload === workload);
+    if (!found) throw new Error(`no workload ${workload}`);
+    return found;
+  }
+
+  /** Whether a policy peer selects `pod`, seen from a policy in `namespace`. ipBlocks never select pods here. */
+  private peerSelects(peer: PolicyPeer, pod: Pods, namespace: string): boolean {
+    if (peer.ipBlock) return false;
+    const inNamespace = peer.namespaceSelector
+      ? selects(peer.namespaceSelector, this.namespaceLabels.get(pod.namespace) ?? { 'kubernetes.io/metadata.name': pod.namespace })
+      : pod.namespace === namespace;
+    return inNamespace && selects(peer.podSelector ?? {}, pod.labels);
+  }
+
+  /** Whether a rule's ports admit `port` on `server` (named ports are the server pod's). */
+  private static portMatches(ports: PolicyPort[] | undefined, port: number, server: Pods): boolean {
+    if (!ports || ports.length === 0) return true;
+    return ports.some((p) => {
+      if ((p.protocol ?? 'TCP') !== 'TCP') return false;
+      if (p.port === undefined) return true;
+      const number = typeof p.port === 'number' ? p.port : server.ports.find((c) => c.name === p.port)?.containerPort;
+      return number !== undefined && (p.endPort ? port >= number && port <= p.endPort : port === number);
+    });
+  }
+
+  private selecting(pod: Pods, type: 'Ingress' | 'Egress'): Policy[] {
+    return this.policies.filter((p) => p.namespace === pod.namespace && (p.policyTypes ?? ['Ingress']).includes(type) && selects(p.podSelector, pod.labels));
+  }
+
+  /** Why a connection is denied, or undefined when both ends allow it. */
+  denied(c: { from: string; to: string; port: number }): string | undefined {
+    const client = this.pod(c.from);
+    const server = this.pod(c.to);
+    const out = this.selecting(client, 'Egress');
+    const inn = this.selecting(server, 'Ingress');
+    const egress = out.length === 0 || out.some((p) => (p.egress ?? []).some((r) => (r.to === undefined || r.to.some((peer) => this.peerSelects(peer, server, p.namespace))) && NetworkTruth.portMatches(r.ports, c.port, server)));
+    const ingress = inn.length === 0 || inn.some((p) => (p.ingress ?? []).some((r) => (r.from === undefined || r.from.some((peer) => this.peerSelects(peer, client, p.namespace))) && NetworkTruth.portMatches(r.ports, c.port, server)));
+    if (egress && ingress) return undefined;
+    return [egress ? '' : `egress denied by ${out.map((p) => p.name).join(', ')}`, ingress ? '' : `ingress denied by ${inn.map((p) => p.name).join(', ')}`].filter(Boolean).join('; ');
+  }
+
+  /**
+   * Every connection between the rendered pods that some rule names: a peer selecting the other pod,
+   * and each port the rule lists (every TCP port the server pod declares when it lists none).
+   */
+  allowedByRules(): Array<{ from: string; to: string; port: number; policy: string }> {
+    const out: Array<{ from: string; to: string; port: number; policy: string }> = [];
+    for (const policy of this.policies) {
+      for (const self of this.pods.filter((p) => p.namespace === policy.namespace && selects(policy.podSelector, p.labels))) {
+        for (const [rules, side] of [[policy.ingress, 'from'], [policy.egress, 'to']] as const) {
+          for (const rule of rules ?? []) {
+            const peers = rule[side];
+            for (const other of this.pods.filter((p) => peers === undefined || peers.some((peer) => this.peerSelects(peer, p, policy.namespace)))) {
+              const server = side === 'from' ? self : other;
+              const listed = (rule.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
+              const declared = server.ports.filter((p) => (p.protocol ?? 'TCP') === 'TCP' && NetworkTruth.portMatches(rule.ports, p.containerPort, server)).map((p) => p.containerPort);
+              for (const port of new Set([...listed, ...declared])) {
+                out.push(side === 'from'
+                  ? { from: other.workload, to: self.workload, port, policy: `${policy.name} ingress` }
+                  : { from: self.workload, to: other.workload, port, policy: `${policy.name} egress` });
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Namespaces that hold rendered pods but no default-deny policy for both directions. */
+  undefended(): string[] {
+    const namespaces = [...new Set(this.pods.map((p) => p.namespace))];
+    return namespaces.filter((ns) => !this.policies.some((p) => p.namespace === ns && Object.keys(p.podSelector ?? {}).every((k) => Object.keys((p.podSelector as any)[k] ?? {}).length === 0)
+      && p.policyTypes.includes('Ingress') && p.policyTypes.includes('Egress') && (p.ingress ?? []).length === 0 && (p.egress ?? []).length === 0));
+  }
+}
