@@ -112,7 +112,7 @@ export class Logstash extends Component {
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
-        serviceName: this.name,
+        serviceName: this.podsService(),
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },

@@ -90,7 +90,7 @@ export class Prometheus extends Component {
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
-        serviceName: this.name,
+        serviceName: this.podsService(),
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },

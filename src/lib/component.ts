@@ -177,6 +177,20 @@ export abstract class Component extends Construct implements Peer {
     });
   }
 
+  /**
+   * The headless Service a StatefulSet names as `serviceName`, which gives each pod its DNS name
+   * (`<pod>.<service>.<namespace>.svc`); returns its name. For a component whose pods nobody dials one
+   * by one it has no ports.
+   */
+  protected podsService(): string {
+    const name = `${this.name}-pods`;
+    new k8s.KubeService(this, 'PodsService', {
+      metadata: { name, labels: this.labels },
+      spec: { clusterIp: 'None', selector: this.selector, ports: [] },
+    });
+    return name;
+  }
+
   /** A ConfigMap of this component holding rendered files. */
   protected configMap(id: string, name: string, data: Record<string, string>): k8s.KubeConfigMap {
     return new k8s.KubeConfigMap(this, id, { metadata: { name, labels: this.labels }, data });

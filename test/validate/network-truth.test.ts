@@ -1,5 +1,5 @@
 import { ALL_CONFIGS, allObjects, PROFILE_CONFIGS } from '../helpers';
-import { connections, key, NetworkTruth } from './network-truth';
+import { connections, key, NetworkTruth, selects } from './network-truth';
 
 /**
  * The NetworkPolicies against what the rendered configs really dial (network-truth.ts): found in the
@@ -26,6 +26,16 @@ describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) =
 
   test('denies by default in every namespace it puts pods in', () => {
     expect(truth.undefended()).toEqual([]);
+  });
+
+  test("names, as each StatefulSet's serviceName, a headless Service that selects its pods", () => {
+    const problems = objects.filter((o) => o.kind === 'StatefulSet').flatMap((set: any) => {
+      const service: any = objects.find((o) => o.kind === 'Service' && o.metadata.name === set.spec.serviceName && o.metadata.namespace === set.metadata.namespace);
+      if (!service) return [`${set.metadata.name}: no Service ${set.spec.serviceName}`];
+      if (service.spec.clusterIP !== 'None') return [`${set.metadata.name}: ${set.spec.serviceName} is not headless`];
+      return selects({ matchLabels: service.spec.selector }, set.spec.template.metadata.labels) ? [] : [`${set.metadata.name}: ${set.spec.serviceName} selects other pods`];
+    });
+    expect(problems).toEqual([]);
   });
 });
 
