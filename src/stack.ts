@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { StackConfig } from './config/types';
+import { checkConfig } from './config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
 import { Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
@@ -50,6 +51,7 @@ export function ruleFiles(config: StackConfig): Record<string, string> {
  * Components refer to each other by object; every address in a rendered config comes from there.
  */
 export function buildStack(app: Construct, config: StackConfig): StackParts {
+  checkConfig(config);
   const ns = config.common.namespace;
   const chart = (name: string, namespace: string | undefined = ns) => new Chart(app, name, namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
   const common = config.common;

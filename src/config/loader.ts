@@ -203,12 +203,27 @@ export function resolveConfig(user: unknown, source = 'inline config'): StackCon
     throw new ConfigError(source, [`/profile: must be one of ${Object.keys(PROFILES).map(show).join(', ')}, got ${show(profile)}`]);
   }
   const merged = merge(merge(DEFAULTS, PROFILES[profile as ProfileName] as DeepPartial<StackConfig>), user);
-  const problems = validateSchema(merged) ? [] : [...new Set((validateSchema.errors ?? []).map(describe))];
+  return checkConfig(merged, source);
+}
+
+/** Configs checkConfig accepted, so a config resolved once is not checked again when it is built. */
+const CHECKED = new WeakSet<object>();
+
+/**
+ * Every rule a whole stack config must meet: the schema, then the checks between fields. The one
+ * place the rules run: `resolveConfig` calls it, and so does `buildStack`, for any program that builds
+ * the constructs from a config it made itself (the Pulumi component's `config`). Throws ConfigError
+ * listing every problem; returns the config.
+ */
+export function checkConfig(config: StackConfig, source = 'stack config'): StackConfig {
+  if (CHECKED.has(config)) return config;
+  const problems = validateSchema(config) ? [] : [...new Set((validateSchema.errors ?? []).map(describe))];
   // Cross-field checks also run on a config with schema problems, on the sections the schema accepted.
   const broken = problems.map((p) => p.split(/[/:]/)[1]);
-  problems.push(...semanticProblems(merged).filter((p) => !broken.includes(p.split(/[/:]/)[1])));
+  problems.push(...semanticProblems(config).filter((p) => !broken.includes(p.split(/[/:]/)[1])));
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return merged;
+  CHECKED.add(config);
+  return config;
 }
 
 /** Reads and resolves a YAML config file. */

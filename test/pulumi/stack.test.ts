@@ -165,6 +165,12 @@ describe('AgentO11yStack config', () => {
     expect(options.get('kubernetes:core/v1:Namespace observability')?.dependsOn).toEqual(dependencies);
   });
 
+  test('checks a config it is given as resolveConfig checks a file: the same one-line problems', () => {
+    const dev = resolveConfig({});
+    const config = { ...dev, alertmanager: { ...dev.alertmanager, replicas: 2 } };
+    expect(() => new AgentO11yStack('two-peers', { config })).toThrow('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+  });
+
   test('fails when neither config nor configFile is given', () => {
     expect(() => new AgentO11yStack('broken', {})).toThrow('args.config or args.configFile is required');
   });
