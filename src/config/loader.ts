@@ -26,7 +26,10 @@ const validateSchema = require('./schema-validate.generated.js') as ValidateFunc
 const TYPE_HINTS: Record<string, string> = {
   Duration: 'a duration like 30s, 5m, 2h or 7d',
   CpuQuantity: 'a CPU quantity like 100m or 2',
-  ByteQuantity: 'a byte quantity like 512Mi or 10Gi',
+  ByteQuantity: 'a byte quantity like 512Mi or 10Gi (more than 0, at most 6 digits)',
+  DnsSubdomain: 'a DNS-1123 subdomain (lower-case letters, digits, - and .)',
+  SecretKey: 'a Secret key (letters, digits, -, _ and .)',
+  LabelValue: 'a label value (at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit)',
   ByteSize: 'a size like 512MB or 40GB',
   DnsLabel: 'a DNS-1123 label (lower-case letters, digits and -)',
   JvmHeap: 'a JVM heap size like 512m or 4g',
@@ -60,6 +63,8 @@ function describe(error: ErrorObject): string {
       return `${at}: must be ${error.params.type === 'integer' ? 'a whole number' : error.params.type}, got ${show(error.data)}`;
     case 'pattern':
       return `${at}: must be ${PATTERN_HINTS[error.params.pattern as string] ?? `a string matching ${error.params.pattern}`}, got ${show(error.data)}`;
+    case 'minLength':
+      return `${at}: must not be ${error.params.limit === 1 ? 'empty' : `shorter than ${error.params.limit} characters`}, got ${show(error.data)}`;
     case 'enum':
       return `${at}: must be one of ${(error.params.allowedValues as unknown[]).map(show).join(', ')}, got ${show(error.data)}`;
     default:
@@ -91,6 +96,70 @@ export { durationSeconds };
 
 // Alertmanager's matcher syntax: a label name, an operator and a value, quoted or not.
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"\s{},=~!]*)$/;
+
+/** What is wrong with one matcher, or undefined: its form, and for =~ and !~ its regular expression. */
+function matcherProblem(matcher: string): string | undefined {
+  const m = MATCHER.exec(matcher);
+  if (!m) return `must be a matcher like severity="critical", got ${show(matcher)}`;
+  if (m[1] === '=~' || m[1] === '!~') {
+    const pattern = m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2];
+    try {
+      new RegExp(`^(?:${pattern})$`);
+    } catch {
+      return `the regular expression does not compile, got ${show(matcher)}`;
+    }
+  }
+  return undefined;
+}
+
+const DEFINITIONS = schema.definitions as Record<string, { pattern?: string }>;
+/** A label key: an optional DNS subdomain and `/`, then a name of at most 63 characters. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DURATION = new RegExp(DEFINITIONS.Duration.pattern as string);
+/** Go's time.Duration (Prometheus', Alertmanager's, the collector's) holds at most 2^63 ns: ~292 years. */
+const LONGEST_DURATION_S = 2 ** 63 / 1e9;
+/** Namespaces the stack must not take over: it puts default-deny policies and restricted Pod Security on its own. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Seconds (cores) or bytes of a CPU or byte quantity, for comparing requests with limits. */
+function amount(quantity: string): number {
+  const cpu = /^([0-9]+)m$/.exec(quantity);
+  if (cpu) return Number(cpu[1]) / 1000;
+  const bytes = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
+  if (bytes) return Number(bytes[1]) * 1024 ** { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[bytes[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
+  return Number(quantity);
+}
+
+/** Every value in the config with its JSON path. */
+function* leaves(node: unknown, at = ''): Generator<[string, unknown, Record<string, unknown> | undefined]> {
+  if (Array.isArray(node)) for (const [i, v] of node.entries()) yield* leaves(v, `${at}/${i}`);
+  else if (isObject(node)) {
+    yield [at, node, node];
+    for (const [k, v] of Object.entries(node)) yield* leaves(v, `${at}/${k}`);
+  } else yield [at, node, undefined];
+}
+
+/** Mistakes a real tool or the API server would refuse later, found in any section. */
+function toolProblems(config: StackConfig): string[] {
+  const problems: string[] = [];
+  for (const [at, value, object] of leaves(config)) {
+    if (typeof value === 'string' && DURATION.test(value) && durationSeconds(value) > LONGEST_DURATION_S) {
+      problems.push(`${at}: must be at most 292y (the longest duration Go programs hold), got ${show(value)}`);
+    }
+    // Resources: a request above its limit is refused by the API server.
+    const requests = object?.requests as Record<string, string> | undefined;
+    const limits = object?.limits as Record<string, string> | undefined;
+    if (object && isObject(requests) && isObject(limits)) {
+      for (const resource of ['cpu', 'memory']) {
+        const [request, limit] = [requests[resource], limits[resource]];
+        if (typeof request === 'string' && typeof limit === 'string' && amount(request) > amount(limit)) {
+          problems.push(`${at}/requests/${resource}: must not exceed ${at}/limits/${resource} (${limit}), got ${show(request)}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
 
 /**
  * Routing mistakes Alertmanager accepts silently: a receiver no route sends to, and a route that an
@@ -160,6 +229,43 @@ function semanticProblems(config: StackConfig): string[] {
     }
   });
   check(() => problems.push(...retentionProblems(config.retention)));
+  check(() => problems.push(...toolProblems(config)));
+  check(() => {
+    const ns = config.common.namespace;
+    if (SYSTEM_NAMESPACES.includes(ns) || ns === config.pki.clusterResourceNamespace) {
+      problems.push(`/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not ${[...SYSTEM_NAMESPACES, 'cert-manager\'s'].join(', ')}, got ${show(ns)}`);
+    } else if (config.collector.agent.namespace === undefined && `${ns}-agent`.length > 63) {
+      problems.push(`/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(ns)}`);
+    }
+  });
+  check(() => {
+    for (const [key, selector] of [['telemetryFrom', config.network.telemetryFrom], ['uiFrom', config.network.uiFrom]] as const) {
+      for (const label of Object.keys(selector?.matchLabels ?? {})) {
+        if (!LABEL_KEY.test(label)) problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+      }
+    }
+  });
+  check(() => {
+    // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
+    const { heap, resources } = config.elasticsearch;
+    const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
+    if (heapBytes > amount(resources.limits.memory) / 2) {
+      problems.push(`/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`);
+    }
+  });
+  check(() => {
+    // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
+    const { retention, storage } = config.prometheus;
+    const m = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
+    const sizeBytes = Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(m[2]);
+    if (sizeBytes > amount(storage.size)) {
+      problems.push(`/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`);
+    }
+  });
+  check(() => am.receivers.forEach((receiver, i) => (receiver.email ?? []).forEach((email, j) => {
+    const port = Number(email.smarthost.split(':').pop());
+    if (!(port >= 1 && port <= 65535)) problems.push(`/alertmanager/receivers/${i}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`);
+  })));
   const names = new Set<string>();
   check(() => am.receivers.forEach((receiver, i) => {
     if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
@@ -170,8 +276,13 @@ function semanticProblems(config: StackConfig): string[] {
       problems.push(`${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`);
     }
     (route.matchers ?? []).forEach((m, i) => {
-      if (!MATCHER.test(m)) problems.push(`${at}/matchers/${i}: must be a matcher like severity="critical", got ${show(m)}`);
+      const problem = matcherProblem(m);
+      if (problem) problems.push(`${at}/matchers/${i}: ${problem}`);
     });
+    for (const key of ['groupInterval', 'repeatInterval'] as const) {
+      const value = route[key];
+      if (value !== undefined && durationSeconds(value) === 0) problems.push(`${at}/${key}: must be longer than 0 (Alertmanager refuses 0), got ${show(value)}`);
+    }
     (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
   };
   check(() => walk(am.route, '/alertmanager/route'));
@@ -182,7 +293,8 @@ function semanticProblems(config: StackConfig): string[] {
   check(() => am.inhibitRules.forEach((rule, i) => {
     for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
       rule[side].forEach((m, j) => {
-        if (!MATCHER.test(m)) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: must be a matcher like severity="critical", got ${show(m)}`);
+        const problem = matcherProblem(m);
+        if (problem) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: ${problem}`);
       });
     }
   }));

@@ -33,6 +33,10 @@ export function streamLifecycle(stream: LogStreamConfig): LifecycleConfig {
 /** Problems of the retention settings, one line each with its config path; empty when sound. */
 export function retentionProblems(retention: RetentionConfig): string[] {
   const problems: string[] = [];
+  if (durationSeconds(retention.traces) < 86400) {
+    // The index cleaner deletes whole daily indices older than this: under a day, today's spans go too.
+    problems.push(`/retention/traces: must be at least 1d (spans live in daily indices, and the cleaner deletes whole days), got "${retention.traces}"`);
+  }
   const names = new Set<string>();
   retention.streams.forEach((stream, i) => {
     const at = `/retention/streams/${i}`;

@@ -19,8 +19,9 @@ export type Duration = string;
 export type CpuQuantity = string;
 
 /**
- * A Kubernetes quantity in bytes: 512Mi, 2Gi, 100Gi.
- * @pattern ^[0-9]+(Ki|Mi|Gi|Ti)$
+ * A Kubernetes quantity in bytes: 512Mi, 2Gi, 100Gi. Not 0, and at most six digits, so it fits the
+ * API server's 64-bit integers.
+ * @pattern ^[1-9][0-9]{0,5}(Ki|Mi|Gi|Ti)$
  */
 export type ByteQuantity = string;
 
@@ -35,6 +36,27 @@ export type ByteSize = string;
  * @pattern ^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$
  */
 export type DnsLabel = string;
+
+/**
+ * A DNS-1123 subdomain (StorageClass and ClusterIssuer names).
+ * @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+ * @maxLength 253
+ */
+export type DnsSubdomain = string;
+
+/**
+ * A key of a Kubernetes Secret: letters, digits, `-`, `_` and `.`.
+ * @pattern ^[-._a-zA-Z0-9]+$
+ * @maxLength 253
+ */
+export type SecretKey = string;
+
+/**
+ * A label value: empty, or at most 63 letters, digits, `-`, `_` and `.`, beginning and ending with a
+ * letter or digit.
+ * @pattern ^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$
+ */
+export type LabelValue = string;
 
 /**
  * A replica count.
@@ -79,7 +101,7 @@ export interface SecretKeyRef {
   /** Name of the Secret in the stack's namespace. */
   secretName: DnsLabel;
   /** Key inside the Secret. */
-  key: string;
+  key: SecretKey;
 }
 
 /** A username/password pair stored in one Secret. */
@@ -87,9 +109,9 @@ export interface CredentialsRef {
   /** Name of the Secret in the stack's namespace. */
   secretName: DnsLabel;
   /** Key holding the username. */
-  usernameKey: string;
+  usernameKey: SecretKey;
   /** Key holding the password. */
-  passwordKey: string;
+  passwordKey: SecretKey;
 }
 
 /** Container resources. */
@@ -103,7 +125,7 @@ export interface Storage {
   /** Size of the claim. */
   size: ByteQuantity;
   /** StorageClass; omitted means the cluster's default class. */
-  storageClass?: string;
+  storageClass?: DnsSubdomain;
 }
 
 /** Settings every component reads. */
@@ -232,6 +254,7 @@ export interface PagerDutyReceiver {
 }
 
 export interface EmailReceiver {
+  /** @minLength 1 */
   to: string;
   from: string;
   /** SMTP server. */
@@ -252,6 +275,7 @@ export interface WebhookReceiver {
 
 /** A named receiver with one or more integrations. */
 export interface Receiver {
+  /** @minLength 1 */
   name: string;
   slack?: SlackReceiver[];
   pagerduty?: PagerDutyReceiver[];
@@ -340,7 +364,8 @@ export interface KibanaConfig {
 
 /** A Kubernetes label selector, by labels. */
 export interface LabelSelector {
-  matchLabels: Record<string, string>;
+  /** Label keys like app.kubernetes.io/name (checked by the loader: JSON Schema cannot check keys here). */
+  matchLabels: Record<string, LabelValue>;
 }
 
 /** Who may reach the stack from outside its namespace; everything else is denied. */
@@ -354,9 +379,9 @@ export interface NetworkConfig {
 /** The stack's certificate authority (cert-manager). */
 export interface PkiConfig {
   /** An existing ClusterIssuer that signs the stack's CA (your organisation's CA); omitted: a self-signed root. */
-  rootIssuer?: string;
+  rootIssuer?: DnsSubdomain;
   /** cert-manager's cluster resource namespace (`--cluster-resource-namespace`), where the CA ClusterIssuer's key pair lives. */
-  clusterResourceNamespace: string;
+  clusterResourceNamespace: DnsLabel;
 }
 
 /** Thresholds of the MS-framework alert pack (seed 000 §15.5, baselines §15.7). */
