@@ -133,9 +133,9 @@ function linkPorts(links: readonly Link[]): k8s.NetworkPolicyPort[] {
 function externalRule(e: ExternalAllow, side: 'from' | 'to'): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule {
   const peer: k8s.NetworkPolicyPeer = e.ipBlock
     ? { ipBlock: { cidr: e.ipBlock } }
-    : { namespaceSelector: !e.namespaces ? {} : 'matchLabels' in e.namespaces
-      ? { matchLabels: e.namespaces.matchLabels }
-      : { matchExpressions: e.namespaces.matchExpressions.map((m) => ({ key: m.key, operator: m.operator, values: [...m.values] })) } };
+    : { namespaceSelector: !e.namespaces || ('allNamespaces' in e.namespaces && e.namespaces.allNamespaces) ? {} : 'matchExpressions' in e.namespaces
+      ? { matchExpressions: e.namespaces.matchExpressions.map((m) => ({ key: m.key, operator: m.operator, values: [...m.values] })) }
+      : { matchLabels: e.namespaces.matchLabels } };
   return {
     [side]: [peer],
     ...(e.ports.length ? { ports: e.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })) } : {}),

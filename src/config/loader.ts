@@ -83,9 +83,11 @@ export function merge<T>(base: T, over: unknown): T {
   }
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    // A Secret reference is replaced whole: a user's { secretName } must not inherit the default's key.
+    // Some objects are one value, replaced whole: a Secret reference (a user's { secretName } must not
+    // inherit the default's key) and a namespace selector (a user's labels must not be ANDed with the default's).
     const current = Object.hasOwn(out, key) ? out[key] : undefined;
-    const merged = current !== undefined && !(isObject(current) && 'secretName' in current) ? merge(current, value) : value;
+    const whole = isObject(current) && ['secretName', 'matchLabels', 'allNamespaces'].some((k) => k in current);
+    const merged = current !== undefined && !whole ? merge(current, value) : value;
     // defineProperty, so a `__proto__` key in the YAML is an (unknown) key, not a prototype.
     Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
   }
@@ -240,7 +242,12 @@ function semanticProblems(config: StackConfig): string[] {
   });
   check(() => {
     for (const [key, selector] of [['telemetryFrom', config.network.telemetryFrom], ['uiFrom', config.network.uiFrom]] as const) {
-      for (const label of Object.keys(selector?.matchLabels ?? {})) {
+      if (selector === undefined) continue;
+      const labels = Object.keys(selector.matchLabels ?? {}).length;
+      if ((labels > 0) === (selector.allNamespaces === true)) {
+        problems.push(`/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels > 0 ? 'both' : 'neither'}, got ${show(selector)}`);
+      }
+      for (const label of Object.keys(selector.matchLabels ?? {})) {
         if (!LABEL_KEY.test(label)) problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
       }
     }

@@ -362,10 +362,16 @@ export interface KibanaConfig {
   encryptionKey: SecretKeyRef;
 }
 
-/** A Kubernetes label selector, by labels. */
+/**
+ * Namespaces chosen by their labels (all of `matchLabels`, at least one), or every namespace of the
+ * cluster, which must be said (`allNamespaces: true`). A selector in your file replaces the default's
+ * whole: it is not merged with it.
+ */
 export interface LabelSelector {
   /** Label keys like app.kubernetes.io/name (checked by the loader: JSON Schema cannot check keys here). */
-  matchLabels: Record<string, LabelValue>;
+  matchLabels?: Record<string, LabelValue>;
+  /** Every namespace of the cluster. */
+  allNamespaces?: true;
 }
 
 /** Who may reach the stack from outside its namespace; everything else is denied. */

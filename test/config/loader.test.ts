@@ -110,6 +110,11 @@ describe('resolveConfig merge order: defaults <- profile <- user', () => {
     expect(config.prometheus.resources).toEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '4', memory: '16Gi' } });
   });
 
+  test("a user's namespace selector replaces the default's instead of being ANDed with it", () => {
+    expect(resolveConfig({ network: { telemetryFrom: { matchLabels: { team: 'agents' } } } }).network.telemetryFrom).toEqual({ matchLabels: { team: 'agents' } });
+    expect(resolveConfig({ network: { telemetryFrom: { allNamespaces: true } } }).network.telemetryFrom).toEqual({ allNamespaces: true });
+  });
+
   test('a user array replaces the default array instead of merging into it', () => {
     const receivers: StackConfig['alertmanager']['receivers'] = [
       { name: 'default', email: [{ to: 'ops@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587' }] },
@@ -206,6 +211,10 @@ const MALFORMED: Array<[string, unknown, string]> = [
     "/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (2Gi), the rest being the filesystem cache's, got \"2g\""],
   ['a Prometheus retention size larger than its volume', { prometheus: { retention: { size: '40GB' } } },
     '/prometheus/retention/size: must fit /prometheus/storage/size (20Gi), or the volume fills before the oldest blocks go, got "40GB"'],
+  ['a namespace selector with no labels (it would select every namespace)', { network: { uiFrom: { matchLabels: {} } } },
+    '/network/uiFrom: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not neither, got {"matchLabels":{}}'],
+  ['a namespace selector with labels and allNamespaces', { network: { telemetryFrom: { matchLabels: { team: 'agents' }, allNamespaces: true } } },
+    '/network/telemetryFrom: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not both, got {"matchLabels":{"team":"agents"},"allNamespaces":true}'],
   ['a decision after the root no sooner than the decision wait', { collector: { sampling: { decisionWait: '5s', decisionWaitAfterRoot: '5s' } } },
     '/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (5s), or the root span would never speed up a decision, got "5s"'],
   ['a decision after the root in fractions of a second', { collector: { sampling: { decisionWaitAfterRoot: '1500ms' } } },

@@ -1,4 +1,5 @@
 import { ALL_CONFIGS, allObjects, PROFILE_CONFIGS } from '../helpers';
+import { resolveConfig } from '../../src/config/loader';
 import { connections, key, NetworkTruth, selects } from './network-truth';
 
 /**
@@ -47,4 +48,13 @@ test('the truth finds an address whose port is a sibling key (the load_balancing
   // Without the gateway's own policy the namespace's default deny stops it.
   const open = new NetworkTruth(objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-collector')), config.common.namespace);
   expect(open.denied(routing[0])).toMatch(/denied by default-deny/);
+});
+
+test('opens the UIs to every namespace only when the config says allNamespaces, and to labelled ones otherwise', () => {
+  const uiRule = (uiFrom: object) => {
+    const policy: any = allObjects(resolveConfig({ network: { uiFrom } })).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'grafana');
+    return policy.spec.ingress.find((r: any) => r.ports?.some((p: any) => p.port === 3000) && r.from.some((f: any) => f.namespaceSelector)).from;
+  };
+  expect(uiRule({ allNamespaces: true })).toEqual([{ namespaceSelector: {} }]);
+  expect(uiRule({ matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } })).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
 });
