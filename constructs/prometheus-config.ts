@@ -3,6 +3,7 @@
  * built from checked objects and `promtool check config` judges the result.
  */
 
+import type { ScrapeTargetConfig } from '../src/config/types';
 export interface RelabelConfig {
   source_labels?: string[];
   separator?: string;
@@ -29,6 +30,7 @@ export interface ScrapeConfig {
   job_name: string;
   scrape_interval?: string;
   metrics_path?: string;
+  params?: Record<string, string[]>;
   scheme?: 'http' | 'https';
   honor_labels?: boolean;
   tls_config?: TlsConfig;
@@ -57,6 +59,30 @@ export interface PrometheusConfigFile {
     alertmanagers: AlertmanagerTarget[];
   };
   scrape_configs: ScrapeConfig[];
+}
+
+/**
+ * A job of its own for one of a platform's services (`scrapeTargets`): the pods its labels pick in its
+ * namespace, at one container port, with the same `namespace` and `pod` labels as the stack's jobs.
+ */
+export function serviceJob(target: ScrapeTargetConfig): ScrapeConfig {
+  const metaLabel = (key: string) => `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  return {
+    job_name: target.job,
+    ...(target.scheme === 'https' ? { scheme: 'https' as const } : {}),
+    ...(target.path && target.path !== '/metrics' ? { metrics_path: target.path } : {}),
+    ...(target.params ? { params: target.params } : {}),
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [target.namespace] } }],
+    relabel_configs: [
+      ...Object.entries(target.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => ({ source_labels: [metaLabel(key)], regex: value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), action: 'keep' as const })),
+      target.portName !== undefined
+        ? { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: target.portName, action: 'keep' as const }
+        : { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(target.port), action: 'keep' as const },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+    ],
+  };
 }
 
 /**

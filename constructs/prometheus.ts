@@ -1,7 +1,7 @@
 import { JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { CommonConfig, PrometheusConfig } from '../src/config/types';
+import { CommonConfig, PrometheusConfig, ScrapeTargetConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
@@ -10,7 +10,7 @@ import {
 } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
-import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, TlsConfig } from './prometheus-config';
+import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, serviceJob, TlsConfig } from './prometheus-config';
 
 export interface PrometheusProps {
   readonly config: PrometheusConfig;
@@ -21,6 +21,8 @@ export interface PrometheusProps {
   readonly ruleFiles: Record<string, string>;
   /** Issues Prometheus' certificate: its web port requires client certificates; it presents one to every target. */
   readonly pki: Pki;
+  /** A platform's own services, each scraped by a job of its own. @default [] */
+  readonly services?: readonly ScrapeTargetConfig[];
   /** @default IMAGES.prometheus */
   readonly image?: string;
 }
@@ -183,6 +185,7 @@ export class Prometheus extends Component {
       },
       scrape_configs: [
         ...this.targets.map((t) => this.componentJob(t)),
+        ...(this.props.services ?? []).map(serviceJob),
         annotatedPodsJob(common.namespace),
       ],
     };

@@ -1,13 +1,15 @@
 import type { PlatformName, StackConfig } from '../src/config';
 import { agentcoreRules } from './agentcore';
 import { activeCatalogs, undeclaredMetrics } from './catalog';
+import { MetricCatalog, seriesNames } from './catalog/types';
+import { analysePromql } from '../src/lib/promql';
 import { forOverrideProblems, withForOverrides } from './helpers';
 import { msFrameworkRules } from './ms-framework';
 import { multiagentsRules } from './multiagents';
 import { progressiveV5Rules } from './progressive-v5';
-import { stackRules } from './stack';
+import { STACK_JOBS, stackRules } from './stack';
 import { sutazaiRules } from './sutazai';
-import { RuleGroup } from './types';
+import { isAlertRule, RuleGroup } from './types';
 
 /** An alert pack: rule groups from config, rendered into `<name>.rules.yaml`. */
 export type RulePack = (config: StackConfig) => RuleGroup[];
@@ -25,16 +27,61 @@ export const PLATFORM_PACKS: Record<PlatformName, RulePack> = {
 export const ALL_PACKS: Record<string, RulePack> = { stack: stackRules, ...PLATFORM_PACKS };
 
 /**
- * The active packs' groups by pack name, with `alerts.for` applied. Throws, one line per problem, for a
- * rule that queries a metric no active catalogue declares and for an `alerts.for` naming no active alert.
+ * The job names of the scrape configs Prometheus renders for `config` (constructs/prometheus.ts; a test
+ * holds the two equal): the stack's components, the agents' metrics through the gateway, the
+ * platform's own services (`scrapeTargets`) and the annotation-driven job.
+ */
+export function scrapeJobs(config: StackConfig): string[] {
+  return [...STACK_JOBS, 'agents', ...config.scrapeTargets.map((t) => t.job), 'kubernetes-pods'];
+}
+
+/**
+ * Alerts that could never fire in the stack `config` renders, one line each: a selector of a metric
+ * that comes from an exporter the stack does not scrape, or of `up` for a job no scrape config has.
+ */
+export function unreachableAlerts(groups: readonly RuleGroup[], catalogs: readonly MetricCatalog[], jobs: readonly string[]): string[] {
+  const sources = new Map(catalogs.flatMap((c) => c.metrics.filter((m) => m.unscrapedSource).flatMap((m) => seriesNames(m).map((n) => [n, m.unscrapedSource!] as const))));
+  const problems: string[] = [];
+  for (const group of groups) {
+    for (const rule of group.rules) {
+      if (!isAlertRule(rule)) continue;
+      const fix = `or list ${rule.alert} in alerts.disabled`;
+      for (const selector of analysePromql(rule.expr).selectors) {
+        const source = sources.get(selector.metric);
+        if (source) problems.push(`alert ${rule.alert} (group ${group.name}) selects ${selector.metric}, which comes from ${source}, which this stack does not scrape: scrape it, ${fix}`);
+        if (selector.metric !== 'up') continue;
+        for (const m of selector.matchers.filter((x) => x.label === 'job' && (x.op === '=' || (x.op === '=~' && /^[\w-]+(\|[\w-]+)*$/.test(x.value))))) {
+          for (const job of m.value.split('|').filter((j) => !jobs.includes(j))) {
+            problems.push(`alert ${rule.alert} (group ${group.name}) selects up{job${m.op}"${m.value}"}, but no scrape job is named "${job}" (jobs: ${jobs.join(', ')}): add a scrapeTargets entry with job: ${job}, ${fix}`);
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * The active packs' groups by pack name, with `alerts.for` applied and `alerts.disabled` left out.
+ * Throws, one line per problem, for a rule that queries a metric no active catalogue declares, an alert
+ * that could never fire in the rendered stack, and an `alerts.for` or `alerts.disabled` naming no
+ * active alert.
  */
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
   const names = ['stack', ...config.platforms];
-  const packs = Object.fromEntries(names.map((name) => [name, withForOverrides(ALL_PACKS[name](config), config.alerts.for)]));
+  const disabled = new Set(config.alerts.disabled);
+  const complete = Object.fromEntries(names.map((name) => [name, withForOverrides(ALL_PACKS[name](config), config.alerts.for)]));
+  const known = new Set(Object.values(complete).flat().flatMap((g) => g.rules.filter(isAlertRule).map((r) => r.alert)));
+  const packs = Object.fromEntries(Object.entries(complete).map(([name, groups]) => [name, groups
+    .map((g) => ({ ...g, rules: g.rules.filter((r) => !(isAlertRule(r) && disabled.has(r.alert))) }))
+    .filter((g) => g.rules.length > 0)]));
   const all = Object.values(packs).flat();
+  const catalogs = activeCatalogs(config.platforms, config.customMetrics);
   const problems = [
-    ...forOverrideProblems(all, config.alerts.for),
-    ...undeclaredMetrics(all, activeCatalogs(config.platforms, config.customMetrics)),
+    ...forOverrideProblems(Object.values(complete).flat(), config.alerts.for),
+    ...config.alerts.disabled.flatMap((name, i) => (known.has(name) ? [] : [`/alerts/disabled/${i}: no active alert is named ${JSON.stringify(name)}`])),
+    ...undeclaredMetrics(all, catalogs),
+    ...unreachableAlerts(all, catalogs, scrapeJobs(config)),
   ];
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return packs;

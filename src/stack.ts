@@ -74,7 +74,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common, pki });
   const rules = ruleFiles(config);
   const prometheusChart = chart('prometheus');
-  const prometheus = new Prometheus(prometheusChart, 'Prometheus', { config: config.prometheus, common, alertmanager, ruleFiles: rules, pki });
+  const prometheus = new Prometheus(prometheusChart, 'Prometheus', { config: config.prometheus, common, alertmanager, ruleFiles: rules, pki, services: config.scrapeTargets });
   const grafana = new Grafana(chart('grafana'), 'Grafana', {
     config: config.grafana, common, prometheus, jaeger, elasticsearch, pki, dashboards: dashboardFiles(config),
   });

@@ -8,6 +8,11 @@ export interface MetricDef {
   readonly type: MetricType;
   readonly labels: readonly string[];
   readonly help: string;
+  /**
+   * An exporter the stack does not deploy or scrape that the metric comes from. An alert that selects
+   * it could never fire here, so synth refuses it until the exporter is a source (or the alert disabled).
+   */
+  readonly unscrapedSource?: 'the kubelet\'s cAdvisor' | 'kube-state-metrics';
 }
 
 /** Every metric of one monitored system. */
@@ -20,8 +25,8 @@ export interface MetricCatalog {
 }
 
 /** Shorthand for catalogue entries. */
-export function metric(name: string, type: MetricType, labels: readonly string[], help: string): MetricDef {
-  return { name, type, labels, help };
+export function metric(name: string, type: MetricType, labels: readonly string[], help: string, unscrapedSource?: MetricDef['unscrapedSource']): MetricDef {
+  return { name, type, labels, help, ...(unscrapedSource ? { unscrapedSource } : {}) };
 }
 
 /** The series names a metric produces in Prometheus. */

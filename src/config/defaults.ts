@@ -137,6 +137,7 @@ export const DEFAULTS: StackConfig = {
   pki: { clusterResourceNamespace: 'cert-manager' },
   platforms: ['ms-framework'],
   customMetrics: [],
+  scrapeTargets: [],
   retention: {
     streams: [
       // Agents' logs may hold personal data even after redaction; audit records are financial.
@@ -184,6 +185,7 @@ export const DEFAULTS: StackConfig = {
     sutazai: { agentErrorRatio: 0.05, cpuPercent: 90 },
     stack: { notificationFailureRatio: 0.01, jaegerIndexErrorRatio: 0.01 },
     for: {},
+    disabled: [],
   },
   dashboards: {
     // The platform the alert pack covers, and the stack's own health.

@@ -253,6 +253,20 @@ function semanticProblems(config: StackConfig): string[] {
     }
   });
   check(() => {
+    const taken = new Set(['prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'jaeger', 'grafana', 'agents', 'kubernetes-pods']);
+    const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
+    config.scrapeTargets.forEach((t, i) => {
+      const at = `/scrapeTargets/${i}`;
+      if (taken.has(t.job)) problems.push(`${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`);
+      taken.add(t.job);
+      if ((t.port === undefined) === (t.portName === undefined)) problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
+      if (own.includes(t.namespace)) problems.push(`${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`);
+      const labels = Object.keys(t.matchLabels);
+      if (labels.length === 0) problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
+      for (const label of labels) if (!LABEL_KEY.test(label)) problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+    });
+  });
+  check(() => {
     // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
     const { heap, resources } = config.elasticsearch;
     const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);

@@ -479,6 +479,31 @@ export interface AlertsConfig {
   stack: StackThresholds;
   /** `for:` durations by alert name, replacing the seed's (e.g. `{ AgentCrashLoop: 5m }`). */
   for: { [alert: string]: Duration };
+  /** Alerts of the active packs left out, by name: for one whose source this cluster does not have. */
+  disabled: string[];
+}
+
+/**
+ * One of a platform's services, scraped by a job of its own: every pod the selector picks in the
+ * namespace, at one container port.
+ */
+export interface ScrapeTargetConfig {
+  /** The job name, which is the `job` label of every series it scrapes (what `up{job="mca"}` selects). @pattern ^[a-zA-Z_][a-zA-Z0-9_-]*$ */
+  job: string;
+  /** Namespace of the pods (not the stack's own). */
+  namespace: DnsLabel;
+  /** Pods by their labels. */
+  matchLabels: Record<string, LabelValue>;
+  /** The container port by number; or give `portName`. @minimum 1 @maximum 65535 @asType integer */
+  port?: number;
+  /** The container port by name; or give `port`. @pattern ^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$ */
+  portName?: string;
+  /** @default /metrics */
+  path?: string;
+  /** URL parameters, such as seed 004's `format: [prometheus]`. */
+  params?: Record<string, string[]>;
+  /** @default http */
+  scheme?: 'http' | 'https';
 }
 
 /** A platform whose metric catalogue and alert pack are active. */
@@ -582,6 +607,8 @@ export interface StackConfig {
   pki: PkiConfig;
   /** The monitored platforms: each one's metric catalogue and alert pack are active. @minItems 1 @uniqueItems true */
   platforms: PlatformName[];
+  /** A platform's own services Prometheus scrapes as jobs of their own (seed 004's `mca`, `postgres`, `redis`). */
+  scrapeTargets: ScrapeTargetConfig[];
   /** Metrics beyond the active catalogues that rules or dashboards may query. */
   customMetrics: CustomMetric[];
   retention: RetentionConfig;

@@ -10,10 +10,18 @@ export function substituteVariables(expr: string): string {
   return expr.replace(/\$\{?(__rate_interval|__interval|__range)\}?/g, '5m').replace(/\$\{?\w+\}?/g, '.*');
 }
 
-/** One vector selector: the metric it names and the labels its matchers read. */
+/** One label matcher of a selector: `job="mca"` is { label: 'job', op: '=', value: 'mca' }. */
+export interface PromqlMatcher {
+  readonly label: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+/** One vector selector: the metric it names, the labels its matchers read, and the matchers. */
 export interface PromqlSelector {
   readonly metric: string;
   readonly labels: string[];
+  readonly matchers: PromqlMatcher[];
 }
 
 /** What one PromQL expression says: its syntax errors, the metric names it selects, the labels it reads. */
@@ -23,6 +31,12 @@ export interface PromqlAnalysis {
   readonly selectors: PromqlSelector[];
   /** Labels named by `by`, `without`, `on`, `ignoring` and `group_*` anywhere in the expression. */
   readonly groupingLabels: string[];
+}
+
+/** The value of a PromQL string literal (double, single or back quotes). */
+function unquote(literal: string): string {
+  if (literal.startsWith('`')) return literal.slice(1, -1);
+  return JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"` : literal) as string;
 }
 
 type Token = { kind: 'ident' | 'string' | 'number' | 'punct'; text: string; at: number };
@@ -106,10 +120,13 @@ export function analysePromql(expr: string): PromqlAnalysis {
       const [matchers, after] = inside(i + 1, '}');
       // Each matcher is `label op "value"`: the label is the identifier before an operator.
       const labels = matchers.filter((m, k) => m.kind === 'ident' && matchers[k + 1]?.kind === 'punct' && matchers[k + 1].text !== ',').map((m) => m.text);
-      selectors.push({ metric: t.text, labels });
+      const parsed = matchers.flatMap((m, k) => (m.kind === 'ident' && matchers[k + 1]?.kind === 'punct' && matchers[k + 1].text !== ',' && matchers[k + 2]?.kind === 'string'
+        ? [{ label: m.text, op: matchers[k + 1].text as PromqlMatcher['op'], value: unquote(matchers[k + 2].text) }]
+        : []));
+      selectors.push({ metric: t.text, labels, matchers: parsed });
       i = after;
     } else {
-      selectors.push({ metric: t.text, labels: [] });
+      selectors.push({ metric: t.text, labels: [], matchers: [] });
       i++;
     }
   }

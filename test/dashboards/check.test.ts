@@ -15,8 +15,8 @@ describe('analysePromql', () => {
     expect(errors).toEqual([]);
     expect(metrics).toEqual(['task_duration_seconds_bucket', 'up']);
     expect(selectors).toEqual([
-      { metric: 'task_duration_seconds_bucket', labels: ['task_type'] },
-      { metric: 'up', labels: [] },
+      { metric: 'task_duration_seconds_bucket', labels: ['task_type'], matchers: [{ label: 'task_type', op: '=~', value: '.*' }] },
+      { metric: 'up', labels: [], matchers: [] },
     ]);
     expect(groupingLabels).toEqual(['le']);
   });

@@ -8,7 +8,7 @@ const { parser } = require('@prometheus-io/lezer-promql') as typeof LezerPromql;
 export function lezerAnalysis(expr: string): PromqlAnalysis {
   const promql = substituteVariables(expr);
   const errors: string[] = [];
-  const selectors: { metric: string; labels: string[] }[] = [];
+  const selectors: PromqlAnalysis['selectors'] = [];
   const grouping = new Set<string>();
   const text = (from: number, to: number) => promql.slice(from, to);
   parser.parse(promql).iterate({
@@ -20,11 +20,19 @@ export function lezerAnalysis(expr: string): PromqlAnalysis {
         const name = node.node.getChild('Identifier');
         if (name !== null) {
           const matchers = node.node.getChild('LabelMatchers');
-          const labels = (matchers?.getChildren('UnquotedLabelMatcher') ?? []).flatMap((m) => {
+          const all = matchers?.getChildren('UnquotedLabelMatcher') ?? [];
+          const labels = all.flatMap((m) => {
             const label = m.getChild('LabelName');
             return label === null ? [] : [text(label.from, label.to)];
           });
-          selectors.push({ metric: text(name.from, name.to), labels });
+          const parsed = all.flatMap((m) => {
+            const [label, op, value] = [m.getChild('LabelName'), m.getChild('MatchOp'), m.getChild('StringLiteral')];
+            if (label === null || op === null || value === null) return [];
+            const literal = text(value.from, value.to);
+            const unquoted = literal.startsWith('`') ? literal.slice(1, -1) : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1)}"` : literal) as string);
+            return [{ label: text(label.from, label.to), op: text(op.from, op.to) as '=' | '!=' | '=~' | '!~', value: unquoted }];
+          });
+          selectors.push({ metric: text(name.from, name.to), labels, matchers: parsed });
         }
       }
       if (node.name === 'GroupingLabels') {

@@ -5,14 +5,21 @@ import * as yaml from 'js-yaml';
 import { DEFAULTS, PlatformName, StackConfig } from '../../src/config';
 import {
   activeRuleGroups, ALL_PACKS, AlertRule, alertRules, PLATFORM_PACKS, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
-  activeCatalogs,
+  activeCatalogs, scrapeJobs,
 } from '../../rules';
+import { resolveConfig } from '../../src/config/loader';
+import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { PromTest, runPromtool, showsAlert } from './promtest';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const ALL_PLATFORMS = Object.keys(PLATFORM_PACKS) as PlatformName[];
-const EVERYTHING: StackConfig = { ...DEFAULTS, platforms: ALL_PLATFORMS };
+/** What the progressive-v5 pack needs to have every alert able to fire: seed 004's jobs, and two alerts off. */
+const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets' | 'alerts'> = {
+  scrapeTargets: ['mca', 'postgres', 'redis'].map((job) => ({ job, namespace: 'progressive-framework-v5', matchLabels: { app: job }, port: 9100 })),
+  alerts: { ...DEFAULTS.alerts, disabled: ['HighPodCPUUsage', 'PodRestartLoop'] },
+};
+const EVERYTHING: StackConfig = { ...DEFAULTS, platforms: ALL_PLATFORMS, ...PROGRESSIVE_SOURCES };
 const promtool = requireTool('promtool');
 const withPromtool = promtool === undefined ? test.skip : test;
 
@@ -78,7 +85,7 @@ describe('metric catalogues', () => {
   test('every rule of every pack queries only metrics its catalogues declare', () => {
     expect(() => activeRuleGroups(EVERYTHING)).not.toThrow();
     for (const platform of ALL_PLATFORMS) {
-      expect(() => activeRuleGroups({ ...DEFAULTS, platforms: [platform] })).not.toThrow();
+      expect(() => activeRuleGroups({ ...DEFAULTS, platforms: [platform], ...(platform === 'progressive-v5' ? PROGRESSIVE_SOURCES : {}) })).not.toThrow();
     }
   });
 
@@ -111,8 +118,8 @@ describe('metric catalogues', () => {
 
   test('an agent the progressive-v5 catalogue does not know fails synth until its metrics are declared', () => {
     const withAgent = (customMetrics: StackConfig['customMetrics']): StackConfig => ({
-      ...DEFAULTS, platforms: ['progressive-v5'], customMetrics,
-      alerts: { ...DEFAULTS.alerts, progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] } },
+      ...DEFAULTS, platforms: ['progressive-v5'], customMetrics, scrapeTargets: PROGRESSIVE_SOURCES.scrapeTargets,
+      alerts: { ...PROGRESSIVE_SOURCES.alerts, progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] } },
     });
     expect(() => activeRuleGroups(withAgent([]))).toThrow(
       'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, progressive-v5)\n',
@@ -130,6 +137,27 @@ describe('metric catalogues', () => {
     expect(alertRules(groups['ms-framework']).find((a) => a.alert === 'AgentCrashLoop')?.for).toBe('7m');
     expect(() => activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { NoSuchAlert: '7m' } } }))
       .toThrow("alerts.for: no active alert named 'NoSuchAlert'");
+  });
+
+  test('refuses, one line each, every alert that could never fire in the rendered stack, and leaves out disabled ones', () => {
+    expect(() => activeRuleGroups({ ...DEFAULTS, platforms: ['progressive-v5'] })).toThrow([
+      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
+      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
+      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
+      "alert HighPodCPUUsage (group infrastructure.rules) selects container_cpu_usage_seconds_total, which comes from the kubelet's cAdvisor, which this stack does not scrape: scrape it, or list HighPodCPUUsage in alerts.disabled",
+      'alert PodRestartLoop (group infrastructure.rules) selects kube_pod_container_status_restarts_total, which comes from kube-state-metrics, which this stack does not scrape: scrape it, or list PodRestartLoop in alerts.disabled',
+    ].join('\n'));
+    const names = Object.values(activeRuleGroups(EVERYTHING)).flatMap(alertRules).map((a) => a.alert);
+    expect(names).toContain('MCAAgentDown');
+    expect(names).not.toContain('HighPodCPUUsage');
+    expect(() => activeRuleGroups({ ...EVERYTHING, alerts: { ...EVERYTHING.alerts, disabled: ['NoSuchAlert'] } }))
+      .toThrow('/alerts/disabled/0: no active alert is named "NoSuchAlert"');
+  });
+
+  test('the jobs the check knows are the jobs Prometheus renders', () => {
+    const config = resolveConfig({ platforms: ['progressive-v5'], ...PROGRESSIVE_SOURCES });
+    const prometheus = yaml.load(configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml')) as { scrape_configs: Array<{ job_name: string }> };
+    expect(prometheus.scrape_configs.map((j) => j.job_name).sort()).toEqual([...scrapeJobs(config)].sort());
   });
 
   test('alert names are unique across all packs', () => {
