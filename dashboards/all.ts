@@ -70,7 +70,7 @@ export function platformDashboardFiles(platform: PlatformDashboards, config: Sta
 
 /** Every dashboard the stack provisions, in a stable order. */
 export function dashboardFiles(config: StackConfig): DashboardFile[] {
-  const chosen = new Set(config.dashboards.platforms);
+  const chosen = new Set<DashboardPlatform>(config.dashboards.platforms ?? [...config.platforms, 'stack']);
   const files = (Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[])
     .filter((id) => chosen.has(id))
     .flatMap((id) => platformDashboardFiles(PLATFORM_DASHBOARDS[id], config));

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../src/config/loader';
 import { synthStack } from './helpers';
+import { dashboardFiles, PLATFORM_DASHBOARDS } from '../dashboards/all';
+import { DashboardPlatform } from '../src/config/types';
 
 // promtool, amtool, otelcol, jaeger and checkov read every example's configs with the profiles'
 // (test/validate/real-tools.test.ts and the others walk ALL_CONFIGS); here, what an example is for.
@@ -14,5 +16,24 @@ describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (p
   test('monitors its platform with its alert pack and the stack pack', () => {
     expect(config.platforms).toEqual([platform]);
     expect(Object.keys(parts.ruleFiles).sort()).toEqual([`${platform}.rules.yaml`, 'stack.rules.yaml'].sort());
+  });
+
+  test("ships its platform's dashboards and the stack's, and no other platform's", () => {
+    const folders = new Set(dashboardFiles(config).map((d) => d.folder));
+    expect(folders).toEqual(new Set([PLATFORM_DASHBOARDS[platform as DashboardPlatform].folder, PLATFORM_DASHBOARDS.stack.folder]));
+  });
+});
+
+describe('the examples keep what their seeds ask for', () => {
+  const example = (name: string) => loadConfig(path.join(EXAMPLES, name, 'agent-o11y.yaml'));
+
+  test('SutazAI (seed 002): metrics 90 days, traces 7 days, 10% of traces sampled', () => {
+    const config = example('sutazai');
+    expect([config.prometheus.retention.time, config.retention.traces, config.collector.sampling.percentage]).toEqual(['90d', '7d', 10]);
+  });
+
+  test('Progressive v5 (seed 004): 10% of traces sampled in production', () => {
+    const config = example('progressive-v5');
+    expect([config.profile, config.collector.sampling.percentage]).toEqual(['production', 10]);
   });
 });

@@ -187,10 +187,8 @@ export const DEFAULTS: StackConfig = {
     for: {},
     disabled: [],
   },
-  dashboards: {
-    // The platform the alert pack covers, and the stack's own health.
-    platforms: ['ms-framework', 'stack'],
-  },
+  // Dashboards of the monitored platforms and of the stack's own health, unless dashboards.platforms says otherwise.
+  dashboards: {},
 };
 
 /** What each profile changes on top of the defaults. */

@@ -525,8 +525,9 @@ export interface DashboardsConfig {
   /**
    * Platforms whose dashboards ship, each into its own Grafana folder.
    * @uniqueItems true
+   * @default - the monitored platforms (`platforms`) and the stack's own
    */
-  platforms: DashboardPlatform[];
+  platforms?: DashboardPlatform[];
 }
 
 /** Phases of an index lifecycle (ILM) policy; ages count from the index's rollover. */

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { dashboardFiles, PLATFORM_DASHBOARDS } from '../../dashboards/all';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -349,8 +350,10 @@ describe('resolveConfig rejects configs that once slipped through', () => {
 });
 
 describe('dashboards config', () => {
-  test('ships the MS-framework and stack dashboards by default', () => {
-    expect(resolveConfig({}).dashboards.platforms).toEqual(['ms-framework', 'stack']);
+  test("ships the monitored platforms' dashboards and the stack's by default, and what the config names", () => {
+    expect(resolveConfig({}).dashboards.platforms).toBeUndefined();
+    expect(new Set(dashboardFiles(resolveConfig({ platforms: ['sutazai'] })).map((d) => d.folder))).toEqual(new Set([PLATFORM_DASHBOARDS.sutazai.folder, PLATFORM_DASHBOARDS.stack.folder]));
+    expect(new Set(dashboardFiles(resolveConfig({ dashboards: { platforms: ['stack'] } })).map((d) => d.folder))).toEqual(new Set([PLATFORM_DASHBOARDS.stack.folder]));
   });
 
   test('fails with an unknown platform', () => {

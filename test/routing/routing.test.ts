@@ -39,6 +39,14 @@ const PROGRESSIVE_CASES: RoutingCase[] = [
   ['PostgreSQL down falls through to the default', { alertname: 'PostgreSQLDown', severity: 'critical', service: 'postgresql', tier: 'database' }, ['default']],
 ];
 
+/** Seed 001's notifications (examples/multiagents): PagerDuty for error and critical, which the pack renders as critical. */
+const MULTIAGENTS_CASES: RoutingCase[] = [
+  ["the seed's error alert, worker_failure, pages", { alertname: 'worker_failure', severity: 'critical', cluster: 'multiagents' }, ['critical']],
+  ['critical CPU pages', { alertname: 'critical_cpu_usage', severity: 'critical', cluster: 'multiagents' }, ['critical']],
+  ['a high error rate goes to the warnings channel and email', { alertname: 'high_error_rate', severity: 'warning', cluster: 'multiagents' }, ['warning']],
+  ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
+];
+
 function renderedAlertmanagerYml(config: StackConfig, dir: string): string {
   const file = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(file, configMapData(synthStack(config).files.alertmanager, 'alertmanager', 'alertmanager.yml'));
@@ -48,6 +56,7 @@ function renderedAlertmanagerYml(config: StackConfig, dir: string): string {
 describe.each<[string, () => StackConfig, RoutingCase[]]>([
   ['the default tree', () => resolveConfig({}), DEFAULT_CASES],
   ['the seed 004 tree (examples/progressive-v5)', () => loadConfig(path.join(REPO_ROOT, 'examples', 'progressive-v5', 'agent-o11y.yaml')), PROGRESSIVE_CASES],
+  ['the seed 001 tree (examples/multiagents)', () => loadConfig(path.join(REPO_ROOT, 'examples', 'multiagents', 'agent-o11y.yaml')), MULTIAGENTS_CASES],
 ])('%s', (_name, config, cases) => {
   let dir: string;
   let file: string;
