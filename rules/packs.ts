@@ -1,4 +1,5 @@
 import type { PlatformName, StackConfig } from '../src/config';
+import { ConfigError } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
 import { activeCatalogs, undeclaredMetrics } from './catalog';
 import { MetricCatalog, seriesNames } from './catalog/types';
@@ -83,6 +84,7 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ...undeclaredMetrics(all, catalogs),
     ...unreachableAlerts(all, catalogs, scrapeJobs(config)),
   ];
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
+  if (problems.length > 0) throw new ConfigError('alert packs', problems);
   return packs;
 }

@@ -99,7 +99,8 @@ describe('node bin/app.js (the cdk8s app)', () => {
   test('fails with an invalid config: the header and one line per problem on stderr, and no output directory', () => {
     const { config, dist, dir } = workspace('invalid', TWO_MISTAKES);
     const run = synth(config, dist);
-    expect(run.status).not.toBe(0);
+    // As the README says: 2 for a bad config when the app runs directly.
+    expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(lines(run.stderr)).toEqual([`invalid stack config (${config}):`, ...TWO_MISTAKES_PROBLEMS]);
     expect(run.stderr).not.toMatch(/^ {4}at /m);
@@ -176,7 +177,8 @@ describe('npx cdk8s synth (the cdk8s CLI)', () => {
   test('fails on a bad config with our lines, a non-zero exit and no stack trace', () => {
     const { config, dist } = workspace('cli-invalid', TWO_MISTAKES);
     const run = cli(config, dist);
-    expect(run.status).not.toBe(0);
+    // As the README says: 1 through the cdk8s CLI.
+    expect(run.status).toBe(1);
     for (const problem of TWO_MISTAKES_PROBLEMS) expect(run.stderr).toContain(problem);
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(dist)).toBe(false);
