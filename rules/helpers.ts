@@ -1,13 +1,22 @@
 import { AlertRule, RuleGroup, runbookUrl } from './types';
 
-/** An alert as a pack writes it: the runbook link is added from its name. */
+/** An alert as a pack writes it: the runbook link is added from its name (withRunbooks). */
 export interface AlertWithoutRunbook extends Omit<AlertRule, 'annotations'> {
   readonly annotations: { readonly summary: string; readonly description: string };
 }
 
-/** Every alert links its runbook by name, so a rename cannot leave a stale link. */
+/** An alert of a pack. */
 export function alert(rule: AlertWithoutRunbook): AlertRule {
-  return { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(rule.alert) } };
+  return rule;
+}
+
+/**
+ * Every alert links its runbook by name under `base` (`alerts.runbookBaseUrl`, where the user serves
+ * docs/runbooks), so a rename cannot leave a stale link; without a base, no link rather than a dead one.
+ */
+export function withRunbooks(groups: readonly RuleGroup[], base: string | undefined): RuleGroup[] {
+  if (base === undefined) return [...groups];
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ('alert' in r ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(base, r.alert) } } : r)) }));
 }
 
 /** A ratio as a percentage without float noise (0.05 * 100 is 5.000000000000001). */

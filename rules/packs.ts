@@ -4,7 +4,7 @@ import { agentcoreRules } from './agentcore';
 import { activeCatalogs, undeclaredMetrics } from './catalog';
 import { MetricCatalog, seriesNames } from './catalog/types';
 import { analysePromql } from '../src/lib/promql';
-import { forOverrideProblems, withForOverrides } from './helpers';
+import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
 import { msFrameworkRules } from './ms-framework';
 import { multiagentsRules } from './multiagents';
 import { progressiveV5Rules } from './progressive-v5';
@@ -71,7 +71,7 @@ export function unreachableAlerts(groups: readonly RuleGroup[], catalogs: readon
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
   const names = ['stack', ...config.platforms];
   const disabled = new Set(config.alerts.disabled);
-  const complete = Object.fromEntries(names.map((name) => [name, withForOverrides(ALL_PACKS[name](config), config.alerts.for)]));
+  const complete = Object.fromEntries(names.map((name) => [name, withRunbooks(withForOverrides(ALL_PACKS[name](config), config.alerts.for), config.alerts.runbookBaseUrl)]));
   const known = new Set(Object.values(complete).flat().flatMap((g) => g.rules.filter(isAlertRule).map((r) => r.alert)));
   const packs = Object.fromEntries(Object.entries(complete).map(([name, groups]) => [name, groups
     .map((g) => ({ ...g, rules: g.rules.filter((r) => !(isAlertRule(r) && disabled.has(r.alert))) }))

@@ -1,11 +1,8 @@
 import * as yaml from 'js-yaml';
 
-/** Where every alert's runbook lives; an alert's runbook is `<base><AlertName>.md`. */
-export const RUNBOOK_BASE_URL = 'https://github.com/agent-o11y/agent-o11y/blob/main/docs/runbooks/';
-
-/** The runbook URL of an alert. */
-export function runbookUrl(alert: string): string {
-  return `${RUNBOOK_BASE_URL}${alert}.md`;
+/** The runbook URL of an alert: `docs/runbooks/<AlertName>.md` under `base`, where the user serves that folder. */
+export function runbookUrl(base: string, alert: string): string {
+  return `${base.replace(/\/+$/, '')}/${alert}.md`;
 }
 
 /** How urgently an alert needs a human; Alertmanager routes on it. */
@@ -24,8 +21,9 @@ export interface AlertRule {
   readonly annotations: {
     readonly summary: string;
     readonly description: string;
-    readonly runbook_url: string;
-    readonly [name: string]: string;
+    /** Set from `alerts.runbookBaseUrl` when the config gives one. */
+    readonly runbook_url?: string;
+    readonly [name: string]: string | undefined;
   };
 }
 

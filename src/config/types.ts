@@ -481,6 +481,12 @@ export interface AlertsConfig {
   for: { [alert: string]: Duration };
   /** Alerts of the active packs left out, by name: for one whose source this cluster does not have. */
   disabled: string[];
+  /**
+   * Where you serve this repository's docs/runbooks (a folder URL): each alert gets
+   * `runbook_url: <base>/<AlertName>.md`. Omitted: alerts carry no runbook link rather than a dead one.
+   * @pattern ^https?://[^\s]+$
+   */
+  runbookBaseUrl?: string;
 }
 
 /**

@@ -40,7 +40,8 @@ describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
       expect(['critical', 'warning', 'info']).toContain(rule.labels.severity);
       expect(rule.annotations.summary).not.toBe('');
       expect(rule.annotations.description).not.toBe('');
-      expect(rule.annotations.runbook_url).toBe(runbookUrl(name));
+      // No link unless alerts.runbookBaseUrl says where docs/runbooks is served (then <base>/<name>.md).
+      expect(rule.annotations.runbook_url).toBeUndefined();
       expect(fs.existsSync(path.join(REPO_ROOT, 'docs', 'runbooks', `${name}.md`))).toBe(true);
     },
   );
@@ -168,6 +169,12 @@ describe('metric catalogues', () => {
     const config = resolveConfig({ platforms: ['progressive-v5'], ...PROGRESSIVE_SOURCES });
     const prometheus = yaml.load(configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml')) as { scrape_configs: Array<{ job_name: string }> };
     expect(prometheus.scrape_configs.map((j) => j.job_name).sort()).toEqual([...scrapeJobs(config)].sort());
+  });
+
+  test('links every alert to its runbook under alerts.runbookBaseUrl, and none without it', () => {
+    const linked = Object.values(activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, runbookBaseUrl: 'https://docs.example.com/runbooks' } })).flatMap(alertRules);
+    expect(linked.filter((a) => a.annotations.runbook_url !== runbookUrl('https://docs.example.com/runbooks', a.alert))).toEqual([]);
+    expect(Object.values(activeRuleGroups(DEFAULTS)).flatMap(alertRules).filter((a) => a.annotations.runbook_url !== undefined)).toEqual([]);
   });
 
   test('alert names are unique across all packs', () => {

@@ -1,4 +1,4 @@
-import { renderRuleFile, runbookUrl, RUNBOOK_BASE_URL } from '../../rules';
+import { renderRuleFile, runbookUrl } from '../../rules';
 
 describe('renderRuleFile', () => {
   test('writes keys in Prometheus order and leaves out unset fields', () => {
@@ -9,7 +9,7 @@ describe('renderRuleFile', () => {
         rules: [
           { record: 'job:up:sum', expr: 'sum by (job) (up)' },
           {
-            annotations: { runbook_url: runbookUrl('ExampleDown'), description: 'd', summary: 's' },
+            annotations: { runbook_url: runbookUrl('https://docs.example.com/runbooks', 'ExampleDown'), description: 'd', summary: 's' },
             labels: { severity: 'warning' },
             keepFiringFor: '5m',
             for: '10m',
@@ -35,7 +35,7 @@ describe('renderRuleFile', () => {
         '        labels:',
         '          severity: warning',
         '        annotations:',
-        '          runbook_url: https://github.com/agent-o11y/agent-o11y/blob/main/docs/runbooks/ExampleDown.md',
+        '          runbook_url: https://docs.example.com/runbooks/ExampleDown.md',
         '          description: d',
         '          summary: s',
         '      - alert: ExampleNow',
@@ -57,7 +57,7 @@ describe('renderRuleFile', () => {
   });
 });
 
-test('runbook URLs point at docs/runbooks on main', () => {
-  expect(RUNBOOK_BASE_URL).toBe('https://github.com/agent-o11y/agent-o11y/blob/main/docs/runbooks/');
-  expect(runbookUrl('AgentCrashLoop')).toBe(`${RUNBOOK_BASE_URL}AgentCrashLoop.md`);
+test("a runbook URL is the alert's file under the configured base, with or without its trailing slash", () => {
+  expect(runbookUrl('https://docs.example.com/runbooks/', 'AgentCrashLoop')).toBe('https://docs.example.com/runbooks/AgentCrashLoop.md');
+  expect(runbookUrl('https://docs.example.com/runbooks', 'AgentCrashLoop')).toBe('https://docs.example.com/runbooks/AgentCrashLoop.md');
 });
