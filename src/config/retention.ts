@@ -37,6 +37,7 @@ export function retentionProblems(retention: RetentionConfig): string[] {
     // The index cleaner deletes whole daily indices older than this: under a day, today's spans go too.
     problems.push(`/retention/traces: must be at least 1d (spans live in daily indices, and the cleaner deletes whole days), got "${retention.traces}"`);
   }
+  problems.push(...snapshotProblems(retention.snapshots));
   const names = new Set<string>();
   retention.streams.forEach((stream, i) => {
     const at = `/retention/streams/${i}`;
@@ -81,4 +82,40 @@ export function retentionProblems(retention: RetentionConfig): string[] {
 export function esDuration(duration: string): string {
   const s = durationSeconds(duration);
   return s % DAY === 0 ? `${s / DAY}d` : `${Math.round(s)}s`;
+}
+
+/** Ranges of the numeric fields of an Elasticsearch cron expression, seconds first. */
+const CRON_FIELDS: Array<[name: string, min: number, max: number]> = [
+  ['seconds', 0, 59], ['minutes', 0, 59], ['hours', 0, 23], ['day of month', 1, 31], ['month', 1, 12], ['day of week', 1, 7], ['year', 1970, 2199],
+];
+
+/** What Elasticsearch would refuse in an SLM schedule (its cron: seconds first, `?` in one day field), or undefined. */
+function cronProblem(expression: string): string | undefined {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length < 6 || fields.length > 7) return `it has ${fields.length} fields, not 6 or 7 (seconds minutes hours day-of-month month day-of-week [year])`;
+  for (const [i, field] of fields.entries()) {
+    const [name, min, max] = CRON_FIELDS[i];
+    if (!/^[0-9A-Z*?/,#LW-]+$/.test(field)) return `the ${name} field ${JSON.stringify(field)} holds characters a cron field cannot`;
+    for (const n of field.match(/\d+/g) ?? []) {
+      if (!field.includes('/') && !field.includes('#') && (Number(n) < min || Number(n) > max)) return `the ${name} field ${JSON.stringify(field)} is outside ${min}-${max}`;
+    }
+  }
+  if ((fields[3] === '?') === (fields[5] === '?')) return 'it needs ? in exactly one of day-of-month and day-of-week';
+  return undefined;
+}
+
+function snapshotProblems(snapshots: RetentionConfig['snapshots']): string[] {
+  const problems: string[] = [];
+  const cron = cronProblem(snapshots.schedule);
+  if (cron) problems.push(`/retention/snapshots/schedule: must be an Elasticsearch cron expression like "0 30 1 * * ?" (${cron}), got "${snapshots.schedule}"`);
+  const bucket = snapshots.repository?.s3?.bucket;
+  // S3's bucket naming rules.
+  if (bucket !== undefined && !(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket))) {
+    problems.push(`/retention/snapshots/repository/s3/bucket: must be an S3 bucket name (3-63 lower-case letters, digits, . and -, starting and ending with a letter or digit, not an IP address), got "${bucket}"`);
+  }
+  const location = snapshots.repository?.fs?.location;
+  if (location !== undefined && !/^\/[^\s,]*[^\s,/]$/.test(location)) {
+    problems.push(`/retention/snapshots/repository/fs/location: must be an absolute path other than / without spaces or commas (it becomes path.repo), got "${location}"`);
+  }
+  return problems;
 }

@@ -110,7 +110,7 @@ describe('Retention', () => {
     expect(problemsOf({
       retention: {
         streams: [{ name: 'a', compliance: 'none' }, { name: 'a', compliance: 'none' }],
-        snapshots: { enabled: true, repository: { s3: { bucket: 'b' }, fs: { location: '/x' } }, minCount: 40 },
+        snapshots: { enabled: true, repository: { s3: { bucket: 'snapshots' }, fs: { location: '/x' } }, minCount: 40 },
       },
     })).toEqual([
       '/retention/streams/1/name: duplicate stream "a"',
