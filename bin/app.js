@@ -12,6 +12,8 @@ const root = path.join(__dirname, '..');
 const built = path.join(root, 'lib', 'bundle', 'app.js');
 
 if (isStale(root, built)) {
+  // The first synth after a checkout or a change builds first: say so, or it looks hung.
+  process.stderr.write('agent-o11y: building the app first (type-check and bundle); later synths skip this until a source changes\n');
   try {
     execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
   } catch {

@@ -200,6 +200,22 @@ describe('the patched cdk8s CLI', () => {
     return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[];
   };
 
+  test("asks for an upgrade quietly: no stack trace and no 'new version undefined' when the registry cannot answer", () => {
+    // A package the registry does not have stands for a registry that cannot be reached.
+    const upgrades = path.join(CLI, 'lib', 'upgrades.js');
+    const cacheFile = path.join(fs.mkdtempSync(path.join(work, 'upgrade-')), 'version');
+    const script = `const u = require(${JSON.stringify(upgrades)}); process.stdout.write(JSON.stringify(u.getLatestVersion('agent-o11y-no-such-package-${process.pid}', { cacheFile: ${JSON.stringify(cacheFile)}, cacheTtlSec: 0 }) ?? null));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect([run.status, run.stdout, run.stderr]).toEqual([0, 'null', '']);
+    // And the plain command, the upgrade check on, prints no trace either.
+    const { config, dist } = workspace('cli-upgrade-check', 'profile: dev\n');
+    const synth = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', dist], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, AGENT_O11Y_CONFIG: config, HOME: path.dirname(cacheFile), CDK8S_CHECK_UPGRADE: 'true' },
+    });
+    expect(synth.status).toBe(0);
+    expect(synth.stderr).not.toMatch(/^\s+at |version undefined/m);
+  });
+
   test('does not load jsii-pacmak to print its version', () => {
     const loaded = modulesLoadedBy(['--version']);
     // The CLI loads every command module at start, init.js (the patched one) included.
