@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
 import { durationSeconds } from './duration';
 import { retentionProblems } from './retention';
+import { cpuQuantity, quantityBytes } from '../lib/quantity';
 import { ProfileName, Route, StackConfig } from './types';
 
 /** A config that failed validation: every problem, one line each. */
@@ -123,13 +124,9 @@ const LONGEST_DURATION_S = 2 ** 63 / 1e9;
 /** Namespaces the stack must not take over: it puts default-deny policies and restricted Pod Security on its own. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/** Seconds (cores) or bytes of a CPU or byte quantity, for comparing requests with limits. */
+/** Cores or bytes of a CPU or byte quantity, for comparing requests with limits. */
 function amount(quantity: string): number {
-  const cpu = /^([0-9]+)m$/.exec(quantity);
-  if (cpu) return Number(cpu[1]) / 1000;
-  const bytes = /^([0-9]+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (bytes) return Number(bytes[1]) * 1024 ** { Ki: 1, Mi: 2, Gi: 3, Ti: 4 }[bytes[2] as 'Ki' | 'Mi' | 'Gi' | 'Ti'];
-  return Number(quantity);
+  return /[KMGT]i$/.test(quantity) ? quantityBytes(quantity) : cpuQuantity(quantity);
 }
 
 /** Every value in the config with its JSON path. */

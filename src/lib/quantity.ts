@@ -10,6 +10,10 @@ export function quantityBytes(quantity: string): number {
  * takes for GOMAXPROCS in a container with that CPU limit.
  */
 export function cpuCores(quantity: string): number {
-  const cores = quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
-  return Math.max(1, Math.ceil(cores));
+  return Math.max(1, Math.ceil(cpuQuantity(quantity)));
+}
+
+/** Cores of a CPU quantity such as `500m` (0.5) or `2`. */
+export function cpuQuantity(quantity: string): number {
+  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 }
