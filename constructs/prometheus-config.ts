@@ -65,11 +65,19 @@ export interface PrometheusConfigFile {
  * A job of its own for one of a platform's services (`scrapeTargets`): the pods its labels pick in its
  * namespace, at one container port, with the same `namespace` and `pod` labels as the stack's jobs.
  */
-export function serviceJob(target: ScrapeTargetConfig): ScrapeConfig {
+export function serviceJob(target: ScrapeTargetConfig, stackTls: { ca: string; cert: string; key: string }): ScrapeConfig {
   const metaLabel = (key: string) => `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  const tls = target.tls;
   return {
     job_name: target.job,
-    ...(target.scheme === 'https' ? { scheme: 'https' as const } : {}),
+    ...(target.scheme === 'https' || tls ? { scheme: 'https' as const } : {}),
+    ...(tls ? {
+      tls_config: {
+        ...(tls.ca === 'stack' ? { ca_file: stackTls.ca } : {}),
+        ...(tls.clientCertificate ? { cert_file: stackTls.cert, key_file: stackTls.key } : {}),
+        ...(tls.serverName ? { server_name: tls.serverName } : {}),
+      },
+    } : {}),
     ...(target.path && target.path !== '/metrics' ? { metrics_path: target.path } : {}),
     ...(target.params ? { params: target.params } : {}),
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [target.namespace] } }],

@@ -185,7 +185,7 @@ export class Prometheus extends Component {
       },
       scrape_configs: [
         ...this.targets.map((t) => this.componentJob(t)),
-        ...(this.props.services ?? []).map(serviceJob),
+        ...(this.props.services ?? []).map((service) => serviceJob(service, this.tls)),
         annotatedPodsJob(common.namespace),
       ],
     };

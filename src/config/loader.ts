@@ -257,6 +257,7 @@ function semanticProblems(config: StackConfig): string[] {
       if (taken.has(t.job)) problems.push(`${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`);
       taken.add(t.job);
       if ((t.port === undefined) === (t.portName === undefined)) problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
+      if (t.tls && t.scheme === 'http') problems.push(`${at}/scheme: must be https (or left out) with tls, got "http"`);
       if (own.includes(t.namespace)) problems.push(`${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`);
       const labels = Object.keys(t.matchLabels);
       if (labels.length === 0) problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);

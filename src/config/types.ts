@@ -508,8 +508,20 @@ export interface ScrapeTargetConfig {
   path?: string;
   /** URL parameters, such as seed 004's `format: [prometheus]`. */
   params?: Record<string, string[]>;
-  /** @default http */
+  /** @default http, or https with `tls` */
   scheme?: 'http' | 'https';
+  /** HTTPS to the service: how Prometheus checks it, and whether it presents its own certificate. */
+  tls?: ScrapeTargetTls;
+}
+
+/** TLS of a scrape target. */
+export interface ScrapeTargetTls {
+  /** Whose CA signed the service's certificate: the stack's (cert-manager), or one the system trusts. */
+  ca: 'stack' | 'system';
+  /** The name on the service's certificate (targets are pod IPs, so the name must be given to be checked). */
+  serverName?: string;
+  /** Present Prometheus' stack certificate, for a service that requires client certificates from the stack CA. */
+  clientCertificate?: boolean;
 }
 
 /** A platform whose metric catalogue and alert pack are active. */

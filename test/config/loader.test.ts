@@ -222,6 +222,8 @@ const MALFORMED: Array<[string, unknown, string]> = [
     '/scrapeTargets/0: must give port (a number) or portName, not both'],
   ["a scrape target in the stack's namespace", { scrapeTargets: [{ job: 'api', namespace: 'observability', matchLabels: { app: 'api' }, portName: 'metrics' }] },
     '/scrapeTargets/0/namespace: must be the platform\'s, not one of the stack\'s own (observability, observability-agent), got "observability"'],
+  ['a scrape target with TLS over http', { scrapeTargets: [{ job: 'api', namespace: 'shop', matchLabels: { app: 'api' }, portName: 'metrics', scheme: 'http', tls: { ca: 'system' } }] },
+    '/scrapeTargets/0/scheme: must be https (or left out) with tls, got "http"'],
   ['a scrape target that picks every pod', { scrapeTargets: [{ job: 'api', namespace: 'shop', matchLabels: {}, portName: 'metrics' }] },
     '/scrapeTargets/0/matchLabels: must name at least one label, or every pod of the namespace is the target'],
   ['an SLM schedule in five-field cron', { retention: { snapshots: { schedule: '30 1 * * *' } } },

@@ -27,6 +27,36 @@ describe('Prometheus', () => {
     ]);
   });
 
+  test("scrapes a platform's own service by a job of its own: its pods, its port, its path, params and TLS", () => {
+    const withTargets = resolveConfig({
+      scrapeTargets: [
+        { job: 'mca', namespace: 'progressive', matchLabels: { app: 'mca' }, port: 3000, path: '/api/v1/metrics', params: { format: ['prometheus'] } },
+        { job: 'billing', namespace: 'shop', matchLabels: { 'app.kubernetes.io/name': 'billing' }, portName: 'metrics', tls: { ca: 'stack', serverName: 'billing.shop.svc', clientCertificate: true } },
+      ],
+    });
+    const jobs = (yaml.load(configMapData(synthStack(withTargets).files.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile).scrape_configs;
+    expect(jobs.find((j) => j.job_name === 'mca')).toEqual({
+      job_name: 'mca',
+      metrics_path: '/api/v1/metrics',
+      params: { format: ['prometheus'] },
+      kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['progressive'] } }],
+      relabel_configs: [
+        { source_labels: ['__meta_kubernetes_pod_label_app'], regex: 'mca', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '3000', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+        { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+      ],
+    });
+    expect(jobs.find((j) => j.job_name === 'billing')).toMatchObject({
+      scheme: 'https',
+      tls_config: { ca_file: '/etc/agent-o11y/tls/ca.crt', cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', server_name: 'billing.shop.svc' },
+      relabel_configs: expect.arrayContaining([
+        { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'billing', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
+      ]),
+    });
+  });
+
   test('TargetDown watches exactly the jobs of the stack components', () => {
     expect(config.scrape_configs.map((s) => s.job_name).filter((j) => !['agents', 'kubernetes-pods'].includes(j)).sort())
       .toEqual([...STACK_JOBS].sort());
