@@ -54,10 +54,8 @@ export class Alertmanager extends Component {
         { name: 'cluster', port: 9094, carries: 'gossip between Alertmanager peers', tls: 'mtls' },
       ],
     });
+    // 2 replicas cannot keep quorum: checkConfig refuses it, the one place that rule lives.
     const config = props.config;
-    if (config.replicas === 2) {
-      throw new Error('alertmanager: replicas 2 cannot keep quorum; use 1 or 3+');
-    }
     this.replicas = config.replicas;
     this.peersServiceName = `${this.name}-peers`;
     // Prometheus addresses each peer by its own name under the headless Service.

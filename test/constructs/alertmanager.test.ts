@@ -37,11 +37,9 @@ describe('Alertmanager', () => {
     expect(find(prod.alertmanager, 'PodDisruptionBudget', 'alertmanager')).toBeDefined();
   });
 
-  test('fails with 2 replicas', () => {
-    const config = { ...resolveConfig({}).alertmanager, replicas: 2 };
-    const chart = Testing.chart();
-    const pki = new Pki(chart, 'Pki', { namespace: 'observability' });
-    expect(() => new Alertmanager(chart, 'A', { config, common: resolveConfig({}).common, pki }))
-      .toThrow('replicas 2 cannot keep quorum');
+  test('a stack with 2 replicas fails with the config rule, written once (checkConfig)', () => {
+    const dev = resolveConfig({});
+    expect(() => synthStack({ ...dev, alertmanager: { ...dev.alertmanager, replicas: 2 } }))
+      .toThrow('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
   });
 });
