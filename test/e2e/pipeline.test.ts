@@ -204,7 +204,9 @@ describe('the rendered pipeline, end to end over mTLS', () => {
   }, 120_000);
 
   withPipeline('a metric sent as OTLP reaches Prometheus with the labels the pack selects, and its alert reaches the webhook through Alertmanager', async () => {
-    const send = () => postOtlp(pipeline.pods.agent.port(4318), 'metrics', gaugeRequest(SERVICE, 'multiagents_system_cpu_percent', 95), pipeline.appTlsDir, 'otel-agent.observability-agent.svc');
+    // In the cluster the agent's k8s_attributes adds the pod's namespace and name; here (no API server) the app says them.
+    const app = { ...SERVICE, 'k8s.namespace.name': 'agents', 'k8s.pod.name': 'multiagents-worker-5f7c9-x2k4q' };
+    const send = () => postOtlp(pipeline.pods.agent.port(4318), 'metrics', gaugeRequest(app, 'multiagents_system_cpu_percent', 95), pipeline.appTlsDir, 'otel-agent.observability-agent.svc');
     // A gauge is exported while it is fresh: keep sending, as an app's periodic reader does.
     const ticker = setInterval(() => void send().catch(() => undefined), 1000);
     try {
@@ -217,7 +219,8 @@ describe('the rendered pipeline, end to end over mTLS', () => {
       expect(series).toHaveLength(1);
       // What the pack and the dashboard select or print: `job` and `instance` (by (job), the description), `namespace`
       // (the dashboard's $namespace). The exporter names job and instance after service.name and service.instance.id.
-      expect(series[0].metric).toMatchObject({ job: SERVICE['service.name'], instance: SERVICE['service.instance.id'], namespace: expect.any(String) });
+      // `namespace` and `pod` are the app's, not the gateway's that exported them.
+      expect(series[0].metric).toMatchObject({ job: SERVICE['service.name'], instance: SERVICE['service.instance.id'], namespace: 'agents', pod: app['k8s.pod.name'] });
       const delivery = await waitFor('critical_cpu_usage at the webhook', () => pipeline.received.find((r) => r.path === '/webhook/critical' &&
         r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing'))).catch(failWithLogs);
       const alert = delivery.body.alerts!.find((a) => a.labels.alertname === 'critical_cpu_usage')!;
