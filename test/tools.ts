@@ -36,18 +36,10 @@ export function findTool(name: ToolName): string | undefined {
   return isExecutableFile(built) ? built : undefined;
 }
 
-/**
- * Like findTool, for tests that need the tool: when it is missing, CI (`CI=true`) fails and anywhere
- * else a warning says the tests that need it are skipped (`npm test` builds every judge first).
- */
-export function requireTool(name: ToolName): string | undefined {
+/** Like findTool, for tests that need the tool: a missing one fails them (`npm test` builds every judge first). */
+export function requireTool(name: ToolName): string {
   const tool = findTool(name);
-  if (tool === undefined) {
-    const message = `${name} not found in .tools/bin (run: bash scripts/judges.sh, which npm test runs)`;
-    if (process.env.CI === 'true') {
-      throw new Error(`${message}; CI needs it`);
-    }
-    console.warn(`${message}: skipping the tests that need it`);
-  }
+  // npm test builds every judge first (scripts/judges.sh): a missing one is a failure, never a skip.
+  if (tool === undefined) throw new Error(`${name} not found in .tools/bin (run: npm run judges, which npm test runs first)`);
   return tool;
 }

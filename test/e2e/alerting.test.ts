@@ -26,7 +26,6 @@ import { fastAlertingConfig, freePort, getJson, listen, localAlertmanagerConfig,
 
 const prometheusBin = requireTool('prometheus');
 const alertmanagerBin = requireTool('alertmanager');
-const withBinaries = prometheusBin && alertmanagerBin ? test : test.skip;
 
 function metricsServer(cpuPercent: number): http.RequestListener {
   return (_req, res) => {
@@ -131,7 +130,7 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
   }, WAIT_MS + 10_000);
   afterAll(async () => stack?.stop());
 
-  withBinaries('a breaching series fires its alert, which reaches the critical receiver with the expected labels', async () => {
+  test('a breaching series fires its alert, which reaches the critical receiver with the expected labels', async () => {
     const { breaching } = stack!;
     const delivery = await criticalDelivery(stack!);
     expect(delivery.body.receiver).toBe('critical');
@@ -144,7 +143,7 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
     console.log(`end-to-end alert delivered ${Date.now() - started} ms after the binaries were started`);
   }, WAIT_MS + 10_000);
 
-  withBinaries('the healthy series fires nothing, and nothing else fires', async () => {
+  test('the healthy series fires nothing, and nothing else fires', async () => {
     const { breaching, healthy, prometheusUrls, alertmanagerUrl, received } = stack!;
     const alerts = (await getJson(`${prometheusUrls[0]}/api/v1/alerts`)) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
     expect(alerts.data.alerts.map((a) => [a.labels.alertname, a.labels.instance, a.state])).toEqual([['critical_cpu_usage', breaching, 'firing']]);
@@ -163,7 +162,7 @@ describe('the production HA pair, with the real binaries', () => {
   }, WAIT_MS + 10_000);
   afterAll(async () => stack?.stop());
 
-  withBinaries('both replicas fire the alert and Alertmanager delivers it once, without the replica label', async () => {
+  test('both replicas fire the alert and Alertmanager delivers it once, without the replica label', async () => {
     const { breaching, prometheusUrls, alertmanagerUrl } = stack!;
     expect(prometheusUrls).toHaveLength(2);
     const delivery = await criticalDelivery(stack!);

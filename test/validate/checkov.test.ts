@@ -102,7 +102,6 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-checkov-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  if (!checkov) return;
   writeManifests(path.join(root, 'with-skips'), true);
   writeManifests(path.join(root, 'without-skips'), false);
   [skipped, unskipped] = await Promise.all([
@@ -114,11 +113,11 @@ beforeAll(async () => {
 describe.each(Object.keys(ALL_CONFIGS))('checkov over the manifests of the %s config', (config) => {
   const failures = (report: CheckovReport) => (report.results?.failed_checks ?? []).filter((f) => locate(f).config === config);
 
-  (checkov ? test : test.skip)('reports no failed check but the listed skips', () => {
+  test('reports no failed check but the listed skips', () => {
     expect(failures(skipped).map(describeFailure)).toEqual([]);
   });
 
-  (checkov ? test : test.skip)('read every workload: without the skip list it flags each one\'s tag-pinned image', () => {
+  test('read every workload: without the skip list it flags each one\'s tag-pinned image', () => {
     const objects = Object.values(synthStack(ALL_CONFIGS[config]).files).flat()
       .filter((o) => WORKLOADS.includes(o.kind))
       .map((o) => `${o.kind}/${o.metadata.name}`);
@@ -152,7 +151,7 @@ describe('the checkov skip list (test/validate/checkov-skips.yaml)', () => {
     expect(SKIPS.length).toBeGreaterThan(0);
   });
 
-  (checkov ? test : test.skip)('skips nothing that passes: each skip hides a failure of that check on each object it names', () => {
+  test('skips nothing that passes: each skip hides a failure of that check on each object it names', () => {
     const failed = unskipped.results?.failed_checks ?? [];
     const stale: string[] = [];
     for (const s of SKIPS) {
@@ -168,7 +167,7 @@ describe('the checkov skip list (test/validate/checkov-skips.yaml)', () => {
     expect(stale).toEqual([]);
   });
 
-  (checkov ? test : test.skip)('is what checkov applied: one skip per scoped check and object of every config, and no other', () => {
+  test('is what checkov applied: one skip per scoped check and object of every config, and no other', () => {
     const objects = Object.values(ALL_CONFIGS).flatMap((stack) => Object.values(synthStack(stack).files).flat());
     const expected = objects.reduce((n, o) => n + SKIPS.filter((s) => s.only?.includes(`${o.kind}/${o.metadata.name}`)).length, 0);
     expect(expected).toBeGreaterThan(0);

@@ -12,7 +12,6 @@ import { podEnv, renderedConfig, runJudge } from '../judge';
 import { requireTool } from '../tools';
 
 const jaeger = requireTool('jaeger');
-const withJaeger = jaeger ? test : test.skip;
 
 let dir: string;
 beforeAll(() => {
@@ -27,13 +26,13 @@ function validate(name: string, config: string, env: Record<string, string>): st
 }
 
 describe.each(Object.entries(ALL_CONFIGS))('the Jaeger config of %s', (name, config) => {
-  withJaeger('is accepted by `jaeger validate` with its pod environment', () => {
+  test('is accepted by `jaeger validate` with its pod environment', () => {
     const objects = synthStack(config).files.jaeger;
     validate(name, renderedConfig(objects, 'jaeger'), podEnv(objects, 'jaeger'));
   });
 });
 
-withJaeger('`jaeger validate` rejects a misspelt key, naming it (the judge judges)', () => {
+test('`jaeger validate` rejects a misspelt key, naming it (the judge judges)', () => {
   const objects = synthStack(ALL_CONFIGS.dev).files.jaeger;
   const broken = yaml.load(renderedConfig(objects, 'jaeger')) as { extensions: { jaeger_storage: { backends: Record<string, Record<string, Record<string, unknown>>> } } };
   broken.extensions.jaeger_storage.backends.elasticsearch.elasticsearch.server_url = ['https://typo'];

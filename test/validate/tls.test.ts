@@ -132,7 +132,6 @@ describe('the web configs and exec probes against the real servers', () => {
   ];
 
   test.each(cases)('$name: web.yml passes promtool check web-config with test certificates at its paths', ({ name }) => {
-    if (!promtool) return;
     const tlsDir = path.join(dir, `${name}-check`);
     writeTestCertificates(tlsDir, [`${name}.observability.svc`]);
     const file = path.join(tlsDir, 'web.yml');
@@ -206,7 +205,7 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
-  (prometheus && alertmanager && promtool && amtool ? test : test.skip)('scrapes itself and Alertmanager and delivers an alert, each over mTLS', async () => {
+  test('scrapes itself and Alertmanager and delivers an alert, each over mTLS', async () => {
     // One test CA for both servers; 127.0.0.1 on the certificate because the alerting target has no server_name.
     writeTestCertificates(dir, ['prometheus.observability.svc', 'alertmanager.observability.svc'], ['127.0.0.1']);
     const place = (name: 'prometheus' | 'alertmanager', key: string) => {
