@@ -3,6 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorConfig, CommonConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
+import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import {
@@ -131,6 +132,20 @@ export class OtelCollector extends Component {
           ],
         },
         ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
+        // An app's metrics carry the labels every alert and dashboard reads and no others: job and instance
+        // (the exporter's, from service.name and service.instance.id), the app's namespace and pod (from
+        // the resource attributes the agent's k8s_attributes added) and the meter's otel_scope_name. The
+        // other resource attributes (an SDK may add dozens, process IDs and command lines among them)
+        // stay in target_info; turned into labels they would make every series of an app unique per
+        // process and every alert carry them (src/lib/metric-labels.ts).
+        'transform/metric_labels': {
+          error_mode: 'ignore',
+          metric_statements: [{
+            context: 'datapoint',
+            statements: Object.entries(APP_METRIC_LABELS).map(([label, attribute]) =>
+              `set(datapoint.attributes["${label}"], resource.attributes["${attribute}"]) where resource.attributes["${attribute}"] != nil`),
+          }],
+        },
         resource: {
           attributes: [
             { key: 'k8s.cluster.name', value: props.common.cluster, action: 'upsert' },
@@ -143,7 +158,6 @@ export class OtelCollector extends Component {
         prometheus: {
           endpoint: `0.0.0.0:${this.port('prom-exporter').port}`,
           tls: otelServerTls(tls),
-          resource_to_telemetry_conversion: { enabled: true },
           enable_open_metrics: true,
         },
         ...(routed ? {
@@ -177,7 +191,7 @@ export class OtelCollector extends Component {
           metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
         },
         pipelines: {
-          metrics: { receivers: ['otlp'], processors: processors(), exporters: ['prometheus'] },
+          metrics: { receivers: ['otlp'], processors: processors('transform/metric_labels'), exporters: ['prometheus'] },
           ...(routed ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } } : {}),
           traces: { receivers: [routed ? 'otlp/sampling' : 'otlp'], processors: processors('tail_sampling', ...redact), exporters: ['otlp_grpc/jaeger'] },
           logs: { receivers: ['otlp'], processors: processors(...redact), exporters: ['otlp_http/logstash'] },

@@ -216,20 +216,12 @@ export class Prometheus extends Component {
         { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: c.name, action: 'keep' },
         { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: target.port, action: 'keep' },
         // The target's namespace and pod, except where the series are other pods' (honor_labels: the
-        // agents' metrics the gateway exports): there they would name the gateway, not the app.
+        // agents' metrics, which the gateway labels with the app's namespace and pod).
         ...(target.honorLabels ? [] : [
           { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' as const },
           { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' as const },
         ]),
       ],
-      // The app's namespace and pod, from the resource attributes k8s_attributes added (the exporter
-      // writes them as k8s_namespace_name and k8s_pod_name), under the names dashboards and alerts use.
-      ...(target.honorLabels ? {
-        metric_relabel_configs: [
-          { source_labels: ['k8s_namespace_name'], regex: '(.+)', target_label: 'namespace', action: 'replace' as const },
-          { source_labels: ['k8s_pod_name'], regex: '(.+)', target_label: 'pod', action: 'replace' as const },
-        ],
-      } : {}),
     };
   }
 

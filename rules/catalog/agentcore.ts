@@ -4,6 +4,8 @@ import { metric, MetricCatalog } from './types';
 export const AGENTCORE: MetricCatalog = {
   name: 'agentcore',
   source: 'seed 003 metrics sections',
+  // The runtime's `/metrics` (seed 003 serves prometheus_client's generate_latest).
+  delivery: 'scrape',
   metrics: [
     metric('agentcore_agents_total', 'counter', ['philosophy', 'status'], 'Agents created'),
     metric('agentcore_agents_active', 'gauge', ['philosophy'], 'Agents running'),

@@ -35,7 +35,7 @@ export function activeCatalogs(platforms: readonly PlatformName[], custom: reado
     STACK,
     ...platforms.map((p) => PLATFORM_CATALOGS[p]),
     ...(custom.length > 0
-      ? [{ name: 'custom', source: 'customMetrics in the stack config', metrics: custom.map((m) => metric(m.name, m.type, m.labels ?? [], m.help ?? '')) }]
+      ? [{ name: 'custom', source: 'customMetrics in the stack config', delivery: 'scrape' as const, metrics: custom.map((m) => metric(m.name, m.type, m.labels ?? [], m.help ?? '')) }]
       : []),
   ];
 }

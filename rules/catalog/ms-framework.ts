@@ -4,6 +4,8 @@ import { metric, MetricCatalog } from './types';
 export const MS_FRAMEWORK: MetricCatalog = {
   name: 'ms-framework',
   source: 'seed 000 §15.1.1-15.1.4',
+  // The agents' Prometheus endpoints (seed 000 scrapes `/metrics`).
+  delivery: 'scrape',
   metrics: [
     metric('agent_spawns_total', 'counter', ['agent_type', 'spawn_method'], 'Number of agent instances spawned'),
     metric('agent_active_count', 'gauge', ['agent_type', 'state'], 'Current number of active agents'),

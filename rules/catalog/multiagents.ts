@@ -9,6 +9,8 @@ import { metric, MetricCatalog } from './types';
 export const MULTIAGENTS: MetricCatalog = {
   name: 'multiagents',
   source: 'seed 001 PrometheusExporter and OpenTelemetryIntegration',
+  // The prometheus_client registry on start_http_server; the two OTel instruments come through the collector.
+  delivery: 'scrape',
   metrics: [
     metric('multiagents_events_total', 'counter', ['event_type', 'status'], 'Total events processed'),
     metric('multiagents_event_duration_seconds', 'histogram', ['event_type'], 'Event processing duration'),
@@ -17,7 +19,7 @@ export const MULTIAGENTS: MetricCatalog = {
     metric('multiagents_system_cpu_percent', 'gauge', [], 'CPU usage percentage'),
     metric('multiagents_system_memory_percent', 'gauge', [], 'Memory usage percentage'),
     metric('multiagents_active_workflows', 'gauge', [], 'Number of active workflows'),
-    metric('multiagents_workflows_total', 'counter', ['workflow_id', 'status'], 'Total number of workflows executed'),
-    metric('multiagents_workflow_duration', 'histogram', ['workflow_id'], 'Workflow execution duration in milliseconds (no unit declared)'),
+    metric('multiagents_workflows_total', 'counter', ['workflow_id', 'status'], 'Total number of workflows executed', { delivery: 'otlp' }),
+    metric('multiagents_workflow_duration', 'histogram', ['workflow_id'], 'Workflow execution duration in milliseconds (no unit declared)', { delivery: 'otlp' }),
   ],
 };

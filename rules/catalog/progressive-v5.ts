@@ -25,6 +25,8 @@ function agentMetrics(agent: string): MetricDef[] {
 export const PROGRESSIVE_V5: MetricCatalog = {
   name: 'progressive-v5',
   source: 'seed 004 AgentMetrics (prom-client) and alerting rules',
+  // Each agent's prom-client registry, scraped from its pod (seed 004 scrapes one job per agent).
+  delivery: 'scrape',
   metrics: [
     ...PROGRESSIVE_AGENTS.flatMap(agentMetrics),
     metric('mca_routing_decisions_total', 'counter', ['strategy', 'target_agent', 'success'], 'Total number of routing decisions made by MCA'),
@@ -43,7 +45,7 @@ export const PROGRESSIVE_V5: MetricCatalog = {
     metric('bma_expense_analyses_total', 'counter', ['analysis_type'], 'Total number of expense analyses performed'),
     metric('bma_savings_identified_dollars', 'gauge', ['category'], 'Total savings identified in dollars'),
     metric('bma_budget_compliance_percentage', 'gauge', ['user_id', 'category'], 'Budget compliance percentage'),
-    metric('container_cpu_usage_seconds_total', 'counter', ['namespace', 'pod', 'container'], 'Cumulative container CPU time (kubelet cAdvisor)', "the kubelet's cAdvisor"),
-    metric('kube_pod_container_status_restarts_total', 'counter', ['namespace', 'pod', 'container'], 'Container restarts (kube-state-metrics)', 'kube-state-metrics'),
+    metric('container_cpu_usage_seconds_total', 'counter', ['namespace', 'pod', 'container'], 'Cumulative container CPU time (kubelet cAdvisor)', { unscrapedSource: "the kubelet's cAdvisor" }),
+    metric('kube_pod_container_status_restarts_total', 'counter', ['namespace', 'pod', 'container'], 'Container restarts (kube-state-metrics)', { unscrapedSource: 'kube-state-metrics' }),
   ],
 };

@@ -7,7 +7,9 @@ import { metric, MetricCatalog } from './types';
  */
 export const STACK: MetricCatalog = {
   name: 'stack',
-  source: 'Prometheus 3.13, Alertmanager 0.28, OpenTelemetry Collector 0.162, Jaeger 2.22',
+  source: 'Prometheus 3.13, Alertmanager 0.35, OpenTelemetry Collector 0.159, Jaeger 2.13',
+  // Each component's own metrics endpoint, scraped by its job.
+  delivery: 'scrape',
   metrics: [
     metric('up', 'gauge', ['job', 'instance'], 'Whether the last scrape of the target succeeded (written by Prometheus)'),
     metric('scrape_duration_seconds', 'gauge', ['job', 'instance'], 'Duration of the last scrape (written by Prometheus)'),

@@ -9,14 +9,16 @@ import { metric, MetricCatalog } from './types';
 export const SUTAZAI: MetricCatalog = {
   name: 'sutazai',
   source: 'seed 002 §1 performance metrics collection and its Agent Fleet Status dashboard',
+  // OTel instruments through the collector; the prometheus_client metrics (agi_*) from the pods' endpoint.
+  delivery: 'otlp',
   metrics: [
     // Only the seed's "Agent Fleet Status" dashboard names it (legend `{{agent_name}}`); it gives no encoding.
-    metric('agi_agent_status', 'gauge', ['agent_name'], 'Agent state as a number (the fleet panel reads 0 down, 1 idle, 2 busy, 3 degraded)'),
-    metric('agi_system_state_phi', 'gauge', ['coordinator_region', 'integration_type'], 'Integrated Information Theory (phi) metric'),
-    metric('agi_emergence_score', 'gauge', ['pattern_type', 'agent_cluster'], 'Behavior monitoring score'),
-    metric('agi_processing_coherence', 'histogram', ['region', 'layer'], 'Processing network coherence across coordinator regions'),
-    metric('agi_agent_coordination_score', 'summary', ['agent_group', 'task_type'], 'Multi-agent coordination effectiveness'),
-    metric('agi_learning_milestones_total', 'counter', ['milestone_type', 'knowledge_domain'], 'Learning milestones achieved'),
+    metric('agi_agent_status', 'gauge', ['agent_name'], 'Agent state as a number (the fleet panel reads 0 down, 1 idle, 2 busy, 3 degraded)', { delivery: 'scrape' }),
+    metric('agi_system_state_phi', 'gauge', ['coordinator_region', 'integration_type'], 'Integrated Information Theory (phi) metric', { delivery: 'scrape' }),
+    metric('agi_emergence_score', 'gauge', ['pattern_type', 'agent_cluster'], 'Behavior monitoring score', { delivery: 'scrape' }),
+    metric('agi_processing_coherence', 'histogram', ['region', 'layer'], 'Processing network coherence across coordinator regions', { delivery: 'scrape' }),
+    metric('agi_agent_coordination_score', 'summary', ['agent_group', 'task_type'], 'Multi-agent coordination effectiveness', { delivery: 'scrape' }),
+    metric('agi_learning_milestones_total', 'counter', ['milestone_type', 'knowledge_domain'], 'Learning milestones achieved', { delivery: 'scrape' }),
     metric('intelligence_integration_score_ratio', 'gauge', [], 'Integrated Information (phi)'),
     metric('intelligence_optimization_ratio', 'gauge', [], 'Optimization detection score'),
     metric('intelligence_coherence_ratio', 'histogram', [], 'Processing coherence distribution'),

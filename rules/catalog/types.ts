@@ -1,3 +1,5 @@
+import type { Delivery } from '../../src/lib/metric-labels';
+
 /** How a metric behaves; a histogram or summary also exposes `_bucket` / `_sum` / `_count` series. */
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
 
@@ -13,6 +15,8 @@ export interface MetricDef {
    * it could never fire here, so synth refuses it until the exporter is a source (or the alert disabled).
    */
   readonly unscrapedSource?: 'the kubelet\'s cAdvisor' | 'kube-state-metrics';
+  /** How it reaches Prometheus, where it differs from its catalogue's. */
+  readonly delivery?: Delivery;
 }
 
 /** Every metric of one monitored system. */
@@ -21,12 +25,19 @@ export interface MetricCatalog {
   readonly name: string;
   /** Where the metrics are defined (seed section, exporter and version). */
   readonly source: string;
+  /** How its metrics reach Prometheus (src/lib/metric-labels.ts), which decides the labels they carry. */
+  readonly delivery: Delivery;
   readonly metrics: readonly MetricDef[];
 }
 
 /** Shorthand for catalogue entries. */
-export function metric(name: string, type: MetricType, labels: readonly string[], help: string, unscrapedSource?: MetricDef['unscrapedSource']): MetricDef {
-  return { name, type, labels, help, ...(unscrapedSource ? { unscrapedSource } : {}) };
+export function metric(name: string, type: MetricType, labels: readonly string[], help: string, more: Pick<MetricDef, 'unscrapedSource' | 'delivery'> = {}): MetricDef {
+  return { name, type, labels, help, ...more };
+}
+
+/** How `def` of `catalog` reaches Prometheus. */
+export function deliveryOf(def: MetricDef, catalog: MetricCatalog): Delivery {
+  return def.delivery ?? catalog.delivery;
 }
 
 /** The series names a metric produces in Prometheus. */

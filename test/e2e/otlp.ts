@@ -36,6 +36,8 @@ export interface SpanSpec {
 }
 
 const NANOS_PER_MS = 1_000_000n;
+/** When the app started: the start of every cumulative counter it sends. */
+const START_NANOS = String(BigInt(Date.now()) * NANOS_PER_MS);
 
 export function tracesRequest(service: Attributes, spans: SpanSpec[]): unknown {
   const now = BigInt(Date.now()) * NANOS_PER_MS;
@@ -88,6 +90,23 @@ export function gaugeRequest(service: Attributes, name: string, value: number, a
       scopeMetrics: [{
         scope: { name: 'agent-o11y-e2e' },
         metrics: [{ name, gauge: { dataPoints: [{ timeUnixNano: now, asDouble: value, attributes: otlpAttributes(attributes) }] } }],
+      }],
+    }],
+  };
+}
+
+/** A monotonic cumulative counter (an OTel Counter) with one data point, recorded by meter `scope`. */
+export function counterRequest(service: Attributes, scope: string, name: string, value: number, attributes: Attributes = {}): unknown {
+  const now = String(BigInt(Date.now()) * NANOS_PER_MS);
+  return {
+    resourceMetrics: [{
+      resource: { attributes: otlpAttributes(service) },
+      scopeMetrics: [{
+        scope: { name: scope },
+        metrics: [{
+          name,
+          sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: START_NANOS, timeUnixNano: now, asDouble: value, attributes: otlpAttributes(attributes) }] },
+        }],
       }],
     }],
   };

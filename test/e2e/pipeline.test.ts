@@ -16,8 +16,15 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tls from 'tls';
 import { requireTool } from '../tools';
-import { Attributes, gaugeRequest, logsRequest, newTraceId, postOtlp, SpanSpec, tracesRequest } from './otlp';
-import { LocalPipeline, REWRITES } from './pipeline';
+import * as yaml from 'js-yaml';
+import type { PrometheusConfigFile, ScrapeConfig } from '../../constructs/prometheus-config';
+import { activeCatalogs } from '../../rules';
+import type { StackConfig } from '../../src/config/types';
+import { DELIVERY_LABELS } from '../../src/lib/metric-labels';
+import { configMapData, synthStack } from '../helpers';
+import { seriesIndex, targetLabelNames } from '../rules/delivery';
+import { Attributes, counterRequest, logsRequest, newTraceId, postOtlp, SpanSpec, tracesRequest } from './otlp';
+import { AppPod, LocalPipeline, REWRITES } from './pipeline';
 import { OtlpAttribute } from './stubs';
 import { fastAlertingConfig, waitFor } from './support';
 
@@ -27,9 +34,33 @@ const BASELINE_PERCENT = 25;
 // Long enough for both spans of a trace to arrive (one goes through the agent's 2s batch) on a loaded machine.
 const DECISION_WAIT_S = 6;
 
-/** The alerting test's fast config, with two gateways and a baseline share that sampling can be measured on. */
+/** The alerting test's fast config, with two gateways, a baseline share that sampling can be measured on, and the MultiAgents pods' own job. */
 function e2eConfig() {
-  return fastAlertingConfig({ collector: { replicas: 2, sampling: { percentage: BASELINE_PERCENT, decisionWait: `${DECISION_WAIT_S}s` } } });
+  return fastAlertingConfig({
+    collector: { replicas: 2, sampling: { percentage: BASELINE_PERCENT, decisionWait: `${DECISION_WAIT_S}s` } },
+    scrapeTargets: [{ job: 'multiagents', namespace: 'agents', matchLabels: { app: 'multiagents' }, port: 9100 }],
+  });
+}
+
+/** What the MultiAgents pod's prometheus_client serves (seed 001): its CPU gauge, raised by the alert test. */
+let APP_CPU_PERCENT = 20;
+const MULTIAGENTS_POD = 'multiagents-7d9f8c6b5-q4xzt';
+/** Two pods of the apps: one the `multiagents` scrape target selects, one annotated for the `kubernetes-pods` job. */
+const APPS: AppPod[] = [
+  { name: MULTIAGENTS_POD, namespace: 'agents', labels: { app: 'multiagents' }, port: 9100, metrics: () => `multiagents_system_cpu_percent ${APP_CPU_PERCENT}\n` },
+  {
+    name: 'agentcore-0', namespace: 'agents', labels: { app: 'agentcore' }, port: 8000,
+    annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000' },
+    metrics: () => 'agentcore_active_agents 3\n',
+  },
+];
+/** Every job that finds a target here (Grafana is not part of the pipeline). */
+const EXPECTED_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'jaeger', 'agents', 'multiagents', 'kubernetes-pods'];
+
+/** The rendered scrape jobs by name. */
+function renderedJobs(config: StackConfig): Map<string, ScrapeConfig> {
+  const prometheus = yaml.load(configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+  return new Map(prometheus.scrape_configs.map((j) => [j.job_name, j]));
 }
 
 const SERVICE: Attributes = { 'service.name': 'multiagents-worker', 'service.instance.id': 'worker-1' };
@@ -52,7 +83,7 @@ beforeAll(async () => {
   // A failure, never a skip: the README's test command runs as root.
   if (process.getuid?.() !== 0) throw new Error('the pipeline test needs root (a private mount namespace for the agent\'s service account)');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-pipeline-'));
-  pipeline = new LocalPipeline(e2eConfig(), { ...bins, dir });
+  pipeline = new LocalPipeline(e2eConfig(), { ...bins, dir, apps: APPS });
   try {
     await pipeline.start();
   } catch (e) {
@@ -199,33 +230,62 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     for (const t of kept('error')) expect([t.traceId, stored.get(t.traceId)!.some((s) => String(tag(s, 'error')) === 'true')]).toEqual([t.traceId, true]);
   }, 120_000);
 
-  test('a metric sent as OTLP reaches Prometheus with the labels the pack selects, and its alert reaches the webhook through Alertmanager', async () => {
+  test('every target carries exactly the labels its rendered job gives it, the stack\'s, the apps\' and the annotated pod\'s', async () => {
+    let up: Awaited<ReturnType<typeof pipeline.prometheusQuery>> = [];
+    const targets = await waitFor('every job with a target up', async () => {
+      up = await pipeline.prometheusQuery('up');
+      return EXPECTED_JOBS.every((job) => up.some((s) => s.metric.job === job && s.value[1] === '1')) ? up : undefined;
+    }, 30_000).catch((e) => failWithLogs(new Error(`${(e as Error).message}; up: ${JSON.stringify(up.map((s) => [s.metric, s.value[1]]))}`)));
+    const jobs = renderedJobs(pipeline.config);
+    const seen = targets.map((t) => [t.metric.job, Object.keys(t.metric).filter((l) => l !== '__name__').sort()]);
+    console.log(`targets up: ${JSON.stringify(targets.map((t) => t.metric))}`);
+    expect([...new Set(seen.map(([job]) => job))].sort()).toEqual([...EXPECTED_JOBS].sort());
+    // The annotated pod's own label comes through the kubernetes-pods job's labelmap.
+    expect(seen).toEqual(seen.map(([job]) => [job, targetLabelNames(jobs.get(job as string)!, job === 'kubernetes-pods' ? ['app'] : [])]));
+  }, 60_000);
+
+  test('an app\'s OTLP metric reaches Prometheus with exactly the labels of its delivery: job, instance, the app\'s namespace and pod, its meter', async () => {
     // In the cluster the agent's k8s_attributes adds the pod's namespace and name; here (no API server) the app says them.
-    const app = { ...SERVICE, 'k8s.namespace.name': 'agents', 'k8s.pod.name': 'multiagents-worker-5f7c9-x2k4q' };
-    const send = () => postOtlp(pipeline.pods.agent.port(4318), 'metrics', gaugeRequest(app, 'multiagents_system_cpu_percent', 95), pipeline.appTlsDir, 'otel-agent.observability-agent.svc');
-    // A gauge is exported while it is fresh: keep sending, as an app's periodic reader does.
-    const ticker = setInterval(() => void send().catch(() => undefined), 1000);
-    try {
-      expect(await send()).toBe(200);
-      const series = await waitFor('multiagents_system_cpu_percent in Prometheus', async () => {
-        const result = await pipeline.prometheusQuery('multiagents_system_cpu_percent');
-        return result.length > 0 ? result : undefined;
-      }).catch(failWithLogs);
-      console.log(`series in Prometheus: ${JSON.stringify(series.map((s) => s.metric))}`);
-      expect(series).toHaveLength(1);
-      // What the pack and the dashboard select or print: `job` and `instance` (by (job), the description), `namespace`
-      // (the dashboard's $namespace). The exporter names job and instance after service.name and service.instance.id.
-      // `namespace` and `pod` are the app's, not the gateway's that exported them.
-      expect(series[0].metric).toMatchObject({ job: SERVICE['service.name'], instance: SERVICE['service.instance.id'], namespace: 'agents', pod: app['k8s.pod.name'] });
-      const delivery = await waitFor('critical_cpu_usage at the webhook', () => pipeline.received.find((r) => r.path === '/webhook/critical' &&
-        r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing'))).catch(failWithLogs);
-      const alert = delivery.body.alerts!.find((a) => a.labels.alertname === 'critical_cpu_usage')!;
-      console.log(`alert at the webhook ${Date.now() - started} ms after start: ${JSON.stringify(alert.labels)}`);
-      expect(alert.labels).toMatchObject({ alertname: 'critical_cpu_usage', severity: 'critical', cluster: 'agents', environment: 'dev' });
-      expect(alert.annotations.description).toMatch(/ is 95\.0% \(threshold 90%\)\.$/);
-    } finally {
-      clearInterval(ticker);
-    }
+    const app = { ...SERVICE, 'k8s.namespace.name': 'agents', 'k8s.pod.name': 'multiagents-worker-5f7c9-x2k4q', 'telemetry.sdk.language': 'python', 'process.pid': '4242' };
+    const send = () => postOtlp(pipeline.pods.agent.port(4318), 'metrics', counterRequest(app, 'multiagents.workflows', 'multiagents_workflows_total', 7, { workflow_id: 'onboarding', status: 'completed' }),
+      pipeline.appTlsDir, 'otel-agent.observability-agent.svc');
+    expect(await send()).toBe(200);
+    const series = await waitFor('multiagents_workflows_total in Prometheus', async () => {
+      const result = await pipeline.prometheusQuery('multiagents_workflows_total');
+      return result.length > 0 ? result : undefined;
+    }).catch(failWithLogs);
+    console.log(`OTLP series in Prometheus: ${JSON.stringify(series.map((s) => s.metric))}`);
+    expect(series).toHaveLength(1);
+    // Exactly what the catalogue's delivery says (the promtool tests feed the same), no resource attribute besides.
+    const workflows = seriesIndex(activeCatalogs(['multiagents'])).get('multiagents_workflows_total')!;
+    expect(Object.keys(series[0].metric).sort()).toEqual(['__name__', ...DELIVERY_LABELS.otlp, ...workflows.def.labels].sort());
+    expect(series[0].metric).toMatchObject({
+      job: SERVICE['service.name'], instance: SERVICE['service.instance.id'], namespace: 'agents', pod: app['k8s.pod.name'], otel_scope_name: 'multiagents.workflows',
+    });
+    // The rest of the resource is in target_info, joinable on job and instance.
+    const info = await pipeline.prometheusQuery(`target_info{job="${SERVICE['service.name']}"}`);
+    expect(info.map((s) => s.metric)).toEqual([expect.objectContaining({ instance: SERVICE['service.instance.id'], telemetry_sdk_language: 'python', process_pid: '4242' })]);
+  }, 60_000);
+
+  test('a scraped app metric reaches Prometheus with its job\'s labels, and its alert reaches the webhook through Alertmanager', async () => {
+    APP_CPU_PERCENT = 95;
+    const series = await waitFor('multiagents_system_cpu_percent at 95 in Prometheus', async () => {
+      const result = await pipeline.prometheusQuery('multiagents_system_cpu_percent == 95');
+      return result.length > 0 ? result : undefined;
+    }).catch(failWithLogs);
+    console.log(`scraped series in Prometheus: ${JSON.stringify(series.map((s) => s.metric))}`);
+    expect(series).toHaveLength(1);
+    expect(series[0].metric).toEqual({ __name__: 'multiagents_system_cpu_percent', job: 'multiagents', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/), namespace: 'agents', pod: MULTIAGENTS_POD });
+    const delivery = await waitFor('critical_cpu_usage at the webhook', () => pipeline.received.find((r) => r.path === '/webhook/critical' &&
+      r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing'))).catch(failWithLogs);
+    const alert = delivery.body.alerts!.find((a) => a.labels.alertname === 'critical_cpu_usage')!;
+    console.log(`alert at the webhook ${Date.now() - started} ms after start: ${JSON.stringify(alert.labels)}`);
+    // The series' labels, the rule's and Prometheus' external labels: nothing else.
+    expect(alert.labels).toEqual({
+      alertname: 'critical_cpu_usage', severity: 'critical', cluster: 'agents', environment: 'dev',
+      job: 'multiagents', instance: series[0].metric.instance, namespace: 'agents', pod: MULTIAGENTS_POD,
+    });
+    expect(alert.annotations.description).toMatch(/ is 95\.0% \(threshold 90%\)\.$/);
   }, 120_000);
 
   test('loses no span and no log record while the trace backend is down for 60 s and a gateway restarts', async () => {

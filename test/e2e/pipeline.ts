@@ -14,10 +14,12 @@ export const REWRITES = [
   'peers: the load_balancing exporter\'s DNS resolver of the headless sampling Service becomes a static resolver of the two gateways\' sampling ports (no DNS here)',
   'peers: Prometheus\' kubernetes_sd_configs become static_configs offering every container port of every local process with the __meta_kubernetes_* labels the pod role gives it; the rendered relabelling chooses, as in the cluster',
   'peers: Alertmanager receivers point at a local recording webhook (support.ts localAlertmanagerConfig)',
+  'apps: an app pod of PipelineOptions.apps is a local HTTP server of its /metrics text, offered to Prometheus as that pod (its labels, annotations and one container port at 127.0.0.1; a prometheus.io/port annotation names the local port)',
 ] as const;
 
 import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -26,7 +28,7 @@ import { KubeObject, synthStack } from '../helpers';
 import { podEnv, withServiceAccount } from '../judge';
 import { writeTestPki } from '../tls-fixture';
 import { elasticsearchStub, HttpsStub, logstashStub } from './stubs';
-import { freePort, localAlertmanagerConfig, Processes, recordingSink, Received, waitFor } from './support';
+import { freePort, listen, localAlertmanagerConfig, Processes, recordingSink, Received, waitFor } from './support';
 
 type Json = Record<string, unknown>;
 
@@ -122,20 +124,8 @@ export class LocalPod {
 
   /** The labels Kubernetes pod discovery gives each container port of this pod. */
   discoveryTargets(): Array<{ targets: string[]; labels: Record<string, string> }> {
-    const labels = this.template.metadata.labels;
-    return (this.container.ports ?? []).map((p) => ({
-      targets: [`127.0.0.1:${this.port(p.containerPort)}`],
-      labels: {
-        __meta_kubernetes_namespace: this.namespace,
-        __meta_kubernetes_pod_name: this.podName,
-        __meta_kubernetes_pod_container_name: this.container.name,
-        __meta_kubernetes_pod_container_port_name: p.name,
-        __meta_kubernetes_pod_container_port_number: String(p.containerPort),
-        __meta_kubernetes_pod_ready: 'true',
-        ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`__meta_kubernetes_pod_label_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, v])),
-        ...Object.fromEntries(Object.keys(labels).map((k) => [`__meta_kubernetes_pod_labelpresent_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, 'true'])),
-      },
-    }));
+    const pod = { name: this.podName, namespace: this.namespace, container: this.container.name, labels: this.template.metadata.labels };
+    return (this.container.ports ?? []).map((p) => podTarget(`127.0.0.1:${this.port(p.containerPort)}`, pod, { name: p.name, number: p.containerPort }));
   }
 }
 
@@ -183,6 +173,42 @@ export interface PipelineOptions {
   readonly prometheus: string;
   readonly alertmanager: string;
   readonly dir: string;
+  /** Pods of a platform, outside the stack, that serve Prometheus metrics for the scrape jobs to find. */
+  readonly apps?: readonly AppPod[];
+}
+
+/** An app pod serving `/metrics` over plain HTTP at `port` (a container port; `prometheus.io/port` names it too). */
+export interface AppPod {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly port: number;
+  /** The exposition text it serves, read at each scrape. */
+  readonly metrics: () => string;
+}
+
+const metaName = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
+
+/** The targets and labels Prometheus' pod role gives one container port of a pod. */
+function podTarget(address: string, pod: { name: string; namespace: string; container: string; labels: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> }, port: { name?: string; number: number }) {
+  return {
+    targets: [address],
+    labels: {
+      __meta_kubernetes_namespace: pod.namespace,
+      __meta_kubernetes_pod_name: pod.name,
+      __meta_kubernetes_pod_ip: '127.0.0.1',
+      __meta_kubernetes_pod_phase: 'Running',
+      __meta_kubernetes_pod_container_name: pod.container,
+      ...(port.name ? { __meta_kubernetes_pod_container_port_name: port.name } : {}),
+      __meta_kubernetes_pod_container_port_number: String(port.number),
+      __meta_kubernetes_pod_ready: 'true',
+      ...Object.fromEntries(Object.entries(pod.labels).map(([k, v]) => [`__meta_kubernetes_pod_label_${metaName(k)}`, v])),
+      ...Object.fromEntries(Object.keys(pod.labels).map((k) => [`__meta_kubernetes_pod_labelpresent_${metaName(k)}`, 'true'])),
+      ...Object.fromEntries(Object.entries(pod.annotations ?? {}).map(([k, v]) => [`__meta_kubernetes_pod_annotation_${metaName(k)}`, v])),
+      ...Object.fromEntries(Object.keys(pod.annotations ?? {}).map((k) => [`__meta_kubernetes_pod_annotationpresent_${metaName(k)}`, 'true'])),
+    },
+  };
 }
 
 /** The running pipeline: its pods, stand-ins, processes, and how to reach each from the test. */
@@ -194,6 +220,7 @@ export class LocalPipeline {
   elasticsearch!: Awaited<ReturnType<typeof elasticsearchStub>>;
   logstash!: Awaited<ReturnType<typeof logstashStub>>;
   sink!: Awaited<ReturnType<typeof recordingSink>>;
+  private appServers: http.Server[] = [];
   private readonly files: Record<string, KubeObject[]>;
   private readonly ruleFiles: Record<string, string>;
   private readonly commands = new Map<string, () => [string, string[], Record<string, string>]>();
@@ -269,15 +296,33 @@ export class LocalPipeline {
     this.localizeFile(alertmanager, '/etc/alertmanager/web.yml');
     this.define('alertmanager', () => [this.options.alertmanager, this.localArgs(alertmanager), {}]);
 
+    // The apps' pods: each a local server of its metrics.
+    const apps = await Promise.all((this.options.apps ?? []).map(async (app) => {
+      const { server, port } = await listen((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+        res.end(app.metrics());
+      });
+      this.appServers.push(server);
+      return { app, local: port };
+    }));
+
     // Prometheus: pod discovery → static targets with the pod role's labels; the relabelling is the rendered one.
     const pods = Object.values(this.pods);
     this.writeConfig(prometheus, '/etc/prometheus/prometheus.yml', (c) => {
       const config = c as { scrape_configs: Json[]; alerting?: { alertmanagers: Json[] } };
       for (const job of config.scrape_configs) {
         if (!job.kubernetes_sd_configs) continue;
-        const namespaces = new Set((job.kubernetes_sd_configs as Array<{ namespaces?: { names: string[] } }>).flatMap((sd) => sd.namespaces?.names ?? pods.map((p) => p.namespace)));
+        const namespaces = new Set((job.kubernetes_sd_configs as Array<{ namespaces?: { names: string[] } }>).flatMap((sd) => sd.namespaces?.names ?? [...pods, ...apps.map(({ app }) => app)].map((p) => p.namespace)));
         delete job.kubernetes_sd_configs;
-        job.static_configs = pods.filter((p) => namespaces.has(p.namespace)).flatMap((p) => p.discoveryTargets());
+        job.static_configs = [
+          ...pods.filter((p) => namespaces.has(p.namespace)).flatMap((p) => p.discoveryTargets()),
+          ...apps.filter(({ app }) => namespaces.has(app.namespace))
+            .map(({ app, local }) => podTarget(`127.0.0.1:${local}`, {
+              ...app,
+              container: 'app',
+              ...(app.annotations?.['prometheus.io/port'] ? { annotations: { ...app.annotations, 'prometheus.io/port': String(local) } } : {}),
+            }, { number: app.port })),
+        ];
       }
       for (const am of config.alerting?.alertmanagers ?? []) {
         am.static_configs = (am.static_configs as Array<{ targets: string[] }>).map((s) => ({
@@ -319,7 +364,7 @@ export class LocalPipeline {
 
   async stopAll(): Promise<void> {
     await this.processes.stopAll();
-    await Promise.all([this.elasticsearch?.close(), this.logstash?.close(), new Promise((r) => (this.sink ? this.sink.server.close(r) : r(undefined)))]);
+    await Promise.all([this.elasticsearch?.close(), this.logstash?.close(), ...[this.sink?.server, ...this.appServers].map((server) => new Promise((r) => (server ? server.close(r) : r(undefined))))]);
   }
 
   /** GET of a pod's `web` port over mTLS with the app's client certificate, verifying the pod's certificate. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { DEFAULTS, PlatformName, StackConfig } from '../../src/config';
+import { DEFAULTS, StackConfig } from '../../src/config';
 import {
   activeRuleGroups, ALL_PACKS, AlertRule, alertRules, PLATFORM_PACKS, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
   activeCatalogs, scrapeJobs,
@@ -11,15 +11,9 @@ import { ConfigError, resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { PromTest, runPromtool, showsAlert } from './promtest';
+import { ALL_PLATFORMS, EVERYTHING, PROGRESSIVE_SOURCES } from './sources';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const ALL_PLATFORMS = Object.keys(PLATFORM_PACKS) as PlatformName[];
-/** What the progressive-v5 pack needs to have every alert able to fire: seed 004's jobs, and two alerts off. */
-const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets' | 'alerts'> = {
-  scrapeTargets: ['mca', 'postgres', 'redis'].map((job) => ({ job, namespace: 'progressive-framework-v5', matchLabels: { app: job }, port: 9100 })),
-  alerts: { ...DEFAULTS.alerts, disabled: ['HighPodCPUUsage', 'PodRestartLoop'] },
-};
-const EVERYTHING: StackConfig = { ...DEFAULTS, platforms: ALL_PLATFORMS, ...PROGRESSIVE_SOURCES };
 const promtool = requireTool('promtool');
 
 describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {

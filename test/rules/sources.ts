@@ -1,0 +1,27 @@
+import { DEFAULTS, PlatformName, StackConfig } from '../../src/config';
+import { PLATFORM_PACKS } from '../../rules';
+
+export const ALL_PLATFORMS = Object.keys(PLATFORM_PACKS) as PlatformName[];
+
+/** What the progressive-v5 pack needs to have every alert able to fire: seed 004's jobs, and two alerts off. */
+export const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets' | 'alerts'> = {
+  scrapeTargets: ['mca', 'postgres', 'redis'].map((job) => ({ job, namespace: 'progressive-framework-v5', matchLabels: { app: job }, port: 9100 })),
+  alerts: { ...DEFAULTS.alerts, disabled: ['HighPodCPUUsage', 'PodRestartLoop'] },
+};
+
+/**
+ * Every platform, each scraped as its seed scrapes it: seed 004 one job per agent and its databases,
+ * seed 003 a job of its own, seed 001 one per deployment; MS framework's agents (seed 000) by annotation, through
+ * `kubernetes-pods`. The promtool tests feed the labels these jobs give (delivery.test.ts).
+ */
+export const EVERYTHING: StackConfig = {
+  ...DEFAULTS,
+  platforms: ALL_PLATFORMS,
+  ...PROGRESSIVE_SOURCES,
+  scrapeTargets: [
+    ...['mca', 'npa', 'wpa', 'bma', 'postgres', 'redis'].map((job) => ({ job, namespace: 'progressive-framework-v5', matchLabels: { app: job }, port: 9100 })),
+    { job: 'agentcore', namespace: 'agentcore', matchLabels: { app: 'agentcore' }, port: 8000 },
+    // Two deployments of MultiAgents, each its own job: its alerts are per job.
+    ...['multiagents', 'multiagents-batch'].map((job) => ({ job, namespace: 'multiagents', matchLabels: { app: job }, port: 8000 })),
+  ],
+};
