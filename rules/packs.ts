@@ -2,7 +2,7 @@ import type { PlatformName, StackConfig } from '../src/config';
 import { ConfigError } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
 import { activeCatalogs, undeclaredMetrics } from './catalog';
-import { MetricCatalog, seriesNames } from './catalog/types';
+import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
 import { analysePromql } from '../src/lib/promql';
 import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
 import { msFrameworkRules } from './ms-framework';
@@ -38,18 +38,30 @@ export function scrapeJobs(config: StackConfig): string[] {
 
 /**
  * Alerts that could never fire in the stack `config` renders, one line each: a selector of a metric
- * that comes from an exporter the stack does not scrape, or of `up` for a job no scrape config has.
+ * that comes from an exporter the stack does not scrape, of `up` for a job no scrape config has, or
+ * one that requires a label no series of its metric carries (neither the metric's own nor one its
+ * delivery adds).
  */
 export function unreachableAlerts(groups: readonly RuleGroup[], catalogs: readonly MetricCatalog[], jobs: readonly string[]): string[] {
-  const sources = new Map(catalogs.flatMap((c) => c.metrics.filter((m) => m.unscrapedSource).flatMap((m) => seriesNames(m).map((n) => [n, m.unscrapedSource!] as const))));
+  const bySeries = new Map<string, { def: MetricDef; catalog: MetricCatalog }>(
+    catalogs.flatMap((catalog) => catalog.metrics.flatMap((def) => seriesNames(def).map((n) => [n, { def, catalog }] as const))),
+  );
   const problems: string[] = [];
   for (const group of groups) {
     for (const rule of group.rules) {
       if (!isAlertRule(rule)) continue;
       const fix = `or list ${rule.alert} in alerts.disabled`;
       for (const selector of analysePromql(rule.expr).selectors) {
-        const source = sources.get(selector.metric);
+        const known = bySeries.get(selector.metric);
+        const source = known?.def.unscrapedSource;
         if (source) problems.push(`alert ${rule.alert} (group ${group.name}) selects ${selector.metric}, which comes from ${source}, which this stack does not scrape: scrape it, ${fix}`);
+        if (known && !source) {
+          const carried = seriesLabelNames(known.def, known.catalog, selector.metric);
+          // A matcher that an absent label satisfies (`!=`, `!~`, `=""`, a regex matching "") requires nothing.
+          for (const m of selector.matchers.filter((x) => x.label !== '__name__' && !carried.includes(x.label) && !matchesEmpty(x))) {
+            problems.push(`alert ${rule.alert} (group ${group.name}) selects ${selector.metric}{${m.label}${m.op}"${m.value}"}, but no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')}): fix the selector, ${fix}`);
+          }
+        }
         if (selector.metric !== 'up') continue;
         for (const m of selector.matchers.filter((x) => x.label === 'job' && (x.op === '=' || (x.op === '=~' && /^[\w-]+(\|[\w-]+)*$/.test(x.value))))) {
           for (const job of m.value.split('|').filter((j) => !jobs.includes(j))) {
@@ -60,6 +72,17 @@ export function unreachableAlerts(groups: readonly RuleGroup[], catalogs: readon
     }
   }
   return problems;
+}
+
+/** Whether a series without the matcher's label satisfies it (a regex JavaScript cannot read: assumed so). */
+function matchesEmpty(m: { op: string; value: string }): boolean {
+  let matches: boolean;
+  try {
+    matches = m.op === '=' || m.op === '!=' ? m.value === '' : new RegExp(`^(?:${m.value})$`).test('');
+  } catch {
+    return true;
+  }
+  return m.op.startsWith('!') ? !matches : matches;
 }
 
 /**

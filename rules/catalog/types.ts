@@ -1,4 +1,4 @@
-import type { Delivery } from '../../src/lib/metric-labels';
+import { Delivery, DELIVERY_LABELS } from '../../src/lib/metric-labels';
 
 /** How a metric behaves; a histogram or summary also exposes `_bucket` / `_sum` / `_count` series. */
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
@@ -50,4 +50,13 @@ export function seriesNames(def: MetricDef): string[] {
     default:
       return [def.name];
   }
+}
+
+/**
+ * Every label a series of `def` named `series` can carry: the metric's own, `le` on a histogram's
+ * buckets, `quantile` on a summary's quantiles, and what its delivery adds (src/lib/metric-labels.ts).
+ */
+export function seriesLabelNames(def: MetricDef, catalog: MetricCatalog, series: string): string[] {
+  const extra = def.type === 'histogram' && series === `${def.name}_bucket` ? ['le'] : def.type === 'summary' && series === def.name ? ['quantile'] : [];
+  return [...new Set([...DELIVERY_LABELS[deliveryOf(def, catalog)], ...def.labels, ...extra])];
 }

@@ -5,7 +5,7 @@ import * as yaml from 'js-yaml';
 import { DEFAULTS, StackConfig } from '../../src/config';
 import {
   activeRuleGroups, ALL_PACKS, AlertRule, alertRules, PLATFORM_PACKS, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
-  activeCatalogs, scrapeJobs,
+  activeCatalogs, scrapeJobs, unreachableAlerts,
 } from '../../rules';
 import { ConfigError, resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
@@ -156,6 +156,25 @@ describe('metric catalogues', () => {
     expect(names).not.toContain('HighPodCPUUsage');
     expect(() => activeRuleGroups({ ...EVERYTHING, alerts: { ...EVERYTHING.alerts, disabled: ['NoSuchAlert'] } }))
       .toThrow('/alerts/disabled/0: no active alert is named "NoSuchAlert"');
+  });
+
+  test('fails an alert whose selector requires a label no series of its metric carries, and not one an absent label satisfies', () => {
+    const rule = (alert: string, expr: string) => ({ alert, expr, labels: { severity: 'warning' as const }, annotations: { summary: 's', description: 'd' } });
+    const groups = [{
+      name: 'g',
+      rules: [
+        // agent_type is one of its own labels; namespace and pod come with its scrape.
+        rule('Fine', 'agent_memory_bytes{agent_type="coder",namespace="ms",pod=~"agent-.*"} > 1'),
+        // Absent, service satisfies each of these.
+        rule('Absent', 'agent_memory_bytes{service!="x",tier="",zone=~"a|",region!~"eu.*"} > 1'),
+        rule('Typo', 'agent_memory_bytes{agent_typ="coder"} > 1'),
+        rule('OtlpOnly', 'multiagents_workflows_total{otel_scope_name="m",service_name="w"} > 1'),
+      ],
+    }];
+    expect(unreachableAlerts(groups, activeCatalogs(['ms-framework', 'multiagents']), scrapeJobs(DEFAULTS))).toEqual([
+      'alert Typo (group g) selects agent_memory_bytes{agent_typ="coder"}, but no series of agent_memory_bytes carries agent_typ (its labels: agent_id, agent_type, instance, job, namespace, pod): fix the selector, or list Typo in alerts.disabled',
+      'alert OtlpOnly (group g) selects multiagents_workflows_total{service_name="w"}, but no series of multiagents_workflows_total carries service_name (its labels: instance, job, namespace, otel_scope_name, pod, status, workflow_id): fix the selector, or list OtlpOnly in alerts.disabled',
+    ]);
   });
 
   test('the jobs the check knows are the jobs Prometheus renders', () => {
