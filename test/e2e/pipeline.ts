@@ -259,12 +259,22 @@ export class LocalPipeline {
   }
 
   async start(): Promise<void> {
-    for (const pod of Object.values(this.pods)) await pod.allocatePorts();
+    // The in-process servers bind first and stay bound, so no pod is given one of their ports.
     const esDir = path.join(this.pkiDir, 'elasticsearch-tls');
     const basic = `Basic ${Buffer.from('judge-secret-username:judge-secret-password').toString('base64')}`;
     this.elasticsearch = await elasticsearchStub(esDir, '9.5.4', basic);
     this.logstash = await logstashStub(path.join(this.pkiDir, 'logstash-tls'));
     this.sink = await recordingSink();
+    // The apps' pods: each a local server of its metrics.
+    const apps = await Promise.all((this.options.apps ?? []).map(async (app) => {
+      const { server, port } = await listen((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+        res.end(app.metrics());
+      });
+      this.appServers.push(server);
+      return { app, local: port };
+    }));
+    for (const pod of Object.values(this.pods)) await pod.allocatePorts();
     const { agent, gateway0, gateway1, jaeger, prometheus, alertmanager } = this.pods;
     const at = (target: LocalPod | HttpsStub) => (port: number) => (target instanceof LocalPod ? target.port(port) : target.port);
     const peers: LocalPeers = new Map([
@@ -295,16 +305,6 @@ export class LocalPipeline {
     fs.writeFileSync(amConfig, localAlertmanagerConfig(alertmanager.localizePaths(fs.readFileSync(amConfig, 'utf8')), alertmanager.root, this.sink.url, await freePort()));
     this.localizeFile(alertmanager, '/etc/alertmanager/web.yml');
     this.define('alertmanager', () => [this.options.alertmanager, this.localArgs(alertmanager), {}]);
-
-    // The apps' pods: each a local server of its metrics.
-    const apps = await Promise.all((this.options.apps ?? []).map(async (app) => {
-      const { server, port } = await listen((_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-        res.end(app.metrics());
-      });
-      this.appServers.push(server);
-      return { app, local: port };
-    }));
 
     // Prometheus: pod discovery → static targets with the pod role's labels; the relabelling is the rendered one.
     const pods = Object.values(this.pods);
