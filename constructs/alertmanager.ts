@@ -7,6 +7,7 @@ import {
   claimTemplate, Component, containerPorts, Peer, containerSecurity, execProbe, podSecurity, resourceRequirements, spread,
 } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
+import { COMPONENTS } from '../src/lib/names';
 
 export interface AlertmanagerProps {
   readonly config: AlertmanagerConfig;
@@ -44,7 +45,7 @@ export class Alertmanager extends Component {
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     const image = props.image ?? IMAGES.alertmanager;
     super(scope, id, {
-      name: 'alertmanager',
+      name: COMPONENTS.alertmanager,
       namespace: props.common.namespace,
       role: 'alert-routing',
       image,

@@ -10,6 +10,7 @@ import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
 import { Pki, TlsFiles } from './mtls';
 import { Prometheus } from './prometheus';
+import { COMPONENTS, DATASOURCE_UIDS } from '../src/lib/names';
 
 /** A dashboard JSON file and the Grafana folder it goes in. */
 export interface GrafanaDashboard {
@@ -32,7 +33,6 @@ export interface GrafanaProps {
 }
 
 /** Datasource uids dashboards refer to. */
-export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', elasticsearch: 'elasticsearch' } as const;
 
 const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
 const ADMIN_DIR = '/etc/grafana/admin';
@@ -53,7 +53,7 @@ export class Grafana extends Component {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     const image = props.image ?? IMAGES.grafana;
     super(scope, id, {
-      name: 'grafana',
+      name: COMPONENTS.grafana,
       namespace: props.common.namespace,
       role: 'dashboards',
       image,

@@ -10,6 +10,7 @@ import {
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { otelServerTls, Pki } from './mtls';
+import { COMPONENTS } from '../src/lib/names';
 
 export interface JaegerProps {
   readonly config: JaegerConfig;
@@ -56,7 +57,7 @@ export class Jaeger extends Component {
   constructor(scope: Construct, id: string, props: JaegerProps) {
     const image = props.image ?? IMAGES.jaeger;
     super(scope, id, {
-      name: 'jaeger',
+      name: COMPONENTS.jaeger,
       namespace: props.common.namespace,
       role: 'tracing',
       image,

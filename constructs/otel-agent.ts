@@ -10,6 +10,7 @@ import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, OtelCollector } from './otel-collector';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorLogLevel } from './otel-redaction';
+import { COMPONENTS } from '../src/lib/names';
 
 export interface OtelAgentProps {
   readonly config: CollectorAgentConfig;
@@ -54,7 +55,7 @@ export class OtelAgent extends Component {
     const image = props.image ?? IMAGES.collector;
     const namespace = agentNamespace(props.config, props.common);
     super(scope, id, {
-      name: 'otel-agent',
+      name: COMPONENTS.agent,
       namespace,
       role: 'telemetry-agent',
       image,

@@ -14,6 +14,7 @@ import { Logstash } from './logstash';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorLogLevel, redactionProcessor } from './otel-redaction';
+import { COMPONENTS } from '../src/lib/names';
 
 export interface OtelCollectorProps {
   readonly config: CollectorConfig;
@@ -66,7 +67,7 @@ export class OtelCollector extends Component {
     const image = props.image ?? IMAGES.collector;
     const routed = props.config.replicas > 1;
     super(scope, id, {
-      name: 'otel-collector',
+      name: COMPONENTS.collector,
       namespace: props.common.namespace,
       role: 'telemetry-gateway',
       image,

@@ -4,6 +4,7 @@
  */
 
 import type { ScrapeTargetConfig } from '../src/config/types';
+import { ANNOTATED_PODS_JOB } from '../src/lib/names';
 export interface RelabelConfig {
   source_labels?: string[];
   separator?: string;
@@ -99,7 +100,7 @@ export function serviceJob(target: ScrapeTargetConfig, stackTls: { ca: string; c
  */
 export function annotatedPodsJob(excludeNamespace: string): ScrapeConfig {
   return {
-    job_name: 'kubernetes-pods',
+    job_name: ANNOTATED_PODS_JOB,
     kubernetes_sd_configs: [{ role: 'pod' }],
     relabel_configs: [
       { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },

@@ -11,6 +11,7 @@ import {
 import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, serviceJob, TlsConfig } from './prometheus-config';
+import { COMPONENTS } from '../src/lib/names';
 
 export interface PrometheusProps {
   readonly config: PrometheusConfig;
@@ -59,7 +60,7 @@ export class Prometheus extends Component {
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     const image = props.image ?? IMAGES.prometheus;
     super(scope, id, {
-      name: 'prometheus',
+      name: COMPONENTS.prometheus,
       namespace: props.common.namespace,
       role: 'metrics',
       image,

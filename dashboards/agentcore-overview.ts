@@ -12,7 +12,8 @@ const NS = 'namespace=~"$namespace"';
 const PHILOSOPHY = `philosophy=~"$philosophy", ${NS}`;
 
 /** Seed 003's catalogue: lifecycle, resources, cache and container pools, tools, errors. */
-export function agentcoreOverview(_config: StackConfig): dashboard.Dashboard {
+export function agentcoreOverview(config: StackConfig): dashboard.Dashboard {
+  const limits = config.alerts.agentcore;
   const row = (title: string) => new dashboard.RowBuilder(title);
   return baseDashboard({
     uid: AGENTCORE_OVERVIEW_UID,
@@ -90,9 +91,9 @@ export function agentcoreOverview(_config: StackConfig): dashboard.Dashboard {
     .withPanel(
       timeseriesPanel({
         title: 'Host',
-        description: 'CPU and memory of the runtime host.',
+        description: 'CPU and memory of the runtime host; the line is the AgentCoreSystemMemoryHigh alert.',
         unit: units.Percent,
-        thresholds: thresholds({ value: 90, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds({ value: limits.systemMemoryPercent, color: SEVERITY_COLORS.critical }),
         targets: [
           promQuery(`max by (pod) (agentcore_system_cpu_percent{${NS}})`, 'cpu {{pod}}', 'A'),
           promQuery(`max by (pod) (agentcore_system_memory_percent{${NS}})`, 'memory {{pod}}', 'B'),

@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { percent } from '../rules/helpers';
 import type { StackConfig } from '../src/config';
 import {
   SEVERITY_COLORS, baseDashboard, bucketHeatmapPanel, namespaceVariable, promQuery, quantile, statPanel, thresholds, timeseriesPanel,
@@ -15,7 +16,8 @@ const NS = 'namespace=~"$namespace"';
  * the host. Thresholds are the seed's: error ratio 5% (production) and 10% (default), slow execution
  * 5 s, critical CPU 90%.
  */
-export function multiagentsOverview(_config: StackConfig): dashboard.Dashboard {
+export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
+  const limits = config.alerts.multiagents;
   return baseDashboard({
     uid: MULTIAGENTS_OVERVIEW_UID,
     title: 'MultiAgents - Overview',
@@ -35,9 +37,9 @@ export function multiagentsOverview(_config: StackConfig): dashboard.Dashboard {
     .withPanel(
       statPanel({
         title: 'Event Error Ratio',
-        description: 'Events whose status is not "success" as a share of all events over 5 minutes (seed: 5% in production, 10% elsewhere).',
+        description: `Events whose status is not "success" as a share of all events over 5 minutes; red at the high_error_rate alert's ${percent(limits.errorRatio)}.`,
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.05, color: SEVERITY_COLORS.warning }, { value: 0.1, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds({ value: limits.errorRatio, color: SEVERITY_COLORS.critical }),
         targets: [
           promQuery(`sum(rate(multiagents_events_total{status!="success", ${NS}}[5m])) / sum(rate(multiagents_events_total{${NS}}[5m]))`, 'error ratio'),
         ],
@@ -130,7 +132,7 @@ export function multiagentsOverview(_config: StackConfig): dashboard.Dashboard {
         title: 'Host CPU',
         description: 'CPU of each MultiAgents host; the line is the seed\'s critical_cpu_usage alert.',
         unit: units.Percent,
-        thresholds: thresholds({ value: 90, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds({ value: limits.cpuPercent, color: SEVERITY_COLORS.critical }),
         targets: [promQuery(`max by (pod) (multiagents_system_cpu_percent{${NS}})`, '{{pod}}')],
       }).min(0).axisSoftMax(100).span(12).height(8),
     )

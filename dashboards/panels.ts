@@ -7,13 +7,8 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { DATASOURCE_UIDS } from '../src/lib/names';
 
-/** Uid of the Prometheus datasource the Grafana construct provisions. */
-export const PROMETHEUS_DATASOURCE_UID = 'prometheus';
-/** Uid of the Jaeger datasource the Grafana construct provisions. */
-export const JAEGER_DATASOURCE_UID = 'jaeger';
-/** Uid of the Elasticsearch datasource the Grafana construct provisions. */
-export const ELASTICSEARCH_DATASOURCE_UID = 'elasticsearch';
 
 /** Name of the template variable that selects the Prometheus datasource. */
 export const DATASOURCE_VARIABLE = 'datasource';
@@ -47,7 +42,7 @@ export function prometheusDatasourceVariable(): dashboard.DatasourceVariableBuil
   return new dashboard.DatasourceVariableBuilder(DATASOURCE_VARIABLE)
     .label('Data source')
     .type('prometheus')
-    .current({ selected: true, text: 'Prometheus', value: PROMETHEUS_DATASOURCE_UID });
+    .current({ selected: true, text: 'Prometheus', value: DATASOURCE_UIDS.prometheus });
 }
 
 /** A multi-value variable over the values of `label` on `metric`; "All" matches every value. */

@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
+import { percent } from '../rules/helpers';
 import type { StackConfig } from '../src/config';
 import {
   SEVERITY_COLORS, barGaugePanel, baseDashboard, namespaceVariable, promQuery, quantile, statPanel, thresholds,
@@ -30,7 +31,8 @@ function perAgent(config: StackConfig, expr: (agent: string) => string): string 
  * Seed 004's Master Control Agent dashboard. Its raw counter in "Routing Decisions" becomes a rate,
  * its un-aggregated quantiles are summed by `le` first; thresholds are its alerts (p95 > 2 s, 5xx > 5%).
  */
-export function progressiveMca(_config: StackConfig): dashboard.Dashboard {
+export function progressiveMca(config: StackConfig): dashboard.Dashboard {
+  const limits = config.alerts.progressiveV5;
   return baseDashboard({
     uid: PROGRESSIVE_UIDS.mca,
     title: 'Progressive Framework v5 - Master Control Agent',
@@ -50,9 +52,9 @@ export function progressiveMca(_config: StackConfig): dashboard.Dashboard {
     .withPanel(
       timeseriesPanel({
         title: 'MCA Response Time',
-        description: 'p50, p95 and p99 request duration; the line is the seed\'s MCA latency alert (p95 > 2 s).',
+        description: `p50, p95 and p99 request duration; the line is the MCAHighResponseTime alert (p95 > ${limits.mcaLatencyP95Seconds} s).`,
         unit: units.Seconds,
-        thresholds: thresholds({ value: 2, color: SEVERITY_COLORS.warning }),
+        thresholds: thresholds({ value: limits.mcaLatencyP95Seconds, color: SEVERITY_COLORS.warning }),
         targets: [
           promQuery(quantile(0.5, 'mca_request_duration_seconds', [], NS), 'p50', 'A'),
           promQuery(quantile(0.95, 'mca_request_duration_seconds', [], NS), 'p95', 'B'),
@@ -63,9 +65,9 @@ export function progressiveMca(_config: StackConfig): dashboard.Dashboard {
     .withPanel(
       statPanel({
         title: 'MCA 5xx Ratio',
-        description: 'Responses with a 5xx status as a share of all over 5 minutes; red at the seed\'s 5% alert.',
+        description: `Responses with a 5xx status as a share of all over 5 minutes; red at the MCAHighErrorRate alert's ${percent(limits.mcaErrorRatio)}.`,
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.01, color: SEVERITY_COLORS.warning }, { value: 0.05, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds({ value: 0.01, color: SEVERITY_COLORS.warning }, { value: limits.mcaErrorRatio, color: SEVERITY_COLORS.critical }),
         targets: [
           promQuery(`sum(rate(mca_requests_total{status_code=~"5..", ${NS}}[5m])) / sum(rate(mca_requests_total{${NS}}[5m]))`, '5xx ratio'),
         ],
@@ -175,18 +177,18 @@ export function progressiveAgentHealth(config: StackConfig): dashboard.Dashboard
     .withPanel(
       timeseriesPanel({
         title: 'Agent Response Time p95',
-        description: '95th percentile request duration, by agent type; the line is the seed\'s 500 ms SLA.',
+        description: `95th percentile request duration, by agent type; the line is the AverageResponseTimeAboveSLA alert's ${Math.round(config.alerts.progressiveV5.slaLatencyP95Seconds * 1000)} ms.`,
         unit: units.Seconds,
-        thresholds: thresholds({ value: 0.5, color: SEVERITY_COLORS.warning }),
+        thresholds: thresholds({ value: config.alerts.progressiveV5.slaLatencyP95Seconds, color: SEVERITY_COLORS.warning }),
         targets: [promQuery(perAgent(config, (a) => quantile(0.95, `${a}_request_duration_seconds`, [], NS)), '{{agent_type}}')],
       }).min(0).span(12).height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Memory Usage by Agent',
-        description: 'Resident memory of each agent process; the line is the seed\'s 1 GiB alert.',
+        description: `Resident memory of each agent process; the line is the AgentHighMemoryUsage alert's ${config.alerts.progressiveV5.agentMemoryMiB} MiB.`,
         unit: units.BytesIEC,
-        thresholds: thresholds({ value: 1024 ** 3, color: SEVERITY_COLORS.warning }),
+        thresholds: thresholds({ value: config.alerts.progressiveV5.agentMemoryMiB * 1024 ** 2, color: SEVERITY_COLORS.warning }),
         targets: [promQuery(perAgent(config, (a) => `max by (pod) (${a}_process_resident_memory_bytes{${NS}})`), '{{agent_type}} {{pod}}')],
       }).min(0).span(12).height(8),
     )

@@ -4,12 +4,11 @@ import type { StackConfig } from '../src/config';
 import {
   SEVERITY_COLORS, baseDashboard, promQuery, quantile, statPanel, thresholds, timeseriesPanel,
 } from './panels';
+import { COMPONENTS } from '../src/lib/names';
 
 /** Fixed uid of the stack's own health dashboard. */
 export const STACK_HEALTH_UID = 'agent-o11y-stack';
 
-/** Scrape jobs of the stack's components, as `prometheus.scrape(...)` names them. */
-const JOBS = { collector: 'otel-collector', jaeger: 'jaeger', prometheus: 'prometheus', alertmanager: 'alertmanager' } as const;
 
 function row(title: string): dashboard.RowBuilder {
   return new dashboard.RowBuilder(title);
@@ -23,10 +22,10 @@ function row(title: string): dashboard.RowBuilder {
  */
 export function stackHealth(config: StackConfig): dashboard.Dashboard {
   const job = (name: string) => `job="${name}", namespace="${config.common.namespace}"`;
-  const collector = job(JOBS.collector);
-  const jaeger = job(JOBS.jaeger);
-  const prometheus = job(JOBS.prometheus);
-  const alertmanager = job(JOBS.alertmanager);
+  const collector = job(COMPONENTS.collector);
+  const jaeger = job(COMPONENTS.jaeger);
+  const prometheus = job(COMPONENTS.prometheus);
+  const alertmanager = job(COMPONENTS.alertmanager);
   return baseDashboard({
     uid: STACK_HEALTH_UID,
     title: 'agent-o11y - Stack Health',

@@ -16,7 +16,8 @@ export const SUTAZAI_OVERVIEW_UID = 'sutazai-overview';
  * graph of one request). Its "safety" gauges query metrics the seed never defines, so they are left
  * out too.
  */
-export function sutazaiOverview(_config: StackConfig): dashboard.Dashboard {
+export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
+  const limits = config.alerts.sutazai;
   return baseDashboard({
     uid: SUTAZAI_OVERVIEW_UID,
     title: 'SutazAI - Agent Fleet',
@@ -121,7 +122,7 @@ export function sutazaiOverview(_config: StackConfig): dashboard.Dashboard {
         unit: units.Percent,
         min: 0,
         max: 100,
-        thresholds: thresholds({ value: 80, color: SEVERITY_COLORS.warning }, { value: 90, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds({ value: 80, color: SEVERITY_COLORS.warning }, { value: limits.cpuPercent, color: SEVERITY_COLORS.critical }),
         targets: [promQuery('max(resource_cpu_usage_percent)', 'cpu')],
       }).span(6).height(8),
     )

@@ -8,9 +8,10 @@ import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
 import { msFrameworkRules } from './ms-framework';
 import { multiagentsRules } from './multiagents';
 import { progressiveV5Rules } from './progressive-v5';
-import { STACK_JOBS, stackRules } from './stack';
+import { stackRules } from './stack';
 import { sutazaiRules } from './sutazai';
 import { isAlertRule, RuleGroup } from './types';
+import { ANNOTATED_PODS_JOB, APPS_JOB, STACK_JOBS } from '../src/lib/names';
 
 /** An alert pack: rule groups from config, rendered into `<name>.rules.yaml`. */
 export type RulePack = (config: StackConfig) => RuleGroup[];
@@ -33,7 +34,7 @@ export const ALL_PACKS: Record<string, RulePack> = { stack: stackRules, ...PLATF
  * platform's own services (`scrapeTargets`) and the annotation-driven job.
  */
 export function scrapeJobs(config: StackConfig): string[] {
-  return [...STACK_JOBS, 'agents', ...config.scrapeTargets.map((t) => t.job), 'kubernetes-pods'];
+  return [...STACK_JOBS, APPS_JOB, ...config.scrapeTargets.map((t) => t.job), ANNOTATED_PODS_JOB];
 }
 
 /**

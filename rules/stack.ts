@@ -1,9 +1,8 @@
 import type { StackConfig } from '../src/config';
 import { alert, percent } from './helpers';
 import { RuleGroup } from './types';
+import { STACK_JOBS } from '../src/lib/names';
 
-/** Scrape jobs of the stack's own components (src/stack.ts); TargetDown watches these. */
-export const STACK_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'jaeger', 'grafana'] as const;
 
 const SIGNALS = ['spans', 'metric_points', 'log_records'] as const;
 

@@ -18,6 +18,7 @@ import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
 import { activeRuleGroups, renderRuleFile } from '../rules';
+import { APPS_JOB } from './lib/names';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
@@ -82,7 +83,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   prometheus.scrape({ component: alertmanager, port: 'web' });
   prometheus.scrape({ component: collector, port: 'metrics' });
   prometheus.scrape({ component: agent, port: 'metrics' });
-  prometheus.scrape({ component: collector, port: 'prom-exporter', job: 'agents', honorLabels: true });
+  prometheus.scrape({ component: collector, port: 'prom-exporter', job: APPS_JOB, honorLabels: true });
   prometheus.scrape({ component: jaeger, port: 'metrics' });
   prometheus.scrape({ component: grafana, port: 'http' });
 

@@ -7,6 +7,7 @@ import { durationSeconds } from './duration';
 import { retentionProblems } from './retention';
 import { cpuQuantity, quantityBytes } from '../lib/quantity';
 import { ProfileName, Route, StackConfig } from './types';
+import { ANNOTATED_PODS_JOB, APPS_JOB, STACK_JOBS } from '../lib/names';
 
 /** A config that failed validation: every problem, one line each. */
 export class ConfigError extends Error {
@@ -250,7 +251,7 @@ function semanticProblems(config: StackConfig): string[] {
     }
   });
   check(() => {
-    const taken = new Set(['prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'jaeger', 'grafana', 'agents', 'kubernetes-pods']);
+    const taken = new Set<string>([...STACK_JOBS, APPS_JOB, ANNOTATED_PODS_JOB]);
     const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
     config.scrapeTargets.forEach((t, i) => {
       const at = `/scrapeTargets/${i}`;

@@ -4,7 +4,7 @@ import { Alertmanager } from '../../constructs/alertmanager';
 import { Pki } from '../../constructs/mtls';
 import { Prometheus } from '../../constructs/prometheus';
 import { PrometheusConfigFile } from '../../constructs/prometheus-config';
-import { STACK_JOBS } from '../../rules';
+import { STACK_JOBS } from '../../src/lib/names';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { fileYaml, podSpec } from './snapshot';

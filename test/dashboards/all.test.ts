@@ -1,7 +1,6 @@
 import {
   DashboardFile,
   PLATFORM_DASHBOARDS,
-  PROMETHEUS_DATASOURCE_UID,
   analysePromql,
   dashboardCatalogs,
   dashboardFiles,
@@ -12,6 +11,7 @@ import * as yaml from 'js-yaml';
 import { KubeObject, configMapData, synthStack } from '../helpers';
 import { DashboardJson, PanelJson } from './dashboard-json';
 import { lezerAnalysis } from './lezer';
+import { DATASOURCE_UIDS } from '../../src/lib/names';
 
 const PLATFORMS = Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[];
 const MAX_CONFIGMAP_BYTES = 256 * 1024;
@@ -90,7 +90,7 @@ describe('all dashboards', () => {
   test.each(DASHBOARDS)('%s defaults its datasource variable to the provisioned Prometheus', (_uid, d) => {
     expect(d.templating.list.find((v) => v.name === 'datasource')).toMatchObject({
       type: 'datasource',
-      current: { value: PROMETHEUS_DATASOURCE_UID },
+      current: { value: DATASOURCE_UIDS.prometheus },
     });
   });
 
@@ -178,5 +178,32 @@ describe('the Progressive v5 dashboards', () => {
       expect(json).toContain(`${agent}_requests_total{`);
     }
     expect(json).not.toMatch(/[^_a-z]agent_health_status|[^_a-z]requests_total|[^_a-z]process_resident_memory_bytes/);
+  });
+});
+
+describe('threshold lines', () => {
+  /** The threshold values of one panel of the dashboards rendered from `config`. */
+  const steps = (config: StackConfig, uid: string, title: string): number[] => {
+    const dashboardJson = dashboardFiles(config).find((f) => f.uid === uid)!;
+    const panel = (JSON.parse(dashboardJson.json) as DashboardJson).panels
+      .flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p])).find((p) => p.title === title)!;
+    return panel.fieldConfig!.defaults.thresholds!.steps.map((s) => s.value).filter((v): v is number => v !== null);
+  };
+
+  test('follow the thresholds of the alerts they draw, from the same config', () => {
+    const config = withPlatforms(PLATFORMS);
+    config.alerts.multiagents = { ...config.alerts.multiagents, cpuPercent: 75, errorRatio: 0.2 };
+    config.alerts.agentcore = { ...config.alerts.agentcore, systemMemoryPercent: 70 };
+    config.alerts.sutazai = { ...config.alerts.sutazai, cpuPercent: 95 };
+    config.alerts.progressiveV5 = { ...config.alerts.progressiveV5, mcaLatencyP95Seconds: 3, mcaErrorRatio: 0.02, slaLatencyP95Seconds: 0.25, agentMemoryMiB: 512 };
+    const uidOf = (prefix: string) => dashboardFiles(config).find((f) => f.uid.startsWith(prefix))!.uid;
+    expect(steps(config, uidOf('multiagents'), 'Host CPU')).toEqual([75]);
+    expect(steps(config, uidOf('multiagents'), 'Event Error Ratio')).toEqual([0.2]);
+    expect(steps(config, uidOf('agentcore'), 'Host')).toEqual([70]);
+    expect(steps(config, uidOf('sutazai'), 'CPU')).toEqual([80, 95]);
+    expect(steps(config, 'progressive-v5-mca', 'MCA Response Time')).toEqual([3]);
+    expect(steps(config, 'progressive-v5-mca', 'MCA 5xx Ratio')).toEqual([0.01, 0.02]);
+    expect(steps(config, 'progressive-v5-agent-health', 'Agent Response Time p95')).toEqual([0.25]);
+    expect(steps(config, 'progressive-v5-agent-health', 'Memory Usage by Agent')).toEqual([512 * 1024 ** 2]);
   });
 });

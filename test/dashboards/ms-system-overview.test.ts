@@ -1,6 +1,5 @@
 import {
   MS_SYSTEM_OVERVIEW_UID,
-  PROMETHEUS_DATASOURCE_UID,
   TASK_ERROR_RATIO_CRITICAL,
   dashboardFiles,
   msSystemOverview,
@@ -10,6 +9,7 @@ import {
 import { DEFAULTS, StackConfig } from '../../src/config';
 import { DashboardJson, PanelJson } from './dashboard-json';
 import { lezerAnalysis } from './lezer';
+import { DATASOURCE_UIDS } from '../../src/lib/names';
 
 const MAX_DASHBOARD_BYTES = 256 * 1024;
 
@@ -97,7 +97,7 @@ describe('msSystemOverview', () => {
 
   test('queries only the datasource the datasource variable selects, which defaults to the provisioned Prometheus', () => {
     const variable = parsed().templating.list.find((v) => v.name === 'datasource');
-    expect(variable).toMatchObject({ type: 'datasource', current: { value: PROMETHEUS_DATASOURCE_UID } });
+    expect(variable).toMatchObject({ type: 'datasource', current: { value: DATASOURCE_UIDS.prometheus } });
     for (const p of PANELS) {
       expect(p.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
       expect((p.targets ?? []).map((t) => t.datasource?.uid)).not.toContain(undefined);

@@ -1,0 +1,26 @@
+/**
+ * Names that the constructs, the alert packs and the dashboards must agree on, in one place: a rename
+ * here reaches the workload, its Service, its scrape job, the alerts and the panels that select it.
+ */
+
+/** The stack's components that Prometheus scrapes: each name is its workload's, its Service's and its job's. */
+export const COMPONENTS = {
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  collector: 'otel-collector',
+  agent: 'otel-agent',
+  jaeger: 'jaeger',
+  grafana: 'grafana',
+} as const;
+
+/** Scrape jobs of the stack's own components (src/stack.ts); TargetDown watches these. */
+export const STACK_JOBS = [COMPONENTS.prometheus, COMPONENTS.alertmanager, COMPONENTS.collector, COMPONENTS.agent, COMPONENTS.jaeger, COMPONENTS.grafana] as const;
+
+/** The job of the apps' metrics, which the gateway's Prometheus exporter serves. */
+export const APPS_JOB = 'agents';
+
+/** The job of the pods scraped by their `prometheus.io/*` annotations. */
+export const ANNOTATED_PODS_JOB = 'kubernetes-pods';
+
+/** Grafana's datasource uids, which the provisioned datasources carry and every panel names. */
+export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', elasticsearch: 'elasticsearch' } as const;
