@@ -11,6 +11,8 @@ export * from './mtls';
 export * from './namespace';
 export * from './otel-agent';
 export * from './otel-collector';
+export * from './otel-config';
+export * from './otel-memory';
 export * from './otel-redaction';
 export * from './prometheus';
 export * from './prometheus-config';

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Component, PortTls } from '../src/lib/component';
+import type { TlsClientSettings, TlsServerSettings } from './otel-config';
 
 /** Where a pod finds its certificate files; every TLS path in every rendered config comes from here. */
 export interface TlsFiles {
@@ -145,7 +146,7 @@ function requireUsage(files: TlsFiles, usage: CertificateUsage, what: string): v
 }
 
 /** OpenTelemetry `configtls` server settings: TLS 1.3 only, a client certificate from the stack CA required. */
-export function otelServerTls(files: TlsFiles): Record<string, string> {
+export function otelServerTls(files: TlsFiles): TlsServerSettings {
   requireUsage(files, 'server auth', 'otel server tls');
   return { cert_file: files.cert, key_file: files.key, client_ca_file: files.ca, min_version: '1.3', reload_interval: CERT_RELOAD };
 }
@@ -155,7 +156,7 @@ export function otelServerTls(files: TlsFiles): Record<string, string> {
  * against the stack CA, or that plus this client's certificate. `serverName` is the name to verify
  * when the address is not one on the certificate (a pod IP from a DNS resolver).
  */
-export function otelClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, serverName?: string): Record<string, unknown> {
+export function otelClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, serverName?: string): TlsClientSettings {
   if (!to.tls) return { insecure: true };
   if (to.tls === 'mtls') requireUsage(files, 'client auth', 'otel client tls');
   return {

@@ -5,9 +5,10 @@ import { CollectorAgentConfig, CollectorQueueConfig, CommonConfig } from '../src
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { Component, containerPorts, httpProbe, resourceRequirements, scratch } from '../src/lib/component';
+import { Component, containerPorts, Endpoint, httpProbe, PortSpec, resourceRequirements, scratch } from '../src/lib/component';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
-import { CollectorConfigFile, OtelCollector } from './otel-collector';
+import { CollectorConfigFile, Id, Processors } from './otel-config';
+import { OtelCollector } from './otel-collector';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorLogLevel } from './otel-redaction';
 import { COMPONENTS } from '../src/lib/names';
@@ -70,88 +71,14 @@ export class OtelAgent extends Component {
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
     const gateway = props.gateway.endpoint(this, 'otlp-grpc');
-    const processors = ['memory_limiter', 'k8s_attributes', 'batch'];
-    this.configFile = {
-      extensions: {
-        health_check: { endpoint: `0.0.0.0:${this.port('health').port}` },
-        file_storage: { directory: STATE_DIR, create_directory: true, timeout: '10s' },
-      },
-      receivers: {
-        otlp: {
-          protocols: {
-            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}`, tls: otelServerTls(tls) },
-            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}`, tls: otelServerTls(tls) },
-          },
-        },
-        file_log: {
-          include: [`${POD_LOGS}/*/*/*.log`],
-          // Not its own logs (each export it logs would be exported again) nor the gateway's.
-          exclude: [`${POD_LOGS}/${namespace}_${this.name}-*/*/*.log`, `${POD_LOGS}/${props.gateway.namespace}_${props.gateway.name}-*/*/*.log`],
-          start_at: 'end',
-          include_file_path: true,
-          include_file_name: false,
-          // Read positions survive restarts: nothing is read twice or skipped.
-          storage: 'file_storage',
-          // Parses the CRI (containerd, CRI-O) line format, joins partial lines and sets
-          // k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name from the path.
-          operators: [{ type: 'container', id: 'container-parser' }],
-        },
-        // Node, pod and container CPU, memory, filesystem and network from this node's kubelet.
-        kubelet_stats: {
-          collection_interval: '30s',
-          auth_type: 'serviceAccount',
-          endpoint: 'https://${env:K8S_NODE_IP}:10250',
-          // Kubelet serving certificates are self-signed on most clusters; the token still authenticates us.
-          insecure_skip_verify: true,
-          metric_groups: ['node', 'pod', 'container'],
-        },
-      },
-      processors: {
-        memory_limiter: MEMORY_LIMITER,
-        k8s_attributes: {
-          auth_type: 'serviceAccount',
-          // Only this node's pods: a node-local cache, not the whole cluster's.
-          filter: { node_from_env_var: 'K8S_NODE_NAME' },
-          extract: {
-            metadata: [
-              'k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.node.name',
-              'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.job.name',
-            ],
-            labels: [
-              { tag_name: 'app.kubernetes.io/name', key: 'app.kubernetes.io/name', from: 'pod' },
-              { tag_name: 'app.kubernetes.io/component', key: 'app.kubernetes.io/component', from: 'pod' },
-            ],
-          },
-          // Logs carry the pod uid from their path; OTLP senders are found by their connection's IP.
-          pod_association: [
-            { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
-            { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
-            { sources: [{ from: 'connection' }] },
-          ],
-        },
-        batch: { send_batch_size: 2048, timeout: '2s' },
-      },
-      exporters: {
-        'otlp_grpc/gateway': {
-          endpoint: gateway.hostPort,
-          tls: otelClientTls(tls, gateway),
-          retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(props.queue.retryFor)}s` },
-          sending_queue: { enabled: true, storage: 'file_storage', queue_size: 2000 },
-        },
-      },
-      service: {
-        extensions: ['health_check', 'file_storage'],
-        telemetry: {
-          logs: { level: collectorLogLevel(props.common.logLevel) },
-          metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
-        },
-        pipelines: {
-          traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/gateway'] },
-          metrics: { receivers: ['otlp', 'kubelet_stats'], processors, exporters: ['otlp_grpc/gateway'] },
-          logs: { receivers: ['otlp', 'file_log'], processors, exporters: ['otlp_grpc/gateway'] },
-        },
-      },
-    };
+    this.configFile = agentConfig({
+      queue: props.queue,
+      common: props.common,
+      tls,
+      port: (name) => this.port(name),
+      gateway,
+      excludeLogsOf: [{ namespace, name: this.name }, { namespace: props.gateway.namespace, name: props.gateway.name }],
+    });
     this.rendered = toYaml(this.configFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });
     // k8s_attributes watches pods and namespaces through the API; kubelet_stats authenticates with the token.
@@ -245,4 +172,103 @@ export class OtelAgent extends Component {
     });
     for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
+}
+
+/** What the agent's config file is rendered from: its settings, ports and certificate, and the gateway's endpoint. */
+export interface AgentConfigInput {
+  /** Retry time of the forwarding queue; the gateway's setting. */
+  readonly queue: CollectorQueueConfig;
+  readonly common: CommonConfig;
+  readonly tls: TlsFiles;
+  /** The agent's port of a name. */
+  readonly port: (name: string) => PortSpec;
+  readonly gateway: Endpoint;
+  /** Workloads whose container logs the agent must not read: its own and the gateway's (each export they log would be exported again). */
+  readonly excludeLogsOf: ReadonlyArray<{ readonly namespace: string; readonly name: string }>;
+}
+
+/** The agent's config.yaml, as typed data. */
+export function agentConfig({ queue, common, tls, port, gateway, excludeLogsOf }: AgentConfigInput): CollectorConfigFile {
+  const processors: Array<Id<Processors>> = ['memory_limiter', 'k8s_attributes', 'batch'];
+  return {
+    extensions: {
+      health_check: { endpoint: `0.0.0.0:${port('health').port}` },
+      file_storage: { directory: STATE_DIR, create_directory: true, timeout: '10s' },
+    },
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: `0.0.0.0:${port('otlp-grpc').port}`, tls: otelServerTls(tls) },
+          http: { endpoint: `0.0.0.0:${port('otlp-http').port}`, tls: otelServerTls(tls) },
+        },
+      },
+      file_log: {
+        include: [`${POD_LOGS}/*/*/*.log`],
+        // Not its own logs (each export it logs would be exported again) nor the gateway's.
+        exclude: excludeLogsOf.map((w) => `${POD_LOGS}/${w.namespace}_${w.name}-*/*/*.log`),
+        start_at: 'end',
+        include_file_path: true,
+        include_file_name: false,
+        // Read positions survive restarts: nothing is read twice or skipped.
+        storage: 'file_storage',
+        // Parses the CRI (containerd, CRI-O) line format, joins partial lines and sets
+        // k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name from the path.
+        operators: [{ type: 'container', id: 'container-parser' }],
+      },
+      // Node, pod and container CPU, memory, filesystem and network from this node's kubelet.
+      kubelet_stats: {
+        collection_interval: '30s',
+        auth_type: 'serviceAccount',
+        endpoint: 'https://${env:K8S_NODE_IP}:10250',
+        // Kubelet serving certificates are self-signed on most clusters; the token still authenticates us.
+        insecure_skip_verify: true,
+        metric_groups: ['node', 'pod', 'container'],
+      },
+    },
+    processors: {
+      memory_limiter: MEMORY_LIMITER,
+      k8s_attributes: {
+        auth_type: 'serviceAccount',
+        // Only this node's pods: a node-local cache, not the whole cluster's.
+        filter: { node_from_env_var: 'K8S_NODE_NAME' },
+        extract: {
+          metadata: [
+            'k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.node.name',
+            'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.job.name',
+          ],
+          labels: [
+            { tag_name: 'app.kubernetes.io/name', key: 'app.kubernetes.io/name', from: 'pod' },
+            { tag_name: 'app.kubernetes.io/component', key: 'app.kubernetes.io/component', from: 'pod' },
+          ],
+        },
+        // Logs carry the pod uid from their path; OTLP senders are found by their connection's IP.
+        pod_association: [
+          { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
+          { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
+          { sources: [{ from: 'connection' }] },
+        ],
+      },
+      batch: { send_batch_size: 2048, timeout: '2s' },
+    },
+    exporters: {
+      'otlp_grpc/gateway': {
+        endpoint: gateway.hostPort,
+        tls: otelClientTls(tls, gateway),
+        retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(queue.retryFor)}s` },
+        sending_queue: { enabled: true, storage: 'file_storage', queue_size: 2000 },
+      },
+    },
+    service: {
+      extensions: ['health_check', 'file_storage'],
+      telemetry: {
+        logs: { level: collectorLogLevel(common.logLevel) },
+        metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }] },
+      },
+      pipelines: {
+        traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/gateway'] },
+        metrics: { receivers: ['otlp', 'kubelet_stats'], processors, exporters: ['otlp_grpc/gateway'] },
+        logs: { receivers: ['otlp', 'file_log'], processors, exporters: ['otlp_grpc/gateway'] },
+      },
+    },
+  };
 }

@@ -7,11 +7,12 @@ import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+  claimTemplate, Component, containerPorts, Endpoint, PortSpec, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
 } from '../src/lib/component';
 import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
+import { CollectorConfigFile, Id, Processors, SamplingPolicy } from './otel-config';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorLogLevel, redactionProcessor } from './otel-redaction';
 import { COMPONENTS } from '../src/lib/names';
@@ -27,19 +28,6 @@ export interface OtelCollectorProps {
   readonly pki: Pki;
   /** @default IMAGES.collector */
   readonly image?: string;
-}
-
-/** The collector's configuration file, as rendered. */
-export interface CollectorConfigFile {
-  extensions: Record<string, unknown>;
-  receivers: Record<string, unknown>;
-  processors: Record<string, unknown>;
-  exporters: Record<string, unknown>;
-  service: {
-    extensions: string[];
-    telemetry: Record<string, unknown>;
-    pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }>;
-  };
 }
 
 const QUEUE_DIR = '/var/lib/otelcol/queue';
@@ -87,118 +75,18 @@ export class OtelCollector extends Component {
     const jaeger = props.jaeger.endpoint(this, 'otlp-grpc');
     const logstash = props.logstash.endpoint(this, 'otlp-http');
     this.samplingServiceName = `${this.name}-sampling`;
-    const sampling = config.sampling;
     // Each replica sends spans to its peers (and itself) through the headless sampling Service.
     const samplingPeers = routed ? this.endpoint(this, 'otlp-sampling', { service: this.samplingServiceName }) : undefined;
-    const maxTraces = sampling.maxTraces ?? Math.floor(quantityBytes(config.resources.limits.memory) / 4096);
-    const queued = {
-      retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s` },
-      sending_queue: { enabled: true, storage: 'file_storage/queue', queue_size: 5000 },
-    };
-    const processors = (...names: string[]) => ['memory_limiter', ...names, 'resource', 'batch'];
-    const redact = config.redaction.enabled ? ['transform/redact'] : [];
-    this.configFile = {
-      extensions: {
-        health_check: { endpoint: `0.0.0.0:${this.port('health').port}` },
-        // Survives restarts of the pod: the volume is the replica's own claim.
-        'file_storage/queue': { directory: QUEUE_DIR, create_directory: true, timeout: '10s', compaction: { on_start: true, on_rebound: true, directory: QUEUE_DIR } },
-      },
-      receivers: {
-        otlp: {
-          protocols: {
-            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}`, tls: otelServerTls(tls) },
-            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}`, tls: otelServerTls(tls) },
-          },
-        },
-        ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${this.port('otlp-sampling').port}`, tls: otelServerTls(tls) } } } } : {}),
-      },
-      processors: {
-        memory_limiter: MEMORY_LIMITER,
-        tail_sampling: {
-          decision_wait: `${durationSeconds(sampling.decisionWait)}s`,
-          decision_wait_after_root_received: `${durationSeconds(sampling.decisionWaitAfterRoot)}s`,
-          num_traces: maxTraces,
-          // A span arriving after its trace was decided follows the decision, for the last num_traces
-          // kept and as many dropped traces. Without the caches a decided trace stays among the
-          // num_traces tracked, at ~270 bytes instead of ~110 (docs/pipeline-bench.md).
-          decision_cache: { sampled_cache_size: maxTraces, non_sampled_cache_size: maxTraces },
-          // One event loop per core the container may use: a single loop runs every decision, and every
-          // processor after tail_sampling, on one goroutine (docs/pipeline-bench.md).
-          num_shards: cpuCores(config.resources.limits.cpu ?? config.resources.requests.cpu),
-          // A trace is kept when any policy keeps it.
-          policies: [
-            ...(sampling.keepErrors ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } }] : []),
-            { name: 'slow', type: 'latency', latency: { threshold_ms: Math.round(durationSeconds(sampling.latencyThreshold) * 1000) } },
-            { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: sampling.percentage } },
-          ],
-        },
-        ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
-        // An app's metrics carry the labels every alert and dashboard reads and no others: job and instance
-        // (the exporter's, from service.name and service.instance.id), the app's namespace and pod (from
-        // the resource attributes the agent's k8s_attributes added) and the meter's otel_scope_name. The
-        // other resource attributes (an SDK may add dozens, process IDs and command lines among them)
-        // stay in target_info; turned into labels they would make every series of an app unique per
-        // process and every alert carry them (src/lib/metric-labels.ts).
-        'transform/metric_labels': {
-          error_mode: 'ignore',
-          metric_statements: [{
-            context: 'datapoint',
-            statements: Object.entries(APP_METRIC_LABELS).map(([label, attribute]) =>
-              `set(datapoint.attributes["${label}"], resource.attributes["${attribute}"]) where resource.attributes["${attribute}"] != nil`),
-          }],
-        },
-        resource: {
-          attributes: [
-            { key: 'k8s.cluster.name', value: props.common.cluster, action: 'upsert' },
-            { key: 'deployment.environment.name', value: props.common.environment, action: 'upsert' },
-          ],
-        },
-        batch: { send_batch_size: config.batchSize, send_batch_max_size: config.batchSize * 2, timeout: '5s' },
-      },
-      exporters: {
-        prometheus: {
-          endpoint: `0.0.0.0:${this.port('prom-exporter').port}`,
-          tls: otelServerTls(tls),
-          enable_open_metrics: true,
-        },
-        ...(routed ? {
-          load_balancing: {
-            routing_key: 'traceID',
-            protocol: {
-              // The resolver yields pod IPs; each replica's certificate names the gateway's Service.
-              otlp: { tls: otelClientTls(tls, this.port('otlp-sampling'), this.host), timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
-            },
-            // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
-            resolver: { dns: { hostname: samplingPeers!.host, port: String(samplingPeers!.port), interval: '5s' } },
-          },
-        } : {}),
-        'otlp_grpc/jaeger': {
-          endpoint: jaeger.hostPort,
-          tls: otelClientTls(tls, jaeger),
-          ...queued,
-        },
-        'otlp_http/logstash': {
-          logs_endpoint: logstash.url(),
-          encoding: 'json',
-          compression: 'none',
-          tls: otelClientTls(tls, logstash),
-          ...queued,
-        },
-      },
-      service: {
-        extensions: ['health_check', 'file_storage/queue'],
-        telemetry: {
-          logs: { level: collectorLogLevel(props.common.logLevel) },
-          metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
-        },
-        pipelines: {
-          metrics: { receivers: ['otlp'], processors: processors('transform/metric_labels'), exporters: ['prometheus'] },
-          ...(routed ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } } : {}),
-          traces: { receivers: [routed ? 'otlp/sampling' : 'otlp'], processors: processors('tail_sampling', ...redact), exporters: ['otlp_grpc/jaeger'] },
-          logs: { receivers: ['otlp'], processors: processors(...redact), exporters: ['otlp_http/logstash'] },
-        },
-      },
-    };
+    this.configFile = gatewayConfig({
+      config,
+      common: props.common,
+      tls,
+      port: (name) => this.port(name),
+      host: this.host,
+      jaeger,
+      logstash,
+      samplingPeers,
+    });
     this.rendered = toYaml(this.configFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });
     this.serviceAccount();
@@ -254,4 +142,135 @@ export class OtelCollector extends Component {
     });
     this.disruptionBudget(config.replicas);
   }
+}
+
+/** What the gateway's config file is rendered from: its config, its ports and certificate, and its peers' endpoints. */
+export interface GatewayConfigInput {
+  readonly config: CollectorConfig;
+  readonly common: CommonConfig;
+  readonly tls: TlsFiles;
+  /** The gateway's port of a name. */
+  readonly port: (name: string) => PortSpec;
+  /** The gateway Service's host name, which every replica's certificate carries. */
+  readonly host: string;
+  readonly jaeger: Endpoint;
+  readonly logstash: Endpoint;
+  /** The headless sampling Service, when spans are routed by trace ID (more than one replica). */
+  readonly samplingPeers?: Endpoint;
+}
+
+/** The gateway's config.yaml, as typed data. */
+export function gatewayConfig({ config, common, tls, port, host, jaeger, logstash, samplingPeers }: GatewayConfigInput): CollectorConfigFile {
+  const routed = samplingPeers !== undefined;
+  const sampling = config.sampling;
+  const maxTraces = sampling.maxTraces ?? Math.floor(quantityBytes(config.resources.limits.memory) / 4096);
+  const queued = {
+    retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s` },
+    sending_queue: { enabled: true, storage: 'file_storage/queue', queue_size: 5000 },
+  };
+  const processors = (...names: Array<Id<Processors>>): Array<Id<Processors>> => ['memory_limiter', ...names, 'resource', 'batch'];
+  // A trace is kept when any policy keeps it.
+  const policies: SamplingPolicy[] = [
+    ...(sampling.keepErrors ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } } satisfies SamplingPolicy] : []),
+    { name: 'slow', type: 'latency', latency: { threshold_ms: Math.round(durationSeconds(sampling.latencyThreshold) * 1000) } },
+    { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: sampling.percentage } },
+  ];
+  const redact: Array<Id<Processors>> = config.redaction.enabled ? ['transform/redact'] : [];
+  return {
+    extensions: {
+      health_check: { endpoint: `0.0.0.0:${port('health').port}` },
+      // Survives restarts of the pod: the volume is the replica's own claim.
+      'file_storage/queue': { directory: QUEUE_DIR, create_directory: true, timeout: '10s', compaction: { on_start: true, on_rebound: true, directory: QUEUE_DIR } },
+    },
+    receivers: {
+      otlp: {
+        protocols: {
+          grpc: { endpoint: `0.0.0.0:${port('otlp-grpc').port}`, tls: otelServerTls(tls) },
+          http: { endpoint: `0.0.0.0:${port('otlp-http').port}`, tls: otelServerTls(tls) },
+        },
+      },
+      ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${port('otlp-sampling').port}`, tls: otelServerTls(tls) } } } } : {}),
+    },
+    processors: {
+      memory_limiter: MEMORY_LIMITER,
+      tail_sampling: {
+        decision_wait: `${durationSeconds(sampling.decisionWait)}s`,
+        decision_wait_after_root_received: `${durationSeconds(sampling.decisionWaitAfterRoot)}s`,
+        num_traces: maxTraces,
+        // A span arriving after its trace was decided follows the decision, for the last num_traces
+        // kept and as many dropped traces. Without the caches a decided trace stays among the
+        // num_traces tracked, at ~270 bytes instead of ~110 (docs/pipeline-bench.md).
+        decision_cache: { sampled_cache_size: maxTraces, non_sampled_cache_size: maxTraces },
+        // One event loop per core the container may use: a single loop runs every decision, and every
+        // processor after tail_sampling, on one goroutine (docs/pipeline-bench.md).
+        num_shards: cpuCores(config.resources.limits.cpu ?? config.resources.requests.cpu),
+        policies,
+      },
+      ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
+      // An app's metrics carry the labels every alert and dashboard reads and no others: job and instance
+      // (the exporter's, from service.name and service.instance.id), the app's namespace and pod (from
+      // the resource attributes the agent's k8s_attributes added) and the meter's otel_scope_name. The
+      // other resource attributes (an SDK may add dozens, process IDs and command lines among them)
+      // stay in target_info; turned into labels they would make every series of an app unique per
+      // process and every alert carry them (src/lib/metric-labels.ts).
+      'transform/metric_labels': {
+        error_mode: 'ignore',
+        metric_statements: [{
+          context: 'datapoint',
+          statements: Object.entries(APP_METRIC_LABELS).map(([label, attribute]) =>
+            `set(datapoint.attributes["${label}"], resource.attributes["${attribute}"]) where resource.attributes["${attribute}"] != nil`),
+        }],
+      },
+      resource: {
+        attributes: [
+          { key: 'k8s.cluster.name', value: common.cluster, action: 'upsert' },
+          { key: 'deployment.environment.name', value: common.environment, action: 'upsert' },
+        ],
+      },
+      batch: { send_batch_size: config.batchSize, send_batch_max_size: config.batchSize * 2, timeout: '5s' },
+    },
+    exporters: {
+      prometheus: {
+        endpoint: `0.0.0.0:${port('prom-exporter').port}`,
+        tls: otelServerTls(tls),
+        enable_open_metrics: true,
+      },
+      ...(routed ? {
+        load_balancing: {
+          routing_key: 'traceID',
+          protocol: {
+            // The resolver yields pod IPs; each replica's certificate names the gateway's Service.
+            otlp: { tls: otelClientTls(tls, port('otlp-sampling'), host), timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
+          },
+          // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
+          resolver: { dns: { hostname: samplingPeers!.host, port: String(samplingPeers!.port), interval: '5s' } },
+        },
+      } : {}),
+      'otlp_grpc/jaeger': {
+        endpoint: jaeger.hostPort,
+        tls: otelClientTls(tls, jaeger),
+        ...queued,
+      },
+      'otlp_http/logstash': {
+        logs_endpoint: logstash.url(),
+        encoding: 'json',
+        compression: 'none',
+        tls: otelClientTls(tls, logstash),
+        ...queued,
+      },
+    },
+    service: {
+      extensions: ['health_check', 'file_storage/queue'],
+      telemetry: {
+        logs: { level: collectorLogLevel(common.logLevel) },
+        metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }] },
+      },
+      pipelines: {
+        metrics: { receivers: ['otlp'], processors: processors('transform/metric_labels'), exporters: ['prometheus'] },
+        ...(routed ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } } : {}),
+        traces: { receivers: [routed ? 'otlp/sampling' : 'otlp'], processors: processors('tail_sampling', ...redact), exporters: ['otlp_grpc/jaeger'] },
+        logs: { receivers: ['otlp'], processors: processors(...redact), exporters: ['otlp_http/logstash'] },
+      },
+    },
+  };
 }

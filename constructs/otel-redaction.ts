@@ -1,10 +1,5 @@
 import { LogLevel, RedactionConfig } from '../src/config/types';
-
-/** The collector's OTTL statement groups for one signal, as the `transform` processor takes them. */
-export interface OttlStatements {
-  readonly context: 'span' | 'log';
-  readonly statements: string[];
-}
+import type { TransformProcessor } from './otel-config';
 
 // Group 1 is the whole address, so the replacement can hash it.
 const EMAIL = '([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})';
@@ -64,7 +59,7 @@ function bodyStatements(config: RedactionConfig): string[] {
 }
 
 /** The `transform` processor settings that apply `config` to span attributes, log attributes and log bodies. */
-export function redactionProcessor(config: RedactionConfig): { error_mode: 'ignore'; trace_statements: OttlStatements[]; log_statements: OttlStatements[] } {
+export function redactionProcessor(config: RedactionConfig): TransformProcessor {
   return {
     // One statement failing on one record (an unexpected type) must not drop the record.
     error_mode: 'ignore',

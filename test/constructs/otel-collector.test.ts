@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { CollectorConfigFile } from '../../constructs/otel-collector';
+import { CollectorConfigFile } from '../../constructs/otel-config';
 import { REDACTION_PATTERNS } from '../../constructs/otel-redaction';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
@@ -54,7 +54,7 @@ describe('OtelCollector', () => {
       { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: 100 } },
     ]);
     expect(prodConfig.processors.tail_sampling.policies[2].probabilistic.sampling_percentage).toBe(1);
-    expect(config.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'transform/redact', 'resource', 'batch']);
+    expect(config.service.pipelines.traces!.processors).toEqual(['memory_limiter', 'tail_sampling', 'transform/redact', 'resource', 'batch']);
   });
 
   test('routes spans by trace ID to one sampling replica when there is more than one replica', () => {
@@ -73,7 +73,7 @@ describe('OtelCollector', () => {
   });
 
   test('redacts spans and logs before they leave, with the default rules', () => {
-    expect(config.service.pipelines.logs.processors).toContain('transform/redact');
+    expect(config.service.pipelines.logs!.processors).toContain('transform/redact');
     const redact = processors['transform/redact'];
     expect(redact.error_mode).toBe('ignore');
     const spans: string[] = redact.trace_statements[0].statements;
