@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { AlertmanagerConfig, CommonConfig, Receiver, Route, SecretKeyRef } from '../src/config/types';
+import { AlertmanagerConfig, CommonConfig, SecretKeyRef } from '../src/config/types';
+import { alertmanagerConfig, AlertmanagerConfigFile } from './alertmanager-config';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
@@ -23,12 +24,6 @@ const SECRETS_DIR = '/etc/alertmanager/secrets';
 const DATA_DIR = '/alertmanager';
 
 /** alertmanager.yml as rendered (snake_case keys as Alertmanager reads them). */
-export interface AlertmanagerConfigFile {
-  route: Record<string, unknown>;
-  receivers: Record<string, unknown>[];
-  inhibit_rules: Record<string, unknown>[];
-}
-
 /**
  * Alertmanager as a StatefulSet: routing tree, receivers and inhibit rules from config, every
  * credential read from a mounted Secret through a `*_file` field; 3+ replicas gossip as a cluster.
@@ -69,15 +64,7 @@ export class Alertmanager extends Component {
       secrets.get(ref.secretName)!.add(ref.key);
       return `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
     };
-    this.configFile = {
-      route: renderRoute(config.route),
-      receivers: config.receivers.map((r) => renderReceiver(r, file)),
-      inhibit_rules: config.inhibitRules.map((r) => ({
-        source_matchers: r.sourceMatchers,
-        target_matchers: r.targetMatchers,
-        equal: r.equal,
-      })),
-    };
+    this.configFile = alertmanagerConfig(config, file);
     this.rendered = toYaml(this.configFile);
     const peers = config.replicas > 1 ? this.peerEndpoints(this, 'cluster') : [];
     const tlsFiles: Record<string, string> = {
@@ -169,52 +156,4 @@ export class Alertmanager extends Component {
 /** The probe command: amtool in the image reads the status API over mTLS with the pod's own certificate. */
 function amtoolProbe(port: number): string[] {
   return ['amtool', `--alertmanager.url=https://127.0.0.1:${port}`, `--http.config.file=${CONFIG_DIR}/probe-http.yml`, 'config', 'show'];
-}
-
-function renderRoute(route: Route): Record<string, unknown> {
-  return {
-    ...(route.receiver !== undefined ? { receiver: route.receiver } : {}),
-    ...(route.matchers ? { matchers: route.matchers } : {}),
-    ...(route.groupBy ? { group_by: route.groupBy } : {}),
-    ...(route.groupWait ? { group_wait: route.groupWait } : {}),
-    ...(route.groupInterval ? { group_interval: route.groupInterval } : {}),
-    ...(route.repeatInterval ? { repeat_interval: route.repeatInterval } : {}),
-    ...(route.continue !== undefined ? { continue: route.continue } : {}),
-    ...(route.routes ? { routes: route.routes.map(renderRoute) } : {}),
-  };
-}
-
-function renderReceiver(r: Receiver, file: (ref: SecretKeyRef) => string): Record<string, unknown> {
-  return {
-    name: r.name,
-    ...(r.slack ? {
-      slack_configs: r.slack.map((s) => ({
-        api_url_file: file(s.apiUrl),
-        channel: s.channel,
-        send_resolved: s.sendResolved ?? true,
-        title: '{{ template "slack.default.title" . }}',
-        text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
-      })),
-    } : {}),
-    ...(r.pagerduty ? {
-      pagerduty_configs: r.pagerduty.map((p) => ({ routing_key_file: file(p.routingKey), send_resolved: true })),
-    } : {}),
-    ...(r.email ? {
-      email_configs: r.email.map((e) => ({
-        to: e.to,
-        from: e.from,
-        smarthost: e.smarthost,
-        ...(e.authUsername ? { auth_username: e.authUsername } : {}),
-        ...(e.authPassword ? { auth_password_file: file(e.authPassword) } : {}),
-        require_tls: e.requireTls ?? true,
-        send_resolved: true,
-      })),
-    } : {}),
-    ...(r.opsgenie ? {
-      opsgenie_configs: r.opsgenie.map((o) => ({ api_key_file: file(o.apiKey), send_resolved: true })),
-    } : {}),
-    ...(r.webhook ? {
-      webhook_configs: r.webhook.map((w) => ({ url_file: file(w.url), send_resolved: true })),
-    } : {}),
-  };
 }

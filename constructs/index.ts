@@ -1,4 +1,5 @@
 export * from './alertmanager';
+export * from './alertmanager-config';
 export * from './elastic-home';
 export * from './elasticsearch';
 export * from './elasticsearch-bootstrap';
