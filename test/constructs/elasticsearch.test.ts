@@ -1,14 +1,10 @@
 import * as yaml from 'js-yaml';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
-import { fileYaml, podSpec } from './snapshot';
+import { podSpec } from './snapshot';
 
 describe('Elasticsearch', () => {
   const { files, parts } = synthStack(PROFILE_CONFIGS.dev);
   const settings = yaml.load(configMapData(files.elasticsearch, 'elasticsearch', 'elasticsearch.yml')) as Record<string, unknown>;
-
-  test('defaults', () => {
-    expect(fileYaml(files.elasticsearch)).toMatchSnapshot();
-  });
 
   test('turns security and TLS on for HTTP and transport with certificate files it mounts', () => {
     expect(settings['xpack.security.enabled']).toBe(true);

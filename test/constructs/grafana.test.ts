@@ -8,10 +8,6 @@ describe('Grafana', () => {
   const { files } = synthStack(PROFILE_CONFIGS.dev);
   const datasources = yaml.load(configMapData(files.grafana, 'grafana-datasources', 'datasources.yaml')) as { datasources: Array<Record<string, any>> };
 
-  test('defaults', () => {
-    expect(fileYaml(files.grafana)).toMatchSnapshot();
-  });
-
   test('presents its client certificate to Prometheus and Jaeger, which require one', () => {
     for (const d of datasources.datasources.filter((x: any) => x.type !== 'elasticsearch') as any[]) {
       expect(d.jsonData).toMatchObject({ tlsAuth: true, tlsAuthWithCACert: true });

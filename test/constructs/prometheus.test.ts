@@ -7,15 +7,11 @@ import { PrometheusConfigFile } from '../../constructs/prometheus-config';
 import { STACK_JOBS } from '../../src/lib/names';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
-import { fileYaml, podSpec } from './snapshot';
+import { podSpec } from './snapshot';
 
 describe('Prometheus', () => {
   const { files } = synthStack(PROFILE_CONFIGS.dev);
   const config = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
-
-  test('defaults', () => {
-    expect(fileYaml(files.prometheus)).toMatchSnapshot();
-  });
 
   test('labels every series with the cluster and environment', () => {
     expect(config.global.external_labels).toEqual({ cluster: 'agents', environment: 'dev' });

@@ -36,7 +36,9 @@ function platformOf(file: DashboardFile): DashboardPlatform {
 }
 
 describe('all dashboards', () => {
-  test.each(DASHBOARDS)('%s renders the reviewed JSON', (_uid, _d, file) => {
+  // dist/ pins the dashboards the default config renders; the snapshot holds the others, once.
+  const inDist = new Set(dashboardFiles(DEFAULTS).map((f) => f.uid));
+  test.each(DASHBOARDS.filter(([uid]) => !inDist.has(uid)))('%s renders the reviewed JSON', (_uid, _d, file) => {
     expect(file.json).toMatchSnapshot();
   });
 

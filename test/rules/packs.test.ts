@@ -23,9 +23,12 @@ describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
   const promtest = yaml.load(fs.readFileSync(promtestFile, 'utf8')) as PromTest;
   const ruleFile = `${pack}.rules.yaml`;
 
-  test('the rendered rule file is stable', () => {
-    expect(renderRuleFile(groups)).toMatchSnapshot();
-  });
+  // dist/rules pins the packs the default config renders (stack, ms-framework); the snapshot holds the others, once.
+  if (!['stack', ...DEFAULTS.platforms].includes(pack)) {
+    test('the rendered rule file is stable', () => {
+      expect(renderRuleFile(groups)).toMatchSnapshot();
+    });
+  }
 
   test.each(alerts.map((a): [string, AlertRule] => [a.alert, a]))(
     '%s has a severity, a summary, a description and a runbook that exists',
