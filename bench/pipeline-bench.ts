@@ -302,7 +302,7 @@ class Bench {
           '-ca', path.join(app, 'ca.crt'), '-cert', path.join(app, 'tls.crt'), '-key', path.join(app, 'tls.key')], {}, log);
         child.on('exit', (code) => {
           const out = fs.readFileSync(log, 'utf8').trim().split('\n').pop() ?? '';
-          if (code === 0) resolve(JSON.parse(out));
+          if (code === 0) resolve(JSON.parse(out) as { spans: number; seconds: number; errors: number; start: number });
           else reject(new Error(`loadgen exited ${code ?? 'on a signal'}: ${out}`));
         });
       });

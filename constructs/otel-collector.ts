@@ -243,7 +243,7 @@ export function gatewayConfig({ config, common, tls, port, host, jaeger, logstas
             otlp: { tls: otelClientTls(tls, port('otlp-sampling'), host), timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
           },
           // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
-          resolver: { dns: { hostname: samplingPeers!.host, port: String(samplingPeers!.port), interval: '5s' } },
+          resolver: { dns: { hostname: samplingPeers.host, port: String(samplingPeers.port), interval: '5s' } },
         },
       } : {}),
       'otlp_grpc/jaeger': {

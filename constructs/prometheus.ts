@@ -78,7 +78,8 @@ export class Prometheus extends Component {
 
     this.scrape({ component: this, port: 'web' });
 
-    const configYaml = Lazy.any({ produce: () => this.renderConfig() });
+    // Rendered at synth, after every scrape target has been added (cdk8s resolves the token then).
+    const configYaml = Lazy.any({ produce: () => this.renderConfig() }) as string;
     const web = toYaml(webConfig(tls, 'RequireAndVerifyClientCert'));
     // promtool's client settings for the probes: it connects to 127.0.0.1, which the certificate does not name.
     const probeClient = toYaml({ tls_config: prometheusClientTls(tls, this.port('web'), this.host) });
@@ -100,7 +101,7 @@ export class Prometheus extends Component {
         template: {
           metadata: {
             labels: this.labels,
-            annotations: Lazy.any({ produce: () => this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)) }),
+            annotations: Lazy.any({ produce: () => this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)) }) as Record<string, string>,
           },
           spec: {
             serviceAccountName: this.name,

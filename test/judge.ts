@@ -111,6 +111,6 @@ export function runJudge(tool: string, args: string[], env: Record<string, strin
     });
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string };
-    throw new Error(`${path.basename(tool)} ${args.join(' ')} exited ${err.status}:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(`${path.basename(tool)} ${args.join(' ')} exited ${err.status}:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from './schema.json';
 import * as yaml from 'js-yaml';
-import { DeepPartial, DEFAULTS, PROFILES } from './defaults';
+import { DEFAULTS, PROFILES } from './defaults';
 import { durationSeconds } from './duration';
 import { retentionProblems } from './retention';
 import { cpuQuantity, quantityBytes } from '../lib/quantity';
@@ -334,7 +334,7 @@ export function resolveConfig(user: unknown, source = 'inline config'): StackCon
   if (typeof profile !== 'string' || !Object.hasOwn(PROFILES, profile)) {
     throw new ConfigError(source, [`/profile: must be one of ${Object.keys(PROFILES).map(show).join(', ')}, got ${show(profile)}`]);
   }
-  const merged = merge(merge(DEFAULTS, PROFILES[profile as ProfileName] as DeepPartial<StackConfig>), user);
+  const merged = merge(merge(DEFAULTS, PROFILES[profile as ProfileName]), user);
   return checkConfig(merged, source);
 }
 

@@ -243,7 +243,7 @@ export function containerSecurity(readOnlyRootFilesystem = true): k8s.SecurityCo
 
 /** Kubernetes resource requirements from the config. */
 export function resourceRequirements(resources: Resources): k8s.ResourceRequirements {
-  const q = k8s.Quantity.fromString;
+  const q = (value: string) => k8s.Quantity.fromString(value);
   return {
     requests: { cpu: q(resources.requests.cpu), memory: q(resources.requests.memory) },
     limits: {

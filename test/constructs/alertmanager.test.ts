@@ -1,7 +1,4 @@
 import * as yaml from 'js-yaml';
-import { Testing } from 'cdk8s';
-import { Alertmanager } from '../../constructs/alertmanager';
-import { Pki } from '../../constructs/mtls';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';

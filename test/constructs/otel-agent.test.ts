@@ -42,7 +42,7 @@ describe('OtelAgent', () => {
       endpoint: 'otel-collector.observability.svc:4317',
       sending_queue: { enabled: true, storage: 'file_storage' },
     });
-    for (const pipeline of Object.values(config.service.pipelines) as any[]) expect(pipeline.exporters).toEqual(['otlp_grpc/gateway']);
+    for (const pipeline of Object.values<any>(config.service.pipelines)) expect(pipeline.exporters).toEqual(['otlp_grpc/gateway']);
   });
 
   test('collects node, pod and container metrics from its own node\'s kubelet', () => {

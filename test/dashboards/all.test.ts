@@ -9,7 +9,7 @@ import {
 import { DEFAULTS, DashboardPlatform, StackConfig } from '../../src/config';
 import * as yaml from 'js-yaml';
 import { KubeObject, configMapData, synthStack } from '../helpers';
-import { DashboardJson, PanelJson } from './dashboard-json';
+import { DashboardJson } from './dashboard-json';
 import { lezerAnalysis } from './lezer';
 import { DATASOURCE_UIDS } from '../../src/lib/names';
 

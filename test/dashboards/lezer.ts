@@ -2,6 +2,7 @@ import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resoluti
 import { PromqlAnalysis, substituteVariables } from '../../dashboards';
 
 // lezer-promql is ESM with a CommonJS build: node16 rejects a static import of it from this CommonJS file.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the one way to load it here
 const { parser } = require('@prometheus-io/lezer-promql') as typeof LezerPromql;
 
 /** The same analysis as `analysePromql`, from Prometheus' own grammar: the judge of the synth-time reader. */

@@ -90,8 +90,8 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
     const run = (bin: string, args: string[], env: Record<string, string> = {}) => {
       const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
       children.push(child);
-      child.stdout!.on('data', (d) => logs.push(String(d)));
-      child.stderr!.on('data', (d) => logs.push(String(d)));
+      child.stdout.on('data', (d) => logs.push(String(d)));
+      child.stderr.on('data', (d) => logs.push(String(d)));
     };
     run(alertmanagerBin, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,
       `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);

@@ -87,7 +87,7 @@ beforeAll(async () => {
   try {
     await pipeline.start();
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n${pipeline.processes.tail(8000, /^(?![^\n]*(level=DEBUG|\tdebug\t))/)}`);
+    throw new Error(`${(e as Error).message}\n${pipeline.processes.tail(8000, /^(?![^\n]*(level=DEBUG|\tdebug\t))/)}`, { cause: e });
   }
   console.log(`pipeline up ${Date.now() - started} ms after start; rewrites:\n- ${REWRITES.join('\n- ')}`);
 }, 120_000);

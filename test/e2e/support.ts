@@ -76,8 +76,8 @@ export class Processes {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
     this.children.add(child);
     const log = (d: Buffer) => this.logs.push(...String(d).split('\n').filter((l) => l !== '').map((l) => `[${name}] ${l}\n`));
-    child.stdout!.on('data', log);
-    child.stderr!.on('data', log);
+    child.stdout.on('data', log);
+    child.stderr.on('data', log);
     child.on('exit', (code, signal) => this.logs.push(`[${name}] exited ${code ?? signal}\n`));
     return child;
   }

@@ -30,7 +30,7 @@ const COLLECTORS = [['gateway', 'otel-collector'], ['agent', 'otel-agent']] as c
 
 /** The judged collector's component types, from its own `components` command. */
 function judgedComponentTypes(): ComponentTypes {
-  const listed = yaml.load(runJudge(otelcol!, ['components'])) as Record<string, Array<{ name: string }> | null>;
+  const listed = yaml.load(runJudge(otelcol, ['components'])) as Record<string, Array<{ name: string }> | null>;
   const names = (kind: string) => (listed[kind] ?? []).map((c) => c.name);
   return { receivers: names('receivers'), processors: names('processors'), exporters: names('exporters'), extensions: names('extensions'), connectors: names('connectors') };
 }
@@ -53,7 +53,7 @@ describe.each(CONFIGS)('the collector configs of %s', (name, config) => {
       fs.writeFileSync(file, rendered);
       // validate builds every component: the agent's Kubernetes clients need the pod's service account files.
       const args = ['validate', `--config=${file}`];
-      const [bin, argv] = mountsServiceAccountToken(objects, workload) ? withServiceAccount(dir, otelcol!, args) : [otelcol!, args];
+      const [bin, argv] = mountsServiceAccountToken(objects, workload) ? withServiceAccount(dir, otelcol, args) : [otelcol, args];
       runJudge(bin, argv, podEnv(objects, workload));
     });
 
@@ -69,7 +69,7 @@ test('`otelcol validate` rejects a misspelt key, naming it (the judge judges)', 
   broken.processors.batch.send_batch_sise = 1;
   const file = path.join(dir, 'broken.yaml');
   fs.writeFileSync(file, yaml.dump(broken));
-  expect(() => runJudge(otelcol!, ['validate', `--config=${file}`], podEnv(files['otel-collector'], 'otel-collector'))).toThrow(/send_batch_sise/);
+  expect(() => runJudge(otelcol, ['validate', `--config=${file}`], podEnv(files['otel-collector'], 'otel-collector'))).toThrow(/send_batch_sise/);
 });
 
 describe('the collector config checker', () => {

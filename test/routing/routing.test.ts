@@ -69,7 +69,7 @@ describe.each<[string, () => StackConfig, RoutingCase[]]>([
     const args = ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${receivers.join(',')}`,
       ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
     // amtool exits non-zero when the receivers differ from --verify.receivers.
-    const out = execFileSync(amtool!, args, { encoding: 'utf8', stdio: 'pipe' });
+    const out = execFileSync(amtool, args, { encoding: 'utf8', stdio: 'pipe' });
     expect(out.trim()).toBe(receivers.join(','));
   });
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { DEFAULTS, StackConfig } from '../../src/config';
 import {
-  activeRuleGroups, ALL_PACKS, AlertRule, alertRules, PLATFORM_PACKS, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
+  activeRuleGroups, ALL_PACKS, AlertRule, alertRules, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
   activeCatalogs, scrapeJobs, unreachableAlerts,
 } from '../../rules';
 import { ConfigError, resolveConfig } from '../../src/config/loader';
@@ -69,11 +69,11 @@ describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     test('accepts the rendered rules', () => {
-      expect(runPromtool(promtool as string, ['check', 'rules', path.join(dir, ruleFile)])).toContain('SUCCESS');
+      expect(runPromtool(promtool, ['check', 'rules', path.join(dir, ruleFile)])).toContain('SUCCESS');
     });
 
     test('passes the unit tests beside the rules', () => {
-      expect(runPromtool(promtool as string, ['test', 'rules', path.join(dir, path.basename(promtestFile))])).toContain('SUCCESS');
+      expect(runPromtool(promtool, ['test', 'rules', path.join(dir, path.basename(promtestFile))])).toContain('SUCCESS');
     });
   });
 });

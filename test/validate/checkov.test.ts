@@ -83,7 +83,7 @@ function skipAnnotations(o: KubeObject): void {
 
 async function scan(dir: string, args: string[]): Promise<CheckovReport> {
   const { stdout } = await promisify(execFile)(
-    checkov!,
+    checkov,
     ['--framework', 'kubernetes', '-d', '.', '--quiet', '--compact', '-o', 'json', '--soft-fail', '--skip-download', ...args],
     { cwd: dir, maxBuffer: 256 * 1024 * 1024 },
   );

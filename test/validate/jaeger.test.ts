@@ -22,7 +22,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function validate(name: string, config: string, env: Record<string, string>): string {
   const file = path.join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
   fs.writeFileSync(file, config);
-  return runJudge(jaeger!, ['validate', '--config', file], env);
+  return runJudge(jaeger, ['validate', '--config', file], env);
 }
 
 describe.each(Object.entries(ALL_CONFIGS))('the Jaeger config of %s', (name, config) => {

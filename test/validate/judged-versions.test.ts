@@ -24,7 +24,7 @@ function tagVersion(image: string): string {
 describe.each(JUDGED)('the %s image', (image, tool, args, pattern) => {
   const bin = requireTool(tool);
   test(`has the version of the ${tool} that judges it`, () => {
-    const out = runJudge(bin!, args);
+    const out = runJudge(bin, args);
     const reported = pattern.exec(out)?.[1];
     if (reported === undefined) throw new Error(`${tool} ${args.join(' ')} printed no version:\n${out}`);
     expect(`${image} ${tagVersion(IMAGES[image])}`).toBe(`${image} ${reported.replace(/^v/, '')}`);

@@ -124,7 +124,8 @@ function addresses(text: string, source: string): Array<{ host: string; service:
     if (Array.isArray(node)) node.forEach((v, i) => walk(v, `${path}[${i}]`));
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
-      const sibling = record.port !== undefined && /^\d+$/.test(String(record.port)) ? Number(record.port) : undefined;
+      const port = record.port;
+      const sibling = (typeof port === 'number' || typeof port === 'string') && /^\d+$/.test(String(port)) ? Number(port) : undefined;
       for (const [k, v] of Object.entries(record)) {
         if (NOT_CONNECTIONS.test(k)) continue;
         if (typeof v === 'string') scan(v, sibling, `${path}.${k}`);

@@ -15,7 +15,7 @@ function run(tool: string, args: string[]): string {
     return execFileSync(tool, args, { encoding: 'utf8', stdio: 'pipe' });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
-    throw new Error(`${path.basename(tool)} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    throw new Error(`${path.basename(tool)} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
   }
 }
 
@@ -41,7 +41,7 @@ describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
     writeTestCertificates(tlsDir, [parts.prometheus.host]);
     const file = path.join(dir, 'prometheus.yml');
     fs.writeFileSync(file, placeTlsFiles(yaml.dump(config), tlsDir));
-    const out = run(promtool!, ['check', 'config', file]);
+    const out = run(promtool, ['check', 'config', file]);
     expect(out).toContain('SUCCESS');
     expect(out).toMatch(/SUCCESS: \d+ rules found/);
   });
@@ -50,14 +50,14 @@ describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
     for (const [file, content] of Object.entries(parts.ruleFiles)) {
       const target = path.join(dir, `check-${file}`);
       fs.writeFileSync(target, content);
-      expect(run(promtool!, ['check', 'rules', target])).toContain('SUCCESS');
+      expect(run(promtool, ['check', 'rules', target])).toContain('SUCCESS');
     }
   });
 
   test('alertmanager.yml passes amtool check-config', () => {
     const file = path.join(dir, 'alertmanager.yml');
     fs.writeFileSync(file, configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml'));
-    const out = run(amtool!, ['check-config', file]);
+    const out = run(amtool, ['check-config', file]);
     expect(out).toContain('SUCCESS');
     expect(out).toMatch(/receivers/);
   });
@@ -69,7 +69,7 @@ describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
     for (const slack of config.receivers.flatMap((r) => r.slack_configs ?? [])) {
       for (const template of [slack.title, slack.text]) {
         // amtool's example alerts carry no annotations, as alerts without alerts.runbookBaseUrl carry no runbook_url.
-        expect(run(amtool!, ['template', 'render', `--template.glob=${glob}`, `--template.text=${template}`])).not.toContain('Runbook');
+        expect(run(amtool, ['template', 'render', `--template.glob=${glob}`, `--template.text=${template}`])).not.toContain('Runbook');
       }
     }
   });

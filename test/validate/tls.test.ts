@@ -215,7 +215,7 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
     };
     const [promPort, amPort] = [await freePort(), await freePort()];
     fs.writeFileSync(path.join(dir, 'am.yml'), 'route: { receiver: none }\nreceivers: [{ name: none }]\n');
-    children.push(spawn(alertmanager!, [
+    children.push(spawn(alertmanager, [
       `--config.file=${path.join(dir, 'am.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`, '--cluster.listen-address=',
       `--web.listen-address=127.0.0.1:${amPort}`, `--web.config.file=${place('alertmanager', 'web.yml')}`,
     ], { stdio: 'ignore' }));
@@ -233,7 +233,7 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
     fs.writeFileSync(path.join(dir, 'always.rules.yaml'), 'groups: [{ name: e2e, rules: [{ alert: MtlsE2e, expr: vector(1) }] }]\n');
     config.rule_files = [path.join(dir, 'always.rules.yaml')];
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), yaml.dump(config));
-    children.push(spawn(prometheus!, [
+    children.push(spawn(prometheus, [
       `--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'prom-data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`, `--web.config.file=${place('prometheus', 'web.yml')}`,
       // An alert firing before Alertmanager is discovered is dropped; resend soon rather than in a minute.
@@ -242,7 +242,7 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
 
     const promClient = place('prometheus', 'probe-http.yml');
     const amClient = place('alertmanager', 'probe-http.yml');
-    const query = (q: string) => spawnSync(promtool!, ['query', 'instant', `--http.config.file=${promClient}`, `https://127.0.0.1:${promPort}`, q], { encoding: 'utf8' }).stdout;
+    const query = (q: string) => spawnSync(promtool, ['query', 'instant', `--http.config.file=${promClient}`, `https://127.0.0.1:${promPort}`, q], { encoding: 'utf8' }).stdout;
     const until = async (what: string, check: () => boolean) => {
       for (let i = 0; i < 80; i++) {
         if (check()) return;
@@ -252,7 +252,7 @@ describe('Prometheus over mTLS with the rendered settings, against the real serv
     };
     await until('both scrape jobs up over mTLS', () => /job="alertmanager".* => 1 /.test(query('up')) && /job="prometheus".* => 1 /.test(query('up')));
     const alerts = () => {
-      const r = spawnSync(amtool!, [`--alertmanager.url=https://127.0.0.1:${amPort}`, `--http.config.file=${amClient}`, 'alert', 'query', 'alertname=MtlsE2e'], { encoding: 'utf8' });
+      const r = spawnSync(amtool, [`--alertmanager.url=https://127.0.0.1:${amPort}`, `--http.config.file=${amClient}`, 'alert', 'query', 'alertname=MtlsE2e'], { encoding: 'utf8' });
       return r.stdout + r.stderr;
     };
     await until('the alert in Alertmanager', () => alerts().includes('MtlsE2e')).catch((e) => { throw new Error(`${e.message}\n${alerts()}`); });
