@@ -4,19 +4,45 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const NODE_GLOBALS = Object.fromEntries(
-  ['require', 'module', 'exports', 'process', '__dirname', 'console', 'Buffer', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval']
-    .map((name) => [name, 'readonly']),
+  [
+    'require',
+    'module',
+    'exports',
+    'process',
+    '__dirname',
+    'console',
+    'Buffer',
+    'URL',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+  ].map((name) => [name, 'readonly']),
 );
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'dist/**', 'node_modules/**', '.tools/**', 'coverage/**', 'src/config/schema-validate.generated.js'] },
+  {
+    ignores: [
+      'lib/**',
+      'dist/**',
+      'node_modules/**',
+      '.tools/**',
+      'coverage/**',
+      'src/config/schema-validate.generated.js',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [eslint.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
-    languageOptions: { parserOptions: { project: ['./tsconfig.json', './tsconfig.test.json'], tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.json', './tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       // `_name` marks a parameter a signature needs and the body does not (a pack or dashboard of `(config)`).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {

@@ -81,7 +81,10 @@ const children = new Set<ChildProcess>();
 
 function start(name: string, bin: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', log, log], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+  const child = spawn(bin, args, {
+    stdio: ['ignore', log, log],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+  });
   fs.closeSync(log);
   children.add(child);
   child.on('exit', () => children.delete(child));
@@ -114,14 +117,25 @@ async function cleanUp(): Promise<void> {
  */
 function localConfig(pod: LocalPod, peers: Record<string, number>, samplingPeers: number[]): Json {
   const config = yaml.load(pod.localizePaths(fs.readFileSync(pod.local(CONFIG_FILE), 'utf8')));
-  return localizeAddresses(config, pod, new Map(Object.entries(peers).map(([name, port]) => [name, () => port])), samplingPeers) as Json;
+  return localizeAddresses(
+    config,
+    pod,
+    new Map(Object.entries(peers).map(([name, port]) => [name, () => port])),
+    samplingPeers,
+  ) as Json;
 }
 
 type Variant = 'pass-through' | 'production' | 'dev' | 'routed' | 'patched';
 
 /** The stack config each variant renders its gateway from. */
 type ConfigName = 'production' | 'dev' | 'routed';
-const VARIANT_CONFIG: Record<Variant, ConfigName> = { 'pass-through': 'production', production: 'production', dev: 'dev', routed: 'routed', patched: 'production' };
+const VARIANT_CONFIG: Record<Variant, ConfigName> = {
+  'pass-through': 'production',
+  production: 'production',
+  dev: 'dev',
+  routed: 'routed',
+  patched: 'production',
+};
 
 interface Run {
   /**
@@ -159,8 +173,11 @@ const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf
 /** The sum of every sample of the counters `names` the gateway exposes (the collector omits the `_total` suffix). */
 async function metricSum(port: number, names: string[]): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return text.split('\n')
-    .filter((l) => names.some((n) => [`${n}{`, `${n} `, `${n}_total{`, `${n}_total `].some((prefix) => l.startsWith(prefix))))
+  return text
+    .split('\n')
+    .filter((l) =>
+      names.some((n) => [`${n}{`, `${n} `, `${n}_total{`, `${n}_total `].some((prefix) => l.startsWith(prefix))),
+    )
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
@@ -171,7 +188,14 @@ const DECIDED = 'otelcol_processor_tail_sampling_global_count_traces_sampled';
 function mergePatch(target: Json, patch: Json): void {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete target[key];
-    else if (typeof value === 'object' && !Array.isArray(value) && typeof target[key] === 'object' && target[key] !== null && !Array.isArray(target[key])) mergePatch(target[key] as Json, value as Json);
+    else if (
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      typeof target[key] === 'object' &&
+      target[key] !== null &&
+      !Array.isArray(target[key])
+    )
+      mergePatch(target[key] as Json, value as Json);
     else target[key] = value;
   }
 }
@@ -182,14 +206,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The heap at which the gateway's memory_limiter refuses data in its pod: limit minus spike, as
  * percentages of the container's memory limit. Outside the pod it would take the host's memory instead.
  */
-function gatewayContainer(objects: KubeObject[]): { resources: { limits: { memory: string; cpu?: string }; requests: { cpu: string } } } {
+function gatewayContainer(objects: KubeObject[]): {
+  resources: { limits: { memory: string; cpu?: string }; requests: { cpu: string } };
+} {
   const owner = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name === WORKLOAD)!;
-  return (owner as unknown as { spec: { template: { spec: { containers: Array<ReturnType<typeof gatewayContainer>> } } } }).spec.template.spec.containers[0];
+  return (
+    owner as unknown as { spec: { template: { spec: { containers: Array<ReturnType<typeof gatewayContainer>> } } } }
+  ).spec.template.spec.containers[0];
 }
 
 function memoryLimiterSoftLimit(objects: KubeObject[]): number {
   const container = gatewayContainer(objects);
-  const config = yaml.load(configMapData(objects, WORKLOAD, 'config.yaml')) as { processors: { memory_limiter: { limit_percentage: number; spike_limit_percentage: number } } };
+  const config = yaml.load(configMapData(objects, WORKLOAD, 'config.yaml')) as {
+    processors: { memory_limiter: { limit_percentage: number; spike_limit_percentage: number } };
+  };
   const { limit_percentage: limit, spike_limit_percentage: spike } = config.processors.memory_limiter;
   return (quantityBytes(container.resources.limits.memory) * (limit - spike)) / 100;
 }
@@ -210,7 +240,11 @@ class Bench {
   closedPort = 0;
   private runs = 0;
 
-  constructor(readonly dir: string, readonly otelcol: string, readonly loadgen: string) {
+  constructor(
+    readonly dir: string,
+    readonly otelcol: string,
+    readonly loadgen: string,
+  ) {
     // The production gateway as one replica (the profile's resources and sampling, no routing hop), the
     // dev one (all traces kept: redaction and export of every span), and production's two-replica routing.
     const configs = {
@@ -222,17 +256,30 @@ class Bench {
     this.namespace = single.common.namespace;
     this.decisionWaitS = durationSeconds(single.collector.sampling.decisionWait);
     this.afterRootS = durationSeconds(single.collector.sampling.decisionWaitAfterRoot);
-    this.objects = { production: synthStack(configs.production).files[WORKLOAD], dev: synthStack(configs.dev).files[WORKLOAD], routed: synthStack(configs.routed).files[WORKLOAD] };
-    const rendered = yaml.load(configMapData(this.objects.production, WORKLOAD, 'config.yaml')) as { processors: { tail_sampling: { num_traces: number } } };
+    this.objects = {
+      production: synthStack(configs.production).files[WORKLOAD],
+      dev: synthStack(configs.dev).files[WORKLOAD],
+      routed: synthStack(configs.routed).files[WORKLOAD],
+    };
+    const rendered = yaml.load(configMapData(this.objects.production, WORKLOAD, 'config.yaml')) as {
+      processors: { tail_sampling: { num_traces: number } };
+    };
     this.maxTraces = rendered.processors.tail_sampling.num_traces;
-    this.softLimitBytes = { production: memoryLimiterSoftLimit(this.objects.production), dev: memoryLimiterSoftLimit(this.objects.dev), routed: memoryLimiterSoftLimit(this.objects.routed) };
+    this.softLimitBytes = {
+      production: memoryLimiterSoftLimit(this.objects.production),
+      dev: memoryLimiterSoftLimit(this.objects.dev),
+      routed: memoryLimiterSoftLimit(this.objects.routed),
+    };
     // Certificates for the names the rendered Certificates carry (one Secret directory each), and the app's.
     this.pkiDir = path.join(dir, 'pki');
-    const certificates = Object.values(synthStack(single).files).flat()
+    const certificates = Object.values(synthStack(single).files)
+      .flat()
       .filter((o) => o.kind === 'Certificate' && !(o as unknown as { spec: { isCA?: boolean } }).spec.isCA)
       .map((c) => (c as unknown as { spec: { secretName: string; dnsNames?: string[]; commonName?: string } }).spec);
     writeTestPki(this.pkiDir, {
-      ...Object.fromEntries(certificates.map((spec) => [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]])),
+      ...Object.fromEntries(
+        certificates.map((spec) => [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]]),
+      ),
       app: ['app.agents.svc'],
     });
   }
@@ -241,38 +288,77 @@ class Bench {
   async startSink(): Promise<void> {
     [this.sinkPort, this.statsPort, this.closedPort] = [await freePort(), await freePort(), await freePort()];
     const tls = path.join(this.pkiDir, 'jaeger-tls');
-    start('sink', this.loadgen, ['sink', '-listen', `127.0.0.1:${this.sinkPort}`, '-stats', `127.0.0.1:${this.statsPort}`,
-      '-ca', path.join(tls, 'ca.crt'), '-cert', path.join(tls, 'tls.crt'), '-key', path.join(tls, 'tls.key')], {}, path.join(this.dir, 'sink.log'));
-    await waitFor('the sink', async () => ((await fetch(`http://127.0.0.1:${this.statsPort}/stats`)).ok ? true : undefined), 10_000);
+    start(
+      'sink',
+      this.loadgen,
+      [
+        'sink',
+        '-listen',
+        `127.0.0.1:${this.sinkPort}`,
+        '-stats',
+        `127.0.0.1:${this.statsPort}`,
+        '-ca',
+        path.join(tls, 'ca.crt'),
+        '-cert',
+        path.join(tls, 'tls.crt'),
+        '-key',
+        path.join(tls, 'tls.key'),
+      ],
+      {},
+      path.join(this.dir, 'sink.log'),
+    );
+    await waitFor(
+      'the sink',
+      async () => ((await fetch(`http://127.0.0.1:${this.statsPort}/stats`)).ok ? true : undefined),
+      10_000,
+    );
   }
 
   /** Starts the gateway replicas of a variant, each a fresh pod (own queue volume), and waits until healthy. */
-  private async startGateways(variant: Variant, pprofPort: number): Promise<Array<{ pod: LocalPod; child: ChildProcess; processors: string[] }>> {
+  private async startGateways(
+    variant: Variant,
+    pprofPort: number,
+  ): Promise<Array<{ pod: LocalPod; child: ChildProcess; processors: string[] }>> {
     const objects = this.objects[VARIANT_CONFIG[variant]];
     const run = ++this.runs;
-    const pods = (variant === 'routed' ? [0, 1] : [0]).map((i) => new LocalPod(objects, WORKLOAD, `${variant}-${run}-gateway-${i}`, this.namespace, this.dir, this.pkiDir));
+    const pods = (variant === 'routed' ? [0, 1] : [0]).map(
+      (i) => new LocalPod(objects, WORKLOAD, `${variant}-${run}-gateway-${i}`, this.namespace, this.dir, this.pkiDir),
+    );
     for (const pod of pods) await pod.allocatePorts();
     const samplingPeers = variant === 'routed' ? pods.map((p) => p.portByName('otlp-sampling')) : [];
-    return Promise.all(pods.map(async (pod, i) => {
-      const config = localConfig(pod, { jaeger: this.sinkPort, logstash: this.closedPort }, samplingPeers);
-      const service = config.service as { extensions: string[]; pipelines: Record<string, { processors?: string[] }> };
-      if (variant === 'pass-through') service.pipelines.traces.processors = ['batch'];
-      if (variant === 'patched' && PATCH) mergePatch(config, PATCH);
-      // Every variant carries the pprof extension (idle unless asked for a profile), so all run the same extensions.
-      (config.extensions as Json).pprof = { endpoint: `127.0.0.1:${i === 0 ? pprofPort : await freePort()}` };
-      service.extensions.push('pprof');
-      fs.writeFileSync(pod.local(CONFIG_FILE), yaml.dump(config, { lineWidth: -1 }));
-      const log = path.join(pod.root, 'otelcol.log');
-      // As in the pod: Go's runtime sets GOMAXPROCS from the container's CPU limit.
-      const { resources } = gatewayContainer(objects);
-      const env = { ...podEnv(objects, WORKLOAD), GOMAXPROCS: String(Math.min(os.cpus().length, cpuCores(resources.limits.cpu ?? resources.requests.cpu))) };
-      const child = start(pod.podName, this.otelcol, [`--config=${pod.local(CONFIG_FILE)}`], env, log);
-      await waitFor(`${pod.podName} to be healthy`, async () => {
-        if (child.exitCode !== null) throw new Error(`${pod.podName} exited ${child.exitCode}: ${fs.readFileSync(log, 'utf8').slice(-3000)}`);
-        return (await fetch(`http://127.0.0.1:${pod.port(13133)}/`)).ok ? true : undefined;
-      }, 30_000);
-      return { pod, child, processors: service.pipelines.traces.processors ?? [] };
-    }));
+    return Promise.all(
+      pods.map(async (pod, i) => {
+        const config = localConfig(pod, { jaeger: this.sinkPort, logstash: this.closedPort }, samplingPeers);
+        const service = config.service as {
+          extensions: string[];
+          pipelines: Record<string, { processors?: string[] }>;
+        };
+        if (variant === 'pass-through') service.pipelines.traces.processors = ['batch'];
+        if (variant === 'patched' && PATCH) mergePatch(config, PATCH);
+        // Every variant carries the pprof extension (idle unless asked for a profile), so all run the same extensions.
+        (config.extensions as Json).pprof = { endpoint: `127.0.0.1:${i === 0 ? pprofPort : await freePort()}` };
+        service.extensions.push('pprof');
+        fs.writeFileSync(pod.local(CONFIG_FILE), yaml.dump(config, { lineWidth: -1 }));
+        const log = path.join(pod.root, 'otelcol.log');
+        // As in the pod: Go's runtime sets GOMAXPROCS from the container's CPU limit.
+        const { resources } = gatewayContainer(objects);
+        const env = {
+          ...podEnv(objects, WORKLOAD),
+          GOMAXPROCS: String(Math.min(os.cpus().length, cpuCores(resources.limits.cpu ?? resources.requests.cpu))),
+        };
+        const child = start(pod.podName, this.otelcol, [`--config=${pod.local(CONFIG_FILE)}`], env, log);
+        await waitFor(
+          `${pod.podName} to be healthy`,
+          async () => {
+            if (child.exitCode !== null)
+              throw new Error(`${pod.podName} exited ${child.exitCode}: ${fs.readFileSync(log, 'utf8').slice(-3000)}`);
+            return (await fetch(`http://127.0.0.1:${pod.port(13133)}/`)).ok ? true : undefined;
+          },
+          30_000,
+        );
+        return { pod, child, processors: service.pipelines.traces.processors ?? [] };
+      }),
+    );
   }
 
   /**
@@ -293,19 +379,52 @@ class Bench {
       await fetch(`http://127.0.0.1:${this.statsPort}/reset`, { method: 'POST' });
       const app = path.join(this.pkiDir, 'app');
       const log = path.join(this.dir, `loadgen-${this.runs}.log`);
-      const sender = new Promise<{ spans: number; seconds: number; errors: number; start: number }>((resolve, reject) => {
-        const child = start('loadgen', this.loadgen, ['send', '-addr', gateways.map((g) => `127.0.0.1:${g.pod.port(4317)}`).join(','),
-          '-server-name', `${WORKLOAD}.${this.namespace}.svc`, '-duration', `${seconds}s`, '-rate', String(RATE),
-          '-trace-spans', String(TRACE_SPANS), '-senders', String(SENDERS),
-          // The memory_limiter of the rendered traces pipeline refuses data above its soft limit in the pod.
-          ...(!processors.includes('memory_limiter') ? [] : ['-hold-above', String(this.softLimitBytes[VARIANT_CONFIG[variant]]), '-heap', gateways.map((g) => `http://127.0.0.1:${g.pod.port(8888)}/metrics`).join(',')]),
-          '-ca', path.join(app, 'ca.crt'), '-cert', path.join(app, 'tls.crt'), '-key', path.join(app, 'tls.key')], {}, log);
-        child.on('exit', (code) => {
-          const out = fs.readFileSync(log, 'utf8').trim().split('\n').pop() ?? '';
-          if (code === 0) resolve(JSON.parse(out) as { spans: number; seconds: number; errors: number; start: number });
-          else reject(new Error(`loadgen exited ${code ?? 'on a signal'}: ${out}`));
-        });
-      });
+      const sender = new Promise<{ spans: number; seconds: number; errors: number; start: number }>(
+        (resolve, reject) => {
+          const child = start(
+            'loadgen',
+            this.loadgen,
+            [
+              'send',
+              '-addr',
+              gateways.map((g) => `127.0.0.1:${g.pod.port(4317)}`).join(','),
+              '-server-name',
+              `${WORKLOAD}.${this.namespace}.svc`,
+              '-duration',
+              `${seconds}s`,
+              '-rate',
+              String(RATE),
+              '-trace-spans',
+              String(TRACE_SPANS),
+              '-senders',
+              String(SENDERS),
+              // The memory_limiter of the rendered traces pipeline refuses data above its soft limit in the pod.
+              ...(!processors.includes('memory_limiter')
+                ? []
+                : [
+                    '-hold-above',
+                    String(this.softLimitBytes[VARIANT_CONFIG[variant]]),
+                    '-heap',
+                    gateways.map((g) => `http://127.0.0.1:${g.pod.port(8888)}/metrics`).join(','),
+                  ]),
+              '-ca',
+              path.join(app, 'ca.crt'),
+              '-cert',
+              path.join(app, 'tls.crt'),
+              '-key',
+              path.join(app, 'tls.key'),
+            ],
+            {},
+            log,
+          );
+          child.on('exit', (code) => {
+            const out = fs.readFileSync(log, 'utf8').trim().split('\n').pop() ?? '';
+            if (code === 0)
+              resolve(JSON.parse(out) as { spans: number; seconds: number; errors: number; start: number });
+            else reject(new Error(`loadgen exited ${code ?? 'on a signal'}: ${out}`));
+          });
+        },
+      );
       // Awaited below; until then a failure must not end the process before the gateways are stopped.
       sender.catch(() => undefined);
       // The peak of anonymous memory (the kernel keeps no high-water mark of it), sampled all along.
@@ -320,13 +439,17 @@ class Bench {
       // CPU use in the window (sampled from its start to its end) and a CPU profile of the same window.
       await sleep(windowStart * 1000);
       // A gateway that died mid-run fails the bench with its last words.
-      const measure = () => gateways.map((g) => {
-        if (g.child.exitCode !== null || g.child.signalCode !== null) {
-          throw new Error(`${g.pod.podName} exited ${g.child.exitCode ?? g.child.signalCode}: ${fs.readFileSync(path.join(g.pod.root, 'otelcol.log'), 'utf8').slice(-3000)}`);
-        }
-        return sample(g.child.pid!);
-      });
-      const decidedTraces = async () => (await Promise.all(gateways.map((g) => metricSum(g.pod.port(8888), [DECIDED])))).reduce((a, b) => a + b, 0);
+      const measure = () =>
+        gateways.map((g) => {
+          if (g.child.exitCode !== null || g.child.signalCode !== null) {
+            throw new Error(
+              `${g.pod.podName} exited ${g.child.exitCode ?? g.child.signalCode}: ${fs.readFileSync(path.join(g.pod.root, 'otelcol.log'), 'utf8').slice(-3000)}`,
+            );
+          }
+          return sample(g.child.pid!);
+        });
+      const decidedTraces = async () =>
+        (await Promise.all(gateways.map((g) => metricSum(g.pod.port(8888), [DECIDED])))).reduce((a, b) => a + b, 0);
       const before = measure();
       const decidedBefore = await decidedTraces();
       const profiled = profileFile ? this.profile(pprofPort, profileFile, window) : undefined;
@@ -337,22 +460,55 @@ class Bench {
       clearInterval(poll);
       const sent = await sender;
       await profiled;
-      const { timeline } = (await (await fetch(`http://127.0.0.1:${this.statsPort}/stats`)).json()) as { timeline: Array<[number, number]> | null };
+      const { timeline } = (await (await fetch(`http://127.0.0.1:${this.statsPort}/stats`)).json()) as {
+        timeline: Array<[number, number]> | null;
+      };
       const delivered = (t: number) => (timeline ?? []).filter(([at]) => at <= t).pop()?.[1] ?? 0;
       const from = sent.start + windowStart * 1000;
       if (process.env.BENCH_PIPELINE_VERBOSE) {
-        const perSecond = Array.from({ length: Math.ceil(seconds) + 12 }, (_, i) => delivered(sent.start + (i + 1) * 1000) - delivered(sent.start + i * 1000));
+        const perSecond = Array.from(
+          { length: Math.ceil(seconds) + 12 },
+          (_, i) => delivered(sent.start + (i + 1) * 1000) - delivered(sent.start + i * 1000),
+        );
         console.log(`  ${variant}: spans delivered in each second after the sender started: ${perSecond.join(' ')}`);
         const metrics = await (await fetch(`http://127.0.0.1:${gateways[0].pod.port(8888)}/metrics`)).text();
-        console.log(metrics.split('\n').filter((l) => /^otelcol_(processor_tail_sampling_(sampling_trace_dropped|count_traces_sampled|new_trace)|exporter_(send|enqueue)_failed)/.test(l)).map((l) => `  ${l}`).join('\n'));
+        console.log(
+          metrics
+            .split('\n')
+            .filter((l) =>
+              /^otelcol_(processor_tail_sampling_(sampling_trace_dropped|count_traces_sampled|new_trace)|exporter_(send|enqueue)_failed)/.test(
+                l,
+              ),
+            )
+            .map((l) => `  ${l}`)
+            .join('\n'),
+        );
       }
       const inWindow = delivered(from + window * 1000) - delivered(from);
-      const tracesEvicted = await Promise.all(gateways.map((g) => metricSum(g.pod.port(8888), ['otelcol_processor_tail_sampling_sampling_trace_dropped_too_early'])));
-      const spansFailed = await Promise.all(gateways.map((g) => metricSum(g.pod.port(8888), ['otelcol_exporter_send_failed_spans', 'otelcol_exporter_enqueue_failed_spans'])));
+      const tracesEvicted = await Promise.all(
+        gateways.map((g) =>
+          metricSum(g.pod.port(8888), ['otelcol_processor_tail_sampling_sampling_trace_dropped_too_early']),
+        ),
+      );
+      const spansFailed = await Promise.all(
+        gateways.map((g) =>
+          metricSum(g.pod.port(8888), ['otelcol_exporter_send_failed_spans', 'otelcol_exporter_enqueue_failed_spans']),
+        ),
+      );
       const lost = tracesEvicted.reduce((a, b) => a + b, 0) * TRACE_SPANS + spansFailed.reduce((a, b) => a + b, 0);
       if (inWindow === 0 && lost === 0) {
-        const logs = gateways.map((g) => `${g.pod.podName}:\n${fs.readFileSync(path.join(g.pod.root, 'otelcol.log'), 'utf8').split('\n').filter((l) => /\t(warn|error)\t/.test(l)).slice(-10).join('\n')}`);
-        throw new Error(`${variant}: the sink received nothing in the window (${delivered(Infinity)} of ${sent.spans} spans in all) and the gateway counted no loss; its warnings:\n${logs.join('\n')}`);
+        const logs = gateways.map(
+          (g) =>
+            `${g.pod.podName}:\n${fs
+              .readFileSync(path.join(g.pod.root, 'otelcol.log'), 'utf8')
+              .split('\n')
+              .filter((l) => /\t(warn|error)\t/.test(l))
+              .slice(-10)
+              .join('\n')}`,
+        );
+        throw new Error(
+          `${variant}: the sink received nothing in the window (${delivered(Infinity)} of ${sent.spans} spans in all) and the gateway counted no loss; its warnings:\n${logs.join('\n')}`,
+        );
       }
       return {
         rate: sampling ? (decidedInWindow * TRACE_SPANS) / window : inWindow / window,
@@ -387,7 +543,10 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
  * may have to help the GC).
  */
 const PROFILE_PARTS: Array<[string, RegExp]> = [
-  ['internal logs at debug level (service.telemetry.logs.level)', /go\.uber\.org\/zap|bridges\/otelzap|MarshalLogObject/],
+  [
+    'internal logs at debug level (service.telemetry.logs.level)',
+    /go\.uber\.org\/zap|bridges\/otelzap|MarshalLogObject/,
+  ],
   ['garbage collection, background', /^runtime\.(gcBgMarkWorker|bgsweep|bgscavenge)$/],
   ['garbage collection, assists in allocating code', /^runtime\.gcAssistAlloc$/],
   ['transform/redact (OTTL: regular expressions, SHA-256, attribute maps)', /transformprocessor|\/pkg\/ottl/],
@@ -397,31 +556,51 @@ const PROFILE_PARTS: Array<[string, RegExp]> = [
   ['batch', /batchprocessor/],
   ['load_balancing exporter (routing by trace ID)', /loadbalancingexporter/],
   ['persistent queue (file_storage, bbolt)', /go\.etcd\.io\/bbolt|filestorage|persistentQueue/],
-  ['otlp_grpc exporter (encoding, gzip, gRPC client, TLS)', /otlpexporter|http2Client|grpc\.\(\*ClientConn\)|grpc\.invoke/],
+  [
+    'otlp_grpc exporter (encoding, gzip, gRPC client, TLS)',
+    /otlpexporter|http2Client|grpc\.\(\*ClientConn\)|grpc\.invoke/,
+  ],
   ['otlp receiver (gRPC server, TLS, decoding)', /otlpreceiver|ptraceotlp|TraceService|http2Server|grpc\.\(\*Server\)/],
 ];
 
 function summarizeProfile(otelcol: string, file: string): string {
-  const text = execFileSync('go', ['tool', 'pprof', '-traces', otelcol, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 2 ** 20 });
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1 };
+  const text = execFileSync('go', ['tool', 'pprof', '-traces', otelcol, file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 2 ** 20,
+  });
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1 };
   const seconds = new Map<string, number>();
   let total = 0;
   for (const block of text.split(/^-+\+-+$/m).slice(1)) {
-    const lines = block.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = block
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     const first = /^([\d.]+)(ns|us|µs|ms|s)\s+(.*)$/.exec(lines[0] ?? '');
     if (!first) continue;
     const value = Number(first[1]) * unit[first[2]];
     const frames = [first[3], ...lines.slice(1)].map((f) => f.replace(/ \(inline\)$/, ''));
-    const part = PROFILE_PARTS.find(([, pattern]) => frames.some((f) => pattern.test(f)))?.[0] ?? 'other (runtime, scheduler, system calls)';
+    const part =
+      PROFILE_PARTS.find(([, pattern]) => frames.some((f) => pattern.test(f)))?.[0] ??
+      'other (runtime, scheduler, system calls)';
     seconds.set(part, (seconds.get(part) ?? 0) + value);
     total += value;
   }
   const header = /Duration: .*/.exec(text)?.[0] ?? '';
-  const rows = [...seconds].sort((a, b) => b[1] - a[1]).map(([part, s]) => `  ${((100 * s) / total).toFixed(1).padStart(5)}%  ${s.toFixed(2).padStart(6)} s  ${part}`);
-  const top = execFileSync('go', ['tool', 'pprof', '-top', '-cum', '-nodecount=20', otelcol, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    .split('\n').filter((l) => /^\s*[\d.]+\S*\s+[\d.]+%/.test(l) || /^\s+flat/.test(l));
-  return `${header}\nby part (each sampled stack counted once, in the first part it contains):\n${rows.join('\n')}\n` +
-    `go tool pprof -top -cum (top 20):\n${top.join('\n')}`;
+  const rows = [...seconds]
+    .sort((a, b) => b[1] - a[1])
+    .map(([part, s]) => `  ${((100 * s) / total).toFixed(1).padStart(5)}%  ${s.toFixed(2).padStart(6)} s  ${part}`);
+  const top = execFileSync('go', ['tool', 'pprof', '-top', '-cum', '-nodecount=20', otelcol, file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .split('\n')
+    .filter((l) => /^\s*[\d.]+\S*\s+[\d.]+%/.test(l) || /^\s+flat/.test(l));
+  return (
+    `${header}\nby part (each sampled stack counted once, in the first part it contains):\n${rows.join('\n')}\n` +
+    `go tool pprof -top -cum (top 20):\n${top.join('\n')}`
+  );
 }
 
 async function main(): Promise<void> {
@@ -434,34 +613,52 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-pipeline-bench-'));
   workDir = dir;
   const started = Date.now();
-  const variants: Variant[] = ['pass-through', 'production', 'dev', ...(ROUTED ? ['routed' as const] : []), ...(PATCH ? ['patched' as const] : [])];
+  const variants: Variant[] = [
+    'pass-through',
+    'production',
+    'dev',
+    ...(ROUTED ? ['routed' as const] : []),
+    ...(PATCH ? ['patched' as const] : []),
+  ];
   const results = Object.fromEntries(variants.map((v) => [v, [] as Run[]])) as Record<Variant, Run[]>;
   const profileFile = path.join(dir, 'production.cpu.pprof');
   try {
     const bench = new Bench(dir, otelcol, loadgen);
     await bench.startSink();
-    console.log(`pipeline bench: ${ROUNDS} rounds; ${SENDERS} connections send requests of 500 spans (traces of ${TRACE_SPANS} spans)${RATE ? ` at most ${RATE} spans/s` : ' as fast as the gateway answers'}; ` +
-      `spans/s through = what the sink received in the ${WINDOW_S} s from 2 s after the sender started, or with tail sampling the spans of the traces it decided in the ${SAMPLING_WINDOW_S} s from ${bench.decisionWaitS + 2} s (decision wait + 2 s)`);
+    console.log(
+      `pipeline bench: ${ROUNDS} rounds; ${SENDERS} connections send requests of 500 spans (traces of ${TRACE_SPANS} spans)${RATE ? ` at most ${RATE} spans/s` : ' as fast as the gateway answers'}; ` +
+        `spans/s through = what the sink received in the ${WINDOW_S} s from 2 s after the sender started, or with tail sampling the spans of the traces it decided in the ${SAMPLING_WINDOW_S} s from ${bench.decisionWaitS + 2} s (decision wait + 2 s)`,
+    );
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order too, so a drift in the machine's speed does not favour one variant.
       for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
         const profiled = PROFILE && variant === 'production' && round === ROUNDS - 1;
         const r = await bench.run(variant, profiled ? profileFile : undefined);
         results[variant].push(r);
-        console.log(`round ${round + 1} ${variant.padEnd(12)} ${r.rate.toFixed(0).padStart(7)} spans/s through  ${r.delivered.toFixed(0).padStart(7)} delivered  ` +
-          `peak RSS ${r.rssMb.toFixed(0).padStart(4)} MiB (anonymous ${r.anonMb.toFixed(0).padStart(4)} MiB)  ${r.cores.toFixed(2)} cores busy  ${r.lost} spans lost${r.errors ? `  ${r.errors} send errors` : ''}${profiled ? '  (CPU profile taken)' : ''}`);
+        console.log(
+          `round ${round + 1} ${variant.padEnd(12)} ${r.rate.toFixed(0).padStart(7)} spans/s through  ${r.delivered.toFixed(0).padStart(7)} delivered  ` +
+            `peak RSS ${r.rssMb.toFixed(0).padStart(4)} MiB (anonymous ${r.anonMb.toFixed(0).padStart(4)} MiB)  ${r.cores.toFixed(2)} cores busy  ${r.lost} spans lost${r.errors ? `  ${r.errors} send errors` : ''}${profiled ? '  (CPU profile taken)' : ''}`,
+        );
       }
     }
 
-    const summary = Object.fromEntries(variants.map((v) => [v, {
-      rate: median(results[v].map((r) => r.rate)),
-      delivered: median(results[v].map((r) => r.delivered)),
-      rss: Math.max(...results[v].map((r) => r.rssMb)),
-      anon: Math.max(...results[v].map((r) => r.anonMb)),
-      cores: median(results[v].map((r) => r.cores)),
-      lost: results[v].reduce((s, r) => s + r.lost, 0),
-      sent: results[v].reduce((s, r) => s + r.sent, 0),
-    }])) as Record<Variant, { rate: number; delivered: number; rss: number; anon: number; cores: number; lost: number; sent: number }>;
+    const summary = Object.fromEntries(
+      variants.map((v) => [
+        v,
+        {
+          rate: median(results[v].map((r) => r.rate)),
+          delivered: median(results[v].map((r) => r.delivered)),
+          rss: Math.max(...results[v].map((r) => r.rssMb)),
+          anon: Math.max(...results[v].map((r) => r.anonMb)),
+          cores: median(results[v].map((r) => r.cores)),
+          lost: results[v].reduce((s, r) => s + r.lost, 0),
+          sent: results[v].reduce((s, r) => s + r.sent, 0),
+        },
+      ]),
+    ) as Record<
+      Variant,
+      { rate: number; delivered: number; rss: number; anon: number; cores: number; lost: number; sent: number }
+    >;
     const names: Record<Variant, string> = {
       'pass-through': 'pass-through (production gateway, traces: otlp → batch → otlp_grpc/jaeger)',
       production: 'rendered gateway, production (1% baseline), 1 replica',
@@ -470,19 +667,31 @@ async function main(): Promise<void> {
       patched: `rendered production gateway, 1 replica, patched with ${JSON.stringify(PATCH)}`,
     };
     console.log(`\nmedians of ${ROUNDS} rounds (peak RSS: the largest of any run):`);
-    console.log('| config | spans/s through | spans/s delivered | × pass-through | peak RSS (anonymous) | CPU cores busy | spans lost |');
+    console.log(
+      '| config | spans/s through | spans/s delivered | × pass-through | peak RSS (anonymous) | CPU cores busy | spans lost |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const v of variants) {
       const s = summary[v];
-      console.log(`| ${names[v]} | ${s.rate.toFixed(0)} | ${s.delivered.toFixed(0)} | ${(s.rate / summary['pass-through'].rate).toFixed(2)} | ${s.rss.toFixed(0)} MiB (${s.anon.toFixed(0)} MiB)${v === 'routed' ? ' per replica' : ''} | ${s.cores.toFixed(2)}${v === 'routed' ? ' (both)' : ''} | ${s.lost} of ${s.sent} |`);
+      console.log(
+        `| ${names[v]} | ${s.rate.toFixed(0)} | ${s.delivered.toFixed(0)} | ${(s.rate / summary['pass-through'].rate).toFixed(2)} | ${s.rss.toFixed(0)} MiB (${s.anon.toFixed(0)} MiB)${v === 'routed' ? ' per replica' : ''} | ${s.cores.toFixed(2)}${v === 'routed' ? ' (both)' : ''} | ${s.lost} of ${s.sent} |`,
+      );
     }
     const ratio = (v: Variant) => summary[v].rate / summary['pass-through'].rate;
-    console.log(`production / pass-through = ${ratio('production').toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio('production') >= GOAL_RATIO ? 'met' : 'NOT met'}); ` +
-      `dev / pass-through = ${ratio('dev').toFixed(2)}${ROUTED ? `; routed, 2 replicas / pass-through, 1 = ${ratio('routed').toFixed(2)}` : ''} (spans/s through)`);
-    console.log(`tail_sampling decides ${bench.afterRootS} s after a trace's root span arrives (these traces arrive whole), at the latest ${bench.decisionWaitS} s after its first; ` +
-      `it holds ${bench.maxTraces} traces: above ${Math.floor(bench.maxTraces / (bench.afterRootS + 1))} new traces/s per replica it evicts traces before deciding (counted as lost)`);
-    if (PROFILE && process.env.BENCH_PIPELINE_PROFILE_OUT) fs.copyFileSync(profileFile, process.env.BENCH_PIPELINE_PROFILE_OUT);
-    if (PROFILE) console.log(`\nCPU profile of the production gateway over the window of round ${ROUNDS} (pprof extension):\n${summarizeProfile(otelcol, profileFile)}`);
+    console.log(
+      `production / pass-through = ${ratio('production').toFixed(2)} (goal >= ${GOAL_RATIO}: ${ratio('production') >= GOAL_RATIO ? 'met' : 'NOT met'}); ` +
+        `dev / pass-through = ${ratio('dev').toFixed(2)}${ROUTED ? `; routed, 2 replicas / pass-through, 1 = ${ratio('routed').toFixed(2)}` : ''} (spans/s through)`,
+    );
+    console.log(
+      `tail_sampling decides ${bench.afterRootS} s after a trace's root span arrives (these traces arrive whole), at the latest ${bench.decisionWaitS} s after its first; ` +
+        `it holds ${bench.maxTraces} traces: above ${Math.floor(bench.maxTraces / (bench.afterRootS + 1))} new traces/s per replica it evicts traces before deciding (counted as lost)`,
+    );
+    if (PROFILE && process.env.BENCH_PIPELINE_PROFILE_OUT)
+      fs.copyFileSync(profileFile, process.env.BENCH_PIPELINE_PROFILE_OUT);
+    if (PROFILE)
+      console.log(
+        `\nCPU profile of the production gateway over the window of round ${ROUNDS} (pprof extension):\n${summarizeProfile(otelcol, profileFile)}`,
+      );
     console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     await cleanUp();

@@ -17,15 +17,26 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-bench-'));
 
 // The floor dumps the objects our synth produces, so it does the same YAML work without our code.
 const objectsFile = path.join(tmp, 'objects.json');
-spawnSync(process.execPath, ['-e', `
+spawnSync(
+  process.execPath,
+  [
+    '-e',
+    `
   const { loadConfig } = require('${root}/lib/src/config/loader');
   const { stackApp } = require('${root}/lib/src/stack');
   const { app } = stackApp(loadConfig('${root}/agent-o11y.yaml'));
   require('fs').writeFileSync('${objectsFile}', JSON.stringify(app.charts.map((c) => [c.node.id, c.toJson()])));
-`], { stdio: 'inherit' });
+`,
+  ],
+  { stdio: 'inherit' },
+);
 
 const variants = {
-  floor: [process.execPath, ['-e', `
+  floor: [
+    process.execPath,
+    [
+      '-e',
+      `
     const fs = require('fs'); const YAML = require('${require.resolve('yaml', { paths: [require.resolve('cdk8s')] })}');
     const start = process.hrtime.bigint();
     const charts = JSON.parse(fs.readFileSync('${objectsFile}', 'utf8'));
@@ -34,7 +45,9 @@ const variants = {
     const options = { keepUndefined: true, lineWidth: 0, version: '1.1' };
     for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o, options)).join('---\\n'));
     console.log('work-ms', Number(process.hrtime.bigint() - start) / 1e6);
-  `]],
+  `,
+    ],
+  ],
   'in-process': [process.execPath, [`${root}/bin/app.js`], { CDK8S_OUTDIR: `${tmp}/ours`, AGENT_O11Y_BENCH: '1' }],
   'cdk8s-cli': ['npx', ['--no-install', 'cdk8s', 'synth', '--output', `${tmp}/cli`]],
 };
@@ -94,8 +107,14 @@ function treeMemory([cmd, args, env = {}]) {
     let peakRss = 0;
     const timer = setInterval(() => {
       const pids = processTree(child.pid);
-      peakPss = Math.max(peakPss, pids.reduce((sum, pid) => sum + procKb(pid, 'smaps_rollup', 'Pss'), 0));
-      peakRss = Math.max(peakRss, pids.reduce((sum, pid) => sum + procKb(pid, 'status', 'VmRSS'), 0));
+      peakPss = Math.max(
+        peakPss,
+        pids.reduce((sum, pid) => sum + procKb(pid, 'smaps_rollup', 'Pss'), 0),
+      );
+      peakRss = Math.max(
+        peakRss,
+        pids.reduce((sum, pid) => sum + procKb(pid, 'status', 'VmRSS'), 0),
+      );
     }, 10);
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -108,7 +127,8 @@ function treeMemory([cmd, args, env = {}]) {
 
 /** Every file below dir, relative to it. */
 function files(dir) {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
     .sort();
@@ -125,9 +145,12 @@ async function main() {
   // writes dist/rules/, which the floor does not: that work counts against us.)
   const floorFiles = files(`${tmp}/floor`);
   const ourFiles = files(`${tmp}/ours`).filter((f) => !f.startsWith(`rules${path.sep}`));
-  const differing = floorFiles.join() !== ourFiles.join()
-    ? [`the file lists (${floorFiles.length} vs ${ourFiles.length} files)`]
-    : floorFiles.filter((f) => fs.readFileSync(`${tmp}/floor/${f}`, 'utf8') !== fs.readFileSync(`${tmp}/ours/${f}`, 'utf8'));
+  const differing =
+    floorFiles.join() !== ourFiles.join()
+      ? [`the file lists (${floorFiles.length} vs ${ourFiles.length} files)`]
+      : floorFiles.filter(
+          (f) => fs.readFileSync(`${tmp}/floor/${f}`, 'utf8') !== fs.readFileSync(`${tmp}/ours/${f}`, 'utf8'),
+        );
   if (differing.length > 0) {
     console.error(`bench: the floor and our synth differ in ${differing.join(', ')}; the comparison would not be fair`);
     process.exit(1);
@@ -140,16 +163,31 @@ async function main() {
   const summary = {};
   for (const [name, rs] of Object.entries(results)) {
     const works = rs.map((r) => r.workMs).filter((w) => w !== undefined);
-    summary[name] = { ms: median(rs.map((r) => r.ms)), rssMb: Math.max(...rs.map((r) => r.rssMb)), workMs: works.length ? median(works) : undefined };
-    const work = summary[name].workMs === undefined ? '' : `   work inside the process ${summary[name].workMs.toFixed(0).padStart(4)} ms`;
-    console.log(`${name.padEnd(11)} median ${summary[name].ms.toFixed(0).padStart(5)} ms   peak RSS ${summary[name].rssMb.toFixed(0).padStart(4)} MB${work}   (${runs} runs)`);
+    summary[name] = {
+      ms: median(rs.map((r) => r.ms)),
+      rssMb: Math.max(...rs.map((r) => r.rssMb)),
+      workMs: works.length ? median(works) : undefined,
+    };
+    const work =
+      summary[name].workMs === undefined
+        ? ''
+        : `   work inside the process ${summary[name].workMs.toFixed(0).padStart(4)} ms`;
+    console.log(
+      `${name.padEnd(11)} median ${summary[name].ms.toFixed(0).padStart(5)} ms   peak RSS ${summary[name].rssMb.toFixed(0).padStart(4)} MB${work}   (${runs} runs)`,
+    );
   }
   const pss = Math.max(...memory.map((m) => m.pssMb));
   const rssSum = Math.max(...memory.map((m) => m.rssSumMb));
-  console.log(`cdk8s-cli   whole process tree: peak PSS ${pss.toFixed(0)} MB, peak summed RSS ${rssSum.toFixed(0)} MB   (${memoryRuns} runs, sampled every 10 ms)`);
+  console.log(
+    `cdk8s-cli   whole process tree: peak PSS ${pss.toFixed(0)} MB, peak summed RSS ${rssSum.toFixed(0)} MB   (${memoryRuns} runs, sampled every 10 ms)`,
+  );
   const ratio = summary['in-process'].ms / summary.floor.ms;
-  console.log(`in-process / floor = ${ratio.toFixed(2)}x (goal <= 1.5x); work inside the process: ${(summary['in-process'].workMs / summary.floor.workMs).toFixed(2)}x`);
-  console.log(`cdk8s synth end to end = ${(summary['cdk8s-cli'].ms / 1000).toFixed(2)} s; largest process ${summary['cdk8s-cli'].rssMb.toFixed(0)} MB, whole tree ${pss.toFixed(0)} MB PSS (goal <= 2 s, <= 200 MB)`);
+  console.log(
+    `in-process / floor = ${ratio.toFixed(2)}x (goal <= 1.5x); work inside the process: ${(summary['in-process'].workMs / summary.floor.workMs).toFixed(2)}x`,
+  );
+  console.log(
+    `cdk8s synth end to end = ${(summary['cdk8s-cli'].ms / 1000).toFixed(2)} s; largest process ${summary['cdk8s-cli'].rssMb.toFixed(0)} MB, whole tree ${pss.toFixed(0)} MB PSS (goal <= 2 s, <= 200 MB)`,
+  );
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 

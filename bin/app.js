@@ -13,7 +13,9 @@ const built = path.join(root, 'lib', 'bundle', 'app.js');
 
 if (isStale(root, built)) {
   // The first synth after a checkout or a change builds first: say so, or it looks hung.
-  process.stderr.write('agent-o11y: building the app first (type-check and bundle); later synths skip this until a source changes\n');
+  process.stderr.write(
+    'agent-o11y: building the app first (type-check and bundle); later synths skip this until a source changes\n',
+  );
   try {
     execFileSync(process.execPath, [path.join(root, 'scripts', 'build.js')], { stdio: 'inherit' });
   } catch {
@@ -29,7 +31,10 @@ function runWithCodeCache(file) {
   const vm = require('vm');
   const Module = require('module');
   const cacheFile = `${file}.cache`;
-  const cachedData = fs.existsSync(cacheFile) && fs.statSync(cacheFile).mtimeMs >= fs.statSync(file).mtimeMs ? fs.readFileSync(cacheFile) : undefined;
+  const cachedData =
+    fs.existsSync(cacheFile) && fs.statSync(cacheFile).mtimeMs >= fs.statSync(file).mtimeMs
+      ? fs.readFileSync(cacheFile)
+      : undefined;
   const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;

@@ -24,7 +24,8 @@ function newestSource(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (/\.(ts|js|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    else if (/\.(ts|js|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+      newest = Math.max(newest, fs.statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -37,8 +38,10 @@ function mtime(file) {
 function isStale(root, built) {
   if (!fs.existsSync(built)) return true;
   const last = mtime(built);
-  return SOURCE_DIRS.some((dir) => fs.existsSync(path.join(root, dir)) && newestSource(path.join(root, dir)) > last)
-    || BUILD_INPUTS.some((file) => mtime(path.join(root, file)) > last);
+  return (
+    SOURCE_DIRS.some((dir) => fs.existsSync(path.join(root, dir)) && newestSource(path.join(root, dir)) > last) ||
+    BUILD_INPUTS.some((file) => mtime(path.join(root, file)) > last)
+  );
 }
 
 module.exports = { isStale, SOURCE_DIRS, BUILD_INPUTS };

@@ -57,7 +57,10 @@ export interface AlertmanagerConfigFile {
 }
 
 /** alertmanager.yml for `config`; `file` gives the mounted path of a Secret key (and records it). */
-export function alertmanagerConfig(config: AlertmanagerConfig, file: (ref: SecretKeyRef) => string): AlertmanagerConfigFile {
+export function alertmanagerConfig(
+  config: AlertmanagerConfig,
+  file: (ref: SecretKeyRef) => string,
+): AlertmanagerConfigFile {
   return {
     route: renderRoute(config.route),
     receivers: config.receivers.map((r) => renderReceiver(r, file)),
@@ -85,35 +88,45 @@ function renderRoute(route: Route): RouteFile {
 function renderReceiver(r: Receiver, file: (ref: SecretKeyRef) => string): ReceiverFile {
   return {
     name: r.name,
-    ...(r.slack ? {
-      slack_configs: r.slack.map((s) => ({
-        api_url_file: file(s.apiUrl),
-        channel: s.channel,
-        send_resolved: s.sendResolved ?? true,
-        title: '{{ template "slack.default.title" . }}',
-        // The runbook line only where the alert links one (alerts.runbookBaseUrl).
-        text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}',
-      })),
-    } : {}),
-    ...(r.pagerduty ? {
-      pagerduty_configs: r.pagerduty.map((p) => ({ routing_key_file: file(p.routingKey), send_resolved: true })),
-    } : {}),
-    ...(r.email ? {
-      email_configs: r.email.map((e) => ({
-        to: e.to,
-        from: e.from,
-        smarthost: e.smarthost,
-        ...(e.authUsername ? { auth_username: e.authUsername } : {}),
-        ...(e.authPassword ? { auth_password_file: file(e.authPassword) } : {}),
-        require_tls: e.requireTls ?? true,
-        send_resolved: true,
-      })),
-    } : {}),
-    ...(r.opsgenie ? {
-      opsgenie_configs: r.opsgenie.map((o) => ({ api_key_file: file(o.apiKey), send_resolved: true })),
-    } : {}),
-    ...(r.webhook ? {
-      webhook_configs: r.webhook.map((w) => ({ url_file: file(w.url), send_resolved: true })),
-    } : {}),
+    ...(r.slack
+      ? {
+          slack_configs: r.slack.map((s) => ({
+            api_url_file: file(s.apiUrl),
+            channel: s.channel,
+            send_resolved: s.sendResolved ?? true,
+            title: '{{ template "slack.default.title" . }}',
+            // The runbook line only where the alert links one (alerts.runbookBaseUrl).
+            text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ end }}',
+          })),
+        }
+      : {}),
+    ...(r.pagerduty
+      ? {
+          pagerduty_configs: r.pagerduty.map((p) => ({ routing_key_file: file(p.routingKey), send_resolved: true })),
+        }
+      : {}),
+    ...(r.email
+      ? {
+          email_configs: r.email.map((e) => ({
+            to: e.to,
+            from: e.from,
+            smarthost: e.smarthost,
+            ...(e.authUsername ? { auth_username: e.authUsername } : {}),
+            ...(e.authPassword ? { auth_password_file: file(e.authPassword) } : {}),
+            require_tls: e.requireTls ?? true,
+            send_resolved: true,
+          })),
+        }
+      : {}),
+    ...(r.opsgenie
+      ? {
+          opsgenie_configs: r.opsgenie.map((o) => ({ api_key_file: file(o.apiKey), send_resolved: true })),
+        }
+      : {}),
+    ...(r.webhook
+      ? {
+          webhook_configs: r.webhook.map((w) => ({ url_file: file(w.url), send_resolved: true })),
+        }
+      : {}),
   };
 }

@@ -5,7 +5,15 @@ import { alertmanagerConfig, AlertmanagerConfigFile } from './alertmanager-confi
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, Peer, containerSecurity, execProbe, podSecurity, resourceRequirements, spread,
+  claimTemplate,
+  Component,
+  containerPorts,
+  Peer,
+  containerSecurity,
+  execProbe,
+  podSecurity,
+  resourceRequirements,
+  spread,
 } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
@@ -55,7 +63,11 @@ export class Alertmanager extends Component {
     this.replicas = config.replicas;
     this.peersServiceName = `${this.name}-peers`;
     // Prometheus addresses each peer by its own name under the headless Service.
-    this.tls = props.pki.issue(this, ['server auth', 'client auth'], [`*.${this.peersServiceName}.${this.namespace}.svc`]);
+    this.tls = props.pki.issue(
+      this,
+      ['server auth', 'client auth'],
+      [`*.${this.peersServiceName}.${this.namespace}.svc`],
+    );
     const tls = this.tls;
 
     const secrets = new Map<string, Set<string>>();
@@ -71,13 +83,15 @@ export class Alertmanager extends Component {
       'web.yml': toYaml(webConfig(tls, 'RequireAndVerifyClientCert')),
       // amtool's client settings for the probes: it connects to 127.0.0.1, which the certificate does not name.
       'probe-http.yml': toYaml({ tls_config: prometheusClientTls(tls, this.port('web'), this.host) }),
-      ...(peers.length > 0 ? {
-        // Peers advertise pod IPs: verify each against the Service name on every certificate.
-        'cluster-tls.yml': toYaml({
-          ...webConfig(tls, 'RequireAndVerifyClientCert'),
-          tls_client_config: prometheusClientTls(tls, this.port('cluster'), this.host),
-        }),
-      } : {}),
+      ...(peers.length > 0
+        ? {
+            // Peers advertise pod IPs: verify each against the Service name on every certificate.
+            'cluster-tls.yml': toYaml({
+              ...webConfig(tls, 'RequireAndVerifyClientCert'),
+              tls_client_config: prometheusClientTls(tls, this.port('cluster'), this.host),
+            }),
+          }
+        : {}),
     };
     this.configMap('Config', this.name, { 'alertmanager.yml': this.rendered, ...tlsFiles });
 
@@ -94,49 +108,72 @@ export class Alertmanager extends Component {
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
         template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered, ...Object.values(tlsFiles)) },
+          metadata: {
+            labels: this.labels,
+            annotations: this.podAnnotations(this.rendered, ...Object.values(tlsFiles)),
+          },
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
             securityContext: podSecurity(65534),
             ...spread(this.selector, config.replicas),
-            containers: [{
-              name: 'alertmanager',
-              image,
-              args: [
-                '--config.file=/etc/alertmanager/alertmanager.yml',
-                `--storage.path=${DATA_DIR}`,
-                '--web.listen-address=0.0.0.0:9093',
-                `--web.config.file=${CONFIG_DIR}/web.yml`,
-                `--log.level=${props.common.logLevel}`,
-                ...(peers.length > 0
-                  ? [
-                    '--cluster.listen-address=0.0.0.0:9094', '--cluster.advertise-address=$(POD_IP):9094', `--cluster.tls-config=${CONFIG_DIR}/cluster-tls.yml`,
-                    ...peers.map((p) => `--cluster.peer=${p}`),
-                  ]
-                  : ['--cluster.listen-address=']),
-              ],
-              env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(config.resources),
-              securityContext: containerSecurity(true),
-              // The web port requires a client certificate, which kubelet probes cannot present: the
-              // image's amtool asks the status API with Alertmanager's own certificate.
-              livenessProbe: execProbe(amtoolProbe(this.port('web').port)),
-              readinessProbe: execProbe(amtoolProbe(this.port('web').port), { initialDelaySeconds: 3, periodSeconds: 5 }),
-              volumeMounts: [
-                ...['alertmanager.yml', ...Object.keys(tlsFiles)].map((f) => ({ name: 'config', mountPath: `${CONFIG_DIR}/${f}`, subPath: f, readOnly: true })),
-                tls.mount,
-                { name: 'data', mountPath: DATA_DIR },
-                ...secretNames.map((s) => ({ name: `secret-${s}`, mountPath: `${SECRETS_DIR}/${s}`, readOnly: true })),
-              ],
-            }],
+            containers: [
+              {
+                name: 'alertmanager',
+                image,
+                args: [
+                  '--config.file=/etc/alertmanager/alertmanager.yml',
+                  `--storage.path=${DATA_DIR}`,
+                  '--web.listen-address=0.0.0.0:9093',
+                  `--web.config.file=${CONFIG_DIR}/web.yml`,
+                  `--log.level=${props.common.logLevel}`,
+                  ...(peers.length > 0
+                    ? [
+                        '--cluster.listen-address=0.0.0.0:9094',
+                        '--cluster.advertise-address=$(POD_IP):9094',
+                        `--cluster.tls-config=${CONFIG_DIR}/cluster-tls.yml`,
+                        ...peers.map((p) => `--cluster.peer=${p}`),
+                      ]
+                    : ['--cluster.listen-address=']),
+                ],
+                env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(config.resources),
+                securityContext: containerSecurity(true),
+                // The web port requires a client certificate, which kubelet probes cannot present: the
+                // image's amtool asks the status API with Alertmanager's own certificate.
+                livenessProbe: execProbe(amtoolProbe(this.port('web').port)),
+                readinessProbe: execProbe(amtoolProbe(this.port('web').port), {
+                  initialDelaySeconds: 3,
+                  periodSeconds: 5,
+                }),
+                volumeMounts: [
+                  ...['alertmanager.yml', ...Object.keys(tlsFiles)].map((f) => ({
+                    name: 'config',
+                    mountPath: `${CONFIG_DIR}/${f}`,
+                    subPath: f,
+                    readOnly: true,
+                  })),
+                  tls.mount,
+                  { name: 'data', mountPath: DATA_DIR },
+                  ...secretNames.map((s) => ({
+                    name: `secret-${s}`,
+                    mountPath: `${SECRETS_DIR}/${s}`,
+                    readOnly: true,
+                  })),
+                ],
+              },
+            ],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
               tls.volume,
               ...secretNames.map((s) => ({
                 name: `secret-${s}`,
-                secret: { secretName: s, defaultMode: 0o440, items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })) },
+                secret: {
+                  secretName: s,
+                  defaultMode: 0o440,
+                  items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })),
+                },
               })),
             ],
           },
@@ -149,11 +186,20 @@ export class Alertmanager extends Component {
 
   /** Each peer's `host:port`: Prometheus must send every alert to every peer, not through a load balancer. */
   public peerEndpoints(from: Peer, portName: string): string[] {
-    return Array.from({ length: this.replicas }, (_, i) => this.endpoint(from, portName, { service: this.peersServiceName, pod: `${this.name}-${i}` }).hostPort);
+    return Array.from(
+      { length: this.replicas },
+      (_, i) => this.endpoint(from, portName, { service: this.peersServiceName, pod: `${this.name}-${i}` }).hostPort,
+    );
   }
 }
 
 /** The probe command: amtool in the image reads the status API over mTLS with the pod's own certificate. */
 function amtoolProbe(port: number): string[] {
-  return ['amtool', `--alertmanager.url=https://127.0.0.1:${port}`, `--http.config.file=${CONFIG_DIR}/probe-http.yml`, 'config', 'show'];
+  return [
+    'amtool',
+    `--alertmanager.url=https://127.0.0.1:${port}`,
+    `--http.config.file=${CONFIG_DIR}/probe-http.yml`,
+    'config',
+    'show',
+  ];
 }

@@ -59,7 +59,9 @@ const KEYSTORE: Record<ElasticProduct, { env: k8s.EnvVar[]; create: string; add:
     // Without a keystore password (Logstash asks to confirm): the keystore lives only in the pod's emptyDir.
     create: `echo y | logstash-keystore --path.settings ${STAGED_CONFIG} create`,
     // One JVM for all keys: their values on stdin, one line each, in the order of the keys.
-    add: (keys) => [`{ ${keys.map((key) => `${value(key)};`).join(' ')} } | logstash-keystore --path.settings ${STAGED_CONFIG} add ${keys.join(' ')}`],
+    add: (keys) => [
+      `{ ${keys.map((key) => `${value(key)};`).join(' ')} } | logstash-keystore --path.settings ${STAGED_CONFIG} add ${keys.join(' ')}`,
+    ],
   },
 };
 
@@ -87,7 +89,8 @@ export class ElasticHome {
     const scratchMounts = [...dirs, { name: 'tmp', mountPath: '/tmp' }];
     const settings = Object.keys(props.secureSettings ?? {}).sort();
     for (const key of settings) {
-      if (!/^[A-Za-z0-9_.]+$/.test(key)) throw new Error(`${props.product}: secure setting '${key}' must be letters, digits, '_' and '.'`);
+      if (!/^[A-Za-z0-9_.]+$/.test(key))
+        throw new Error(`${props.product}: secure setting '${key}' must be letters, digits, '_' and '.'`);
     }
     const keystore = KEYSTORE[props.product];
     const script = [
@@ -104,7 +107,8 @@ export class ElasticHome {
       scratch('tmp', '1Gi'),
       ...(settings.length > 0 ? [secretFiles('secure-settings', props.secureSettings!)] : []),
     ];
-    if (settings.length > 0) this.secureSettingsMount = { name: 'secure-settings', mountPath: SECURE_SETTINGS_DIR, readOnly: true };
+    if (settings.length > 0)
+      this.secureSettingsMount = { name: 'secure-settings', mountPath: SECURE_SETTINGS_DIR, readOnly: true };
     this.initContainer = {
       name: 'stage-config',
       image: props.image,

@@ -2,7 +2,14 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { SecretKeyRef } from '../src/config/types';
-import { byCodePoint, containerSecurity, Peer, podSecurity, resourceRequirements, secretFiles } from '../src/lib/component';
+import {
+  byCodePoint,
+  containerSecurity,
+  Peer,
+  podSecurity,
+  resourceRequirements,
+  secretFiles,
+} from '../src/lib/component';
 import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
 import { Elasticsearch } from './elasticsearch';
@@ -62,13 +69,17 @@ put_all() {
     es -X PUT "\${ES_URL}/$2/\${name}" --data-binary "@\${body}"
   done
 }
-${BOOTSTRAP_APIS.filter((api) => api.prefix === 'role').map((api) => `put_all ${api.prefix} ${api.path}`).join('\n')}
+${BOOTSTRAP_APIS.filter((api) => api.prefix === 'role')
+  .map((api) => `put_all ${api.prefix} ${api.path}`)
+  .join('\n')}
 for user in \${USERS}; do
   role_var="ROLE_\${user}"
   printf '{"password":"%s","roles":["%s"]}' "$(escape < "$secrets/users/\${user}/password")" "\${!role_var}" \\
     | es -X PUT "\${ES_URL}/_security/user/$(cat "$secrets/users/\${user}/username")" --data-binary @-
 done
-${BOOTSTRAP_APIS.filter((api) => api.prefix !== 'role').map((api) => `put_all ${api.prefix} ${api.path}`).join('\n')}
+${BOOTSTRAP_APIS.filter((api) => api.prefix !== 'role')
+  .map((api) => `put_all ${api.prefix} ${api.path}`)
+  .join('\n')}
 echo "bootstrap complete"
 `;
 
@@ -99,16 +110,30 @@ export class ElasticsearchBootstrap extends Construct {
 
     const files: Record<string, string> = { 'bootstrap.sh': SCRIPT };
     for (const api of BOOTSTRAP_APIS) {
-      for (const [name, body] of Object.entries(this.requests[api.requests])) files[`${api.prefix}-${name}.json`] = toJson(body);
+      for (const [name, body] of Object.entries(this.requests[api.requests]))
+        files[`${api.prefix}-${name}.json`] = toJson(body);
     }
-    const hash = contentHash(...Object.entries(files).flat(), JSON.stringify(grants.map((g) => g.credentials)), JSON.stringify(props.kibanaSystemPassword ?? null));
+    const hash = contentHash(
+      ...Object.entries(files).flat(),
+      JSON.stringify(grants.map((g) => g.credentials)),
+      JSON.stringify(props.kibanaSystemPassword ?? null),
+    );
     const name = `${es.name}-bootstrap`;
-    const peer = this.peer = { name, selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': es.selector['app.kubernetes.io/instance'] } };
+    const peer = (this.peer = {
+      name,
+      selector: {
+        'app.kubernetes.io/name': name,
+        'app.kubernetes.io/instance': es.selector['app.kubernetes.io/instance'],
+      },
+    });
     this.jobName = `${name}-${hash.slice(0, 8)}`;
     const labels = { ...es.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'bootstrap' };
 
     new k8s.KubeConfigMap(this, 'Config', { metadata: { name: this.jobName, labels }, data: files });
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name, labels }, automountServiceAccountToken: false });
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name, labels },
+      automountServiceAccountToken: false,
+    });
 
     const userKeys = grants.map((_, i) => `u${i}`);
     const env: k8s.EnvVar[] = [
@@ -120,10 +145,12 @@ export class ElasticsearchBootstrap extends Construct {
     const secrets = secretFiles('secrets', {
       'elastic/password': es.config.elasticPassword,
       ...(props.kibanaSystemPassword ? { 'kibana-system/password': props.kibanaSystemPassword } : {}),
-      ...Object.fromEntries(grants.flatMap((g, i) => [
-        [`users/${userKeys[i]}/username`, { secretName: g.credentials.secretName, key: g.credentials.usernameKey }],
-        [`users/${userKeys[i]}/password`, { secretName: g.credentials.secretName, key: g.credentials.passwordKey }],
-      ])),
+      ...Object.fromEntries(
+        grants.flatMap((g, i) => [
+          [`users/${userKeys[i]}/username`, { secretName: g.credentials.secretName, key: g.credentials.usernameKey }],
+          [`users/${userKeys[i]}/password`, { secretName: g.credentials.secretName, key: g.credentials.passwordKey }],
+        ]),
+      ),
     });
 
     new k8s.KubeJob(this, 'Resource', {
@@ -137,19 +164,24 @@ export class ElasticsearchBootstrap extends Construct {
             serviceAccountName: name,
             automountServiceAccountToken: false,
             securityContext: podSecurity(),
-            containers: [{
-              name: 'bootstrap',
-              image: es.image,
-              command: ['bash', '/etc/agent-o11y/bootstrap/bootstrap.sh'],
-              env,
-              resources: resourceRequirements({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
-              securityContext: containerSecurity(true),
-              volumeMounts: [
-                { name: 'bootstrap', mountPath: '/etc/agent-o11y/bootstrap', readOnly: true },
-                { name: 'es-ca', mountPath: '/etc/agent-o11y/es-ca', readOnly: true },
-                { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
-              ],
-            }],
+            containers: [
+              {
+                name: 'bootstrap',
+                image: es.image,
+                command: ['bash', '/etc/agent-o11y/bootstrap/bootstrap.sh'],
+                env,
+                resources: resourceRequirements({
+                  requests: { cpu: '50m', memory: '64Mi' },
+                  limits: { cpu: '200m', memory: '128Mi' },
+                }),
+                securityContext: containerSecurity(true),
+                volumeMounts: [
+                  { name: 'bootstrap', mountPath: '/etc/agent-o11y/bootstrap', readOnly: true },
+                  { name: 'es-ca', mountPath: '/etc/agent-o11y/es-ca', readOnly: true },
+                  { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
+                ],
+              },
+            ],
             volumes: [
               { name: 'bootstrap', configMap: { name: this.jobName } },
               // Only the CA certificate of Elasticsearch's secret, never its key.

@@ -5,7 +5,13 @@ import { CommonConfig, CredentialsRef, ElasticsearchConfig } from '../src/config
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, containerSecurity, podSecurity, resourceRequirements, spread,
+  claimTemplate,
+  Component,
+  containerPorts,
+  containerSecurity,
+  podSecurity,
+  resourceRequirements,
+  spread,
 } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
@@ -49,14 +55,23 @@ export class Elasticsearch extends Component {
       role: 'log-and-trace-storage',
       image,
       ports: [
-        { name: 'https', port: 9200, carries: 'REST API over TLS (logs from Logstash, spans from Jaeger, queries from Grafana and Kibana)', tls: 'tls' },
+        {
+          name: 'https',
+          port: 9200,
+          carries: 'REST API over TLS (logs from Logstash, spans from Jaeger, queries from Grafana and Kibana)',
+          tls: 'tls',
+        },
         { name: 'transport', port: 9300, carries: 'node-to-node transport over mutual TLS', tls: 'mtls' },
       ],
     });
     this.config = props.config;
     const replicas = props.config.replicas;
     this.transportServiceName = `${this.name}-transport`;
-    this.tls = props.pki.issue(this, ['server auth', 'client auth'], [`*.${this.transportServiceName}.${this.namespace}.svc`]);
+    this.tls = props.pki.issue(
+      this,
+      ['server auth', 'client auth'],
+      [`*.${this.transportServiceName}.${this.namespace}.svc`],
+    );
 
     const nodes = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
     const seedHost = () => this.endpoint(this, 'transport', { service: this.transportServiceName }).hostPort;
@@ -70,10 +85,10 @@ export class Elasticsearch extends Component {
       ...(replicas === 1
         ? { 'discovery.type': 'single-node' }
         : {
-          'node.roles': ['master', 'data', 'ingest'],
-          'discovery.seed_hosts': [seedHost()],
-          'cluster.initial_master_nodes': nodes,
-        }),
+            'node.roles': ['master', 'data', 'ingest'],
+            'discovery.seed_hosts': [seedHost()],
+            'cluster.initial_master_nodes': nodes,
+          }),
       'path.data': `${HOME}/data`,
       ...(props.snapshotPath ? { 'path.repo': [props.snapshotPath] } : {}),
       'xpack.license.self_generated.type': 'basic',
@@ -99,7 +114,11 @@ export class Elasticsearch extends Component {
 
     this.serviceAccount();
     this.service('Service', { ports: [this.port('https')] });
-    this.service('TransportService', { name: this.transportServiceName, headless: true, ports: [this.port('transport')] });
+    this.service('TransportService', {
+      name: this.transportServiceName,
+      headless: true,
+      ports: [this.port('transport')],
+    });
 
     // The bootstrap password of `elastic` goes into the keystore (what the image's entrypoint would do
     // with an ELASTIC_PASSWORD variable); the config, logs and temp directories are emptyDirs.
@@ -129,40 +148,52 @@ export class Elasticsearch extends Component {
             terminationGracePeriodSeconds: 120,
             ...spread(this.selector, replicas),
             initContainers: [home.initContainer],
-            containers: [{
-              name: 'elasticsearch',
-              image,
-              ports: containerPorts(this.ports),
-              env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
-              ],
-              resources: resourceRequirements(props.config.resources),
-              securityContext: containerSecurity(true),
-              readinessProbe: {
-                exec: {
-                  command: ['bash', '-c',
-                    `curl --silent --fail --cacert ${this.tls.ca} -u "elastic:$(cat ${passwordFile})" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null`],
+            containers: [
+              {
+                name: 'elasticsearch',
+                image,
+                ports: containerPorts(this.ports),
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
+                ],
+                resources: resourceRequirements(props.config.resources),
+                securityContext: containerSecurity(true),
+                readinessProbe: {
+                  exec: {
+                    command: [
+                      'bash',
+                      '-c',
+                      `curl --silent --fail --cacert ${this.tls.ca} -u "elastic:$(cat ${passwordFile})" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null`,
+                    ],
+                  },
+                  initialDelaySeconds: 20,
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 3,
                 },
-                initialDelaySeconds: 20, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3,
+                livenessProbe: {
+                  tcpSocket: { port: k8s.IntOrString.fromString('transport') },
+                  initialDelaySeconds: 60,
+                  periodSeconds: 20,
+                  timeoutSeconds: 5,
+                  failureThreshold: 6,
+                },
+                volumeMounts: [
+                  { name: 'data', mountPath: `${HOME}/data` },
+                  ...home.mounts,
+                  {
+                    name: 'settings',
+                    mountPath: `${home.configDir}/elasticsearch.yml`,
+                    subPath: 'elasticsearch.yml',
+                    readOnly: true,
+                  },
+                  home.secureSettingsMount!,
+                  this.tls.mount,
+                ],
               },
-              livenessProbe: {
-                tcpSocket: { port: k8s.IntOrString.fromString('transport') },
-                initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6,
-              },
-              volumeMounts: [
-                { name: 'data', mountPath: `${HOME}/data` },
-                ...home.mounts,
-                { name: 'settings', mountPath: `${home.configDir}/elasticsearch.yml`, subPath: 'elasticsearch.yml', readOnly: true },
-                home.secureSettingsMount!,
-                this.tls.mount,
-              ],
-            }],
-            volumes: [
-              { name: 'settings', configMap: { name: this.name } },
-              ...home.volumes,
-              this.tls.volume,
             ],
+            volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, this.tls.volume],
           },
         },
         volumeClaimTemplates: [claimTemplate('data', props.config.storage, this.labels)],
@@ -180,7 +211,12 @@ export class Elasticsearch extends Component {
    * Lets `client` connect as the user in `credentials` with `role`; returns the HTTPS endpoint and
    * records the link.
    */
-  public grant(client: Component, credentials: CredentialsRef, roleName: string, role: Omit<estypes.SecurityPutRoleRequest, 'name'>): string {
+  public grant(
+    client: Component,
+    credentials: CredentialsRef,
+    roleName: string,
+    role: Omit<estypes.SecurityPutRoleRequest, 'name'>,
+  ): string {
     this.grantsList.push({ client, credentials, roleName, role });
     return this.endpoint(client, 'https').url();
   }

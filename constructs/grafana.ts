@@ -4,7 +4,14 @@ import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  Component, containerPorts, containerSecurity, Endpoint, httpProbe, podSecurity, resourceRequirements, scratch,
+  Component,
+  containerPorts,
+  containerSecurity,
+  Endpoint,
+  httpProbe,
+  podSecurity,
+  resourceRequirements,
+  scratch,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
@@ -40,7 +47,10 @@ const ES_CREDENTIALS_DIR = '/etc/grafana/es-credentials';
 
 /** A ConfigMap name for a folder of dashboards. */
 function folderSlug(folder: string): string {
-  return folder.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return folder
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /**
@@ -137,7 +147,14 @@ export class Grafana extends Component {
             tlsAuthWithCACert: true,
             // Log line -> trace: an internal link on the `trace_id` field opens the trace in Jaeger
             // (for an internal link, `url` is the query sent to the target datasource).
-            dataLinks: [{ field: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger, url: '${__value.raw}', urlDisplayLabel: 'View trace' }],
+            dataLinks: [
+              {
+                field: 'trace_id',
+                datasourceUid: DATASOURCE_UIDS.jaeger,
+                url: '${__value.raw}',
+                urlDisplayLabel: 'View trace',
+              },
+            ],
           },
           secureJsonData: {
             basicAuthPassword: esFile(config.elasticsearch.passwordKey),
@@ -148,22 +165,43 @@ export class Grafana extends Component {
     });
     const providers = toYaml({
       apiVersion: 1,
-      providers: [{
-        name: 'agent-o11y',
-        type: 'file',
-        disableDeletion: true,
-        allowUiUpdates: false,
-        updateIntervalSeconds: 60,
-        options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: true },
-      }],
+      providers: [
+        {
+          name: 'agent-o11y',
+          type: 'file',
+          disableDeletion: true,
+          allowUiUpdates: false,
+          updateIntervalSeconds: 60,
+          options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: true },
+        },
+      ],
     });
     const grafanaIni = [
-      '[server]', 'protocol = https', `http_port = ${this.port('http').port}`, `cert_file = ${tls.cert}`, `cert_key = ${tls.key}`, 'min_tls_version = TLS1.3', '',
-      '[analytics]', 'reporting_enabled = false', 'check_for_updates = false', 'check_for_plugin_updates = false', '',
-      '[auth.anonymous]', 'enabled = false', '',
-      '[security]', 'disable_initial_admin_creation = false', 'cookie_secure = true', '',
-      '[log]', `level = ${props.common.logLevel === 'warn' ? 'warning' : props.common.logLevel}`, '',
-      '[paths]', 'provisioning = /etc/grafana/provisioning', '',
+      '[server]',
+      'protocol = https',
+      `http_port = ${this.port('http').port}`,
+      `cert_file = ${tls.cert}`,
+      `cert_key = ${tls.key}`,
+      'min_tls_version = TLS1.3',
+      '',
+      '[analytics]',
+      'reporting_enabled = false',
+      'check_for_updates = false',
+      'check_for_plugin_updates = false',
+      '',
+      '[auth.anonymous]',
+      'enabled = false',
+      '',
+      '[security]',
+      'disable_initial_admin_creation = false',
+      'cookie_secure = true',
+      '',
+      '[log]',
+      `level = ${props.common.logLevel === 'warn' ? 'warning' : props.common.logLevel}`,
+      '',
+      '[paths]',
+      'provisioning = /etc/grafana/provisioning',
+      '',
     ].join('\n');
     this.configMap('Config', this.name, { 'grafana.ini': grafanaIni });
     this.configMap('Datasources', `${this.name}-datasources`, { 'datasources.yaml': this.datasources });
@@ -171,7 +209,9 @@ export class Grafana extends Component {
 
     const folders = [...new Set(props.dashboards.map((d) => d.folder))].sort();
     for (const folder of folders) {
-      const data = Object.fromEntries(props.dashboards.filter((d) => d.folder === folder).map((d) => [d.fileName, d.json]));
+      const data = Object.fromEntries(
+        props.dashboards.filter((d) => d.folder === folder).map((d) => [d.fileName, d.json]),
+      );
       this.configMap(`Dashboards-${folderSlug(folder)}`, `${this.name}-dashboards-${folderSlug(folder)}`, data);
     }
     this.serviceAccount();
@@ -188,50 +228,81 @@ export class Grafana extends Component {
         template: {
           metadata: {
             labels: this.labels,
-            annotations: this.podAnnotations(grafanaIni, this.datasources, providers, ...props.dashboards.map((d) => d.json)),
+            annotations: this.podAnnotations(
+              grafanaIni,
+              this.datasources,
+              providers,
+              ...props.dashboards.map((d) => d.json),
+            ),
           },
           spec: {
             serviceAccountName: this.name,
             automountServiceAccountToken: false,
             securityContext: podSecurity(),
-            containers: [{
-              name: 'grafana',
-              image,
-              env: [
-                // The image's entrypoint reads each *__FILE variable into the variable without the suffix.
-                { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/${admin.usernameKey}` },
-                { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/${admin.passwordKey}` },
-                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
-              ],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(config.resources),
-              securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
-              readinessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 5, periodSeconds: 5, scheme: 'HTTPS' }),
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
-                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
-                { name: 'providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
-                ...folders.map((f) => ({ name: `dashboards-${folderSlug(f)}`, mountPath: `${DASHBOARDS_DIR}/${f}`, readOnly: true })),
-                { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
-                { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
-                tls.mount,
-                { name: 'data', mountPath: '/var/lib/grafana' },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
+            containers: [
+              {
+                name: 'grafana',
+                image,
+                env: [
+                  // The image's entrypoint reads each *__FILE variable into the variable without the suffix.
+                  { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/${admin.usernameKey}` },
+                  { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/${admin.passwordKey}` },
+                  { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+                ],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(config.resources),
+                securityContext: containerSecurity(true),
+                livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
+                readinessProbe: httpProbe('http', '/api/health', {
+                  initialDelaySeconds: 5,
+                  periodSeconds: 5,
+                  scheme: 'HTTPS',
+                }),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
+                  { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                  { name: 'providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+                  ...folders.map((f) => ({
+                    name: `dashboards-${folderSlug(f)}`,
+                    mountPath: `${DASHBOARDS_DIR}/${f}`,
+                    readOnly: true,
+                  })),
+                  { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+                  { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
+                  tls.mount,
+                  { name: 'data', mountPath: '/var/lib/grafana' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
               { name: 'datasources', configMap: { name: `${this.name}-datasources` } },
               { name: 'providers', configMap: { name: `${this.name}-dashboard-providers` } },
-              ...folders.map((f) => ({ name: `dashboards-${folderSlug(f)}`, configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` } })),
-              { name: 'admin', secret: { secretName: admin.secretName, defaultMode: 0o440, items: [{ key: admin.usernameKey, path: admin.usernameKey }, { key: admin.passwordKey, path: admin.passwordKey }] } },
+              ...folders.map((f) => ({
+                name: `dashboards-${folderSlug(f)}`,
+                configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` },
+              })),
+              {
+                name: 'admin',
+                secret: {
+                  secretName: admin.secretName,
+                  defaultMode: 0o440,
+                  items: [
+                    { key: admin.usernameKey, path: admin.usernameKey },
+                    { key: admin.passwordKey, path: admin.passwordKey },
+                  ],
+                },
+              },
               {
                 name: 'es-credentials',
                 secret: {
                   secretName: config.elasticsearch.secretName,
                   defaultMode: 0o440,
-                  items: [{ key: config.elasticsearch.usernameKey, path: config.elasticsearch.usernameKey }, { key: config.elasticsearch.passwordKey, path: config.elasticsearch.passwordKey }],
+                  items: [
+                    { key: config.elasticsearch.usernameKey, path: config.elasticsearch.usernameKey },
+                    { key: config.elasticsearch.passwordKey, path: config.elasticsearch.passwordKey },
+                  ],
                 },
               },
               tls.volume,
@@ -257,7 +328,10 @@ export class Grafana extends Component {
  * A datasource's TLS settings for `to`, following its server: the stack CA, and Grafana's client
  * certificate where the server requires one (files read through `$__file{}`, never copied in).
  */
-function datasourceTls(tls: TlsFiles, to: Endpoint): { jsonData: Record<string, boolean>; secure: { secureJsonData?: Record<string, string> } } {
+function datasourceTls(
+  tls: TlsFiles,
+  to: Endpoint,
+): { jsonData: Record<string, boolean>; secure: { secureJsonData?: Record<string, string> } } {
   if (!to.tls) return { jsonData: {}, secure: {} };
   const mutual = to.tls === 'mtls';
   return {

@@ -6,7 +6,15 @@ import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
 import {
-  Component, containerPorts, containerSecurity, httpProbe, Peer, podSecurity, resourceRequirements, scratch, spread,
+  Component,
+  containerPorts,
+  containerSecurity,
+  httpProbe,
+  Peer,
+  podSecurity,
+  resourceRequirements,
+  scratch,
+  spread,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { otelServerTls, Pki } from './mtls';
@@ -89,7 +97,10 @@ export class Jaeger extends Component {
         },
         telemetry: {
           resource: { 'service.name': 'jaeger' },
-          metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }] },
+          metrics: {
+            level: 'detailed',
+            readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }],
+          },
           logs: { level: props.common.logLevel },
         },
       },
@@ -105,7 +116,9 @@ export class Jaeger extends Component {
             [backend]: {
               elasticsearch: {
                 server_urls: [esUrl],
-                auth: { basic: { username: '${env:ES_USERNAME}', password_file: `${ES_SECRET_DIR}/${creds.passwordKey}` } },
+                auth: {
+                  basic: { username: '${env:ES_USERNAME}', password_file: `${ES_SECRET_DIR}/${creds.passwordKey}` },
+                },
                 tls: { ca_file: tls.ca, cert_file: tls.cert, key_file: tls.key },
                 indices: {
                   index_prefix: config.indexPrefix,
@@ -145,29 +158,41 @@ export class Jaeger extends Component {
             automountServiceAccountToken: false,
             securityContext: podSecurity(),
             ...spread(this.selector, config.replicas),
-            containers: [{
-              name: 'jaeger',
-              image,
-              args: ['--config', '/etc/jaeger/config.yaml'],
-              env: [
-                { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
-                { name: 'GOMEMLIMIT', value: goMemLimit(config.resources.limits.memory) },
-              ],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(config.resources),
-              securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('health', '/status'),
-              readinessProbe: httpProbe('health', '/status', { initialDelaySeconds: 5, periodSeconds: 5 }),
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/jaeger/config.yaml', subPath: 'config.yaml', readOnly: true },
-                { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
-                tls.mount,
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }],
+            containers: [
+              {
+                name: 'jaeger',
+                image,
+                args: ['--config', '/etc/jaeger/config.yaml'],
+                env: [
+                  {
+                    name: 'ES_USERNAME',
+                    valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } },
+                  },
+                  { name: 'GOMEMLIMIT', value: goMemLimit(config.resources.limits.memory) },
+                ],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(config.resources),
+                securityContext: containerSecurity(true),
+                livenessProbe: httpProbe('health', '/status'),
+                readinessProbe: httpProbe('health', '/status', { initialDelaySeconds: 5, periodSeconds: 5 }),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/jaeger/config.yaml', subPath: 'config.yaml', readOnly: true },
+                  { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
+                  tls.mount,
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
-              { name: 'es-credentials', secret: { secretName: creds.secretName, defaultMode: 0o440, items: [{ key: creds.passwordKey, path: creds.passwordKey }] } },
+              {
+                name: 'es-credentials',
+                secret: {
+                  secretName: creds.secretName,
+                  defaultMode: 0o440,
+                  items: [{ key: creds.passwordKey, path: creds.passwordKey }],
+                },
+              },
               tls.volume,
               scratch('tmp'),
             ],
@@ -184,7 +209,13 @@ export class Jaeger extends Component {
     const retention = props.spanRetention ?? '7d';
     const creds = props.config.elasticsearch;
     const name = `${this.name}-index-cleaner`;
-    const peer: Peer = { name, selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': this.selector['app.kubernetes.io/instance'] } };
+    const peer: Peer = {
+      name,
+      selector: {
+        'app.kubernetes.io/name': name,
+        'app.kubernetes.io/instance': this.selector['app.kubernetes.io/instance'],
+      },
+    };
     const esUrl = props.elasticsearch.endpoint(peer, 'https').url();
     const labels = { ...this.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'span-retention' };
     this.configMap('CleanerScript', name, { 'clean.sh': CLEANER_SCRIPT });
@@ -205,27 +236,32 @@ export class Jaeger extends Component {
                 serviceAccountName: this.name,
                 automountServiceAccountToken: false,
                 securityContext: podSecurity(),
-                containers: [{
-                  name: 'index-cleaner',
-                  // Bash and curl, already pinned for the stack; no extra image to trust.
-                  image: props.elasticsearch.image,
-                  command: ['bash', '/etc/jaeger/cleaner/clean.sh'],
-                  env: [
-                    { name: 'ES_URL', value: esUrl },
-                    { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
-                    { name: 'ES_USERNAME_FILE', value: `${ES_SECRET_DIR}/${creds.usernameKey}` },
-                    { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
-                    { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
-                    { name: 'RETENTION_SECONDS', value: String(durationSeconds(retention)) },
-                  ],
-                  resources: resourceRequirements({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
-                  securityContext: containerSecurity(true),
-                  volumeMounts: [
-                    { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
-                    { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
-                    { name: 'es-ca', mountPath: '/etc/jaeger/es-ca', readOnly: true },
-                  ],
-                }],
+                containers: [
+                  {
+                    name: 'index-cleaner',
+                    // Bash and curl, already pinned for the stack; no extra image to trust.
+                    image: props.elasticsearch.image,
+                    command: ['bash', '/etc/jaeger/cleaner/clean.sh'],
+                    env: [
+                      { name: 'ES_URL', value: esUrl },
+                      { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
+                      { name: 'ES_USERNAME_FILE', value: `${ES_SECRET_DIR}/${creds.usernameKey}` },
+                      { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
+                      { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
+                      { name: 'RETENTION_SECONDS', value: String(durationSeconds(retention)) },
+                    ],
+                    resources: resourceRequirements({
+                      requests: { cpu: '10m', memory: '32Mi' },
+                      limits: { cpu: '100m', memory: '64Mi' },
+                    }),
+                    securityContext: containerSecurity(true),
+                    volumeMounts: [
+                      { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
+                      { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
+                      { name: 'es-ca', mountPath: '/etc/jaeger/es-ca', readOnly: true },
+                    ],
+                  },
+                ],
                 volumes: [
                   { name: 'cleaner', configMap: { name } },
                   {
@@ -233,7 +269,10 @@ export class Jaeger extends Component {
                     secret: {
                       secretName: creds.secretName,
                       defaultMode: 0o440,
-                      items: [{ key: creds.usernameKey, path: creds.usernameKey }, { key: creds.passwordKey, path: creds.passwordKey }],
+                      items: [
+                        { key: creds.usernameKey, path: creds.usernameKey },
+                        { key: creds.passwordKey, path: creds.passwordKey },
+                      ],
                     },
                   },
                   // Only the CA certificate, not Jaeger's key.
@@ -254,5 +293,5 @@ export class Jaeger extends Component {
  * does.
  */
 export function goMemLimit(limit: string, percent = 80): string {
-  return `${Math.floor((quantityBytes(limit) / 2 ** 20) * percent / 100)}MiB`;
+  return `${Math.floor(((quantityBytes(limit) / 2 ** 20) * percent) / 100)}MiB`;
 }

@@ -4,7 +4,12 @@ import { CommonConfig, KibanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import {
-  Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements,
+  Component,
+  containerPorts,
+  containerSecurity,
+  httpProbe,
+  podSecurity,
+  resourceRequirements,
 } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
@@ -86,21 +91,36 @@ export class Kibana extends Component {
             automountServiceAccountToken: false,
             securityContext: podSecurity(ELASTIC_UID),
             initContainers: [home.initContainer],
-            containers: [{
-              name: 'kibana',
-              image,
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(props.config.resources),
-              securityContext: containerSecurity(true),
-              // /login answers 200 without credentials once Kibana has connected to Elasticsearch.
-              livenessProbe: httpProbe('http', '/login', { initialDelaySeconds: 60, periodSeconds: 20, scheme: 'HTTPS' }),
-              readinessProbe: httpProbe('http', '/login', { initialDelaySeconds: 20, periodSeconds: 10, scheme: 'HTTPS' }),
-              volumeMounts: [
-                ...home.mounts,
-                { name: 'settings', mountPath: `${home.configDir}/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
-                tls.mount,
-              ],
-            }],
+            containers: [
+              {
+                name: 'kibana',
+                image,
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(props.config.resources),
+                securityContext: containerSecurity(true),
+                // /login answers 200 without credentials once Kibana has connected to Elasticsearch.
+                livenessProbe: httpProbe('http', '/login', {
+                  initialDelaySeconds: 60,
+                  periodSeconds: 20,
+                  scheme: 'HTTPS',
+                }),
+                readinessProbe: httpProbe('http', '/login', {
+                  initialDelaySeconds: 20,
+                  periodSeconds: 10,
+                  scheme: 'HTTPS',
+                }),
+                volumeMounts: [
+                  ...home.mounts,
+                  {
+                    name: 'settings',
+                    mountPath: `${home.configDir}/kibana.yml`,
+                    subPath: 'kibana.yml',
+                    readOnly: true,
+                  },
+                  tls.mount,
+                ],
+              },
+            ],
             volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, tls.volume],
           },
         },

@@ -5,7 +5,14 @@ import { IMAGES } from '../src/lib/images';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, containerSecurity, httpProbe, podSecurity, resourceRequirements, spread,
+  claimTemplate,
+  Component,
+  containerPorts,
+  containerSecurity,
+  httpProbe,
+  podSecurity,
+  resourceRequirements,
+  spread,
 } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
@@ -56,7 +63,12 @@ export class Logstash extends Component {
     const creds = config.elasticsearch;
     const esUrl = es.grant(this, creds, 'agent_o11y_logstash_writer', {
       cluster: ['monitor'],
-      indices: [{ names: Object.values(props.retention.streamPatterns), privileges: ['create_doc', 'auto_configure', 'view_index_metadata'] }],
+      indices: [
+        {
+          names: Object.values(props.retention.streamPatterns),
+          privileges: ['create_doc', 'auto_configure', 'view_index_metadata'],
+        },
+      ],
     });
     // Queues share the volume: the persistent queue gets half, the dead-letter queue a quarter.
     const volume = quantityBytes(config.storage.size);
@@ -75,7 +87,11 @@ export class Logstash extends Component {
       'dead_letter_queue.max_bytes': mb(volume / 4),
     });
     const pipelines = toYaml([
-      { 'pipeline.id': 'otlp-logs', 'path.config': `${HOME}/pipeline/otlp-logs.conf`, 'pipeline.workers': config.workers },
+      {
+        'pipeline.id': 'otlp-logs',
+        'path.config': `${HOME}/pipeline/otlp-logs.conf`,
+        'pipeline.workers': config.workers,
+      },
     ]);
     this.pipeline = otlpLogsPipeline({
       httpPort: this.port('otlp-http').port,
@@ -85,9 +101,14 @@ export class Logstash extends Component {
       keyFile: tls.key,
       dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
       streams: Object.keys(props.retention.streamPatterns),
-      ...(props.redaction?.enabled ? {
-        redaction: { removedName: REDACTION_PATTERNS.removedName(props.redaction.removeAttributesNamed), pseudonymize: props.redaction.pseudonymize },
-      } : {}),
+      ...(props.redaction?.enabled
+        ? {
+            redaction: {
+              removedName: REDACTION_PATTERNS.removedName(props.redaction.removeAttributesNamed),
+              pseudonymize: props.redaction.pseudonymize,
+            },
+          }
+        : {}),
     });
     this.configMap('Config', this.name, { 'logstash.yml': this.settings, 'pipelines.yml': pipelines });
     this.configMap('Pipeline', `${this.name}-pipeline`, { 'otlp-logs.conf': this.pipeline });
@@ -125,27 +146,34 @@ export class Logstash extends Component {
             terminationGracePeriodSeconds: 60,
             ...spread(this.selector, config.replicas),
             initContainers: [home.initContainer],
-            containers: [{
-              name: 'logstash',
-              image,
-              env: [
-                heap,
-                { name: 'STACK_CLUSTER', value: props.common.cluster },
-                { name: 'STACK_ENVIRONMENT', value: props.common.environment },
-              ],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(config.resources),
-              securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('api', '/', { initialDelaySeconds: 60, periodSeconds: 20 }),
-              readinessProbe: httpProbe('api', '/', { initialDelaySeconds: 20, periodSeconds: 10 }),
-              volumeMounts: [
-                { name: 'data', mountPath: `${HOME}/data` },
-                ...home.mounts,
-                ...['logstash.yml', 'pipelines.yml'].map((f) => ({ name: 'settings', mountPath: `${home.configDir}/${f}`, subPath: f, readOnly: true })),
-                { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
-                tls.mount,
-              ],
-            }],
+            containers: [
+              {
+                name: 'logstash',
+                image,
+                env: [
+                  heap,
+                  { name: 'STACK_CLUSTER', value: props.common.cluster },
+                  { name: 'STACK_ENVIRONMENT', value: props.common.environment },
+                ],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(config.resources),
+                securityContext: containerSecurity(true),
+                livenessProbe: httpProbe('api', '/', { initialDelaySeconds: 60, periodSeconds: 20 }),
+                readinessProbe: httpProbe('api', '/', { initialDelaySeconds: 20, periodSeconds: 10 }),
+                volumeMounts: [
+                  { name: 'data', mountPath: `${HOME}/data` },
+                  ...home.mounts,
+                  ...['logstash.yml', 'pipelines.yml'].map((f) => ({
+                    name: 'settings',
+                    mountPath: `${home.configDir}/${f}`,
+                    subPath: f,
+                    readOnly: true,
+                  })),
+                  { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
+                  tls.mount,
+                ],
+              },
+            ],
             volumes: [
               { name: 'settings', configMap: { name: this.name } },
               ...home.volumes,

@@ -102,10 +102,20 @@ export class Pki extends Construct {
    * Issues `component` a certificate for its Services' DNS names with the given usages, created in
    * the component's own scope (and so its namespace), and returns the files its pods mount.
    */
-  public issue(component: Component, usages: readonly CertificateUsage[], extraDnsNames: readonly string[] = []): TlsFiles {
+  public issue(
+    component: Component,
+    usages: readonly CertificateUsage[],
+    extraDnsNames: readonly string[] = [],
+  ): TlsFiles {
     const secretName = `${component.name}-tls`;
     const short = component.name;
-    const dnsNames = [short, `${short}.${component.namespace}`, component.host, `${component.host}.cluster.local`, ...extraDnsNames];
+    const dnsNames = [
+      short,
+      `${short}.${component.namespace}`,
+      component.host,
+      `${component.host}.cluster.local`,
+      ...extraDnsNames,
+    ];
     new ApiObject(component, 'Certificate', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
@@ -141,14 +151,22 @@ const CERT_RELOAD = '1h';
 
 function requireUsage(files: TlsFiles, usage: CertificateUsage, what: string): void {
   if (!files.usages.includes(usage)) {
-    throw new Error(`${what}: certificate ${files.secretName} lacks the '${usage}' usage (it has: ${files.usages.join(', ')})`);
+    throw new Error(
+      `${what}: certificate ${files.secretName} lacks the '${usage}' usage (it has: ${files.usages.join(', ')})`,
+    );
   }
 }
 
 /** OpenTelemetry `configtls` server settings: TLS 1.3 only, a client certificate from the stack CA required. */
 export function otelServerTls(files: TlsFiles): TlsServerSettings {
   requireUsage(files, 'server auth', 'otel server tls');
-  return { cert_file: files.cert, key_file: files.key, client_ca_file: files.ca, min_version: '1.3', reload_interval: CERT_RELOAD };
+  return {
+    cert_file: files.cert,
+    key_file: files.key,
+    client_ca_file: files.ca,
+    min_version: '1.3',
+    reload_interval: CERT_RELOAD,
+  };
 }
 
 /**
@@ -169,7 +187,11 @@ export function otelClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, s
 }
 
 /** Prometheus / Alertmanager `tls_config` for a client of `to` (scrapes, alerting, probes). */
-export function prometheusClientTls(files: TlsFiles, to: { readonly tls?: PortTls }, serverName?: string): Record<string, string> | undefined {
+export function prometheusClientTls(
+  files: TlsFiles,
+  to: { readonly tls?: PortTls },
+  serverName?: string,
+): Record<string, string> | undefined {
   if (!to.tls) return undefined;
   return {
     ca_file: files.ca,

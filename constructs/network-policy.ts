@@ -33,7 +33,10 @@ export interface StackNetworkPoliciesProps {
   readonly external: readonly ExternalAllow[];
 }
 
-const DNS_PORTS = [{ port: 53, protocol: 'UDP' as const }, { port: 53, protocol: 'TCP' as const }];
+const DNS_PORTS = [
+  { port: 53, protocol: 'UDP' as const },
+  { port: 53, protocol: 'TCP' as const },
+];
 
 /**
  * NetworkPolicies derived from the component graph: the namespace denies everything, and each
@@ -56,17 +59,30 @@ export class StackNetworkPolicies extends Construct {
       spec: {
         podSelector: {},
         policyTypes: ['Egress'],
-        egress: [{
-          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-          ports: DNS_PORTS.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),
-        }],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
+            ports: DNS_PORTS.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),
+          },
+        ],
       },
     });
 
     const peers = [...props.components, ...(props.otherPeers ?? [])];
     for (const peer of peers) {
-      const ingress = groupBy(links.filter((l) => l.to.name === peer.name), (l) => l.from);
-      const egress = groupBy(links.filter((l) => l.from.name === peer.name), (l) => l.to);
+      const ingress = groupBy(
+        links.filter((l) => l.to.name === peer.name),
+        (l) => l.from,
+      );
+      const egress = groupBy(
+        links.filter((l) => l.from.name === peer.name),
+        (l) => l.to,
+      );
       const externalIn = props.external.filter((e) => e.peer.name === peer.name && e.direction === 'ingress');
       const externalOut = props.external.filter((e) => e.peer.name === peer.name && e.direction === 'egress');
       if (ingress.length + egress.length + externalIn.length + externalOut.length === 0) continue;
@@ -75,15 +91,18 @@ export class StackNetworkPolicies extends Construct {
           name: `${peer.name}`,
           labels,
           annotations: {
-            'agent-o11y.dev/why': [
-              ...externalIn.map((e) => `ingress: ${e.why}`),
-              ...externalOut.map((e) => `egress: ${e.why}`),
-            ].join('; ') || 'links between stack components',
+            'agent-o11y.dev/why':
+              [...externalIn.map((e) => `ingress: ${e.why}`), ...externalOut.map((e) => `egress: ${e.why}`)].join(
+                '; ',
+              ) || 'links between stack components',
           },
         },
         spec: {
           podSelector: { matchLabels: peer.selector },
-          policyTypes: [...(ingress.length + externalIn.length ? ['Ingress'] : []), ...(egress.length + externalOut.length ? ['Egress'] : [])],
+          policyTypes: [
+            ...(ingress.length + externalIn.length ? ['Ingress'] : []),
+            ...(egress.length + externalOut.length ? ['Egress'] : []),
+          ],
           ingress: [
             ...ingress.map(([from, ls]) => ({ from: [selectPeer(from, props.namespace)], ports: linkPorts(ls) })),
             ...externalIn.map((e) => externalRule(e, 'from')),
@@ -104,7 +123,9 @@ export class StackNetworkPolicies extends Construct {
 /** Selects a peer's pods; a peer in another namespace (the collector agent) by that namespace too. */
 function selectPeer(peer: Peer, namespace: string): k8s.NetworkPolicyPeer {
   return {
-    ...(peer.namespace && peer.namespace !== namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } } : {}),
+    ...(peer.namespace && peer.namespace !== namespace
+      ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } }
+      : {}),
     podSelector: { matchLabels: peer.selector },
   };
 }
@@ -130,14 +151,30 @@ function linkPorts(links: readonly Link[]): k8s.NetworkPolicyPort[] {
     .map(({ number, protocol }) => ({ port: k8s.IntOrString.fromNumber(number), protocol }));
 }
 
-function externalRule(e: ExternalAllow, side: 'from' | 'to'): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule {
+function externalRule(
+  e: ExternalAllow,
+  side: 'from' | 'to',
+): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule {
   const peer: k8s.NetworkPolicyPeer = e.ipBlock
     ? { ipBlock: { cidr: e.ipBlock } }
-    : { namespaceSelector: !e.namespaces || ('allNamespaces' in e.namespaces && e.namespaces.allNamespaces) ? {} : 'matchExpressions' in e.namespaces
-      ? { matchExpressions: e.namespaces.matchExpressions.map((m) => ({ key: m.key, operator: m.operator, values: [...m.values] })) }
-      : { matchLabels: e.namespaces.matchLabels } };
+    : {
+        namespaceSelector:
+          !e.namespaces || ('allNamespaces' in e.namespaces && e.namespaces.allNamespaces)
+            ? {}
+            : 'matchExpressions' in e.namespaces
+              ? {
+                  matchExpressions: e.namespaces.matchExpressions.map((m) => ({
+                    key: m.key,
+                    operator: m.operator,
+                    values: [...m.values],
+                  })),
+                }
+              : { matchLabels: e.namespaces.matchLabels },
+      };
   return {
     [side]: [peer],
-    ...(e.ports.length ? { ports: e.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })) } : {}),
+    ...(e.ports.length
+      ? { ports: e.ports.map((p) => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' })) }
+      : {}),
   };
 }

@@ -5,7 +5,15 @@ import { CollectorAgentConfig, CollectorQueueConfig, CommonConfig } from '../src
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { Component, containerPorts, Endpoint, httpProbe, PortSpec, resourceRequirements, scratch } from '../src/lib/component';
+import {
+  Component,
+  containerPorts,
+  Endpoint,
+  httpProbe,
+  PortSpec,
+  resourceRequirements,
+  scratch,
+} from '../src/lib/component';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, Id, Processors } from './otel-config';
 import { OtelCollector } from './otel-collector';
@@ -77,7 +85,10 @@ export class OtelAgent extends Component {
       tls,
       port: (name) => this.port(name),
       gateway,
-      excludeLogsOf: [{ namespace, name: this.name }, { namespace: props.gateway.namespace, name: props.gateway.name }],
+      excludeLogsOf: [
+        { namespace, name: this.name },
+        { namespace: props.gateway.namespace, name: props.gateway.name },
+      ],
     });
     this.rendered = toYaml(this.configFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });
@@ -91,7 +102,12 @@ export class OtelAgent extends Component {
         // A pod's telemetry goes to the agent on its own node: no cross-node hop, and the
         // connection's source IP is the pod's, which k8s_attributes needs.
         internalTrafficPolicy: 'Local',
-        ports: ['otlp-grpc', 'otlp-http'].map((name) => ({ name, port: this.port(name).port, targetPort: k8s.IntOrString.fromString(name), protocol: 'TCP' })),
+        ports: ['otlp-grpc', 'otlp-http'].map((name) => ({
+          name,
+          port: this.port(name).port,
+          targetPort: k8s.IntOrString.fromString(name),
+          protocol: 'TCP',
+        })),
       },
     });
 
@@ -110,38 +126,45 @@ export class OtelAgent extends Component {
             serviceAccountName: this.name,
             automountServiceAccountToken: true,
             // Root only to read root-owned log files; no capabilities, so no access beyond owner rights.
-            securityContext: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: {
+              runAsNonRoot: false,
+              runAsUser: 0,
+              runAsGroup: 0,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             // Nodes tainted NoSchedule (control plane, dedicated pools) have logs too.
             tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
-            containers: [{
-              name: 'otel-agent',
-              image,
-              args: ['--config=/etc/otelcol/config.yaml'],
-              env: [
-                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-                { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-                collectorGoMemLimit(resources.limits.memory),
-              ],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(resources),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: false,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
+            containers: [
+              {
+                name: 'otel-agent',
+                image,
+                args: ['--config=/etc/otelcol/config.yaml'],
+                env: [
+                  { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                  { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+                  collectorGoMemLimit(resources.limits.memory),
+                ],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(resources),
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: false,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                livenessProbe: httpProbe('health', '/'),
+                readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
+                  { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
+                  { name: 'state', mountPath: STATE_DIR },
+                  { name: 'tmp', mountPath: '/tmp' },
+                  tls.mount,
+                ],
               },
-              livenessProbe: httpProbe('health', '/'),
-              readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
-                { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
-                { name: 'state', mountPath: STATE_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-                tls.mount,
-              ],
-            }],
+            ],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
               { name: 'pod-logs', hostPath: { path: POD_LOGS, type: 'Directory' } },
@@ -188,7 +211,14 @@ export interface AgentConfigInput {
 }
 
 /** The agent's config.yaml, as typed data. */
-export function agentConfig({ queue, common, tls, port, gateway, excludeLogsOf }: AgentConfigInput): CollectorConfigFile {
+export function agentConfig({
+  queue,
+  common,
+  tls,
+  port,
+  gateway,
+  excludeLogsOf,
+}: AgentConfigInput): CollectorConfigFile {
   const processors: Array<Id<Processors>> = ['memory_limiter', 'k8s_attributes', 'batch'];
   return {
     extensions: {
@@ -233,8 +263,14 @@ export function agentConfig({ queue, common, tls, port, gateway, excludeLogsOf }
         filter: { node_from_env_var: 'K8S_NODE_NAME' },
         extract: {
           metadata: [
-            'k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.node.name',
-            'k8s.deployment.name', 'k8s.statefulset.name', 'k8s.daemonset.name', 'k8s.job.name',
+            'k8s.namespace.name',
+            'k8s.pod.name',
+            'k8s.pod.uid',
+            'k8s.node.name',
+            'k8s.deployment.name',
+            'k8s.statefulset.name',
+            'k8s.daemonset.name',
+            'k8s.job.name',
           ],
           labels: [
             { tag_name: 'app.kubernetes.io/name', key: 'app.kubernetes.io/name', from: 'pod' },
@@ -254,7 +290,12 @@ export function agentConfig({ queue, common, tls, port, gateway, excludeLogsOf }
       'otlp_grpc/gateway': {
         endpoint: gateway.hostPort,
         tls: otelClientTls(tls, gateway),
-        retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(queue.retryFor)}s` },
+        retry_on_failure: {
+          enabled: true,
+          initial_interval: '5s',
+          max_interval: '1m',
+          max_elapsed_time: `${durationSeconds(queue.retryFor)}s`,
+        },
         sending_queue: { enabled: true, storage: 'file_storage', queue_size: 2000 },
       },
     },
@@ -262,7 +303,10 @@ export function agentConfig({ queue, common, tls, port, gateway, excludeLogsOf }
       extensions: ['health_check', 'file_storage'],
       telemetry: {
         logs: { level: collectorLogLevel(common.logLevel) },
-        metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }] },
+        metrics: {
+          level: 'detailed',
+          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }],
+        },
       },
       pipelines: {
         traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/gateway'] },

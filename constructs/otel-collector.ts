@@ -7,7 +7,17 @@ import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, Endpoint, PortSpec, containerSecurity, httpProbe, podSecurity, resourceRequirements, scratch, spread,
+  claimTemplate,
+  Component,
+  containerPorts,
+  Endpoint,
+  PortSpec,
+  containerSecurity,
+  httpProbe,
+  podSecurity,
+  resourceRequirements,
+  scratch,
+  spread,
 } from '../src/lib/component';
 import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
@@ -60,10 +70,34 @@ export class OtelCollector extends Component {
       role: 'telemetry-gateway',
       image,
       ports: [
-        { name: 'otlp-grpc', port: 4317, carries: 'OTLP/gRPC from instrumented agents: traces, metrics, logs', tls: 'mtls' },
-        { name: 'otlp-http', port: 4318, carries: 'OTLP/HTTP from instrumented agents: traces, metrics, logs', tls: 'mtls' },
-        ...(routed ? [{ name: 'otlp-sampling', port: 4319, carries: 'spans routed by trace ID from the gateway replicas to the one that samples the trace', tls: 'mtls' as const }] : []),
-        { name: 'prom-exporter', port: 8889, carries: "agents' metrics, exposed for Prometheus to scrape", tls: 'mtls' },
+        {
+          name: 'otlp-grpc',
+          port: 4317,
+          carries: 'OTLP/gRPC from instrumented agents: traces, metrics, logs',
+          tls: 'mtls',
+        },
+        {
+          name: 'otlp-http',
+          port: 4318,
+          carries: 'OTLP/HTTP from instrumented agents: traces, metrics, logs',
+          tls: 'mtls',
+        },
+        ...(routed
+          ? [
+              {
+                name: 'otlp-sampling',
+                port: 4319,
+                carries: 'spans routed by trace ID from the gateway replicas to the one that samples the trace',
+                tls: 'mtls' as const,
+              },
+            ]
+          : []),
+        {
+          name: 'prom-exporter',
+          port: 8889,
+          carries: "agents' metrics, exposed for Prometheus to scrape",
+          tls: 'mtls',
+        },
         // The internal telemetry's Prometheus reader has no TLS settings: plaintext, inside the namespace.
         { name: 'metrics', port: 8888, carries: "the collector's own /metrics" },
         { name: 'health', port: 13133, carries: 'health_check extension' },
@@ -76,7 +110,9 @@ export class OtelCollector extends Component {
     const logstash = props.logstash.endpoint(this, 'otlp-http');
     this.samplingServiceName = `${this.name}-sampling`;
     // Each replica sends spans to its peers (and itself) through the headless sampling Service.
-    const samplingPeers = routed ? this.endpoint(this, 'otlp-sampling', { service: this.samplingServiceName }) : undefined;
+    const samplingPeers = routed
+      ? this.endpoint(this, 'otlp-sampling', { service: this.samplingServiceName })
+      : undefined;
     this.configFile = gatewayConfig({
       config,
       common: props.common,
@@ -97,7 +133,16 @@ export class OtelCollector extends Component {
         // Headless and ready-only: the load balancer must not route traces to a replica that is not serving.
         clusterIp: 'None',
         selector: this.selector,
-        ports: routed ? [{ name: 'otlp-sampling', port: this.port('otlp-sampling').port, targetPort: k8s.IntOrString.fromString('otlp-sampling'), protocol: 'TCP' }] : [],
+        ports: routed
+          ? [
+              {
+                name: 'otlp-sampling',
+                port: this.port('otlp-sampling').port,
+                targetPort: k8s.IntOrString.fromString('otlp-sampling'),
+                protocol: 'TCP',
+              },
+            ]
+          : [],
       },
     });
 
@@ -117,23 +162,25 @@ export class OtelCollector extends Component {
             // Time to drain the in-memory batch into the persistent queue.
             terminationGracePeriodSeconds: 60,
             ...spread(this.selector, config.replicas),
-            containers: [{
-              name: 'otel-collector',
-              image,
-              args: ['--config=/etc/otelcol/config.yaml'],
-              env: [collectorGoMemLimit(config.resources.limits.memory)],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(config.resources),
-              securityContext: containerSecurity(true),
-              livenessProbe: httpProbe('health', '/'),
-              readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
-                { name: 'queue', mountPath: '/var/lib/otelcol' },
-                { name: 'tmp', mountPath: '/tmp' },
-                tls.mount,
-              ],
-            }],
+            containers: [
+              {
+                name: 'otel-collector',
+                image,
+                args: ['--config=/etc/otelcol/config.yaml'],
+                env: [collectorGoMemLimit(config.resources.limits.memory)],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(config.resources),
+                securityContext: containerSecurity(true),
+                livenessProbe: httpProbe('health', '/'),
+                readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
+                  { name: 'queue', mountPath: '/var/lib/otelcol' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                  tls.mount,
+                ],
+              },
+            ],
             volumes: [{ name: 'config', configMap: { name: this.name } }, scratch('tmp'), tls.volume],
           },
         },
@@ -160,19 +207,44 @@ export interface GatewayConfigInput {
 }
 
 /** The gateway's config.yaml, as typed data. */
-export function gatewayConfig({ config, common, tls, port, host, jaeger, logstash, samplingPeers }: GatewayConfigInput): CollectorConfigFile {
+export function gatewayConfig({
+  config,
+  common,
+  tls,
+  port,
+  host,
+  jaeger,
+  logstash,
+  samplingPeers,
+}: GatewayConfigInput): CollectorConfigFile {
   const routed = samplingPeers !== undefined;
   const sampling = config.sampling;
   const maxTraces = sampling.maxTraces ?? Math.floor(quantityBytes(config.resources.limits.memory) / 4096);
   const queued = {
-    retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '1m', max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s` },
+    retry_on_failure: {
+      enabled: true,
+      initial_interval: '5s',
+      max_interval: '1m',
+      max_elapsed_time: `${durationSeconds(config.queue.retryFor)}s`,
+    },
     sending_queue: { enabled: true, storage: 'file_storage/queue', queue_size: 5000 },
   };
-  const processors = (...names: Array<Id<Processors>>): Array<Id<Processors>> => ['memory_limiter', ...names, 'resource', 'batch'];
+  const processors = (...names: Array<Id<Processors>>): Array<Id<Processors>> => [
+    'memory_limiter',
+    ...names,
+    'resource',
+    'batch',
+  ];
   // A trace is kept when any policy keeps it.
   const policies: SamplingPolicy[] = [
-    ...(sampling.keepErrors ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } } satisfies SamplingPolicy] : []),
-    { name: 'slow', type: 'latency', latency: { threshold_ms: Math.round(durationSeconds(sampling.latencyThreshold) * 1000) } },
+    ...(sampling.keepErrors
+      ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } } satisfies SamplingPolicy]
+      : []),
+    {
+      name: 'slow',
+      type: 'latency',
+      latency: { threshold_ms: Math.round(durationSeconds(sampling.latencyThreshold) * 1000) },
+    },
     { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: sampling.percentage } },
   ];
   const redact: Array<Id<Processors>> = config.redaction.enabled ? ['transform/redact'] : [];
@@ -180,7 +252,12 @@ export function gatewayConfig({ config, common, tls, port, host, jaeger, logstas
     extensions: {
       health_check: { endpoint: `0.0.0.0:${port('health').port}` },
       // Survives restarts of the pod: the volume is the replica's own claim.
-      'file_storage/queue': { directory: QUEUE_DIR, create_directory: true, timeout: '10s', compaction: { on_start: true, on_rebound: true, directory: QUEUE_DIR } },
+      'file_storage/queue': {
+        directory: QUEUE_DIR,
+        create_directory: true,
+        timeout: '10s',
+        compaction: { on_start: true, on_rebound: true, directory: QUEUE_DIR },
+      },
     },
     receivers: {
       otlp: {
@@ -189,7 +266,13 @@ export function gatewayConfig({ config, common, tls, port, host, jaeger, logstas
           http: { endpoint: `0.0.0.0:${port('otlp-http').port}`, tls: otelServerTls(tls) },
         },
       },
-      ...(routed ? { 'otlp/sampling': { protocols: { grpc: { endpoint: `0.0.0.0:${port('otlp-sampling').port}`, tls: otelServerTls(tls) } } } } : {}),
+      ...(routed
+        ? {
+            'otlp/sampling': {
+              protocols: { grpc: { endpoint: `0.0.0.0:${port('otlp-sampling').port}`, tls: otelServerTls(tls) } },
+            },
+          }
+        : {}),
     },
     processors: {
       memory_limiter: MEMORY_LIMITER,
@@ -215,11 +298,15 @@ export function gatewayConfig({ config, common, tls, port, host, jaeger, logstas
       // process and every alert carry them (src/lib/metric-labels.ts).
       'transform/metric_labels': {
         error_mode: 'ignore',
-        metric_statements: [{
-          context: 'datapoint',
-          statements: Object.entries(APP_METRIC_LABELS).map(([label, attribute]) =>
-            `set(datapoint.attributes["${label}"], resource.attributes["${attribute}"]) where resource.attributes["${attribute}"] != nil`),
-        }],
+        metric_statements: [
+          {
+            context: 'datapoint',
+            statements: Object.entries(APP_METRIC_LABELS).map(
+              ([label, attribute]) =>
+                `set(datapoint.attributes["${label}"], resource.attributes["${attribute}"]) where resource.attributes["${attribute}"] != nil`,
+            ),
+          },
+        ],
       },
       resource: {
         attributes: [
@@ -235,17 +322,24 @@ export function gatewayConfig({ config, common, tls, port, host, jaeger, logstas
         tls: otelServerTls(tls),
         enable_open_metrics: true,
       },
-      ...(routed ? {
-        load_balancing: {
-          routing_key: 'traceID',
-          protocol: {
-            // The resolver yields pod IPs; each replica's certificate names the gateway's Service.
-            otlp: { tls: otelClientTls(tls, port('otlp-sampling'), host), timeout: '10s', retry_on_failure: { enabled: true, max_elapsed_time: '5m' }, sending_queue: { enabled: true, queue_size: 5000 } },
-          },
-          // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
-          resolver: { dns: { hostname: samplingPeers.host, port: String(samplingPeers.port), interval: '5s' } },
-        },
-      } : {}),
+      ...(routed
+        ? {
+            load_balancing: {
+              routing_key: 'traceID',
+              protocol: {
+                // The resolver yields pod IPs; each replica's certificate names the gateway's Service.
+                otlp: {
+                  tls: otelClientTls(tls, port('otlp-sampling'), host),
+                  timeout: '10s',
+                  retry_on_failure: { enabled: true, max_elapsed_time: '5m' },
+                  sending_queue: { enabled: true, queue_size: 5000 },
+                },
+              },
+              // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
+              resolver: { dns: { hostname: samplingPeers.host, port: String(samplingPeers.port), interval: '5s' } },
+            },
+          }
+        : {}),
       'otlp_grpc/jaeger': {
         endpoint: jaeger.hostPort,
         tls: otelClientTls(tls, jaeger),
@@ -263,12 +357,21 @@ export function gatewayConfig({ config, common, tls, port, host, jaeger, logstas
       extensions: ['health_check', 'file_storage/queue'],
       telemetry: {
         logs: { level: collectorLogLevel(common.logLevel) },
-        metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }] },
+        metrics: {
+          level: 'detailed',
+          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }],
+        },
       },
       pipelines: {
         metrics: { receivers: ['otlp'], processors: processors('transform/metric_labels'), exporters: ['prometheus'] },
-        ...(routed ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } } : {}),
-        traces: { receivers: [routed ? 'otlp/sampling' : 'otlp'], processors: processors('tail_sampling', ...redact), exporters: ['otlp_grpc/jaeger'] },
+        ...(routed
+          ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } }
+          : {}),
+        traces: {
+          receivers: [routed ? 'otlp/sampling' : 'otlp'],
+          processors: processors('tail_sampling', ...redact),
+          exporters: ['otlp_grpc/jaeger'],
+        },
         logs: { receivers: ['otlp'], processors: processors(...redact), exporters: ['otlp_http/logstash'] },
       },
     },

@@ -21,13 +21,13 @@ export interface TlsServerSettings {
 export type TlsClientSettings =
   | { insecure: true }
   | {
-    ca_file: string;
-    cert_file?: string;
-    key_file?: string;
-    min_version?: '1.2' | '1.3';
-    reload_interval?: string;
-    server_name_override?: string;
-  };
+      ca_file: string;
+      cert_file?: string;
+      key_file?: string;
+      min_version?: '1.2' | '1.3';
+      reload_interval?: string;
+      server_name_override?: string;
+    };
 
 /** `configretry` of an exporter. */
 export interface RetryOnFailure {

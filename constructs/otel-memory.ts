@@ -12,7 +12,11 @@ const SPIKE_PERCENT = LIMIT_PERCENT * 0.2;
  * refuses data and the senders retry; above the hard limit it forces a GC. The spike is the
  * memory_limiter README's recommended 20% of the hard limit.
  */
-export const MEMORY_LIMITER: MemoryLimiterProcessor = { check_interval: '1s', limit_percentage: LIMIT_PERCENT, spike_limit_percentage: SPIKE_PERCENT };
+export const MEMORY_LIMITER: MemoryLimiterProcessor = {
+  check_interval: '1s',
+  limit_percentage: LIMIT_PERCENT,
+  spike_limit_percentage: SPIKE_PERCENT,
+};
 
 /**
  * GOMEMLIMIT of a collector with a `limit` memory limit: 80% of the memory_limiter's hard limit, as the

@@ -4,7 +4,8 @@ import type { TransformProcessor } from './otel-config';
 // Group 1 is the whole address, so the replacement can hash it.
 const EMAIL = '([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})';
 // Group 1 is the first three octets.
-const IPV4 = '\\b((?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]))\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\b';
+const IPV4 =
+  '\\b((?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]))\\.(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\b';
 
 /** An OTTL string literal: OTTL strings escape `"` and `\` as Go and JSON do. */
 function str(value: string): string {
@@ -43,8 +44,10 @@ function mapStatements(config: RedactionConfig, target: string): string[] {
     // A non-string identifier cannot be hashed by SHA256; it is dropped rather than kept in clear.
     out.push(`delete_key(${target}, ${str(key)}) where ${ref} != nil and not IsString(${ref})`);
   }
-  if (config.emails === 'hash') out.push(`replace_all_patterns(${target}, "value", ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s")`);
-  if (config.emails === 'remove') out.push(`replace_all_patterns(${target}, "value", ${str(EMAIL)}, "[email removed]")`);
+  if (config.emails === 'hash')
+    out.push(`replace_all_patterns(${target}, "value", ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s")`);
+  if (config.emails === 'remove')
+    out.push(`replace_all_patterns(${target}, "value", ${str(EMAIL)}, "[email removed]")`);
   if (config.ipv4 === 'zero-last-octet') out.push(`replace_all_patterns(${target}, "value", ${str(IPV4)}, "$$1.0")`);
   return out;
 }
@@ -52,9 +55,12 @@ function mapStatements(config: RedactionConfig, target: string): string[] {
 function bodyStatements(config: RedactionConfig): string[] {
   const body = 'log.body';
   const out: string[] = [];
-  if (config.emails === 'hash') out.push(`replace_pattern(${body}, ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s") where IsString(${body})`);
-  if (config.emails === 'remove') out.push(`replace_pattern(${body}, ${str(EMAIL)}, "[email removed]") where IsString(${body})`);
-  if (config.ipv4 === 'zero-last-octet') out.push(`replace_pattern(${body}, ${str(IPV4)}, "$$1.0") where IsString(${body})`);
+  if (config.emails === 'hash')
+    out.push(`replace_pattern(${body}, ${str(EMAIL)}, "$$1", SHA256, "email-sha256:%s") where IsString(${body})`);
+  if (config.emails === 'remove')
+    out.push(`replace_pattern(${body}, ${str(EMAIL)}, "[email removed]") where IsString(${body})`);
+  if (config.ipv4 === 'zero-last-octet')
+    out.push(`replace_pattern(${body}, ${str(IPV4)}, "$$1.0") where IsString(${body})`);
   return out;
 }
 
@@ -64,7 +70,9 @@ export function redactionProcessor(config: RedactionConfig): TransformProcessor 
     // One statement failing on one record (an unexpected type) must not drop the record.
     error_mode: 'ignore',
     trace_statements: [{ context: 'span', statements: mapStatements(config, 'span.attributes') }],
-    log_statements: [{ context: 'log', statements: [...mapStatements(config, 'log.attributes'), ...bodyStatements(config)] }],
+    log_statements: [
+      { context: 'log', statements: [...mapStatements(config, 'log.attributes'), ...bodyStatements(config)] },
+    ],
   };
 }
 

@@ -66,28 +66,46 @@ export interface PrometheusConfigFile {
  * A job of its own for one of a platform's services (`scrapeTargets`): the pods its labels pick in its
  * namespace, at one container port, with the same `namespace` and `pod` labels as the stack's jobs.
  */
-export function serviceJob(target: ScrapeTargetConfig, stackTls: { ca: string; cert: string; key: string }): ScrapeConfig {
+export function serviceJob(
+  target: ScrapeTargetConfig,
+  stackTls: { ca: string; cert: string; key: string },
+): ScrapeConfig {
   const metaLabel = (key: string) => `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
   const tls = target.tls;
   return {
     job_name: target.job,
     ...(target.scheme === 'https' || tls ? { scheme: 'https' as const } : {}),
-    ...(tls ? {
-      tls_config: {
-        ...(tls.ca === 'stack' ? { ca_file: stackTls.ca } : {}),
-        ...(tls.clientCertificate ? { cert_file: stackTls.cert, key_file: stackTls.key } : {}),
-        ...(tls.serverName ? { server_name: tls.serverName } : {}),
-      },
-    } : {}),
+    ...(tls
+      ? {
+          tls_config: {
+            ...(tls.ca === 'stack' ? { ca_file: stackTls.ca } : {}),
+            ...(tls.clientCertificate ? { cert_file: stackTls.cert, key_file: stackTls.key } : {}),
+            ...(tls.serverName ? { server_name: tls.serverName } : {}),
+          },
+        }
+      : {}),
     ...(target.path && target.path !== '/metrics' ? { metrics_path: target.path } : {}),
     ...(target.params ? { params: target.params } : {}),
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [target.namespace] } }],
     relabel_configs: [
-      ...Object.entries(target.matchLabels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, value]) => ({ source_labels: [metaLabel(key)], regex: value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), action: 'keep' as const })),
+      ...Object.entries(target.matchLabels)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, value]) => ({
+          source_labels: [metaLabel(key)],
+          regex: value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+          action: 'keep' as const,
+        })),
       target.portName !== undefined
-        ? { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: target.portName, action: 'keep' as const }
-        : { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: String(target.port), action: 'keep' as const },
+        ? {
+            source_labels: ['__meta_kubernetes_pod_container_port_name'],
+            regex: target.portName,
+            action: 'keep' as const,
+          }
+        : {
+            source_labels: ['__meta_kubernetes_pod_container_port_number'],
+            regex: String(target.port),
+            action: 'keep' as const,
+          },
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
     ],
@@ -107,8 +125,18 @@ export function annotatedPodsJob(excludeNamespace: string): ScrapeConfig {
       // The stack's own pods have dedicated jobs; do not scrape them twice.
       { source_labels: ['__meta_kubernetes_namespace'], regex: excludeNamespace, action: 'drop' },
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scheme'], regex: '(https?)', target_label: '__scheme__', action: 'replace' },
-      { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
+      {
+        source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scheme'],
+        regex: '(https?)',
+        target_label: '__scheme__',
+        action: 'replace',
+      },
+      {
+        source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'],
+        regex: '(.+)',
+        target_label: '__metrics_path__',
+        action: 'replace',
+      },
       {
         source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_port', '__meta_kubernetes_pod_ip'],
         regex: '(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})',

@@ -6,7 +6,16 @@ import { IMAGES } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
 import {
-  claimTemplate, Component, containerPorts, containerSecurity, execProbe, podSecurity, PortSpec, resourceRequirements, scratch, spread,
+  claimTemplate,
+  Component,
+  containerPorts,
+  containerSecurity,
+  execProbe,
+  podSecurity,
+  PortSpec,
+  resourceRequirements,
+  scratch,
+  spread,
 } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
@@ -83,7 +92,11 @@ export class Prometheus extends Component {
     const web = toYaml(webConfig(tls, 'RequireAndVerifyClientCert'));
     // promtool's client settings for the probes: it connects to 127.0.0.1, which the certificate does not name.
     const probeClient = toYaml({ tls_config: prometheusClientTls(tls, this.port('web'), this.host) });
-    this.configMap('Config', this.name, { 'prometheus.yml': configYaml, 'web.yml': web, 'probe-http.yml': probeClient });
+    this.configMap('Config', this.name, {
+      'prometheus.yml': configYaml,
+      'web.yml': web,
+      'probe-http.yml': probeClient,
+    });
     this.configMap('Rules', `${this.name}-rules`, props.ruleFiles);
 
     this.serviceAccount(true);
@@ -101,43 +114,57 @@ export class Prometheus extends Component {
         template: {
           metadata: {
             labels: this.labels,
-            annotations: Lazy.any({ produce: () => this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)) }) as Record<string, string>,
+            annotations: Lazy.any({
+              produce: () =>
+                this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)),
+            }) as Record<string, string>,
           },
           spec: {
             serviceAccountName: this.name,
             securityContext: podSecurity(65534),
             ...spread(this.selector, config.replicas),
-            containers: [{
-              name: 'prometheus',
-              image,
-              args: [
-                `--config.file=${CONFIG_DIR}/prometheus.yml`,
-                `--storage.tsdb.path=${DATA_DIR}`,
-                `--storage.tsdb.retention.time=${config.retention.time}`,
-                `--storage.tsdb.retention.size=${config.retention.size}`,
-                `--log.level=${props.common.logLevel}`,
-                '--web.listen-address=0.0.0.0:9090',
-                `--web.config.file=${CONFIG_DIR}/web.yml`,
-                // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
-                '--enable-feature=exemplar-storage',
-              ],
-              // Prometheus 3 expands ${POD_NAME} in external labels by default (the v2 feature flag is gone).
-              env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],
-              ports: containerPorts(this.ports),
-              resources: resourceRequirements(config.resources),
-              securityContext: containerSecurity(true),
-              // The web port requires a client certificate, which kubelet probes cannot present: the
-              // image's promtool asks /-/healthy and /-/ready with Prometheus' own certificate.
-              livenessProbe: execProbe(promtoolProbe('healthy', this.port('web').port)),
-              readinessProbe: execProbe(promtoolProbe('ready', this.port('web').port), { initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 60 }),
-              volumeMounts: [
-                ...['prometheus.yml', 'web.yml', 'probe-http.yml'].map((f) => ({ name: 'config', mountPath: `${CONFIG_DIR}/${f}`, subPath: f, readOnly: true })),
-                { name: 'rules', mountPath: RULES_DIR, readOnly: true },
-                { name: 'data', mountPath: DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-                tls.mount,
-              ],
-            }],
+            containers: [
+              {
+                name: 'prometheus',
+                image,
+                args: [
+                  `--config.file=${CONFIG_DIR}/prometheus.yml`,
+                  `--storage.tsdb.path=${DATA_DIR}`,
+                  `--storage.tsdb.retention.time=${config.retention.time}`,
+                  `--storage.tsdb.retention.size=${config.retention.size}`,
+                  `--log.level=${props.common.logLevel}`,
+                  '--web.listen-address=0.0.0.0:9090',
+                  `--web.config.file=${CONFIG_DIR}/web.yml`,
+                  // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
+                  '--enable-feature=exemplar-storage',
+                ],
+                // Prometheus 3 expands ${POD_NAME} in external labels by default (the v2 feature flag is gone).
+                env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],
+                ports: containerPorts(this.ports),
+                resources: resourceRequirements(config.resources),
+                securityContext: containerSecurity(true),
+                // The web port requires a client certificate, which kubelet probes cannot present: the
+                // image's promtool asks /-/healthy and /-/ready with Prometheus' own certificate.
+                livenessProbe: execProbe(promtoolProbe('healthy', this.port('web').port)),
+                readinessProbe: execProbe(promtoolProbe('ready', this.port('web').port), {
+                  initialDelaySeconds: 5,
+                  periodSeconds: 5,
+                  failureThreshold: 60,
+                }),
+                volumeMounts: [
+                  ...['prometheus.yml', 'web.yml', 'probe-http.yml'].map((f) => ({
+                    name: 'config',
+                    mountPath: `${CONFIG_DIR}/${f}`,
+                    subPath: f,
+                    readOnly: true,
+                  })),
+                  { name: 'rules', mountPath: RULES_DIR, readOnly: true },
+                  { name: 'data', mountPath: DATA_DIR },
+                  { name: 'tmp', mountPath: '/tmp' },
+                  tls.mount,
+                ],
+              },
+            ],
             volumes: [
               { name: 'config', configMap: { name: this.name } },
               { name: 'rules', configMap: { name: `${this.name}-rules` } },
@@ -179,11 +206,13 @@ export class Prometheus extends Component {
       rule_files: [`${RULES_DIR}/*.rules.yaml`],
       alerting: {
         ...(ha ? { alert_relabel_configs: [{ regex: 'replica', action: 'labeldrop' as const }] } : {}),
-        alertmanagers: [{
-          ...this.tlsFor(alertmanager.port('web')),
-          api_version: 'v2',
-          static_configs: [{ targets: alertmanager.peerEndpoints(this, 'web') }],
-        }],
+        alertmanagers: [
+          {
+            ...this.tlsFor(alertmanager.port('web')),
+            api_version: 'v2',
+            static_configs: [{ targets: alertmanager.peerEndpoints(this, 'web') }],
+          },
+        ],
       },
       scrape_configs: [
         ...this.targets.map((t) => this.componentJob(t)),
@@ -219,10 +248,12 @@ export class Prometheus extends Component {
         { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: target.port, action: 'keep' },
         // The target's namespace and pod, except where the series are other pods' (honor_labels: the
         // agents' metrics, which the gateway labels with the app's namespace and pod).
-        ...(target.honorLabels ? [] : [
-          { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' as const },
-          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' as const },
-        ]),
+        ...(target.honorLabels
+          ? []
+          : [
+              { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' as const },
+              { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' as const },
+            ]),
       ],
     };
   }
@@ -254,5 +285,11 @@ export class Prometheus extends Component {
 
 /** The probe command: promtool in the image asks Prometheus over mTLS with the pod's own certificate. */
 function promtoolProbe(check: 'healthy' | 'ready', port: number): string[] {
-  return ['promtool', 'check', check, `--url=https://127.0.0.1:${port}`, `--http.config.file=${CONFIG_DIR}/probe-http.yml`];
+  return [
+    'promtool',
+    'check',
+    check,
+    `--url=https://127.0.0.1:${port}`,
+    `--http.config.file=${CONFIG_DIR}/probe-http.yml`,
+  ];
 }

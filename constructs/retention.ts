@@ -57,12 +57,17 @@ export class Retention extends Construct {
         },
         warm: {
           min_age: esDuration(life.warmAfter),
-          actions: { shrink: { number_of_shards: 1 }, forcemerge: { max_num_segments: 1 }, set_priority: { priority: 50 } },
+          actions: {
+            shrink: { number_of_shards: 1 },
+            forcemerge: { max_num_segments: 1 },
+            set_priority: { priority: 50 },
+          },
         },
       };
       // Seed 000 moves cold indices to `box_type: cold` nodes; these nodes are all alike, so cold
       // means read-only and recovered last.
-      if (life.coldAfter) phases.cold = { min_age: esDuration(life.coldAfter), actions: { readonly: {}, set_priority: { priority: 0 } } };
+      if (life.coldAfter)
+        phases.cold = { min_age: esDuration(life.coldAfter), actions: { readonly: {}, set_priority: { priority: 0 } } };
       if (life.deleteAfter) phases.delete = { min_age: esDuration(life.deleteAfter), actions: { delete: {} } };
       this.ilmPolicies[name] = { policy: { _meta: { ...META, compliance: stream.compliance }, phases } };
 
@@ -82,7 +87,11 @@ export class Retention extends Construct {
           },
           mappings: {
             // Unknown strings are keywords, not text + keyword: cheaper, and what a filter needs.
-            dynamic_templates: [{ strings_as_keywords: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } }],
+            dynamic_templates: [
+              {
+                strings_as_keywords: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } },
+              },
+            ],
             properties: {
               '@timestamp': { type: 'date' },
               message: { type: 'match_only_text' },
@@ -111,7 +120,12 @@ export class Retention extends Construct {
       if (s3) {
         this.snapshotRepositories[repository] = {
           type: 's3',
-          settings: { bucket: s3.bucket, ...(s3.basePath ? { base_path: s3.basePath } : {}), ...(s3.client ? { client: s3.client } : {}), compress: true },
+          settings: {
+            bucket: s3.bucket,
+            ...(s3.basePath ? { base_path: s3.basePath } : {}),
+            ...(s3.client ? { client: s3.client } : {}),
+            compress: true,
+          },
         };
       } else if (fs) {
         this.snapshotRepositories[repository] = { type: 'fs', settings: { location: fs.location, compress: true } };
@@ -121,8 +135,16 @@ export class Retention extends Construct {
         schedule: snapshots.schedule,
         name: '<agent-o11y-{now/d}>',
         repository,
-        config: { indices: ['logs-*', `${props.jaegerIndexPrefix}-*`], include_global_state: false, ignore_unavailable: true },
-        retention: { expire_after: esDuration(snapshots.expireAfter), min_count: snapshots.minCount, max_count: snapshots.maxCount },
+        config: {
+          indices: ['logs-*', `${props.jaegerIndexPrefix}-*`],
+          include_global_state: false,
+          ignore_unavailable: true,
+        },
+        retention: {
+          expire_after: esDuration(snapshots.expireAfter),
+          min_count: snapshots.minCount,
+          max_count: snapshots.maxCount,
+        },
       };
     }
   }

@@ -31,7 +31,11 @@ export function seriesIndex(catalogs: readonly MetricCatalog[]): Map<string, Met
 
 /** Labels a series name carries beyond its metric's: the scrape labels, `le` on buckets, `quantile` on summaries. */
 function seriesLabels(series: string, metric: MetricDef): Set<string> {
-  const extra = series.endsWith('_bucket') ? ['le'] : metric.type === 'summary' && series === metric.name ? ['quantile'] : [];
+  const extra = series.endsWith('_bucket')
+    ? ['le']
+    : metric.type === 'summary' && series === metric.name
+      ? ['quantile']
+      : [];
   return new Set([...metric.labels, ...SCRAPE_LABELS, ...extra]);
 }
 
@@ -71,7 +75,7 @@ export function checkDashboard(dashboard: Dashboard, catalogs: readonly MetricCa
     }
   };
   const panels = (dashboard.panels ?? []) as readonly CheckedPanel[];
-  for (const panel of panels.flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]))) {
+  for (const panel of panels.flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]))) {
     const exprs = (panel.targets ?? []).map((t) => t.expr ?? '').filter((e) => e.trim() !== '');
     if (exprs.length === 0) {
       throw new Error(`${where} panel '${panel.title}' has no query`);

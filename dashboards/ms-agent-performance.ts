@@ -3,7 +3,14 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import { AGENT_TYPE, MS_TAGS, agentTypeVariable } from './ms-common';
 import {
-  SEVERITY_COLORS, barGaugePanel, baseDashboard, bucketHeatmapPanel, promQuery, quantile, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  barGaugePanel,
+  baseDashboard,
+  bucketHeatmapPanel,
+  promQuery,
+  quantile,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MS-framework agent performance dashboard. */
@@ -31,7 +38,9 @@ export function msAgentPerformance(config: StackConfig): dashboard.Dashboard {
         min: 0,
         thresholds: thresholds(),
         targets: [promQuery(`sum by (state) (agent_active_count{${AGENT_TYPE}})`, '{{state}}').instant()],
-      }).span(8).height(8),
+      })
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -39,8 +48,16 @@ export function msAgentPerformance(config: StackConfig): dashboard.Dashboard {
         description: '95th percentile of the time agents spend in a state, by agent type and state.',
         unit: units.Seconds,
         thresholds: thresholds(),
-        targets: [promQuery(quantile(0.95, 'agent_duration_seconds', ['agent_type', 'state'], AGENT_TYPE), '{{agent_type}} {{state}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(
+            quantile(0.95, 'agent_duration_seconds', ['agent_type', 'state'], AGENT_TYPE),
+            '{{agent_type}} {{state}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       bucketHeatmapPanel({
@@ -50,7 +67,9 @@ export function msAgentPerformance(config: StackConfig): dashboard.Dashboard {
         thresholds: thresholds(),
         histogram: 'agent_duration_seconds',
         selector: AGENT_TYPE,
-      }).span(8).height(8),
+      })
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -65,7 +84,10 @@ export function msAgentPerformance(config: StackConfig): dashboard.Dashboard {
           promQuery(quantile(0.95, 'task_duration_seconds'), 'p95', 'B'),
           promQuery(quantile(0.99, 'task_duration_seconds'), 'p99', 'C'),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       bucketHeatmapPanel({
@@ -74,7 +96,9 @@ export function msAgentPerformance(config: StackConfig): dashboard.Dashboard {
         unit: units.Seconds,
         thresholds: thresholds(),
         histogram: 'task_duration_seconds',
-      }).span(12).height(8),
+      })
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -89,16 +113,29 @@ export function msAgentPerformance(config: StackConfig): dashboard.Dashboard {
             '{{agent_type}}',
           ),
         ],
-      }).min(0).max(1).span(12).height(8),
+      })
+        .min(0)
+        .max(1)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Agent Spawns per 5m',
-        description: 'Agents spawned in the last 5 minutes, by agent type and method; the line is the AgentCrashLoop threshold.',
+        description:
+          'Agents spawned in the last 5 minutes, by agent type and method; the line is the AgentCrashLoop threshold.',
         unit: units.Short,
         thresholds: thresholds({ value: limits.crashLoopSpawnsPer5m, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery(`sum by (agent_type, spawn_method) (increase(agent_spawns_total{${AGENT_TYPE}}[5m]))`, '{{agent_type}} {{spawn_method}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            `sum by (agent_type, spawn_method) (increase(agent_spawns_total{${AGENT_TYPE}}[5m]))`,
+            '{{agent_type}} {{spawn_method}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }

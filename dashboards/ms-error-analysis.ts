@@ -3,7 +3,13 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import { AGENT_TYPE, MS_TAGS, agentTypeVariable, errorRatioSteps } from './ms-common';
 import {
-  SEVERITY_COLORS, barGaugePanel, baseDashboard, promQuery, statPanel, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  barGaugePanel,
+  baseDashboard,
+  promQuery,
+  statPanel,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MS-framework error analysis dashboard. */
@@ -26,9 +32,14 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
         unit: units.PercentUnit,
         thresholds: thresholds(...errorRatioSteps(config)),
         targets: [
-          promQuery(`sum(rate(task_errors_total{${AGENT_TYPE}}[5m])) / sum(rate(task_completions_total{${AGENT_TYPE}}[5m]))`, 'error ratio'),
+          promQuery(
+            `sum(rate(task_errors_total{${AGENT_TYPE}}[5m])) / sum(rate(task_completions_total{${AGENT_TYPE}}[5m]))`,
+            'error ratio',
+          ),
         ],
-      }).span(6).height(8),
+      })
+        .span(6)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -36,8 +47,16 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
         description: 'Failed tasks per minute, by error type.',
         unit: 'suffix:errors/min',
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (error_type) (rate(task_errors_total{${AGENT_TYPE}}[$__rate_interval])) * 60`, '{{error_type}}')],
-      }).min(0).span(9).height(8),
+        targets: [
+          promQuery(
+            `sum by (error_type) (rate(task_errors_total{${AGENT_TYPE}}[$__rate_interval])) * 60`,
+            '{{error_type}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(9)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -45,8 +64,16 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
         description: 'Failed tasks per minute, by agent type.',
         unit: 'suffix:errors/min',
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (agent_type) (rate(task_errors_total{${AGENT_TYPE}}[$__rate_interval])) * 60`, '{{agent_type}}')],
-      }).min(0).span(9).height(8),
+        targets: [
+          promQuery(
+            `sum by (agent_type) (rate(task_errors_total{${AGENT_TYPE}}[$__rate_interval])) * 60`,
+            '{{agent_type}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(9)
+        .height(8),
     )
     .withPanel(
       barGaugePanel({
@@ -61,7 +88,9 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
             '{{task_type}} {{error_type}}',
           ).instant(),
         ],
-      }).span(12).height(9),
+      })
+        .span(12)
+        .height(9),
     )
     .withPanel(
       timeseriesPanel({
@@ -69,8 +98,16 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
         description: 'Failed message deliveries per second, by transport and reason.',
         unit: 'suffix:msg/s',
         thresholds: thresholds(),
-        targets: [promQuery('sum by (transport, failure_reason) (rate(message_delivery_failures_total[$__rate_interval]))', '{{transport}} {{failure_reason}}')],
-      }).min(0).span(12).height(9),
+        targets: [
+          promQuery(
+            'sum by (transport, failure_reason) (rate(message_delivery_failures_total[$__rate_interval]))',
+            '{{transport}} {{failure_reason}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(9),
     )
     .withPanel(
       timeseriesPanel({
@@ -84,7 +121,10 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
             '{{hook_type}} {{hook_name}}',
           ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -93,7 +133,10 @@ export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds({ value: limits.crashLoopSpawnsPer5m, color: SEVERITY_COLORS.critical }),
         targets: [promQuery(`sum by (agent_type) (increase(agent_spawns_total{${AGENT_TYPE}}[5m]))`, '{{agent_type}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }

@@ -3,7 +3,15 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import { MS_TAGS } from './ms-common';
 import {
-  SEVERITY_COLORS, baseDashboard, bucketHeatmapPanel, labelValuesVariable, promQuery, quantile, statPanel, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  baseDashboard,
+  bucketHeatmapPanel,
+  labelValuesVariable,
+  promQuery,
+  quantile,
+  statPanel,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MS-framework hooks and CLI dashboard. */
@@ -27,7 +35,9 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery('sum(claude_cli_parallel_agents_active)', 'parallel agents')],
-      }).span(6).height(8),
+      })
+        .span(6)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -35,8 +45,16 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         description: 'Claude CLI processes started per minute, by command type.',
         unit: 'suffix:/min',
         thresholds: thresholds(),
-        targets: [promQuery('sum by (command_type) (rate(claude_cli_processes_total[$__rate_interval])) * 60', '{{command_type}}')],
-      }).min(0).span(9).height(8),
+        targets: [
+          promQuery(
+            'sum by (command_type) (rate(claude_cli_processes_total[$__rate_interval])) * 60',
+            '{{command_type}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(9)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -45,7 +63,10 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery('sum(claude_cli_parallel_agents_active)', 'parallel agents')],
-      }).min(0).span(9).height(8),
+      })
+        .min(0)
+        .span(9)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -53,8 +74,16 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         description: 'Hook executions per second, by hook type and status.',
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (hook_type, status) (rate(claude_cli_hook_executions_total{${HOOK_TYPE}}[$__rate_interval]))`, '{{hook_type}} {{status}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            `sum by (hook_type, status) (rate(claude_cli_hook_executions_total{${HOOK_TYPE}}[$__rate_interval]))`,
+            '{{hook_type}} {{status}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -69,7 +98,10 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
             '{{hook_name}}',
           ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -77,8 +109,16 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         description: '95th percentile hook duration, by hook type and name.',
         unit: units.Seconds,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(quantile(0.95, 'claude_cli_hook_duration_seconds', ['hook_type', 'hook_name'], HOOK_TYPE), '{{hook_type}} {{hook_name}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            quantile(0.95, 'claude_cli_hook_duration_seconds', ['hook_type', 'hook_name'], HOOK_TYPE),
+            '{{hook_type}} {{hook_name}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       bucketHeatmapPanel({
@@ -88,7 +128,9 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         thresholds: thresholds(),
         histogram: 'claude_cli_hook_duration_seconds',
         selector: HOOK_TYPE,
-      }).span(12).height(8),
+      })
+        .span(12)
+        .height(8),
     )
     .build();
 }

@@ -3,7 +3,14 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import { MS_TAGS } from './ms-common';
 import {
-  SEVERITY_COLORS, baseDashboard, bucketHeatmapPanel, labelValuesVariable, promQuery, quantile, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  baseDashboard,
+  bucketHeatmapPanel,
+  labelValuesVariable,
+  promQuery,
+  quantile,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MS-framework messaging backplane dashboard. */
@@ -31,8 +38,16 @@ export function msMessagingBackplane(config: StackConfig): dashboard.Dashboard {
         description: 'Messages waiting in each queue, by broker; the line is the MessageQueueBackup threshold.',
         unit: units.Short,
         thresholds: thresholds({ value: limits.messageQueueDepth, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery('max by (broker, queue_name) (message_queue_depth{broker=~"$transport"})', '{{broker}} {{queue_name}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            'max by (broker, queue_name) (message_queue_depth{broker=~"$transport"})',
+            '{{broker}} {{queue_name}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -41,7 +56,10 @@ export function msMessagingBackplane(config: StackConfig): dashboard.Dashboard {
         unit: 'suffix:msg/s',
         thresholds: thresholds(),
         targets: [promQuery('sum by (message_type) (rate(messages_sent_total[$__rate_interval]))', '{{message_type}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -53,7 +71,10 @@ export function msMessagingBackplane(config: StackConfig): dashboard.Dashboard {
           promQuery(quantile(0.5, 'message_latency_seconds', ['transport'], TRANSPORT), '{{transport}} p50', 'A'),
           promQuery(quantile(0.99, 'message_latency_seconds', ['transport'], TRANSPORT), '{{transport}} p99', 'B'),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       bucketHeatmapPanel({
@@ -63,7 +84,9 @@ export function msMessagingBackplane(config: StackConfig): dashboard.Dashboard {
         thresholds: thresholds(),
         histogram: 'message_latency_seconds',
         selector: TRANSPORT,
-      }).span(12).height(8),
+      })
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -79,7 +102,10 @@ export function msMessagingBackplane(config: StackConfig): dashboard.Dashboard {
             '{{transport}}',
           ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -87,8 +113,16 @@ export function msMessagingBackplane(config: StackConfig): dashboard.Dashboard {
         description: 'Failed deliveries per second, by transport and reason.',
         unit: 'suffix:msg/s',
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (transport, failure_reason) (rate(message_delivery_failures_total{${TRANSPORT}}[$__rate_interval]))`, '{{transport}} {{failure_reason}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            `sum by (transport, failure_reason) (rate(message_delivery_failures_total{${TRANSPORT}}[$__rate_interval]))`,
+            '{{transport}} {{failure_reason}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }

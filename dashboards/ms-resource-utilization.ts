@@ -3,7 +3,13 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import { AGENT_TYPE, MS_TAGS, agentTypeVariable } from './ms-common';
 import {
-  SEVERITY_COLORS, barGaugePanel, baseDashboard, promQuery, statPanel, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  barGaugePanel,
+  baseDashboard,
+  promQuery,
+  statPanel,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MS-framework resource utilization dashboard. */
@@ -31,9 +37,14 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.warning }),
         targets: [
-          promQuery(`count(max by (agent_id) (agent_cpu_percent{${AGENT_TYPE}}) > ${limits.agentCpuPercent}) or vector(0)`, 'agents'),
+          promQuery(
+            `count(max by (agent_id) (agent_cpu_percent{${AGENT_TYPE}}) > ${limits.agentCpuPercent}) or vector(0)`,
+            'agents',
+          ),
         ],
-      }).span(6).height(8),
+      })
+        .span(6)
+        .height(8),
     )
     .withPanel(
       statPanel({
@@ -41,8 +52,15 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
         description: 'Agents whose memory is above the AgentMemoryExhaustion threshold now.',
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery(`count(max by (agent_id) (agent_memory_bytes{${AGENT_TYPE}}) > ${memoryBytes}) or vector(0)`, 'agents')],
-      }).span(6).height(8),
+        targets: [
+          promQuery(
+            `count(max by (agent_id) (agent_memory_bytes{${AGENT_TYPE}}) > ${memoryBytes}) or vector(0)`,
+            'agents',
+          ),
+        ],
+      })
+        .span(6)
+        .height(8),
     )
     .withPanel(
       barGaugePanel({
@@ -52,8 +70,15 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
         min: 0,
         max: memoryBytes,
         thresholds: memoryLine,
-        targets: [promQuery(`topk(10, max by (agent_type, agent_id) (agent_memory_bytes{${AGENT_TYPE}}))`, '{{agent_type}} {{agent_id}}').instant()],
-      }).span(12).height(8),
+        targets: [
+          promQuery(
+            `topk(10, max by (agent_type, agent_id) (agent_memory_bytes{${AGENT_TYPE}}))`,
+            '{{agent_type}} {{agent_id}}',
+          ).instant(),
+        ],
+      })
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -61,8 +86,14 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
         description: 'CPU of each agent; the line is the AgentSaturation threshold.',
         unit: units.Percent,
         thresholds: cpuLine,
-        targets: [promQuery(`max by (agent_type, agent_id) (agent_cpu_percent{${AGENT_TYPE}})`, '{{agent_type}} {{agent_id}}')],
-      }).min(0).axisSoftMax(100).span(12).height(8),
+        targets: [
+          promQuery(`max by (agent_type, agent_id) (agent_cpu_percent{${AGENT_TYPE}})`, '{{agent_type}} {{agent_id}}'),
+        ],
+      })
+        .min(0)
+        .axisSoftMax(100)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -70,8 +101,13 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
         description: 'Memory of each agent; the line is the AgentMemoryExhaustion threshold.',
         unit: units.BytesIEC,
         thresholds: memoryLine,
-        targets: [promQuery(`max by (agent_type, agent_id) (agent_memory_bytes{${AGENT_TYPE}})`, '{{agent_type}} {{agent_id}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(`max by (agent_type, agent_id) (agent_memory_bytes{${AGENT_TYPE}})`, '{{agent_type}} {{agent_id}}'),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -83,7 +119,11 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
           promQuery(`avg by (agent_type) (agent_cpu_percent{${AGENT_TYPE}})`, '{{agent_type}} avg', 'A'),
           promQuery(`max by (agent_type) (agent_cpu_percent{${AGENT_TYPE}})`, '{{agent_type}} max', 'B'),
         ],
-      }).min(0).axisSoftMax(100).span(12).height(8),
+      })
+        .min(0)
+        .axisSoftMax(100)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -92,7 +132,10 @@ export function msResourceUtilization(config: StackConfig): dashboard.Dashboard 
         unit: units.BytesIEC,
         thresholds: thresholds(),
         targets: [promQuery(`sum by (agent_type) (agent_memory_bytes{${AGENT_TYPE}})`, '{{agent_type}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }

@@ -3,7 +3,13 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import { AGENT_TYPE, MS_TAGS, agentTypeVariable } from './ms-common';
 import {
-  SEVERITY_COLORS, barGaugePanel, baseDashboard, promQuery, quantile, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  barGaugePanel,
+  baseDashboard,
+  promQuery,
+  quantile,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MS-framework swarm coordination dashboard. */
@@ -26,7 +32,10 @@ export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`sum by (agent_type) (agent_active_count{${AGENT_TYPE}})`, '{{agent_type}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -40,7 +49,10 @@ export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
             '{{to_agent_type}}',
           ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -54,7 +66,10 @@ export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
             '{{from_agent_type}} → {{to_agent_type}}',
           ),
         ],
-      }).min(0).span(12).height(9),
+      })
+        .min(0)
+        .span(12)
+        .height(9),
     )
     .withPanel(
       barGaugePanel({
@@ -69,7 +84,9 @@ export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
             '{{from_agent_type}} → {{to_agent_type}}',
           ).instant(),
         ],
-      }).span(12).height(9),
+      })
+        .span(12)
+        .height(9),
     )
     .withPanel(
       timeseriesPanel({
@@ -77,17 +94,29 @@ export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
         description: 'Tasks waiting, by queue type and the agent type that owns the queue.',
         unit: units.Short,
         thresholds: thresholds(),
-        targets: [promQuery(`max by (queue_type, agent_type) (task_queue_depth{${AGENT_TYPE}})`, '{{agent_type}} {{queue_type}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            `max by (queue_type, agent_type) (task_queue_depth{${AGENT_TYPE}})`,
+            '{{agent_type}} {{queue_type}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Coordination Latency p99',
-        description: '99th percentile message delivery latency, by message type; the line is the CommunicationDelay threshold.',
+        description:
+          '99th percentile message delivery latency, by message type; the line is the CommunicationDelay threshold.',
         unit: units.Seconds,
         thresholds: thresholds({ value: limits.messageLatencyP99Seconds, color: SEVERITY_COLORS.warning }),
         targets: [promQuery(quantile(0.99, 'message_latency_seconds', ['message_type']), '{{message_type}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }

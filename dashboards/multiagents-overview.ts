@@ -3,7 +3,15 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { percent } from '../rules/helpers';
 import type { StackConfig } from '../src/config';
 import {
-  SEVERITY_COLORS, baseDashboard, bucketHeatmapPanel, namespaceVariable, promQuery, quantile, statPanel, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  baseDashboard,
+  bucketHeatmapPanel,
+  namespaceVariable,
+  promQuery,
+  quantile,
+  statPanel,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the MultiAgents dashboard. */
@@ -32,7 +40,9 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`sum(multiagents_active_workflows{${NS}})`, 'workflows')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -41,9 +51,14 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.PercentUnit,
         thresholds: thresholds({ value: limits.errorRatio, color: SEVERITY_COLORS.critical }),
         targets: [
-          promQuery(`sum(rate(multiagents_events_total{status!="success", ${NS}}[5m])) / sum(rate(multiagents_events_total{${NS}}[5m]))`, 'error ratio'),
+          promQuery(
+            `sum(rate(multiagents_events_total{status!="success", ${NS}}[5m])) / sum(rate(multiagents_events_total{${NS}}[5m]))`,
+            'error ratio',
+          ),
         ],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -52,7 +67,9 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`sum(increase(multiagents_workflows_total{${NS}}[1h]))`, 'workflows')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -60,8 +77,15 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         description: '95th percentile workflow duration (the seed records milliseconds).',
         unit: units.Milliseconds,
         thresholds: thresholds(),
-        targets: [promQuery(`histogram_quantile(0.95, sum by (le) (rate(multiagents_workflow_duration_bucket{${NS}}[5m])))`, 'p95')],
-      }).span(6).height(6),
+        targets: [
+          promQuery(
+            `histogram_quantile(0.95, sum by (le) (rate(multiagents_workflow_duration_bucket{${NS}}[5m])))`,
+            'p95',
+          ),
+        ],
+      })
+        .span(6)
+        .height(6),
     )
     .withRow(new dashboard.RowBuilder('Events'))
     .withPanel(
@@ -70,8 +94,16 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         description: 'Events processed per second, by event type and status.',
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (event_type, status) (rate(multiagents_events_total{${NS}}[$__rate_interval]))`, '{{event_type}} {{status}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(
+            `sum by (event_type, status) (rate(multiagents_events_total{${NS}}[$__rate_interval]))`,
+            '{{event_type}} {{status}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -79,8 +111,13 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         description: '95th percentile event processing time, by event type.',
         unit: units.Seconds,
         thresholds: thresholds({ value: 5, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(quantile(0.95, 'multiagents_event_duration_seconds', ['event_type'], NS), '{{event_type}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(quantile(0.95, 'multiagents_event_duration_seconds', ['event_type'], NS), '{{event_type}}'),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       bucketHeatmapPanel({
@@ -90,7 +127,9 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         thresholds: thresholds(),
         histogram: 'multiagents_event_duration_seconds',
         selector: NS,
-      }).span(8).height(8),
+      })
+        .span(8)
+        .height(8),
     )
     .withRow(new dashboard.RowBuilder('Workers'))
     .withPanel(
@@ -99,8 +138,16 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         description: 'Worker executions per second, by worker and status.',
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (worker_name, status) (rate(multiagents_worker_executions_total{${NS}}[$__rate_interval]))`, '{{worker_name}} {{status}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(
+            `sum by (worker_name, status) (rate(multiagents_worker_executions_total{${NS}}[$__rate_interval]))`,
+            '{{worker_name}} {{status}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -115,7 +162,10 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
             '{{worker_name}}',
           ),
         ],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -123,18 +173,27 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         description: '95th percentile worker execution time, by worker.',
         unit: units.Seconds,
         thresholds: thresholds({ value: 5, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(quantile(0.95, 'multiagents_worker_duration_seconds', ['worker_name'], NS), '{{worker_name}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(quantile(0.95, 'multiagents_worker_duration_seconds', ['worker_name'], NS), '{{worker_name}}'),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withRow(new dashboard.RowBuilder('System Resources'))
     .withPanel(
       timeseriesPanel({
         title: 'Host CPU',
-        description: 'CPU of each MultiAgents host; the line is the seed\'s critical_cpu_usage alert.',
+        description: "CPU of each MultiAgents host; the line is the seed's critical_cpu_usage alert.",
         unit: units.Percent,
         thresholds: thresholds({ value: limits.cpuPercent, color: SEVERITY_COLORS.critical }),
         targets: [promQuery(`max by (pod) (multiagents_system_cpu_percent{${NS}})`, '{{pod}}')],
-      }).min(0).axisSoftMax(100).span(12).height(8),
+      })
+        .min(0)
+        .axisSoftMax(100)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -143,7 +202,11 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.Percent,
         thresholds: thresholds({ value: 85, color: SEVERITY_COLORS.warning }),
         targets: [promQuery(`max by (pod) (multiagents_system_memory_percent{${NS}})`, '{{pod}}')],
-      }).min(0).axisSoftMax(100).span(12).height(8),
+      })
+        .min(0)
+        .axisSoftMax(100)
+        .span(12)
+        .height(8),
     )
     .build();
 }

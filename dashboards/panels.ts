@@ -9,7 +9,6 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DATASOURCE_UIDS } from '../src/lib/names';
 
-
 /** Name of the template variable that selects the Prometheus datasource. */
 export const DATASOURCE_VARIABLE = 'datasource';
 
@@ -48,18 +47,20 @@ export function prometheusDatasourceVariable(): dashboard.DatasourceVariableBuil
 /** A multi-value variable over the values of `label` on `metric`; "All" matches every value. */
 export function labelValuesVariable(name: string, metric: string, label: string): dashboard.QueryVariableBuilder {
   const query = `label_values(${metric}, ${label})`;
-  return new dashboard.QueryVariableBuilder(name)
-    .label(label)
-    .datasource(prometheusDatasource())
-    .query(query)
-    .definition(query)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(true)
-    .includeAll(true)
-    // Without an explicit allValue Grafana expands "All" into a list of every value it has seen.
-    .allValue('.*')
-    .current({ selected: true, text: 'All', value: '$__all' });
+  return (
+    new dashboard.QueryVariableBuilder(name)
+      .label(label)
+      .datasource(prometheusDatasource())
+      .query(query)
+      .definition(query)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      // Without an explicit allValue Grafana expands "All" into a list of every value it has seen.
+      .allValue('.*')
+      .current({ selected: true, text: 'All', value: '$__all' })
+  );
 }
 
 /**
@@ -101,7 +102,12 @@ interface PanelBase<B> {
 }
 
 /** Title, description, the Prometheus datasource, queries and unit: what every panel here starts with. */
-function panelBase<B extends PanelBase<B>>(panel: B, options: Pick<PanelOptions, 'title' | 'description' | 'unit'> & { readonly targets: readonly prometheus.DataqueryBuilder[] }): B {
+function panelBase<B extends PanelBase<B>>(
+  panel: B,
+  options: Pick<PanelOptions, 'title' | 'description' | 'unit'> & {
+    readonly targets: readonly prometheus.DataqueryBuilder[];
+  },
+): B {
   return panel
     .title(options.title)
     .description(options.description)
@@ -122,21 +128,25 @@ export function statPanel(options: PanelOptions): stat.PanelBuilder {
 
 /** A time series panel: one colour per series, thresholds drawn as dashed lines, legend and shared tooltip. */
 export function timeseriesPanel(options: PanelOptions): timeseries.PanelBuilder {
-  return panelBase(new timeseries.PanelBuilder(), options)
-    .thresholds(options.thresholds)
-    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
-    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
-    .lineWidth(1)
-    .fillOpacity(10)
-    .showPoints(common.VisibilityMode.Never)
-    // The SDK's default legend is hidden; series here are only told apart by their labels.
-    .legend(
-      new common.VizLegendOptionsBuilder()
-        .showLegend(true)
-        .displayMode(common.LegendDisplayMode.List)
-        .placement(common.LegendPlacement.Bottom),
-    )
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+  return (
+    panelBase(new timeseries.PanelBuilder(), options)
+      .thresholds(options.thresholds)
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
+      .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
+      .lineWidth(1)
+      .fillOpacity(10)
+      .showPoints(common.VisibilityMode.Never)
+      // The SDK's default legend is hidden; series here are only told apart by their labels.
+      .legend(
+        new common.VizLegendOptionsBuilder()
+          .showLegend(true)
+          .displayMode(common.LegendDisplayMode.List)
+          .placement(common.LegendPlacement.Bottom),
+      )
+      .tooltip(
+        new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+      )
+  );
 }
 
 /** Settings every dashboard shares: uid, tags, refresh, time range, shared crosshair, read-only, datasource variable. */
@@ -146,16 +156,18 @@ export function baseDashboard(options: {
   readonly description: string;
   readonly tags: readonly string[];
 }): dashboard.DashboardBuilder {
-  return new dashboard.DashboardBuilder(options.title)
-    .uid(options.uid)
-    .description(options.description)
-    .tags([...options.tags, 'agent-o11y'])
-    .refresh('30s')
-    .time({ from: 'now-6h', to: 'now' })
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    // Provisioned from code: a change made in the UI would be lost on the next deploy.
-    .readonly()
-    .withVariable(prometheusDatasourceVariable());
+  return (
+    new dashboard.DashboardBuilder(options.title)
+      .uid(options.uid)
+      .description(options.description)
+      .tags([...options.tags, 'agent-o11y'])
+      .refresh('30s')
+      .time({ from: 'now-6h', to: 'now' })
+      .tooltip(dashboard.DashboardCursorSync.Crosshair)
+      // Provisioned from code: a change made in the UI would be lost on the next deploy.
+      .readonly()
+      .withVariable(prometheusDatasourceVariable())
+  );
 }
 
 /** `histogram_quantile` over the rate of a histogram's buckets, kept apart by `by` (plus `le`). */
@@ -176,7 +188,9 @@ export function gaugePanel(options: PanelOptions & { readonly min: number; reado
 }
 
 /** A horizontal bar gauge: the last value of each series side by side, coloured by thresholds. */
-export function barGaugePanel(options: PanelOptions & { readonly min: number; readonly max?: number }): bargauge.PanelBuilder {
+export function barGaugePanel(
+  options: PanelOptions & { readonly min: number; readonly max?: number },
+): bargauge.PanelBuilder {
   const panel = panelBase(new bargauge.PanelBuilder(), options)
     .min(options.min)
     .thresholds(options.thresholds)
@@ -191,16 +205,27 @@ export function barGaugePanel(options: PanelOptions & { readonly min: number; re
  * A heatmap of a histogram's buckets as Prometheus stores them (no recalculation by Grafana): one
  * row per `le`, the colour the rate of observations in it. `unit` is the unit of the buckets.
  */
-export function bucketHeatmapPanel(options: Omit<PanelOptions, 'targets'> & { readonly histogram: string; readonly selector?: string }): heatmap.PanelBuilder {
+export function bucketHeatmapPanel(
+  options: Omit<PanelOptions, 'targets'> & { readonly histogram: string; readonly selector?: string },
+): heatmap.PanelBuilder {
   const selector = options.selector ? `{${options.selector}}` : '';
-  const query = promQuery(`sum by (le) (rate(${options.histogram}_bucket${selector}[$__rate_interval]))`, '{{le}}')
-    .format(prometheus.PromQueryFormat.Heatmap);
+  const query = promQuery(
+    `sum by (le) (rate(${options.histogram}_bucket${selector}[$__rate_interval]))`,
+    '{{le}}',
+  ).format(prometheus.PromQueryFormat.Heatmap);
   return panelBase(new heatmap.PanelBuilder(), { ...options, targets: [query] })
     .thresholds(options.thresholds)
     .calculate(false)
     .yAxis(new heatmap.YAxisConfigBuilder().unit(options.unit))
     .cellValues(new heatmap.CellValuesBuilder().unit('ops'))
-    .color(new heatmap.HeatmapColorOptionsBuilder().mode(heatmap.HeatmapColorMode.Scheme).scheme('Oranges').scale(heatmap.HeatmapColorScale.Exponential).exponent(0.5).steps(64))
+    .color(
+      new heatmap.HeatmapColorOptionsBuilder()
+        .mode(heatmap.HeatmapColorMode.Scheme)
+        .scheme('Oranges')
+        .scale(heatmap.HeatmapColorScale.Exponential)
+        .exponent(0.5)
+        .steps(64),
+    )
     .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(true))
     .showLegend();
 }
@@ -213,10 +238,14 @@ export interface StateMapping {
 }
 
 /** A state timeline: one row per series, each number shown as the state it stands for. */
-export function stateTimelinePanel(options: PanelOptions & { readonly states: readonly StateMapping[] }): statetimeline.PanelBuilder {
+export function stateTimelinePanel(
+  options: PanelOptions & { readonly states: readonly StateMapping[] },
+): statetimeline.PanelBuilder {
   const mapping: dashboard.ValueMap = {
     type: dashboard.MappingType.ValueToText,
-    options: Object.fromEntries(options.states.map((s, index) => [String(s.value), { text: s.text, color: s.color, index }])),
+    options: Object.fromEntries(
+      options.states.map((s, index) => [String(s.value), { text: s.text, color: s.color, index }]),
+    ),
   };
   return panelBase(new statetimeline.PanelBuilder(), options)
     .thresholds(options.thresholds)

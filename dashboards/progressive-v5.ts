@@ -3,7 +3,14 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { percent } from '../rules/helpers';
 import type { StackConfig } from '../src/config';
 import {
-  SEVERITY_COLORS, barGaugePanel, baseDashboard, namespaceVariable, promQuery, quantile, statPanel, thresholds,
+  SEVERITY_COLORS,
+  barGaugePanel,
+  baseDashboard,
+  namespaceVariable,
+  promQuery,
+  quantile,
+  statPanel,
+  thresholds,
   timeseriesPanel,
 } from './panels';
 
@@ -24,7 +31,9 @@ const NS = 'namespace=~"$namespace"';
  * series the alert pack does (rules/progressive-v5.ts), which gathers them the same way.
  */
 function perAgent(config: StackConfig, expr: (agent: string) => string): string {
-  return config.alerts.progressiveV5.agents.map((a) => `label_replace(${expr(a)}, "agent_type", "${a}", "", "")`).join(' or ');
+  return config.alerts.progressiveV5.agents
+    .map((a) => `label_replace(${expr(a)}, "agent_type", "${a}", "", "")`)
+    .join(' or ');
 }
 
 /**
@@ -36,7 +45,8 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
   return baseDashboard({
     uid: PROGRESSIVE_UIDS.mca,
     title: 'Progressive Framework v5 - Master Control Agent',
-    description: 'Request rate, latency and errors of the MCA, its routing decisions, agent load and coordination latency.',
+    description:
+      'Request rate, latency and errors of the MCA, its routing decisions, agent load and coordination latency.',
     tags: TAGS,
   })
     .withVariable(namespaceVariable('mca_requests_total'))
@@ -46,8 +56,13 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
         description: 'Requests per second, by status code.',
         unit: units.RequestsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (status_code) (rate(mca_requests_total{${NS}}[$__rate_interval]))`, '{{status_code}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(`sum by (status_code) (rate(mca_requests_total{${NS}}[$__rate_interval]))`, '{{status_code}}'),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -60,18 +75,29 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
           promQuery(quantile(0.95, 'mca_request_duration_seconds', [], NS), 'p95', 'B'),
           promQuery(quantile(0.99, 'mca_request_duration_seconds', [], NS), 'p99', 'C'),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       statPanel({
         title: 'MCA 5xx Ratio',
         description: `Responses with a 5xx status as a share of all over 5 minutes; red at the MCAHighErrorRate alert's ${percent(limits.mcaErrorRatio)}.`,
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.01, color: SEVERITY_COLORS.warning }, { value: limits.mcaErrorRatio, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds(
+          { value: 0.01, color: SEVERITY_COLORS.warning },
+          { value: limits.mcaErrorRatio, color: SEVERITY_COLORS.critical },
+        ),
         targets: [
-          promQuery(`sum(rate(mca_requests_total{status_code=~"5..", ${NS}}[5m])) / sum(rate(mca_requests_total{${NS}}[5m]))`, '5xx ratio'),
+          promQuery(
+            `sum(rate(mca_requests_total{status_code=~"5..", ${NS}}[5m])) / sum(rate(mca_requests_total{${NS}}[5m]))`,
+            '5xx ratio',
+          ),
         ],
-      }).span(6).height(8),
+      })
+        .span(6)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -79,8 +105,13 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
         description: 'Routing decisions per second, by strategy.',
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (strategy) (rate(mca_routing_decisions_total{${NS}}[$__rate_interval]))`, '{{strategy}}')],
-      }).min(0).span(9).height(8),
+        targets: [
+          promQuery(`sum by (strategy) (rate(mca_routing_decisions_total{${NS}}[$__rate_interval]))`, '{{strategy}}'),
+        ],
+      })
+        .min(0)
+        .span(9)
+        .height(8),
     )
     .withPanel(
       barGaugePanel({
@@ -91,7 +122,9 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
         max: 1,
         thresholds: thresholds({ value: 0.8, color: SEVERITY_COLORS.warning }),
         targets: [promQuery(`max by (target_agent) (mca_agent_load_balance{${NS}})`, '{{target_agent}}').instant()],
-      }).span(9).height(8),
+      })
+        .span(9)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -99,8 +132,16 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
         description: '95th percentile coordination latency, by coordination type.',
         unit: units.Seconds,
         thresholds: thresholds(),
-        targets: [promQuery(quantile(0.95, 'mca_coordination_latency_seconds', ['coordination_type'], NS), '{{coordination_type}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            quantile(0.95, 'mca_coordination_latency_seconds', ['coordination_type'], NS),
+            '{{coordination_type}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -108,8 +149,13 @@ export function progressiveMca(config: StackConfig): dashboard.Dashboard {
         description: 'MCA errors per second, by error type.',
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (error_type) (rate(mca_system_errors_total{${NS}}[$__rate_interval]))`, '{{error_type}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(`sum by (error_type) (rate(mca_system_errors_total{${NS}}[$__rate_interval]))`, '{{error_type}}'),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }
@@ -132,15 +178,20 @@ export function progressiveAgentHealth(config: StackConfig): dashboard.Dashboard
         title: 'Healthy Agents',
         description: 'Agents reporting healthy, by agent type; red when none is.',
         unit: units.Short,
-        thresholds: new dashboard.ThresholdsConfigBuilder()
-          .mode(dashboard.ThresholdsMode.Absolute)
-          .steps([
-            { value: null, color: SEVERITY_COLORS.critical },
-            { value: 1, color: SEVERITY_COLORS.warning },
-            { value: 2, color: SEVERITY_COLORS.ok },
-          ]),
-        targets: [promQuery(perAgent(config, (a) => `count(${a}_health_status{${NS}} == 1)`), '{{agent_type}}')],
-      }).span(12).height(6),
+        thresholds: new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+          { value: null, color: SEVERITY_COLORS.critical },
+          { value: 1, color: SEVERITY_COLORS.warning },
+          { value: 2, color: SEVERITY_COLORS.ok },
+        ]),
+        targets: [
+          promQuery(
+            perAgent(config, (a) => `count(${a}_health_status{${NS}} == 1)`),
+            '{{agent_type}}',
+          ),
+        ],
+      })
+        .span(12)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -148,49 +199,78 @@ export function progressiveAgentHealth(config: StackConfig): dashboard.Dashboard
         description: 'Agents reporting unhealthy (AgentUnhealthy fires on these).',
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery(`count((${perAgent(config, (a) => `${a}_health_status{${NS}}`)}) < 1) or vector(0)`, 'unhealthy')],
-      }).span(12).height(6),
+        targets: [
+          promQuery(`count((${perAgent(config, (a) => `${a}_health_status{${NS}}`)}) < 1) or vector(0)`, 'unhealthy'),
+        ],
+      })
+        .span(12)
+        .height(6),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Request Success Rate by Agent',
         description: 'Requests without a 5xx status as a share of all, by agent type.',
         unit: units.PercentUnit,
-        thresholds: new dashboard.ThresholdsConfigBuilder()
-          .mode(dashboard.ThresholdsMode.Absolute)
-          .steps([
-            { value: null, color: SEVERITY_COLORS.critical },
-            { value: 0.95, color: SEVERITY_COLORS.warning },
-            { value: 0.99, color: SEVERITY_COLORS.ok },
-          ]),
+        thresholds: new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+          { value: null, color: SEVERITY_COLORS.critical },
+          { value: 0.95, color: SEVERITY_COLORS.warning },
+          { value: 0.99, color: SEVERITY_COLORS.ok },
+        ]),
         targets: [
           promQuery(
             perAgent(
               config,
-              (a) => `sum(rate(${a}_requests_total{status_code!~"5..", ${NS}}[$__rate_interval])) / sum(rate(${a}_requests_total{${NS}}[$__rate_interval]))`,
+              (a) =>
+                `sum(rate(${a}_requests_total{status_code!~"5..", ${NS}}[$__rate_interval])) / sum(rate(${a}_requests_total{${NS}}[$__rate_interval]))`,
             ),
             '{{agent_type}}',
           ),
         ],
-      }).axisSoftMin(0.95).max(1).span(12).height(8),
+      })
+        .axisSoftMin(0.95)
+        .max(1)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Agent Response Time p95',
         description: `95th percentile request duration, by agent type; the line is the AverageResponseTimeAboveSLA alert's ${Math.round(config.alerts.progressiveV5.slaLatencyP95Seconds * 1000)} ms.`,
         unit: units.Seconds,
-        thresholds: thresholds({ value: config.alerts.progressiveV5.slaLatencyP95Seconds, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(perAgent(config, (a) => quantile(0.95, `${a}_request_duration_seconds`, [], NS)), '{{agent_type}}')],
-      }).min(0).span(12).height(8),
+        thresholds: thresholds({
+          value: config.alerts.progressiveV5.slaLatencyP95Seconds,
+          color: SEVERITY_COLORS.warning,
+        }),
+        targets: [
+          promQuery(
+            perAgent(config, (a) => quantile(0.95, `${a}_request_duration_seconds`, [], NS)),
+            '{{agent_type}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Memory Usage by Agent',
         description: `Resident memory of each agent process; the line is the AgentHighMemoryUsage alert's ${config.alerts.progressiveV5.agentMemoryMiB} MiB.`,
         unit: units.BytesIEC,
-        thresholds: thresholds({ value: config.alerts.progressiveV5.agentMemoryMiB * 1024 ** 2, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(perAgent(config, (a) => `max by (pod) (${a}_process_resident_memory_bytes{${NS}})`), '{{agent_type}} {{pod}}')],
-      }).min(0).span(12).height(8),
+        thresholds: thresholds({
+          value: config.alerts.progressiveV5.agentMemoryMiB * 1024 ** 2,
+          color: SEVERITY_COLORS.warning,
+        }),
+        targets: [
+          promQuery(
+            perAgent(config, (a) => `max by (pod) (${a}_process_resident_memory_bytes{${NS}})`),
+            '{{agent_type}} {{pod}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -198,8 +278,16 @@ export function progressiveAgentHealth(config: StackConfig): dashboard.Dashboard
         description: 'CPU of each agent process, in cores.',
         unit: units.Short,
         thresholds: thresholds(),
-        targets: [promQuery(perAgent(config, (a) => `sum by (pod) (rate(${a}_process_cpu_seconds_total{${NS}}[$__rate_interval]))`), '{{agent_type}} {{pod}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            perAgent(config, (a) => `sum by (pod) (rate(${a}_process_cpu_seconds_total{${NS}}[$__rate_interval]))`),
+            '{{agent_type}} {{pod}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .build();
 }
@@ -209,7 +297,8 @@ export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
   return baseDashboard({
     uid: PROGRESSIVE_UIDS.business,
     title: 'Progressive Framework v5 - Business Metrics',
-    description: 'Meal and workout plans, satisfaction and completion, budgets, engagement, feature adoption and savings.',
+    description:
+      'Meal and workout plans, satisfaction and completion, budgets, engagement, feature adoption and savings.',
     tags: [...TAGS, 'business'],
   })
     .withVariable(namespaceVariable('mca_requests_total'))
@@ -220,22 +309,24 @@ export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`sum(increase(npa_meal_plans_generated_total{${NS}}[24h]))`, 'meal plans')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
         title: 'User Satisfaction (24h)',
         description: 'Average meal-plan satisfaction score over 24 hours (0-5).',
         unit: units.Short,
-        thresholds: new dashboard.ThresholdsConfigBuilder()
-          .mode(dashboard.ThresholdsMode.Absolute)
-          .steps([
-            { value: null, color: SEVERITY_COLORS.critical },
-            { value: 3, color: SEVERITY_COLORS.warning },
-            { value: 4, color: SEVERITY_COLORS.ok },
-          ]),
+        thresholds: new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+          { value: null, color: SEVERITY_COLORS.critical },
+          { value: 3, color: SEVERITY_COLORS.warning },
+          { value: 4, color: SEVERITY_COLORS.ok },
+        ]),
         targets: [promQuery(`avg(avg_over_time(npa_user_satisfaction_score{${NS}}[24h]))`, 'satisfaction')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -244,22 +335,24 @@ export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`sum(increase(wpa_workout_plans_generated_total{${NS}}[24h]))`, 'workout plans')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
         title: 'Workout Completion (24h)',
         description: 'Average share of workouts completed over 24 hours.',
         unit: units.PercentUnit,
-        thresholds: new dashboard.ThresholdsConfigBuilder()
-          .mode(dashboard.ThresholdsMode.Absolute)
-          .steps([
-            { value: null, color: SEVERITY_COLORS.critical },
-            { value: 0.5, color: SEVERITY_COLORS.warning },
-            { value: 0.7, color: SEVERITY_COLORS.ok },
-          ]),
+        thresholds: new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+          { value: null, color: SEVERITY_COLORS.critical },
+          { value: 0.5, color: SEVERITY_COLORS.warning },
+          { value: 0.7, color: SEVERITY_COLORS.ok },
+        ]),
         targets: [promQuery(`avg(avg_over_time(wpa_workout_completion_rate{${NS}}[24h]))`, 'completion')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       timeseriesPanel({
@@ -271,7 +364,10 @@ export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
           promQuery(`sum(increase(bma_budgets_created_total{${NS}}[1h]))`, 'budgets created', 'A'),
           promQuery(`sum(increase(bma_expense_analyses_total{${NS}}[1h]))`, 'expense analyses', 'B'),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -279,18 +375,34 @@ export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
         description: 'Requests per second, by endpoint.',
         unit: units.RequestsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (endpoint) (${perAgent(config, (a) => `rate(${a}_requests_total{${NS}}[$__rate_interval])`)})`, '{{endpoint}}')],
-      }).min(0).span(12).height(8),
+        targets: [
+          promQuery(
+            `sum by (endpoint) (${perAgent(config, (a) => `rate(${a}_requests_total{${NS}}[$__rate_interval])`)})`,
+            '{{endpoint}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       barGaugePanel({
         title: 'Feature Adoption',
-        description: 'Requests per agent type over the last 24 hours (a bar gauge: the seed\'s pie chart hides small agents).',
+        description:
+          "Requests per agent type over the last 24 hours (a bar gauge: the seed's pie chart hides small agents).",
         unit: units.Short,
         min: 0,
         thresholds: thresholds(),
-        targets: [promQuery(perAgent(config, (a) => `sum(increase(${a}_requests_total{${NS}}[24h]))`), '{{agent_type}}').instant()],
-      }).span(12).height(8),
+        targets: [
+          promQuery(
+            perAgent(config, (a) => `sum(increase(${a}_requests_total{${NS}}[24h]))`),
+            '{{agent_type}}',
+          ).instant(),
+        ],
+      })
+        .span(12)
+        .height(8),
     )
     .withPanel(
       statPanel({
@@ -299,7 +411,9 @@ export function progressiveBusiness(config: StackConfig): dashboard.Dashboard {
         unit: 'currencyUSD',
         thresholds: thresholds(),
         targets: [promQuery(`sum(bma_savings_identified_dollars{${NS}})`, 'savings')],
-      }).span(12).height(8),
+      })
+        .span(12)
+        .height(8),
     )
     .build();
 }

@@ -1,14 +1,11 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
-import {
-  SEVERITY_COLORS, baseDashboard, promQuery, quantile, statPanel, thresholds, timeseriesPanel,
-} from './panels';
+import { SEVERITY_COLORS, baseDashboard, promQuery, quantile, statPanel, thresholds, timeseriesPanel } from './panels';
 import { COMPONENTS } from '../src/lib/names';
 
 /** Fixed uid of the stack's own health dashboard. */
 export const STACK_HEALTH_UID = 'agent-o11y-stack';
-
 
 function row(title: string): dashboard.RowBuilder {
   return new dashboard.RowBuilder(title);
@@ -29,7 +26,8 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
   return baseDashboard({
     uid: STACK_HEALTH_UID,
     title: 'agent-o11y - Stack Health',
-    description: 'Collector throughput, refusals and queues; Jaeger span ingest; Prometheus; Alertmanager notifications.',
+    description:
+      'Collector throughput, refusals and queues; Jaeger span ingest; Prometheus; Alertmanager notifications.',
     tags: ['stack'],
   })
     .withPanel(
@@ -39,7 +37,9 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
         targets: [promQuery(`count(up{namespace="${config.common.namespace}"} == 0) or vector(0)`, 'down')],
-      }).span(6).height(6),
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -47,8 +47,12 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         description: 'Spans the collector refused in the last 5 minutes (memory_limiter or a full pipeline).',
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(`sum(increase(otelcol_receiver_refused_spans_total{${collector}}[5m])) or vector(0)`, 'refused')],
-      }).span(6).height(6),
+        targets: [
+          promQuery(`sum(increase(otelcol_receiver_refused_spans_total{${collector}}[5m])) or vector(0)`, 'refused'),
+        ],
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -56,8 +60,15 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         description: 'Rule evaluations that failed in the last 5 minutes.',
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery(`sum(increase(prometheus_rule_evaluation_failures_total{${prometheus}}[5m])) or vector(0)`, 'failures')],
-      }).span(6).height(6),
+        targets: [
+          promQuery(
+            `sum(increase(prometheus_rule_evaluation_failures_total{${prometheus}}[5m])) or vector(0)`,
+            'failures',
+          ),
+        ],
+      })
+        .span(6)
+        .height(6),
     )
     .withPanel(
       statPanel({
@@ -65,8 +76,15 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         description: 'Notifications Alertmanager failed to deliver in the last hour.',
         unit: units.Short,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.critical }),
-        targets: [promQuery(`sum(increase(alertmanager_notifications_failed_total{${alertmanager}}[1h])) or vector(0)`, 'failed')],
-      }).span(6).height(6),
+        targets: [
+          promQuery(
+            `sum(increase(alertmanager_notifications_failed_total{${alertmanager}}[1h])) or vector(0)`,
+            'failed',
+          ),
+        ],
+      })
+        .span(6)
+        .height(6),
     )
     .withRow(row('OpenTelemetry Collector'))
     .withPanel(
@@ -76,11 +94,26 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
         targets: [
-          promQuery(`sum by (receiver) (rate(otelcol_receiver_accepted_spans_total{${collector}}[$__rate_interval]))`, 'spans {{receiver}}', 'A'),
-          promQuery(`sum by (receiver) (rate(otelcol_receiver_accepted_metric_points_total{${collector}}[$__rate_interval]))`, 'metric points {{receiver}}', 'B'),
-          promQuery(`sum by (receiver) (rate(otelcol_receiver_accepted_log_records_total{${collector}}[$__rate_interval]))`, 'log records {{receiver}}', 'C'),
+          promQuery(
+            `sum by (receiver) (rate(otelcol_receiver_accepted_spans_total{${collector}}[$__rate_interval]))`,
+            'spans {{receiver}}',
+            'A',
+          ),
+          promQuery(
+            `sum by (receiver) (rate(otelcol_receiver_accepted_metric_points_total{${collector}}[$__rate_interval]))`,
+            'metric points {{receiver}}',
+            'B',
+          ),
+          promQuery(
+            `sum by (receiver) (rate(otelcol_receiver_accepted_log_records_total{${collector}}[$__rate_interval]))`,
+            'log records {{receiver}}',
+            'C',
+          ),
         ],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -89,25 +122,48 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.OpsPerSecond,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.warning }),
         targets: [
-          promQuery(`sum by (receiver) (rate(otelcol_receiver_refused_spans_total{${collector}}[$__rate_interval]))`, 'spans {{receiver}}', 'A'),
-          promQuery(`sum by (receiver) (rate(otelcol_receiver_refused_metric_points_total{${collector}}[$__rate_interval]))`, 'metric points {{receiver}}', 'B'),
-          promQuery(`sum by (receiver) (rate(otelcol_receiver_refused_log_records_total{${collector}}[$__rate_interval]))`, 'log records {{receiver}}', 'C'),
+          promQuery(
+            `sum by (receiver) (rate(otelcol_receiver_refused_spans_total{${collector}}[$__rate_interval]))`,
+            'spans {{receiver}}',
+            'A',
+          ),
+          promQuery(
+            `sum by (receiver) (rate(otelcol_receiver_refused_metric_points_total{${collector}}[$__rate_interval]))`,
+            'metric points {{receiver}}',
+            'B',
+          ),
+          promQuery(
+            `sum by (receiver) (rate(otelcol_receiver_refused_log_records_total{${collector}}[$__rate_interval]))`,
+            'log records {{receiver}}',
+            'C',
+          ),
         ],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Exporter Queue Fill',
-        description: 'Batches waiting in each exporter queue (one per signal, `data_type`) as a share of its capacity; full queues drop data.',
+        description:
+          'Batches waiting in each exporter queue (one per signal, `data_type`) as a share of its capacity; full queues drop data.',
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.7, color: SEVERITY_COLORS.warning }, { value: 0.9, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds(
+          { value: 0.7, color: SEVERITY_COLORS.warning },
+          { value: 0.9, color: SEVERITY_COLORS.critical },
+        ),
         targets: [
           promQuery(
             `max by (exporter, data_type) (otelcol_exporter_queue_size{${collector}} / otelcol_exporter_queue_capacity{${collector}})`,
             '{{exporter}} {{data_type}}',
           ),
         ],
-      }).min(0).max(1).span(8).height(8),
+      })
+        .min(0)
+        .max(1)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -116,12 +172,31 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.OpsPerSecond,
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.warning }),
         targets: [
-          promQuery(`sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total{${collector}}[$__rate_interval]))`, 'send failed spans {{exporter}}', 'A'),
-          promQuery(`sum by (exporter) (rate(otelcol_exporter_send_failed_log_records_total{${collector}}[$__rate_interval]))`, 'send failed logs {{exporter}}', 'B'),
-          promQuery(`sum by (exporter) (rate(otelcol_exporter_enqueue_failed_spans_total{${collector}}[$__rate_interval]))`, 'enqueue failed spans {{exporter}}', 'C'),
-          promQuery(`sum by (exporter) (rate(otelcol_exporter_enqueue_failed_log_records_total{${collector}}[$__rate_interval]))`, 'enqueue failed logs {{exporter}}', 'D'),
+          promQuery(
+            `sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total{${collector}}[$__rate_interval]))`,
+            'send failed spans {{exporter}}',
+            'A',
+          ),
+          promQuery(
+            `sum by (exporter) (rate(otelcol_exporter_send_failed_log_records_total{${collector}}[$__rate_interval]))`,
+            'send failed logs {{exporter}}',
+            'B',
+          ),
+          promQuery(
+            `sum by (exporter) (rate(otelcol_exporter_enqueue_failed_spans_total{${collector}}[$__rate_interval]))`,
+            'enqueue failed spans {{exporter}}',
+            'C',
+          ),
+          promQuery(
+            `sum by (exporter) (rate(otelcol_exporter_enqueue_failed_log_records_total{${collector}}[$__rate_interval]))`,
+            'enqueue failed logs {{exporter}}',
+            'D',
+          ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -130,7 +205,10 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.BytesIEC,
         thresholds: thresholds(),
         targets: [promQuery(`max by (pod) (otelcol_process_memory_rss_bytes{${collector}})`, '{{pod}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withRow(row('Jaeger'))
     .withPanel(
@@ -140,10 +218,21 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
         targets: [
-          promQuery(`sum(rate(otelcol_receiver_accepted_spans_total{${jaeger}}[$__rate_interval]))`, 'accepted by Jaeger', 'A'),
-          promQuery(`sum(rate(otelcol_exporter_sent_spans_total{${collector}, exporter=~"otlp_grpc/jaeger.*"}[$__rate_interval]))`, 'sent by the collector', 'B'),
+          promQuery(
+            `sum(rate(otelcol_receiver_accepted_spans_total{${jaeger}}[$__rate_interval]))`,
+            'accepted by Jaeger',
+            'A',
+          ),
+          promQuery(
+            `sum(rate(otelcol_exporter_sent_spans_total{${collector}, exporter=~"otlp_grpc/jaeger.*"}[$__rate_interval]))`,
+            'sent by the collector',
+            'B',
+          ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -153,9 +242,16 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         thresholds: thresholds({ value: 1, color: SEVERITY_COLORS.warning }),
         targets: [
           promQuery(`sum(rate(otelcol_receiver_refused_spans_total{${jaeger}}[$__rate_interval]))`, 'refused', 'A'),
-          promQuery(`sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total{${jaeger}}[$__rate_interval]))`, 'write failed {{exporter}}', 'B'),
+          promQuery(
+            `sum by (exporter) (rate(otelcol_exporter_send_failed_spans_total{${jaeger}}[$__rate_interval]))`,
+            'write failed {{exporter}}',
+            'B',
+          ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withRow(row('Prometheus'))
     .withPanel(
@@ -164,8 +260,16 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         description: 'Samples appended to the head block per second.',
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
-        targets: [promQuery(`sum by (pod) (rate(prometheus_tsdb_head_samples_appended_total{${prometheus}}[$__rate_interval]))`, '{{pod}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(
+            `sum by (pod) (rate(prometheus_tsdb_head_samples_appended_total{${prometheus}}[$__rate_interval]))`,
+            '{{pod}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -174,21 +278,31 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`max by (pod) (prometheus_tsdb_head_series{${prometheus}})`, '{{pod}}')],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Rule Group Duration',
-        description: 'Last evaluation time of each rule group as a share of its interval; above 1 evaluations are skipped.',
+        description:
+          'Last evaluation time of each rule group as a share of its interval; above 1 evaluations are skipped.',
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.8, color: SEVERITY_COLORS.warning }, { value: 1, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds(
+          { value: 0.8, color: SEVERITY_COLORS.warning },
+          { value: 1, color: SEVERITY_COLORS.critical },
+        ),
         targets: [
           promQuery(
             `max by (rule_group) (prometheus_rule_group_last_duration_seconds{${prometheus}} / prometheus_rule_group_interval_seconds{${prometheus}})`,
             '{{rule_group}}',
           ),
         ],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -202,9 +316,16 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
             'queue fill {{pod}}',
             'A',
           ),
-          promQuery(`sum by (pod) (rate(prometheus_notifications_dropped_total{${prometheus}}[$__rate_interval]))`, 'dropped/s {{pod}}', 'B'),
+          promQuery(
+            `sum by (pod) (rate(prometheus_notifications_dropped_total{${prometheus}}[$__rate_interval]))`,
+            'dropped/s {{pod}}',
+            'B',
+          ),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -213,7 +334,10 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.BytesIEC,
         thresholds: thresholds(),
         targets: [promQuery(`max by (pod) (prometheus_tsdb_storage_blocks_bytes{${prometheus}})`, '{{pod}}')],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withRow(row('Alertmanager'))
     .withPanel(
@@ -223,10 +347,21 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.OpsPerSecond,
         thresholds: thresholds(),
         targets: [
-          promQuery(`sum by (integration) (rate(alertmanager_notifications_total{${alertmanager}}[$__rate_interval]))`, '{{integration}} attempted', 'A'),
-          promQuery(`sum by (integration) (rate(alertmanager_notifications_failed_total{${alertmanager}}[$__rate_interval]))`, '{{integration}} failed', 'B'),
+          promQuery(
+            `sum by (integration) (rate(alertmanager_notifications_total{${alertmanager}}[$__rate_interval]))`,
+            '{{integration}} attempted',
+            'A',
+          ),
+          promQuery(
+            `sum by (integration) (rate(alertmanager_notifications_failed_total{${alertmanager}}[$__rate_interval]))`,
+            '{{integration}} failed',
+            'B',
+          ),
         ],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -234,8 +369,16 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         description: '99th percentile time to deliver a notification, by integration.',
         unit: units.Seconds,
         thresholds: thresholds({ value: 10, color: SEVERITY_COLORS.warning }),
-        targets: [promQuery(quantile(0.99, 'alertmanager_notification_latency_seconds', ['integration'], alertmanager), '{{integration}}')],
-      }).min(0).span(8).height(8),
+        targets: [
+          promQuery(
+            quantile(0.99, 'alertmanager_notification_latency_seconds', ['integration'], alertmanager),
+            '{{integration}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -244,7 +387,10 @@ export function stackHealth(config: StackConfig): dashboard.Dashboard {
         unit: units.Short,
         thresholds: thresholds(),
         targets: [promQuery(`max by (state) (alertmanager_alerts{${alertmanager}})`, '{{state}}')],
-      }).min(0).span(8).height(8),
+      })
+        .min(0)
+        .span(8)
+        .height(8),
     )
     .build();
 }

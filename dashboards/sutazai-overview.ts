@@ -2,7 +2,15 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { StackConfig } from '../src/config';
 import {
-  SEVERITY_COLORS, baseDashboard, bucketHeatmapPanel, gaugePanel, promQuery, stateTimelinePanel, statPanel, thresholds, timeseriesPanel,
+  SEVERITY_COLORS,
+  baseDashboard,
+  bucketHeatmapPanel,
+  gaugePanel,
+  promQuery,
+  stateTimelinePanel,
+  statPanel,
+  thresholds,
+  timeseriesPanel,
 } from './panels';
 
 /** Fixed uid of the SutazAI dashboard. */
@@ -27,7 +35,8 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
     .withPanel(
       stateTimelinePanel({
         title: 'Agent Fleet Status',
-        description: 'State of every agent over time (agi_agent_status; the encoding 0-3 is an assumption, the seed gives none).',
+        description:
+          'State of every agent over time (agi_agent_status; the encoding 0-3 is an assumption, the seed gives none).',
         unit: units.Short,
         thresholds: thresholds(),
         states: [
@@ -37,7 +46,9 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
           { value: 3, text: 'degraded', color: SEVERITY_COLORS.warning },
         ],
         targets: [promQuery('max by (agent_name) (agi_agent_status)', '{{agent_name}}')],
-      }).span(24).height(8),
+      })
+        .span(24)
+        .height(8),
     )
     .withRow(new dashboard.RowBuilder('Coordination'))
     .withPanel(
@@ -47,20 +58,20 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.PercentUnit,
         min: 0,
         max: 1,
-        thresholds: new dashboard.ThresholdsConfigBuilder()
-          .mode(dashboard.ThresholdsMode.Absolute)
-          .steps([
-            { value: null, color: SEVERITY_COLORS.critical },
-            { value: 0.6, color: SEVERITY_COLORS.warning },
-            { value: 0.8, color: SEVERITY_COLORS.ok },
-          ]),
+        thresholds: new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+          { value: null, color: SEVERITY_COLORS.critical },
+          { value: 0.6, color: SEVERITY_COLORS.warning },
+          { value: 0.8, color: SEVERITY_COLORS.ok },
+        ]),
         targets: [
           promQuery(
             'sum by (agent_group) (rate(agi_agent_coordination_score_sum[5m])) / sum by (agent_group) (rate(agi_agent_coordination_score_count[5m]))',
             '{{agent_group}}',
           ),
         ],
-      }).span(8).height(8),
+      })
+        .span(8)
+        .height(8),
     )
     .withPanel(
       statPanel({
@@ -73,16 +84,25 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
           { value: 0.8, color: SEVERITY_COLORS.critical },
         ),
         targets: [promQuery('max by (pattern_type) (agi_emergence_score)', '{{pattern_type}}')],
-      }).span(8).height(8),
+      })
+        .span(8)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
         title: 'Integration Score',
         description: 'Integration score by coordinator region (seed thresholds 0.5 and 0.8).',
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.5, color: SEVERITY_COLORS.warning }, { value: 0.8, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds(
+          { value: 0.5, color: SEVERITY_COLORS.warning },
+          { value: 0.8, color: SEVERITY_COLORS.critical },
+        ),
         targets: [promQuery('max by (coordinator_region) (agi_system_state_phi)', '{{coordinator_region}}')],
-      }).min(0).max(1).span(8).height(8),
+      })
+        .min(0)
+        .max(1)
+        .span(8)
+        .height(8),
     )
     .withPanel(
       bucketHeatmapPanel({
@@ -91,7 +111,9 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.PercentUnit,
         thresholds: thresholds(),
         histogram: 'agi_processing_coherence',
-      }).span(12).height(8),
+      })
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -103,7 +125,10 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
           promQuery('sum(rate(agent_activity_total[$__rate_interval]))', 'activities', 'A'),
           promQuery('sum(rate(agent_errors_total[$__rate_interval]))', 'errors', 'B'),
         ],
-      }).min(0).span(12).height(8),
+      })
+        .min(0)
+        .span(12)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -111,8 +136,16 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
         description: 'Learning milestones reached per hour, by knowledge domain.',
         unit: 'suffix:/h',
         thresholds: thresholds(),
-        targets: [promQuery('sum by (knowledge_domain) (rate(agi_learning_milestones_total[$__rate_interval])) * 3600', '{{knowledge_domain}}')],
-      }).min(0).span(24).height(7),
+        targets: [
+          promQuery(
+            'sum by (knowledge_domain) (rate(agi_learning_milestones_total[$__rate_interval])) * 3600',
+            '{{knowledge_domain}}',
+          ),
+        ],
+      })
+        .min(0)
+        .span(24)
+        .height(7),
     )
     .withRow(new dashboard.RowBuilder('Resources'))
     .withPanel(
@@ -122,9 +155,14 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.Percent,
         min: 0,
         max: 100,
-        thresholds: thresholds({ value: 80, color: SEVERITY_COLORS.warning }, { value: limits.cpuPercent, color: SEVERITY_COLORS.critical }),
+        thresholds: thresholds(
+          { value: 80, color: SEVERITY_COLORS.warning },
+          { value: limits.cpuPercent, color: SEVERITY_COLORS.critical },
+        ),
         targets: [promQuery('max(resource_cpu_usage_percent)', 'cpu')],
-      }).span(6).height(8),
+      })
+        .span(6)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -133,7 +171,11 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.Percent,
         thresholds: thresholds({ value: 80, color: SEVERITY_COLORS.warning }),
         targets: [promQuery('max by (instance) (resource_cpu_usage_percent)', '{{instance}}')],
-      }).min(0).axisSoftMax(100).span(9).height(8),
+      })
+        .min(0)
+        .axisSoftMax(100)
+        .span(9)
+        .height(8),
     )
     .withPanel(
       timeseriesPanel({
@@ -142,7 +184,10 @@ export function sutazaiOverview(config: StackConfig): dashboard.Dashboard {
         unit: units.BytesIEC,
         thresholds: thresholds(),
         targets: [promQuery('max by (instance) (resource_memory_usage_bytes)', '{{instance}}')],
-      }).min(0).span(9).height(8),
+      })
+        .min(0)
+        .span(9)
+        .height(8),
     )
     .build();
 }

@@ -8,41 +8,43 @@ import { RuleGroup } from './types';
  */
 export function agentcoreRules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.agentcore;
-  return [{
-    name: 'agentcore_alerts',
-    rules: [
-      alert({
-        alert: 'AgentCoreToolErrorRate',
-        expr:
-          'sum by (tool_id) (rate(agentcore_tool_errors_total[5m]))\n/\n' +
-          `sum by (tool_id) (rate(agentcore_tool_executions_total[5m]))\n> ${t.toolErrorRatio}`,
-        for: '10m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Tool {{ $labels.tool_id }} is failing',
-          description: `{{ $value | humanizePercentage }} of executions of tool {{ $labels.tool_id }} failed in the last 5 minutes (threshold ${percent(t.toolErrorRatio)}).`,
-        },
-      }),
-      alert({
-        alert: 'AgentCoreAgentFailures',
-        expr: `sum by (philosophy) (increase(agentcore_agent_failures_total[10m])) > ${t.agentFailuresPer10m}`,
-        for: '5m',
-        labels: { severity: 'critical' },
-        annotations: {
-          summary: '{{ $labels.philosophy }} agents are failing',
-          description: `{{ $value | printf "%.0f" }} {{ $labels.philosophy }} agents failed in the last 10 minutes (threshold ${t.agentFailuresPer10m}).`,
-        },
-      }),
-      alert({
-        alert: 'AgentCoreSystemMemoryHigh',
-        expr: `agentcore_system_memory_percent > ${t.systemMemoryPercent}`,
-        for: '10m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'AgentCore host memory high on {{ $labels.instance }}',
-          description: `Memory use on {{ $labels.instance }} is {{ $value | printf "%.1f" }}% (threshold ${t.systemMemoryPercent}%).`,
-        },
-      }),
-    ],
-  }];
+  return [
+    {
+      name: 'agentcore_alerts',
+      rules: [
+        alert({
+          alert: 'AgentCoreToolErrorRate',
+          expr:
+            'sum by (tool_id) (rate(agentcore_tool_errors_total[5m]))\n/\n' +
+            `sum by (tool_id) (rate(agentcore_tool_executions_total[5m]))\n> ${t.toolErrorRatio}`,
+          for: '10m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Tool {{ $labels.tool_id }} is failing',
+            description: `{{ $value | humanizePercentage }} of executions of tool {{ $labels.tool_id }} failed in the last 5 minutes (threshold ${percent(t.toolErrorRatio)}).`,
+          },
+        }),
+        alert({
+          alert: 'AgentCoreAgentFailures',
+          expr: `sum by (philosophy) (increase(agentcore_agent_failures_total[10m])) > ${t.agentFailuresPer10m}`,
+          for: '5m',
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: '{{ $labels.philosophy }} agents are failing',
+            description: `{{ $value | printf "%.0f" }} {{ $labels.philosophy }} agents failed in the last 10 minutes (threshold ${t.agentFailuresPer10m}).`,
+          },
+        }),
+        alert({
+          alert: 'AgentCoreSystemMemoryHigh',
+          expr: `agentcore_system_memory_percent > ${t.systemMemoryPercent}`,
+          for: '10m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'AgentCore host memory high on {{ $labels.instance }}',
+            description: `Memory use on {{ $labels.instance }} is {{ $value | printf "%.1f" }}% (threshold ${t.systemMemoryPercent}%).`,
+          },
+        }),
+      ],
+    },
+  ];
 }

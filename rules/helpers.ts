@@ -16,7 +16,12 @@ export function alert(rule: AlertWithoutRunbook): AlertRule {
  */
 export function withRunbooks(groups: readonly RuleGroup[], base: string | undefined): RuleGroup[] {
   if (base === undefined) return [...groups];
-  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ('alert' in r ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(base, r.alert) } } : r)) }));
+  return groups.map((g) => ({
+    ...g,
+    rules: g.rules.map((r) =>
+      'alert' in r ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(base, r.alert) } } : r,
+    ),
+  }));
 }
 
 /** A ratio as a percentage without float noise (0.05 * 100 is 5.000000000000001). */
@@ -30,15 +35,25 @@ function alertNames(groups: readonly RuleGroup[]): Set<string> {
 }
 
 /** A problem line for each `for:` override naming no alert of the groups: a typo must not silently keep the seed's duration. */
-export function forOverrideProblems(groups: readonly RuleGroup[], overrides: { readonly [alert: string]: string }): string[] {
+export function forOverrideProblems(
+  groups: readonly RuleGroup[],
+  overrides: { readonly [alert: string]: string },
+): string[] {
   const names = alertNames(groups);
-  return Object.keys(overrides).filter((name) => !names.has(name)).map((name) => `alerts.for: no active alert named '${name}'`);
+  return Object.keys(overrides)
+    .filter((name) => !names.has(name))
+    .map((name) => `alerts.for: no active alert named '${name}'`);
 }
 
 /** The groups with the `for:` of every alert that `overrides` names replaced. */
-export function withForOverrides(groups: readonly RuleGroup[], overrides: { readonly [alert: string]: string }): RuleGroup[] {
+export function withForOverrides(
+  groups: readonly RuleGroup[],
+  overrides: { readonly [alert: string]: string },
+): RuleGroup[] {
   return groups.map((g) => ({
     ...g,
-    rules: g.rules.map((r) => ('alert' in r && overrides[r.alert] !== undefined ? { ...r, for: overrides[r.alert] } : r)),
+    rules: g.rules.map((r) =>
+      'alert' in r && overrides[r.alert] !== undefined ? { ...r, for: overrides[r.alert] } : r,
+    ),
   }));
 }

@@ -77,7 +77,8 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
       labels: { severity: 'critical' },
       annotations: {
         summary: 'Task execution stalled for {{ $labels.agent_type }}',
-        description: 'No {{ $labels.agent_type }} task has completed in 10 minutes despite {{ $value }} tasks in queue.',
+        description:
+          'No {{ $labels.agent_type }} task has completed in 10 minutes despite {{ $value }} tasks in queue.',
       },
     }),
     alert({

@@ -72,7 +72,8 @@ export function multiagentsRules(config: StackConfig): RuleGroup[] {
       labels: { severity: 'critical' },
       annotations: {
         summary: 'MultiAgents worker {{ $labels.worker_name }} has failed',
-        description: 'Every execution of worker {{ $labels.worker_name }} in {{ $labels.job }} failed in the last 5 minutes ({{ $value | printf "%.2f" }} failures per second).',
+        description:
+          'Every execution of worker {{ $labels.worker_name }} in {{ $labels.job }} failed in the last 5 minutes ({{ $value | printf "%.2f" }} failures per second).',
       },
     }),
   ];

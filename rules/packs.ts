@@ -43,9 +43,15 @@ export function scrapeJobs(config: StackConfig): string[] {
  * one that requires a label no series of its metric carries (neither the metric's own nor one its
  * delivery adds).
  */
-export function unreachableAlerts(groups: readonly RuleGroup[], catalogs: readonly MetricCatalog[], jobs: readonly string[]): string[] {
+export function unreachableAlerts(
+  groups: readonly RuleGroup[],
+  catalogs: readonly MetricCatalog[],
+  jobs: readonly string[],
+): string[] {
   const bySeries = new Map<string, { def: MetricDef; catalog: MetricCatalog }>(
-    catalogs.flatMap((catalog) => catalog.metrics.flatMap((def) => seriesNames(def).map((n) => [n, { def, catalog }] as const))),
+    catalogs.flatMap((catalog) =>
+      catalog.metrics.flatMap((def) => seriesNames(def).map((n) => [n, { def, catalog }] as const)),
+    ),
   );
   const problems: string[] = [];
   for (const group of groups) {
@@ -55,18 +61,29 @@ export function unreachableAlerts(groups: readonly RuleGroup[], catalogs: readon
       for (const selector of analysePromql(rule.expr).selectors) {
         const known = bySeries.get(selector.metric);
         const source = known?.def.unscrapedSource;
-        if (source) problems.push(`alert ${rule.alert} (group ${group.name}) selects ${selector.metric}, which comes from ${source}, which this stack does not scrape: scrape it, ${fix}`);
+        if (source)
+          problems.push(
+            `alert ${rule.alert} (group ${group.name}) selects ${selector.metric}, which comes from ${source}, which this stack does not scrape: scrape it, ${fix}`,
+          );
         if (known && !source) {
           const carried = seriesLabelNames(known.def, known.catalog, selector.metric);
           // A matcher that an absent label satisfies (`!=`, `!~`, `=""`, a regex matching "") requires nothing.
-          for (const m of selector.matchers.filter((x) => x.label !== '__name__' && !carried.includes(x.label) && !matchesEmpty(x))) {
-            problems.push(`alert ${rule.alert} (group ${group.name}) selects ${selector.metric}{${m.label}${m.op}"${m.value}"}, but no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')}): fix the selector, ${fix}`);
+          for (const m of selector.matchers.filter(
+            (x) => x.label !== '__name__' && !carried.includes(x.label) && !matchesEmpty(x),
+          )) {
+            problems.push(
+              `alert ${rule.alert} (group ${group.name}) selects ${selector.metric}{${m.label}${m.op}"${m.value}"}, but no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')}): fix the selector, ${fix}`,
+            );
           }
         }
         if (selector.metric !== 'up') continue;
-        for (const m of selector.matchers.filter((x) => x.label === 'job' && (x.op === '=' || (x.op === '=~' && /^[\w-]+(\|[\w-]+)*$/.test(x.value))))) {
+        for (const m of selector.matchers.filter(
+          (x) => x.label === 'job' && (x.op === '=' || (x.op === '=~' && /^[\w-]+(\|[\w-]+)*$/.test(x.value))),
+        )) {
           for (const job of m.value.split('|').filter((j) => !jobs.includes(j))) {
-            problems.push(`alert ${rule.alert} (group ${group.name}) selects up{job${m.op}"${m.value}"}, but no scrape job is named "${job}" (jobs: ${jobs.join(', ')}): add a scrapeTargets entry with job: ${job}, ${fix}`);
+            problems.push(
+              `alert ${rule.alert} (group ${group.name}) selects up{job${m.op}"${m.value}"}, but no scrape job is named "${job}" (jobs: ${jobs.join(', ')}): add a scrapeTargets entry with job: ${job}, ${fix}`,
+            );
           }
         }
       }
@@ -95,16 +112,32 @@ function matchesEmpty(m: { op: string; value: string }): boolean {
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
   const names = ['stack', ...config.platforms];
   const disabled = new Set(config.alerts.disabled);
-  const complete = Object.fromEntries(names.map((name) => [name, withRunbooks(withForOverrides(ALL_PACKS[name](config), config.alerts.for), config.alerts.runbookBaseUrl)]));
-  const known = new Set(Object.values(complete).flat().flatMap((g) => g.rules.filter(isAlertRule).map((r) => r.alert)));
-  const packs = Object.fromEntries(Object.entries(complete).map(([name, groups]) => [name, groups
-    .map((g) => ({ ...g, rules: g.rules.filter((r) => !(isAlertRule(r) && disabled.has(r.alert))) }))
-    .filter((g) => g.rules.length > 0)]));
+  const complete = Object.fromEntries(
+    names.map((name) => [
+      name,
+      withRunbooks(withForOverrides(ALL_PACKS[name](config), config.alerts.for), config.alerts.runbookBaseUrl),
+    ]),
+  );
+  const known = new Set(
+    Object.values(complete)
+      .flat()
+      .flatMap((g) => g.rules.filter(isAlertRule).map((r) => r.alert)),
+  );
+  const packs = Object.fromEntries(
+    Object.entries(complete).map(([name, groups]) => [
+      name,
+      groups
+        .map((g) => ({ ...g, rules: g.rules.filter((r) => !(isAlertRule(r) && disabled.has(r.alert))) }))
+        .filter((g) => g.rules.length > 0),
+    ]),
+  );
   const all = Object.values(packs).flat();
   const catalogs = activeCatalogs(config.platforms, config.customMetrics);
   const problems = [
     ...forOverrideProblems(Object.values(complete).flat(), config.alerts.for),
-    ...config.alerts.disabled.flatMap((name, i) => (known.has(name) ? [] : [`/alerts/disabled/${i}: no active alert is named ${JSON.stringify(name)}`])),
+    ...config.alerts.disabled.flatMap((name, i) =>
+      known.has(name) ? [] : [`/alerts/disabled/${i}: no active alert is named ${JSON.stringify(name)}`],
+    ),
     ...undeclaredMetrics(all, catalogs),
     ...unreachableAlerts(all, catalogs, scrapeJobs(config)),
   ];

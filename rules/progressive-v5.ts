@@ -17,12 +17,21 @@ export const AGENT_REQUEST_DURATION_BUCKETS = 'agent_type_le:request_duration_se
  */
 export function progressiveV5Rules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.progressiveV5;
-  const perAgent = (agent: string, metric: string) => `label_replace(${agent}_${metric}, "agent_type", "${agent}", "", "")`;
+  const perAgent = (agent: string, metric: string) =>
+    `label_replace(${agent}_${metric}, "agent_type", "${agent}", "", "")`;
   const allAgents = (metric: string) => t.agents.map((a) => perAgent(a, metric)).join('\nor\n');
 
   const recording: RecordingRule[] = t.agents.flatMap((agent): RecordingRule[] => [
-    { record: AGENT_REQUESTS_RATE, expr: `sum by (status_code) (rate(${agent}_requests_total[5m]))`, labels: { agent_type: agent } },
-    { record: AGENT_REQUEST_DURATION_BUCKETS, expr: `sum by (le) (rate(${agent}_request_duration_seconds_bucket[5m]))`, labels: { agent_type: agent } },
+    {
+      record: AGENT_REQUESTS_RATE,
+      expr: `sum by (status_code) (rate(${agent}_requests_total[5m]))`,
+      labels: { agent_type: agent },
+    },
+    {
+      record: AGENT_REQUEST_DURATION_BUCKETS,
+      expr: `sum by (le) (rate(${agent}_request_duration_seconds_bucket[5m]))`,
+      labels: { agent_type: agent },
+    },
   ]);
 
   const mca: AlertRule[] = [
@@ -68,7 +77,8 @@ export function progressiveV5Rules(config: StackConfig): RuleGroup[] {
       labels: { severity: 'warning', service: '{{ $labels.agent_type }}', tier: 'agents' },
       annotations: {
         summary: 'Agent {{ $labels.agent_type }} is unhealthy',
-        description: 'Agent {{ $labels.agent_type }} ({{ $labels.agent_id }}) has been unhealthy for more than 2 minutes.',
+        description:
+          'Agent {{ $labels.agent_type }} ({{ $labels.agent_id }}) has been unhealthy for more than 2 minutes.',
       },
     }),
     alert({
@@ -136,14 +146,20 @@ export function progressiveV5Rules(config: StackConfig): RuleGroup[] {
       expr: 'up{job="postgres"} == 0',
       for: '1m',
       labels: { severity: 'critical', service: 'postgresql', tier: 'database' },
-      annotations: { summary: 'PostgreSQL is down', description: 'PostgreSQL exporter target {{ $labels.instance }} has been unreachable for more than 1 minute.' },
+      annotations: {
+        summary: 'PostgreSQL is down',
+        description: 'PostgreSQL exporter target {{ $labels.instance }} has been unreachable for more than 1 minute.',
+      },
     }),
     alert({
       alert: 'RedisDown',
       expr: 'up{job="redis"} == 0',
       for: '1m',
       labels: { severity: 'critical', service: 'redis', tier: 'cache' },
-      annotations: { summary: 'Redis is down', description: 'Redis exporter target {{ $labels.instance }} has been unreachable for more than 1 minute.' },
+      annotations: {
+        summary: 'Redis is down',
+        description: 'Redis exporter target {{ $labels.instance }} has been unreachable for more than 1 minute.',
+      },
     }),
     alert({
       alert: 'HighPodCPUUsage',

@@ -3,13 +3,14 @@ import { alert, percent } from './helpers';
 import { RuleGroup } from './types';
 import { STACK_JOBS } from '../src/lib/names';
 
-
 const SIGNALS = ['spans', 'metric_points', 'log_records'] as const;
 
 // One rate per signal, told apart by a `signal` label: a single `{__name__=~...}` selector would
 // collide once rate() drops the metric names.
 function perSignal(metric: (signal: string) => string, by: string): string {
-  return SIGNALS.map((signal) => `label_replace(sum by (${by}) (rate(${metric(signal)}[5m])), "signal", "${signal}", "", "")`).join('\nor\n');
+  return SIGNALS.map(
+    (signal) => `label_replace(sum by (${by}) (rate(${metric(signal)}[5m])), "signal", "${signal}", "", "")`,
+  ).join('\nor\n');
 }
 
 /**
@@ -21,126 +22,136 @@ function perSignal(metric: (signal: string) => string, by: string): string {
  */
 export function stackRules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.stack;
-  return [{
-    name: 'stack_self_monitoring',
-    rules: [
-      alert({
-        alert: 'TargetDown',
-        expr: `up{job=~"${STACK_JOBS.join('|')}"} == 0`,
-        for: '5m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: '{{ $labels.job }} target {{ $labels.instance }} is down',
-          description: 'Prometheus has failed to scrape {{ $labels.job }} at {{ $labels.instance }} for 5 minutes.',
-        },
-      }),
-      alert({
-        alert: 'PrometheusRuleEvaluationFailures',
-        expr: 'sum by (job, instance, rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
-        for: '15m',
-        labels: { severity: 'critical' },
-        annotations: {
-          summary: 'Prometheus {{ $labels.instance }} fails to evaluate rules',
-          description: 'Prometheus {{ $labels.instance }} failed {{ $value | printf "%.0f" }} rule evaluations of {{ $labels.rule_group }} in the last 5 minutes: its alerts may not fire.',
-        },
-      }),
-      alert({
-        alert: 'PrometheusTSDBCompactionsFailing',
-        expr: 'increase(prometheus_tsdb_compactions_failed_total[3h]) > 0',
-        for: '4h',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Prometheus {{ $labels.instance }} fails to compact blocks',
-          description: 'Prometheus {{ $labels.instance }} had {{ $value | printf "%.0f" }} compaction failures in the last 3 hours.',
-        },
-      }),
-      alert({
-        alert: 'PrometheusTSDBReloadsFailing',
-        expr: 'increase(prometheus_tsdb_reloads_failures_total[3h]) > 0',
-        for: '4h',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Prometheus {{ $labels.instance }} fails to reload blocks',
-          description: 'Prometheus {{ $labels.instance }} had {{ $value | printf "%.0f" }} block reload failures in the last 3 hours.',
-        },
-      }),
-      alert({
-        alert: 'PrometheusErrorSendingAlerts',
-        expr:
-          'sum by (job, instance) (rate(prometheus_notifications_errors_total[5m]))\n/\n' +
-          'sum by (job, instance) (rate(prometheus_notifications_sent_total[5m]))\n> 0.01',
-        for: '15m',
-        labels: { severity: 'critical' },
-        annotations: {
-          summary: 'Prometheus {{ $labels.instance }} fails to send alerts to Alertmanager',
-          description: '{{ $value | humanizePercentage }} of the alerts Prometheus {{ $labels.instance }} sent to Alertmanager failed in the last 5 minutes.',
-        },
-      }),
-      alert({
-        alert: 'AlertmanagerNotificationsFailing',
-        expr:
-          'sum by (job, instance, integration) (rate(alertmanager_notifications_failed_total[5m]))\n/\n' +
-          `sum by (job, instance, integration) (rate(alertmanager_notifications_total[5m]))\n> ${t.notificationFailureRatio}`,
-        for: '5m',
-        labels: { severity: 'critical' },
-        annotations: {
-          summary: 'Alertmanager {{ $labels.instance }} fails to send {{ $labels.integration }} notifications',
-          description: `{{ $value | humanizePercentage }} of {{ $labels.integration }} notifications from {{ $labels.instance }} failed in the last 5 minutes (threshold ${percent(t.notificationFailureRatio)}).`,
-        },
-      }),
-      alert({
-        alert: 'AlertmanagerMembersInconsistent',
-        // Each peer reports the members it sees; in a healthy gossip cluster every peer sees all of them.
-        expr: 'alertmanager_cluster_members\n< on (job) group_left\ncount by (job) (alertmanager_cluster_members)',
-        for: '15m',
-        labels: { severity: 'critical' },
-        annotations: {
-          summary: 'Alertmanager {{ $labels.instance }} does not see all its peers',
-          description: 'Alertmanager {{ $labels.instance }} sees {{ $value }} cluster members, fewer than the peers Prometheus scrapes: the gossip cluster is split, so notifications may be sent twice and silences not shared.',
-        },
-      }),
-      alert({
-        alert: 'CollectorReceiverRefusing',
-        expr: `(\n${perSignal((signal) => `otelcol_receiver_refused_${signal}_total`, 'job, instance, receiver')}\n) > 0`,
-        for: '5m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Collector {{ $labels.instance }} refuses {{ $labels.signal }} on {{ $labels.receiver }}',
-          description: 'Receiver {{ $labels.receiver }} of {{ $labels.instance }} refused {{ $value | printf "%.2f" }} {{ $labels.signal }} per second (usually the memory limiter under back-pressure); senders may drop them.',
-        },
-      }),
-      alert({
-        alert: 'CollectorExporterQueueFull',
-        expr: `(\n${perSignal((signal) => `otelcol_exporter_enqueue_failed_${signal}_total`, 'job, instance, exporter')}\n) > 0`,
-        for: '5m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Collector {{ $labels.instance }} drops data: {{ $labels.exporter }} queue is full',
-          description: 'Exporter {{ $labels.exporter }} of {{ $labels.instance }} dropped {{ $value | printf "%.2f" }} {{ $labels.signal }} per second because its sending queue was full.',
-        },
-      }),
-      alert({
-        alert: 'CollectorExporterFailing',
-        expr: `(\n${perSignal((signal) => `otelcol_exporter_send_failed_${signal}_total`, 'job, instance, exporter')}\n) > 0`,
-        for: '10m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Collector exporter {{ $labels.exporter }} on {{ $labels.instance }} fails to send',
-          description: 'Exporter {{ $labels.exporter }} of {{ $labels.instance }} failed to send {{ $value | printf "%.2f" }} {{ $labels.signal }} per second for 10 minutes.',
-        },
-      }),
-      alert({
-        alert: 'JaegerStorageErrors',
-        expr:
-          'sum by (job, instance) (rate(jaeger_bulk_index_errors_total[5m]))\n/\n' +
-          `sum by (job, instance) (rate(jaeger_bulk_index_attempts_total[5m]))\n> ${t.jaegerIndexErrorRatio}`,
-        for: '10m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Jaeger {{ $labels.instance }} fails to store spans',
-          description: `Elasticsearch rejected {{ $value | humanizePercentage }} of the span documents Jaeger {{ $labels.instance }} indexed in the last 5 minutes (threshold ${percent(t.jaegerIndexErrorRatio)}).`,
-        },
-      }),
-    ],
-  }];
+  return [
+    {
+      name: 'stack_self_monitoring',
+      rules: [
+        alert({
+          alert: 'TargetDown',
+          expr: `up{job=~"${STACK_JOBS.join('|')}"} == 0`,
+          for: '5m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: '{{ $labels.job }} target {{ $labels.instance }} is down',
+            description: 'Prometheus has failed to scrape {{ $labels.job }} at {{ $labels.instance }} for 5 minutes.',
+          },
+        }),
+        alert({
+          alert: 'PrometheusRuleEvaluationFailures',
+          expr: 'sum by (job, instance, rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
+          for: '15m',
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: 'Prometheus {{ $labels.instance }} fails to evaluate rules',
+            description:
+              'Prometheus {{ $labels.instance }} failed {{ $value | printf "%.0f" }} rule evaluations of {{ $labels.rule_group }} in the last 5 minutes: its alerts may not fire.',
+          },
+        }),
+        alert({
+          alert: 'PrometheusTSDBCompactionsFailing',
+          expr: 'increase(prometheus_tsdb_compactions_failed_total[3h]) > 0',
+          for: '4h',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Prometheus {{ $labels.instance }} fails to compact blocks',
+            description:
+              'Prometheus {{ $labels.instance }} had {{ $value | printf "%.0f" }} compaction failures in the last 3 hours.',
+          },
+        }),
+        alert({
+          alert: 'PrometheusTSDBReloadsFailing',
+          expr: 'increase(prometheus_tsdb_reloads_failures_total[3h]) > 0',
+          for: '4h',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Prometheus {{ $labels.instance }} fails to reload blocks',
+            description:
+              'Prometheus {{ $labels.instance }} had {{ $value | printf "%.0f" }} block reload failures in the last 3 hours.',
+          },
+        }),
+        alert({
+          alert: 'PrometheusErrorSendingAlerts',
+          expr:
+            'sum by (job, instance) (rate(prometheus_notifications_errors_total[5m]))\n/\n' +
+            'sum by (job, instance) (rate(prometheus_notifications_sent_total[5m]))\n> 0.01',
+          for: '15m',
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: 'Prometheus {{ $labels.instance }} fails to send alerts to Alertmanager',
+            description:
+              '{{ $value | humanizePercentage }} of the alerts Prometheus {{ $labels.instance }} sent to Alertmanager failed in the last 5 minutes.',
+          },
+        }),
+        alert({
+          alert: 'AlertmanagerNotificationsFailing',
+          expr:
+            'sum by (job, instance, integration) (rate(alertmanager_notifications_failed_total[5m]))\n/\n' +
+            `sum by (job, instance, integration) (rate(alertmanager_notifications_total[5m]))\n> ${t.notificationFailureRatio}`,
+          for: '5m',
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: 'Alertmanager {{ $labels.instance }} fails to send {{ $labels.integration }} notifications',
+            description: `{{ $value | humanizePercentage }} of {{ $labels.integration }} notifications from {{ $labels.instance }} failed in the last 5 minutes (threshold ${percent(t.notificationFailureRatio)}).`,
+          },
+        }),
+        alert({
+          alert: 'AlertmanagerMembersInconsistent',
+          // Each peer reports the members it sees; in a healthy gossip cluster every peer sees all of them.
+          expr: 'alertmanager_cluster_members\n< on (job) group_left\ncount by (job) (alertmanager_cluster_members)',
+          for: '15m',
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: 'Alertmanager {{ $labels.instance }} does not see all its peers',
+            description:
+              'Alertmanager {{ $labels.instance }} sees {{ $value }} cluster members, fewer than the peers Prometheus scrapes: the gossip cluster is split, so notifications may be sent twice and silences not shared.',
+          },
+        }),
+        alert({
+          alert: 'CollectorReceiverRefusing',
+          expr: `(\n${perSignal((signal) => `otelcol_receiver_refused_${signal}_total`, 'job, instance, receiver')}\n) > 0`,
+          for: '5m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Collector {{ $labels.instance }} refuses {{ $labels.signal }} on {{ $labels.receiver }}',
+            description:
+              'Receiver {{ $labels.receiver }} of {{ $labels.instance }} refused {{ $value | printf "%.2f" }} {{ $labels.signal }} per second (usually the memory limiter under back-pressure); senders may drop them.',
+          },
+        }),
+        alert({
+          alert: 'CollectorExporterQueueFull',
+          expr: `(\n${perSignal((signal) => `otelcol_exporter_enqueue_failed_${signal}_total`, 'job, instance, exporter')}\n) > 0`,
+          for: '5m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Collector {{ $labels.instance }} drops data: {{ $labels.exporter }} queue is full',
+            description:
+              'Exporter {{ $labels.exporter }} of {{ $labels.instance }} dropped {{ $value | printf "%.2f" }} {{ $labels.signal }} per second because its sending queue was full.',
+          },
+        }),
+        alert({
+          alert: 'CollectorExporterFailing',
+          expr: `(\n${perSignal((signal) => `otelcol_exporter_send_failed_${signal}_total`, 'job, instance, exporter')}\n) > 0`,
+          for: '10m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Collector exporter {{ $labels.exporter }} on {{ $labels.instance }} fails to send',
+            description:
+              'Exporter {{ $labels.exporter }} of {{ $labels.instance }} failed to send {{ $value | printf "%.2f" }} {{ $labels.signal }} per second for 10 minutes.',
+          },
+        }),
+        alert({
+          alert: 'JaegerStorageErrors',
+          expr:
+            'sum by (job, instance) (rate(jaeger_bulk_index_errors_total[5m]))\n/\n' +
+            `sum by (job, instance) (rate(jaeger_bulk_index_attempts_total[5m]))\n> ${t.jaegerIndexErrorRatio}`,
+          for: '10m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Jaeger {{ $labels.instance }} fails to store spans',
+            description: `Elasticsearch rejected {{ $value | humanizePercentage }} of the span documents Jaeger {{ $labels.instance }} indexed in the last 5 minutes (threshold ${percent(t.jaegerIndexErrorRatio)}).`,
+          },
+        }),
+      ],
+    },
+  ];
 }

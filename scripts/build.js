@@ -9,7 +9,9 @@ const { execFileSync } = require('child_process');
 const root = path.join(__dirname, '..');
 const started = new Date();
 try {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
   execFileSync(process.execPath, [path.join(__dirname, 'bundle.js')], { stdio: 'inherit' });
 } catch {
   process.stderr.write('agent-o11y: the build failed (see above)\n');

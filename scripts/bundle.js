@@ -11,7 +11,9 @@ const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');
 // The tslib the Grafana SDK itself would load, wherever npm put it.
-const tslib = require.resolve('tslib', { paths: [path.join(root, 'node_modules', '@grafana', 'grafana-foundation-sdk')] });
+const tslib = require.resolve('tslib', {
+  paths: [path.join(root, 'node_modules', '@grafana', 'grafana-foundation-sdk')],
+});
 esbuild.buildSync({
   entryPoints: { app: path.join(root, 'lib', 'src', 'main.js') },
   outdir: path.join(root, 'lib', 'bundle'),

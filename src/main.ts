@@ -18,7 +18,8 @@ function main(): number {
     const start = process.hrtime.bigint();
     synthFromFile(configFile, outdir);
     // npm run bench reads this to compare the synth's own work with the floor's.
-    if (process.env.AGENT_O11Y_BENCH) process.stdout.write(`work-ms ${Number(process.hrtime.bigint() - start) / 1e6}\n`);
+    if (process.env.AGENT_O11Y_BENCH)
+      process.stdout.write(`work-ms ${Number(process.hrtime.bigint() - start) / 1e6}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -44,7 +44,9 @@ export interface StackParts {
 
 /** The rule files Prometheus loads: the self-monitoring pack and one per monitored platform. */
 export function ruleFiles(config: StackConfig): Record<string, string> {
-  return Object.fromEntries(Object.entries(activeRuleGroups(config)).map(([pack, groups]) => [`${pack}.rules.yaml`, renderRuleFile(groups)]));
+  return Object.fromEntries(
+    Object.entries(activeRuleGroups(config)).map(([pack, groups]) => [`${pack}.rules.yaml`, renderRuleFile(groups)]),
+  );
 }
 
 /**
@@ -54,30 +56,92 @@ export function ruleFiles(config: StackConfig): Record<string, string> {
 export function buildStack(app: Construct, config: StackConfig): StackParts {
   checkConfig(config);
   const ns = config.common.namespace;
-  const chart = (name: string, namespace: string | undefined = ns) => new Chart(app, name, namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true });
+  const chart = (name: string, namespace: string | undefined = ns) =>
+    new Chart(
+      app,
+      name,
+      namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true },
+    );
   const common = config.common;
 
   const namespaceChart = chart('namespace', undefined);
   const namespace = new StackNamespace(namespaceChart, 'Namespace', { name: ns });
   const agentNs = agentNamespace(config.collector.agent, common);
-  const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', { name: agentNs, podSecurity: 'privileged' });
-  const pki = new Pki(chart('pki'), 'Pki', { namespace: ns, rootIssuer: config.pki.rootIssuer, clusterResourceNamespace: config.pki.clusterResourceNamespace });
+  const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', {
+    name: agentNs,
+    podSecurity: 'privileged',
+  });
+  const pki = new Pki(chart('pki'), 'Pki', {
+    namespace: ns,
+    rootIssuer: config.pki.rootIssuer,
+    clusterResourceNamespace: config.pki.clusterResourceNamespace,
+  });
   const elasticsearchChart = chart('elasticsearch');
   const retention = new Retention(elasticsearchChart, 'Retention', {
-    config: config.retention, common, dataNodes: config.elasticsearch.replicas, jaegerIndexPrefix: config.jaeger.indexPrefix,
+    config: config.retention,
+    common,
+    dataNodes: config.elasticsearch.replicas,
+    jaegerIndexPrefix: config.jaeger.indexPrefix,
   });
-  const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', { config: config.elasticsearch, common, pki, snapshotPath: retention.snapshotPath });
-  const logstash = new Logstash(chart('logstash'), 'Logstash', { config: config.logstash, common, elasticsearch, pki, retention, redaction: config.collector.redaction });
+  const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
+    config: config.elasticsearch,
+    common,
+    pki,
+    snapshotPath: retention.snapshotPath,
+  });
+  const logstash = new Logstash(chart('logstash'), 'Logstash', {
+    config: config.logstash,
+    common,
+    elasticsearch,
+    pki,
+    retention,
+    redaction: config.collector.redaction,
+  });
   const kibana = new Kibana(chart('kibana'), 'Kibana', { config: config.kibana, common, elasticsearch, pki });
-  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', { config: config.jaeger, common, elasticsearch, pki, spanRetention: config.retention.traces });
-  const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', { config: config.collector, common, jaeger, logstash, pki });
-  const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', { config: config.collector.agent, queue: config.collector.queue, common, gateway: collector, pki });
-  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', { config: config.alertmanager, common, pki });
+  const jaeger = new Jaeger(chart('jaeger'), 'Jaeger', {
+    config: config.jaeger,
+    common,
+    elasticsearch,
+    pki,
+    spanRetention: config.retention.traces,
+  });
+  const collector = new OtelCollector(chart('otel-collector'), 'OtelCollector', {
+    config: config.collector,
+    common,
+    jaeger,
+    logstash,
+    pki,
+  });
+  const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', {
+    config: config.collector.agent,
+    queue: config.collector.queue,
+    common,
+    gateway: collector,
+    pki,
+  });
+  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', {
+    config: config.alertmanager,
+    common,
+    pki,
+  });
   const rules = ruleFiles(config);
   const prometheusChart = chart('prometheus');
-  const prometheus = new Prometheus(prometheusChart, 'Prometheus', { config: config.prometheus, common, alertmanager, ruleFiles: rules, pki, services: config.scrapeTargets });
+  const prometheus = new Prometheus(prometheusChart, 'Prometheus', {
+    config: config.prometheus,
+    common,
+    alertmanager,
+    ruleFiles: rules,
+    pki,
+    services: config.scrapeTargets,
+  });
   const grafana = new Grafana(chart('grafana'), 'Grafana', {
-    config: config.grafana, common, prometheus, jaeger, elasticsearch, pki, dashboards: dashboardFiles(config),
+    config: config.grafana,
+    common,
+    prometheus,
+    jaeger,
+    elasticsearch,
+    pki,
+    dashboards: dashboardFiles(config),
   });
 
   prometheus.scrape({ component: alertmanager, port: 'web' });
@@ -108,8 +172,22 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     external: agentExternalAllows(config, agent),
   });
   return {
-    namespace, agentNamespace: agentNamespaceObject, pki, elasticsearch, bootstrap, retention, logstash, kibana, jaeger, collector, agent,
-    alertmanager, prometheus, grafana, networkPolicies, ruleFiles: rules,
+    namespace,
+    agentNamespace: agentNamespaceObject,
+    pki,
+    elasticsearch,
+    bootstrap,
+    retention,
+    logstash,
+    kibana,
+    jaeger,
+    collector,
+    agent,
+    alertmanager,
+    prometheus,
+    grafana,
+    networkPolicies,
+    ruleFiles: rules,
   };
 }
 
@@ -117,35 +195,68 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
 function externalAllows(
   config: StackConfig,
   agentNamespace: string,
-  c: { collector: OtelCollector; prometheus: Prometheus; alertmanager: Alertmanager; grafana: Grafana; kibana: Kibana; jaeger: Jaeger },
+  c: {
+    collector: OtelCollector;
+    prometheus: Prometheus;
+    alertmanager: Alertmanager;
+    grafana: Grafana;
+    kibana: Kibana;
+    jaeger: Jaeger;
+  },
 ): ExternalAllow[] {
   const anywhere = '0.0.0.0/0';
   const usesEmail = config.alertmanager.receivers.some((r) => (r.email ?? []).length > 0);
   const ui = config.network.uiFrom;
   return [
     {
-      peer: c.collector, direction: 'ingress', namespaces: config.network.telemetryFrom,
-      ports: [c.collector.port('otlp-grpc'), c.collector.port('otlp-http')], why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
+      peer: c.collector,
+      direction: 'ingress',
+      namespaces: config.network.telemetryFrom,
+      ports: [c.collector.port('otlp-grpc'), c.collector.port('otlp-http')],
+      why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
     },
-    { peer: c.prometheus, direction: 'egress', ipBlock: anywhere, ports: [{ port: 443 }, { port: 6443 }], why: 'Kubernetes API for service discovery' },
+    {
+      peer: c.prometheus,
+      direction: 'egress',
+      ipBlock: anywhere,
+      ports: [{ port: 443 }, { port: 6443 }],
+      why: 'Kubernetes API for service discovery',
+    },
     {
       // The port comes from each pod's prometheus.io/port annotation, so it cannot be listed. The stack's
       // own namespaces are left out: Prometheus reaches their pods only at the ports it scrapes there.
-      peer: c.prometheus, direction: 'egress', ports: [],
-      namespaces: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [config.common.namespace, agentNamespace] }] },
+      peer: c.prometheus,
+      direction: 'egress',
+      ports: [],
+      namespaces: {
+        matchExpressions: [
+          { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [config.common.namespace, agentNamespace] },
+        ],
+      },
       why: 'scraping annotated pods in the other namespaces, at the port each one names',
     },
     {
-      peer: c.alertmanager, direction: 'egress', ipBlock: anywhere,
+      peer: c.alertmanager,
+      direction: 'egress',
+      ipBlock: anywhere,
       ports: [{ port: 443 }, ...(usesEmail ? [{ port: 25 }, { port: 465 }, { port: 587 }] : [])],
       why: `notifications to receivers over HTTPS${usesEmail ? ' and SMTP' : ''}`,
     },
-    ...(ui ? [
-      { peer: c.grafana, port: 'http' }, { peer: c.kibana, port: 'http' }, { peer: c.jaeger, port: 'query-http' },
-      { peer: c.prometheus, port: 'web' }, { peer: c.alertmanager, port: 'web' },
-    ].map(({ peer, port }) => ({
-      peer, direction: 'ingress' as const, namespaces: ui, ports: [peer.port(port)], why: 'UI from namespaces matching network.uiFrom',
-    })) : []),
+    ...(ui
+      ? [
+          { peer: c.grafana, port: 'http' },
+          { peer: c.kibana, port: 'http' },
+          { peer: c.jaeger, port: 'query-http' },
+          { peer: c.prometheus, port: 'web' },
+          { peer: c.alertmanager, port: 'web' },
+        ].map(({ peer, port }) => ({
+          peer,
+          direction: 'ingress' as const,
+          namespaces: ui,
+          ports: [peer.port(port)],
+          why: 'UI from namespaces matching network.uiFrom',
+        }))
+      : []),
   ];
 }
 
@@ -154,11 +265,26 @@ function agentExternalAllows(config: StackConfig, agent: OtelAgent): ExternalAll
   const anywhere = '0.0.0.0/0';
   return [
     {
-      peer: agent, direction: 'ingress', namespaces: config.network.telemetryFrom,
-      ports: [agent.port('otlp-grpc'), agent.port('otlp-http')], why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
+      peer: agent,
+      direction: 'ingress',
+      namespaces: config.network.telemetryFrom,
+      ports: [agent.port('otlp-grpc'), agent.port('otlp-http')],
+      why: 'OTLP from instrumented agents in namespaces matching network.telemetryFrom',
     },
-    { peer: agent, direction: 'egress', ipBlock: anywhere, ports: [{ port: 443 }, { port: 6443 }], why: 'Kubernetes API for k8s_attributes (pod metadata)' },
-    { peer: agent, direction: 'egress', ipBlock: anywhere, ports: [{ port: 10250 }], why: "the node's kubelet for kubelet_stats (its address is the node's IP)" },
+    {
+      peer: agent,
+      direction: 'egress',
+      ipBlock: anywhere,
+      ports: [{ port: 443 }, { port: 6443 }],
+      why: 'Kubernetes API for k8s_attributes (pod metadata)',
+    },
+    {
+      peer: agent,
+      direction: 'egress',
+      ipBlock: anywhere,
+      ports: [{ port: 10250 }],
+      why: "the node's kubelet for kubelet_stats (its address is the node's IP)",
+    },
   ];
 }
 

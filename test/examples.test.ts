@@ -20,7 +20,9 @@ describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (p
 
   test("ships its platform's dashboards and the stack's, and no other platform's", () => {
     const folders = new Set(dashboardFiles(config).map((d) => d.folder));
-    expect(folders).toEqual(new Set([PLATFORM_DASHBOARDS[platform as DashboardPlatform].folder, PLATFORM_DASHBOARDS.stack.folder]));
+    expect(folders).toEqual(
+      new Set([PLATFORM_DASHBOARDS[platform as DashboardPlatform].folder, PLATFORM_DASHBOARDS.stack.folder]),
+    );
   });
 });
 
@@ -29,7 +31,11 @@ describe('the examples keep what their seeds ask for', () => {
 
   test('SutazAI (seed 002): metrics 90 days, traces 7 days, 10% of traces sampled', () => {
     const config = example('sutazai');
-    expect([config.prometheus.retention.time, config.retention.traces, config.collector.sampling.percentage]).toEqual(['90d', '7d', 10]);
+    expect([config.prometheus.retention.time, config.retention.traces, config.collector.sampling.percentage]).toEqual([
+      '90d',
+      '7d',
+      10,
+    ]);
   });
 
   test('Progressive v5 (seed 004): 10% of traces sampled in production', () => {

@@ -27,9 +27,13 @@ const ROOT = path.resolve(__dirname, '..');
 export const ALL_CONFIGS: Record<string, StackConfig> = {
   ...PROFILE_CONFIGS,
   'agent-o11y.yaml': loadConfig(path.join(ROOT, 'agent-o11y.yaml')),
-  ...Object.fromEntries(fs.readdirSync(path.join(ROOT, 'examples')).sort()
-    .filter((dir) => fs.existsSync(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml')))
-    .map((dir) => [`examples/${dir}`, loadConfig(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml'))])),
+  ...Object.fromEntries(
+    fs
+      .readdirSync(path.join(ROOT, 'examples'))
+      .sort()
+      .filter((dir) => fs.existsSync(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml')))
+      .map((dir) => [`examples/${dir}`, loadConfig(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml'))]),
+  ),
 };
 
 /** Synthesizes a stack in memory: objects per chart (= per dist file). */
@@ -53,7 +57,8 @@ export function constructYaml(scope: Construct): string {
 /** The one object of `kind` named `name`. */
 export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 }
 

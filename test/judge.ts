@@ -7,7 +7,11 @@ import { writeTestCertificates } from './tls-fixture';
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string; key: string }; resourceFieldRef?: unknown };
+  valueFrom?: {
+    fieldRef?: { fieldPath: string };
+    secretKeyRef?: { name: string; key: string };
+    resourceFieldRef?: unknown;
+  };
 }
 
 interface Container {
@@ -30,8 +34,15 @@ const FIELD_STAND_INS: Record<string, string> = {
  * as rendered, downward-API fields and Secret keys as stand-ins, so a config's `${env:...}` references
  * resolve as they would in the pod (and a reference to a variable the pod lacks stays unresolved).
  */
-export function podEnv(objects: KubeObject[], workload: string, container = workload, apiServer = '127.0.0.1:1'): Record<string, string> {
-  const owner = objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.name === workload);
+export function podEnv(
+  objects: KubeObject[],
+  workload: string,
+  container = workload,
+  apiServer = '127.0.0.1:1',
+): Record<string, string> {
+  const owner = objects.find(
+    (o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.name === workload,
+  );
   if (!owner) throw new Error(`no workload ${workload}`);
   const spec = (owner as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec;
   const found = spec.containers.find((c) => c.name === container);
@@ -45,7 +56,8 @@ export function podEnv(objects: KubeObject[], workload: string, container = work
     else if (fieldPath !== undefined) {
       if (!(fieldPath in FIELD_STAND_INS)) throw new Error(`no stand-in for the downward-API field ${fieldPath}`);
       env[variable.name] = FIELD_STAND_INS[fieldPath];
-    } else if (variable.valueFrom?.secretKeyRef) env[variable.name] = `judge-secret-${variable.valueFrom.secretKeyRef.key}`;
+    } else if (variable.valueFrom?.secretKeyRef)
+      env[variable.name] = `judge-secret-${variable.valueFrom.secretKeyRef.key}`;
   }
   return env;
 }
@@ -58,11 +70,19 @@ const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
  * kubelet decides it: the pod's own setting, else its ServiceAccount's, else yes.
  */
 export function mountsServiceAccountToken(objects: KubeObject[], workload: string): boolean {
-  const owner = objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.name === workload);
+  const owner = objects.find(
+    (o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.name === workload,
+  );
   if (!owner) throw new Error(`no workload ${workload}`);
-  const pod = (owner as unknown as { spec: { template: { spec: { automountServiceAccountToken?: boolean; serviceAccountName?: string } } } }).spec.template.spec;
+  const pod = (
+    owner as unknown as {
+      spec: { template: { spec: { automountServiceAccountToken?: boolean; serviceAccountName?: string } } };
+    }
+  ).spec.template.spec;
   if (pod.automountServiceAccountToken !== undefined) return pod.automountServiceAccountToken;
-  const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === (pod.serviceAccountName ?? 'default'));
+  const account = objects.find(
+    (o) => o.kind === 'ServiceAccount' && o.metadata.name === (pod.serviceAccountName ?? 'default'),
+  );
   return (account as { automountServiceAccountToken?: boolean } | undefined)?.automountServiceAccountToken ?? true;
 }
 
@@ -111,6 +131,9 @@ export function runJudge(tool: string, args: string[], env: Record<string, strin
     });
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string };
-    throw new Error(`${path.basename(tool)} ${args.join(' ')} exited ${err.status}:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
+    throw new Error(
+      `${path.basename(tool)} ${args.join(' ')} exited ${err.status}:\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+      { cause: e },
+    );
   }
 }

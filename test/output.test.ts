@@ -47,9 +47,21 @@ describe('synthesized output', () => {
 
   test('writes one file per component plus plain rule files', () => {
     expect(Object.keys(readTree(path.join(tmp, 'a'))).sort()).toEqual([
-      'alertmanager.k8s.yaml', 'elasticsearch.k8s.yaml', 'grafana.k8s.yaml', 'jaeger.k8s.yaml', 'kibana.k8s.yaml',
-      'logstash.k8s.yaml', 'namespace.k8s.yaml', 'network-policies-agent.k8s.yaml', 'network-policies.k8s.yaml', 'otel-agent.k8s.yaml', 'otel-collector.k8s.yaml', 'pki.k8s.yaml', 'prometheus.k8s.yaml',
-      'rules/ms-framework.rules.yaml', 'rules/stack.rules.yaml',
+      'alertmanager.k8s.yaml',
+      'elasticsearch.k8s.yaml',
+      'grafana.k8s.yaml',
+      'jaeger.k8s.yaml',
+      'kibana.k8s.yaml',
+      'logstash.k8s.yaml',
+      'namespace.k8s.yaml',
+      'network-policies-agent.k8s.yaml',
+      'network-policies.k8s.yaml',
+      'otel-agent.k8s.yaml',
+      'otel-collector.k8s.yaml',
+      'pki.k8s.yaml',
+      'prometheus.k8s.yaml',
+      'rules/ms-framework.rules.yaml',
+      'rules/stack.rules.yaml',
     ]);
   });
 
@@ -70,20 +82,28 @@ describe('synthesized output', () => {
 
 describe('config hashes', () => {
   const annotation = (config: ReturnType<typeof resolveConfig>, chart: string, kind: string, name: string) => {
-    const obj = find(synthStack(config).files[chart], kind, name) as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+    const obj = find(synthStack(config).files[chart], kind, name) as unknown as {
+      spec: { template: { metadata: { annotations: Record<string, string> } } };
+    };
     return obj.spec.template.metadata.annotations['agent-o11y.dev/config-hash'];
   };
 
   test('roll a workload whose rendered config changed, and only that workload', () => {
     const before = resolveConfig({});
     const after = resolveConfig({ prometheus: { scrapeInterval: '15s' } });
-    expect(annotation(after, 'prometheus', 'StatefulSet', 'prometheus')).not.toEqual(annotation(before, 'prometheus', 'StatefulSet', 'prometheus'));
-    expect(annotation(after, 'alertmanager', 'StatefulSet', 'alertmanager')).toEqual(annotation(before, 'alertmanager', 'StatefulSet', 'alertmanager'));
+    expect(annotation(after, 'prometheus', 'StatefulSet', 'prometheus')).not.toEqual(
+      annotation(before, 'prometheus', 'StatefulSet', 'prometheus'),
+    );
+    expect(annotation(after, 'alertmanager', 'StatefulSet', 'alertmanager')).toEqual(
+      annotation(before, 'alertmanager', 'StatefulSet', 'alertmanager'),
+    );
   });
 
   test('change when a rule threshold changes', () => {
     const before = resolveConfig({});
     const after = resolveConfig({ alerts: { msFramework: { agentCpuPercent: 90 } } });
-    expect(annotation(after, 'prometheus', 'StatefulSet', 'prometheus')).not.toEqual(annotation(before, 'prometheus', 'StatefulSet', 'prometheus'));
+    expect(annotation(after, 'prometheus', 'StatefulSet', 'prometheus')).not.toEqual(
+      annotation(before, 'prometheus', 'StatefulSet', 'prometheus'),
+    );
   });
 });

@@ -11,16 +11,25 @@ const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 describe('the README', () => {
   test('lists every link of the default stack in its connection table, and no other', () => {
     const { app } = stackApp(PROFILE_CONFIGS.dev);
-    const links = Topology.of(app).links.map((l) => `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) |`);
-    const table = README.split('\n').filter((line) => /^\| [a-z-]+ \| [a-z-]+ \| \d+ \(/.test(line)).map((line) => line.split('|').slice(0, 4).join('|') + '|');
+    const links = Topology.of(app).links.map(
+      (l) => `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) |`,
+    );
+    const table = README.split('\n')
+      .filter((line) => /^\| [a-z-]+ \| [a-z-]+ \| \d+ \(/.test(line))
+      .map((line) => line.split('|').slice(0, 4).join('|') + '|');
     expect(table.sort()).toEqual([...links].sort());
   });
 
   test('gives each link of the connection table the TLS mode its server port declares', () => {
     const { app } = stackApp(PROFILE_CONFIGS.dev);
     const mode = { mtls: 'mTLS', tls: 'TLS' } as const;
-    const links = Topology.of(app).links.map((l) => `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) | ${l.port.tls ? mode[l.port.tls] : 'none'} |`);
-    const table = README.split('\n').filter((line) => /^\| [a-z-]+ \| [a-z-]+ \| \d+ \(/.test(line)).map((line) => line.split('|').slice(0, 5).join('|') + '|');
+    const links = Topology.of(app).links.map(
+      (l) =>
+        `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) | ${l.port.tls ? mode[l.port.tls] : 'none'} |`,
+    );
+    const table = README.split('\n')
+      .filter((line) => /^\| [a-z-]+ \| [a-z-]+ \| \d+ \(/.test(line))
+      .map((line) => line.split('|').slice(0, 5).join('|') + '|');
     expect(table.sort()).toEqual([...links].sort());
   });
 
@@ -41,8 +50,9 @@ describe('the README', () => {
     const platforms = Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[];
     const expected = platforms.flatMap((platform) =>
       dashboardFiles({ ...DEFAULTS, dashboards: { platforms: [platform] } }).map((file) => {
-        const panels = (JSON.parse(file.json) as { panels: { type: string; panels?: unknown[] }[] }).panels
-          .flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p]));
+        const panels = (JSON.parse(file.json) as { panels: { type: string; panels?: unknown[] }[] }).panels.flatMap(
+          (p) => (p.type === 'row' ? (p.panels ?? []) : [p]),
+        );
         return [platform, file.folder, file.uid, panels.length];
       }),
     );

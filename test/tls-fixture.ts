@@ -11,15 +11,49 @@ export function writeTestCertificates(dir: string, dnsNames: readonly string[], 
   fs.mkdirSync(dir, { recursive: true });
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=agent-o11y test CA', '-days', '1',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=agent-o11y test CA',
+    '-days',
+    '1',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   openssl('req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', `/CN=${dnsNames[0]}`);
-  fs.writeFileSync(path.join(dir, 'ext.cnf'), [
-    `subjectAltName=${[...dnsNames.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)].join(',')}`,
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth,clientAuth',
-  ].join('\n'));
-  openssl('x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'ext.cnf');
+  fs.writeFileSync(
+    path.join(dir, 'ext.cnf'),
+    [
+      `subjectAltName=${[...dnsNames.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)].join(',')}`,
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth,clientAuth',
+    ].join('\n'),
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'tls.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'tls.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'ext.cnf',
+  );
 }
 
 /** `text` with every certificate path moved from the pods' TLS directory to `dir`; nothing else changes. */
@@ -36,19 +70,54 @@ export function writeTestPki(dir: string, leaves: Record<string, readonly string
   fs.mkdirSync(dir, { recursive: true });
   const openssl = (cwd: string, ...args: string[]) => execFileSync('openssl', args, { cwd, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl(dir, 'req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=agent-o11y test CA', '-days', '1',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-subj',
+    '/CN=agent-o11y test CA',
+    '-days',
+    '1',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   for (const [name, dnsNames] of Object.entries(leaves)) {
     const leaf = path.join(dir, name);
     fs.mkdirSync(leaf, { recursive: true });
     fs.copyFileSync(path.join(dir, 'ca.crt'), path.join(leaf, 'ca.crt'));
     openssl(leaf, 'req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', `/CN=${dnsNames[0] ?? name}`);
-    fs.writeFileSync(path.join(leaf, 'ext.cnf'), [
-      `subjectAltName=${[...dnsNames.map((n) => `DNS:${n}`), 'IP:127.0.0.1'].join(',')}`,
-      'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth,clientAuth',
-    ].join('\n'));
-    openssl(leaf, 'x509', '-req', '-in', 'tls.csr', '-CA', path.join(dir, 'ca.crt'), '-CAkey', path.join(dir, 'ca.key'), '-CAcreateserial',
-      '-out', 'tls.crt', '-days', '1', '-extfile', 'ext.cnf');
+    fs.writeFileSync(
+      path.join(leaf, 'ext.cnf'),
+      [
+        `subjectAltName=${[...dnsNames.map((n) => `DNS:${n}`), 'IP:127.0.0.1'].join(',')}`,
+        'keyUsage=critical,digitalSignature,keyEncipherment',
+        'extendedKeyUsage=serverAuth,clientAuth',
+      ].join('\n'),
+    );
+    openssl(
+      leaf,
+      'x509',
+      '-req',
+      '-in',
+      'tls.csr',
+      '-CA',
+      path.join(dir, 'ca.crt'),
+      '-CAkey',
+      path.join(dir, 'ca.key'),
+      '-CAcreateserial',
+      '-out',
+      'tls.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'ext.cnf',
+    );
   }
 }

@@ -40,6 +40,7 @@ export function findTool(name: ToolName): string | undefined {
 export function requireTool(name: ToolName): string {
   const tool = findTool(name);
   // npm test builds every judge first (scripts/judges.sh): a missing one is a failure, never a skip.
-  if (tool === undefined) throw new Error(`${name} not found in .tools/bin (run: npm run judges, which npm test runs first)`);
+  if (tool === undefined)
+    throw new Error(`${name} not found in .tools/bin (run: npm run judges, which npm test runs first)`);
   return tool;
 }

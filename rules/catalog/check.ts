@@ -30,12 +30,22 @@ export const PLATFORM_CATALOGS: Record<PlatformName, MetricCatalog> = {
 };
 
 /** The catalogues that are active: the stack's own, each named platform's, and the user's custom metrics. */
-export function activeCatalogs(platforms: readonly PlatformName[], custom: readonly CustomMetric[] = []): MetricCatalog[] {
+export function activeCatalogs(
+  platforms: readonly PlatformName[],
+  custom: readonly CustomMetric[] = [],
+): MetricCatalog[] {
   return [
     STACK,
     ...platforms.map((p) => PLATFORM_CATALOGS[p]),
     ...(custom.length > 0
-      ? [{ name: 'custom', source: 'customMetrics in the stack config', delivery: 'scrape' as const, metrics: custom.map((m) => metric(m.name, m.type, m.labels ?? [], m.help ?? '')) }]
+      ? [
+          {
+            name: 'custom',
+            source: 'customMetrics in the stack config',
+            delivery: 'scrape' as const,
+            metrics: custom.map((m) => metric(m.name, m.type, m.labels ?? [], m.help ?? '')),
+          },
+        ]
       : []),
   ];
 }
@@ -59,7 +69,10 @@ export function queriedMetrics(expr: string): MetricRef[] {
       if (node.name !== 'VectorSelector') return;
       const identifier = node.node.getChild('Identifier');
       if (identifier) {
-        refs.push({ name: expr.slice(identifier.from, identifier.to), text: expr.slice(identifier.from, identifier.to) });
+        refs.push({
+          name: expr.slice(identifier.from, identifier.to),
+          text: expr.slice(identifier.from, identifier.to),
+        });
         return;
       }
       for (const matcher of node.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) {
@@ -104,7 +117,9 @@ export function undeclaredMetrics(groups: readonly RuleGroup[], catalogs: readon
       for (const ref of synthMetrics(rule.expr)) {
         const known = ref.name !== undefined ? declared.has(ref.name) : names.some((n) => ref.pattern!.test(n));
         if (!known) {
-          problems.push(`${ruleName} (group ${group.name}) queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`);
+          problems.push(
+            `${ruleName} (group ${group.name}) queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`,
+          );
         }
       }
     }

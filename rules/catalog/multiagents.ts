@@ -19,7 +19,15 @@ export const MULTIAGENTS: MetricCatalog = {
     metric('multiagents_system_cpu_percent', 'gauge', [], 'CPU usage percentage'),
     metric('multiagents_system_memory_percent', 'gauge', [], 'Memory usage percentage'),
     metric('multiagents_active_workflows', 'gauge', [], 'Number of active workflows'),
-    metric('multiagents_workflows_total', 'counter', ['workflow_id', 'status'], 'Total number of workflows executed', { delivery: 'otlp' }),
-    metric('multiagents_workflow_duration', 'histogram', ['workflow_id'], 'Workflow execution duration in milliseconds (no unit declared)', { delivery: 'otlp' }),
+    metric('multiagents_workflows_total', 'counter', ['workflow_id', 'status'], 'Total number of workflows executed', {
+      delivery: 'otlp',
+    }),
+    metric(
+      'multiagents_workflow_duration',
+      'histogram',
+      ['workflow_id'],
+      'Workflow execution duration in milliseconds (no unit declared)',
+      { delivery: 'otlp' },
+    ),
   ],
 };

@@ -14,7 +14,7 @@ export interface MetricDef {
    * An exporter the stack does not deploy or scrape that the metric comes from. An alert that selects
    * it could never fire here, so synth refuses it until the exporter is a source (or the alert disabled).
    */
-  readonly unscrapedSource?: 'the kubelet\'s cAdvisor' | 'kube-state-metrics';
+  readonly unscrapedSource?: "the kubelet's cAdvisor" | 'kube-state-metrics';
   /** How it reaches Prometheus, where it differs from its catalogue's. */
   readonly delivery?: Delivery;
 }
@@ -31,7 +31,13 @@ export interface MetricCatalog {
 }
 
 /** Shorthand for catalogue entries. */
-export function metric(name: string, type: MetricType, labels: readonly string[], help: string, more: Pick<MetricDef, 'unscrapedSource' | 'delivery'> = {}): MetricDef {
+export function metric(
+  name: string,
+  type: MetricType,
+  labels: readonly string[],
+  help: string,
+  more: Pick<MetricDef, 'unscrapedSource' | 'delivery'> = {},
+): MetricDef {
   return { name, type, labels, help, ...more };
 }
 
@@ -57,6 +63,11 @@ export function seriesNames(def: MetricDef): string[] {
  * buckets, `quantile` on a summary's quantiles, and what its delivery adds (src/lib/metric-labels.ts).
  */
 export function seriesLabelNames(def: MetricDef, catalog: MetricCatalog, series: string): string[] {
-  const extra = def.type === 'histogram' && series === `${def.name}_bucket` ? ['le'] : def.type === 'summary' && series === def.name ? ['quantile'] : [];
+  const extra =
+    def.type === 'histogram' && series === `${def.name}_bucket`
+      ? ['le']
+      : def.type === 'summary' && series === def.name
+        ? ['quantile']
+        : [];
   return [...new Set([...DELIVERY_LABELS[deliveryOf(def, catalog)], ...def.labels, ...extra])];
 }

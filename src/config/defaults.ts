@@ -42,7 +42,19 @@ export const DEFAULTS: StackConfig = {
       emails: 'hash',
       ipv4: 'zero-last-octet',
       pseudonymize: ['user.id', 'user_id', 'enduser.id', 'user.name', 'user.email'],
-      removeAttributesNamed: ['password', 'passwd', 'token', 'api_key', 'apikey', 'secret', 'credit_card', 'card_number', 'ssn', 'authorization', 'cookie'],
+      removeAttributesNamed: [
+        'password',
+        'passwd',
+        'token',
+        'api_key',
+        'apikey',
+        'secret',
+        'credit_card',
+        'card_number',
+        'ssn',
+        'authorization',
+        'cookie',
+      ],
     },
     queue: { storage: { size: '5Gi' }, retryFor: '30m' },
     agent: { resources: resources('100m', '256Mi', '500m', '256Mi') },
@@ -76,19 +88,33 @@ export const DEFAULTS: StackConfig = {
       {
         name: 'critical',
         pagerduty: [{ routingKey: { secretName: 'alertmanager-receivers', key: 'pagerduty-routing-key' } }],
-        slack: [{ apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' }, channel: '#agents-critical', sendResolved: true }],
+        slack: [
+          {
+            apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' },
+            channel: '#agents-critical',
+            sendResolved: true,
+          },
+        ],
       },
       {
         name: 'warning',
-        slack: [{ apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' }, channel: '#agents-warnings', sendResolved: true }],
+        slack: [
+          {
+            apiUrl: { secretName: 'alertmanager-receivers', key: 'slack-webhook-url' },
+            channel: '#agents-warnings',
+            sendResolved: true,
+          },
+        ],
         // Seed 000 §18: warnings go to the warnings channel and by email. Set the addresses for your site.
-        email: [{
-          to: 'agents-warnings@example.com',
-          from: 'alertmanager@example.com',
-          smarthost: 'smtp.example.com:587',
-          authUsername: 'alertmanager@example.com',
-          authPassword: { secretName: 'alertmanager-receivers', key: 'smtp-password' },
-        }],
+        email: [
+          {
+            to: 'agents-warnings@example.com',
+            from: 'alertmanager@example.com',
+            smarthost: 'smtp.example.com:587',
+            authUsername: 'alertmanager@example.com',
+            authPassword: { secretName: 'alertmanager-receivers', key: 'smtp-password' },
+          },
+        ],
       },
     ],
     inhibitRules: [
@@ -205,7 +231,12 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
   production: {
     common: { environment: 'production', logLevel: 'info' },
     // Seed 000 §18.3: keep errors and slow traces, 1% of the rest.
-    collector: { replicas: 3, resources: resources('500m', '1Gi', '2', '1Gi'), sampling: { percentage: 1 }, queue: { storage: { size: '20Gi' } } },
+    collector: {
+      replicas: 3,
+      resources: resources('500m', '1Gi', '2', '1Gi'),
+      sampling: { percentage: 1 },
+      queue: { storage: { size: '20Gi' } },
+    },
     prometheus: {
       replicas: 2,
       resources: resources('1', '4Gi', '4', '8Gi'),
@@ -224,7 +255,13 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
       storage: { size: '500Gi' },
       heap: '4g',
     },
-    logstash: { replicas: 2, resources: resources('1', '2Gi', '2', '2Gi'), storage: { size: '20Gi' }, heap: '1g', workers: 4 },
+    logstash: {
+      replicas: 2,
+      resources: resources('1', '2Gi', '2', '2Gi'),
+      storage: { size: '20Gi' },
+      heap: '1g',
+      workers: 4,
+    },
     kibana: { resources: resources('250m', '1Gi', '1', '2Gi') },
     // Seed 001: a stricter error-rate alert in production.
     alerts: { multiagents: { errorRatio: 0.05 } },

@@ -11,10 +11,15 @@ import { ANNOTATED_PODS_JOB, APPS_JOB, STACK_JOBS } from '../lib/names';
 
 /** A config that failed validation: every problem, one line each. */
 export class ConfigError extends Error {
-  constructor(public readonly source: string, public readonly problems: string[]) {
-    super(problems.length === 1 && !problems[0].startsWith('/')
-      ? `invalid stack config (${source}): ${problems[0]}`
-      : `invalid stack config (${source}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  constructor(
+    public readonly source: string,
+    public readonly problems: string[],
+  ) {
+    super(
+      problems.length === 1 && !problems[0].startsWith('/')
+        ? `invalid stack config (${source}): ${problems[0]}`
+        : `invalid stack config (${source}):\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -118,7 +123,8 @@ function matcherProblem(matcher: string): string | undefined {
 
 const DEFINITIONS = schema.definitions as Record<string, { pattern?: string }>;
 /** A label key: an optional DNS subdomain and `/`, then a name of at most 63 characters. */
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DURATION = new RegExp(DEFINITIONS.Duration.pattern as string);
 /** Go's time.Duration (Prometheus', Alertmanager's, the collector's) holds at most 2^63 ns: ~292 years. */
 const LONGEST_DURATION_S = 2 ** 63 / 1e9;
@@ -153,7 +159,9 @@ function toolProblems(config: StackConfig): string[] {
       for (const resource of ['cpu', 'memory']) {
         const [request, limit] = [requests[resource], limits[resource]];
         if (typeof request === 'string' && typeof limit === 'string' && amount(request) > amount(limit)) {
-          problems.push(`${at}/requests/${resource}: must not exceed ${at}/limits/${resource} (${limit}), got ${show(request)}`);
+          problems.push(
+            `${at}/requests/${resource}: must not exceed ${at}/limits/${resource} (${limit}), got ${show(request)}`,
+          );
         }
       }
     }
@@ -174,7 +182,9 @@ export function routingProblems(root: Route, receivers: readonly string[]): stri
     const catchAll = children.findIndex((child) => (child.matchers ?? []).length === 0 && child.continue !== true);
     children.forEach((child, i) => {
       if (catchAll >= 0 && i > catchAll) {
-        problems.push(`${at}/routes/${i}: is never reached: ${at}/routes/${catchAll} before it has no matchers and no continue, so it takes every alert`);
+        problems.push(
+          `${at}/routes/${i}: is never reached: ${at}/routes/${catchAll} before it has no matchers and no continue, so it takes every alert`,
+        );
       }
       walk(child, `${at}/routes/${i}`);
     });
@@ -199,11 +209,14 @@ function semanticProblems(config: StackConfig): string[] {
   };
   const am = config.alertmanager;
   check(() => {
-    if (am.replicas === 2) problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+    if (am.replicas === 2)
+      problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
   });
   check(() => {
     if (config.elasticsearch.replicas === 2) {
-      problems.push('/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2');
+      problems.push(
+        '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
+      );
     }
   });
   check(() => {
@@ -211,21 +224,29 @@ function semanticProblems(config: StackConfig): string[] {
     if (durationSeconds(retention.time) < 2 * 3600) {
       problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
     } else if (durationSeconds(evaluationInterval) > durationSeconds(retention.time)) {
-      problems.push(`/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`);
+      problems.push(
+        `/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`,
+      );
     }
   });
   check(() => {
     const { decisionWait, decisionWaitAfterRoot } = config.collector.sampling;
     const afterRoot = durationSeconds(decisionWaitAfterRoot);
     if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
-      problems.push(`/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`);
+      problems.push(
+        `/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`,
+      );
     } else if (afterRoot >= durationSeconds(decisionWait)) {
-      problems.push(`/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`);
+      problems.push(
+        `/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`,
+      );
     }
   });
   check(() => {
     if (config.collector.agent.namespace === config.common.namespace) {
-      problems.push(`/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`);
+      problems.push(
+        `/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`,
+      );
     }
   });
   check(() => problems.push(...retentionProblems(config.retention)));
@@ -233,20 +254,30 @@ function semanticProblems(config: StackConfig): string[] {
   check(() => {
     const ns = config.common.namespace;
     if (SYSTEM_NAMESPACES.includes(ns) || ns === config.pki.clusterResourceNamespace) {
-      problems.push(`/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not ${[...SYSTEM_NAMESPACES, 'cert-manager\'s'].join(', ')}, got ${show(ns)}`);
+      problems.push(
+        `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not ${[...SYSTEM_NAMESPACES, "cert-manager's"].join(', ')}, got ${show(ns)}`,
+      );
     } else if (config.collector.agent.namespace === undefined && `${ns}-agent`.length > 63) {
-      problems.push(`/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(ns)}`);
+      problems.push(
+        `/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(ns)}`,
+      );
     }
   });
   check(() => {
-    for (const [key, selector] of [['telemetryFrom', config.network.telemetryFrom], ['uiFrom', config.network.uiFrom]] as const) {
+    for (const [key, selector] of [
+      ['telemetryFrom', config.network.telemetryFrom],
+      ['uiFrom', config.network.uiFrom],
+    ] as const) {
       if (selector === undefined) continue;
       const labels = Object.keys(selector.matchLabels ?? {}).length;
-      if ((labels > 0) === (selector.allNamespaces === true)) {
-        problems.push(`/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels > 0 ? 'both' : 'neither'}, got ${show(selector)}`);
+      if (labels > 0 === (selector.allNamespaces === true)) {
+        problems.push(
+          `/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels > 0 ? 'both' : 'neither'}, got ${show(selector)}`,
+        );
       }
       for (const label of Object.keys(selector.matchLabels ?? {})) {
-        if (!LABEL_KEY.test(label)) problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+        if (!LABEL_KEY.test(label))
+          problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
       }
     }
   });
@@ -255,14 +286,24 @@ function semanticProblems(config: StackConfig): string[] {
     const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
     config.scrapeTargets.forEach((t, i) => {
       const at = `/scrapeTargets/${i}`;
-      if (taken.has(t.job)) problems.push(`${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`);
+      if (taken.has(t.job))
+        problems.push(
+          `${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`,
+        );
       taken.add(t.job);
-      if ((t.port === undefined) === (t.portName === undefined)) problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
+      if ((t.port === undefined) === (t.portName === undefined))
+        problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
       if (t.tls && t.scheme === 'http') problems.push(`${at}/scheme: must be https (or left out) with tls, got "http"`);
-      if (own.includes(t.namespace)) problems.push(`${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`);
+      if (own.includes(t.namespace))
+        problems.push(
+          `${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`,
+        );
       const labels = Object.keys(t.matchLabels);
-      if (labels.length === 0) problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
-      for (const label of labels) if (!LABEL_KEY.test(label)) problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+      if (labels.length === 0)
+        problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
+      for (const label of labels)
+        if (!LABEL_KEY.test(label))
+          problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
     });
   });
   check(() => {
@@ -270,7 +311,9 @@ function semanticProblems(config: StackConfig): string[] {
     const { heap, resources } = config.elasticsearch;
     const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
     if (heapBytes > amount(resources.limits.memory) / 2) {
-      problems.push(`/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`);
+      problems.push(
+        `/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
+      );
     }
   });
   check(() => {
@@ -279,21 +322,35 @@ function semanticProblems(config: StackConfig): string[] {
     const m = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
     const sizeBytes = Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(m[2]);
     if (sizeBytes > amount(storage.size)) {
-      problems.push(`/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`);
+      problems.push(
+        `/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`,
+      );
     }
   });
-  check(() => am.receivers.forEach((receiver, i) => (receiver.email ?? []).forEach((email, j) => {
-    const port = Number(email.smarthost.split(':').pop());
-    if (!(port >= 1 && port <= 65535)) problems.push(`/alertmanager/receivers/${i}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`);
-  })));
+  check(() =>
+    am.receivers.forEach((receiver, i) =>
+      (receiver.email ?? []).forEach((email, j) => {
+        const port = Number(email.smarthost.split(':').pop());
+        if (!(port >= 1 && port <= 65535))
+          problems.push(
+            `/alertmanager/receivers/${i}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`,
+          );
+      }),
+    ),
+  );
   const names = new Set<string>();
-  check(() => am.receivers.forEach((receiver, i) => {
-    if (names.has(receiver.name)) problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
-    names.add(receiver.name);
-  }));
+  check(() =>
+    am.receivers.forEach((receiver, i) => {
+      if (names.has(receiver.name))
+        problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
+      names.add(receiver.name);
+    }),
+  );
   const walk = (route: Route, at: string) => {
     if (route.receiver !== undefined && !names.has(route.receiver)) {
-      problems.push(`${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`);
+      problems.push(
+        `${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`,
+      );
     }
     (route.matchers ?? []).forEach((m, i) => {
       const problem = matcherProblem(m);
@@ -301,23 +358,32 @@ function semanticProblems(config: StackConfig): string[] {
     });
     for (const key of ['groupInterval', 'repeatInterval'] as const) {
       const value = route[key];
-      if (value !== undefined && durationSeconds(value) === 0) problems.push(`${at}/${key}: must be longer than 0 (Alertmanager refuses 0), got ${show(value)}`);
+      if (value !== undefined && durationSeconds(value) === 0)
+        problems.push(`${at}/${key}: must be longer than 0 (Alertmanager refuses 0), got ${show(value)}`);
     }
     (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
   };
   check(() => walk(am.route, '/alertmanager/route'));
   // A tree already reported broken would only add noise ("unused" receivers its typos meant to name).
   check(() => {
-    if (!problems.some((p) => p.startsWith('/alertmanager/route'))) problems.push(...routingProblems(am.route, am.receivers.map((r) => r.name)));
+    if (!problems.some((p) => p.startsWith('/alertmanager/route')))
+      problems.push(
+        ...routingProblems(
+          am.route,
+          am.receivers.map((r) => r.name),
+        ),
+      );
   });
-  check(() => am.inhibitRules.forEach((rule, i) => {
-    for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
-      rule[side].forEach((m, j) => {
-        const problem = matcherProblem(m);
-        if (problem) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: ${problem}`);
-      });
-    }
-  }));
+  check(() =>
+    am.inhibitRules.forEach((rule, i) => {
+      for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
+        rule[side].forEach((m, j) => {
+          const problem = matcherProblem(m);
+          if (problem) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: ${problem}`);
+        });
+      }
+    }),
+  );
   return problems;
 }
 
@@ -332,7 +398,9 @@ export function resolveConfig(user: unknown, source = 'inline config'): StackCon
   }
   const profile = user.profile === undefined ? DEFAULTS.profile : user.profile;
   if (typeof profile !== 'string' || !Object.hasOwn(PROFILES, profile)) {
-    throw new ConfigError(source, [`/profile: must be one of ${Object.keys(PROFILES).map(show).join(', ')}, got ${show(profile)}`]);
+    throw new ConfigError(source, [
+      `/profile: must be one of ${Object.keys(PROFILES).map(show).join(', ')}, got ${show(profile)}`,
+    ]);
   }
   const merged = merge(merge(DEFAULTS, PROFILES[profile as ProfileName]), user);
   return checkConfig(merged, source);
@@ -371,7 +439,9 @@ export function loadConfig(file: string): StackConfig {
     document = yaml.load(text, { filename: file });
   } catch (e) {
     const err = e as yaml.YAMLException;
-    throw new ConfigError(file, [`not valid YAML: ${err.reason ?? err.message.split('\n')[0]} (line ${(err.mark?.line ?? 0) + 1}, column ${(err.mark?.column ?? 0) + 1})`]);
+    throw new ConfigError(file, [
+      `not valid YAML: ${err.reason ?? err.message.split('\n')[0]} (line ${(err.mark?.line ?? 0) + 1}, column ${(err.mark?.column ?? 0) + 1})`,
+    ]);
   }
   return resolveConfig(document, file);
 }

@@ -35,7 +35,9 @@ export function retentionProblems(retention: RetentionConfig): string[] {
   const problems: string[] = [];
   if (durationSeconds(retention.traces) < 86400) {
     // The index cleaner deletes whole daily indices older than this: under a day, today's spans go too.
-    problems.push(`/retention/traces: must be at least 1d (spans live in daily indices, and the cleaner deletes whole days), got "${retention.traces}"`);
+    problems.push(
+      `/retention/traces: must be at least 1d (spans live in daily indices, and the cleaner deletes whole days), got "${retention.traces}"`,
+    );
   }
   problems.push(...snapshotProblems(retention.snapshots));
   const names = new Set<string>();
@@ -44,7 +46,8 @@ export function retentionProblems(retention: RetentionConfig): string[] {
     if (names.has(stream.name)) problems.push(`${at}/name: duplicate stream "${stream.name}"`);
     names.add(stream.name);
     const life = streamLifecycle(stream);
-    const source = (key: keyof LifecycleConfig) => (stream.lifecycle?.[key] !== undefined ? `${at}/lifecycle/${key}` : `${at}/compliance`);
+    const source = (key: keyof LifecycleConfig) =>
+      stream.lifecycle?.[key] !== undefined ? `${at}/lifecycle/${key}` : `${at}/compliance`;
     // Phases in order: warm, then cold, then delete, each strictly later than the one before.
     const phases = (['warmAfter', 'coldAfter', 'deleteAfter'] as const).filter((k) => life[k] !== undefined);
     for (let p = 1; p < phases.length; p++) {
@@ -58,10 +61,16 @@ export function retentionProblems(retention: RetentionConfig): string[] {
       if (life.deleteAfter === undefined) {
         problems.push(`${at}/lifecycle/deleteAfter: gdpr streams must be deleted within 30d, got no delete phase`);
       } else if (durationSeconds(life.rolloverAge) + durationSeconds(life.deleteAfter) > COMPLIANCE.gdprMaxAgeSeconds) {
-        problems.push(`${source('deleteAfter')}: gdpr deletes personal data within 30d, but rolloverAge ${life.rolloverAge} + deleteAfter ${life.deleteAfter} keeps it longer`);
+        problems.push(
+          `${source('deleteAfter')}: gdpr deletes personal data within 30d, but rolloverAge ${life.rolloverAge} + deleteAfter ${life.deleteAfter} keeps it longer`,
+        );
       }
     }
-    if (stream.compliance === 'sox' && life.deleteAfter !== undefined && durationSeconds(life.deleteAfter) < COMPLIANCE.soxMinAgeSeconds) {
+    if (
+      stream.compliance === 'sox' &&
+      life.deleteAfter !== undefined &&
+      durationSeconds(life.deleteAfter) < COMPLIANCE.soxMinAgeSeconds
+    ) {
       problems.push(`${source('deleteAfter')}: sox keeps audit records 7y, got deleteAfter ${life.deleteAfter}`);
     }
   });
@@ -70,10 +79,15 @@ export function retentionProblems(retention: RetentionConfig): string[] {
   if (snapshots.enabled) {
     const repository = snapshots.repository ?? {};
     const kinds = (['s3', 'fs'] as const).filter((k) => repository[k] !== undefined);
-    if (kinds.length !== 1) problems.push(`/retention/snapshots/repository: must be exactly one of s3 or fs, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`);
+    if (kinds.length !== 1)
+      problems.push(
+        `/retention/snapshots/repository: must be exactly one of s3 or fs, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}`,
+      );
   }
   if (snapshots.minCount > snapshots.maxCount) {
-    problems.push(`/retention/snapshots/minCount: must not exceed maxCount (${snapshots.maxCount}), got ${snapshots.minCount}`);
+    problems.push(
+      `/retention/snapshots/minCount: must not exceed maxCount (${snapshots.maxCount}), got ${snapshots.minCount}`,
+    );
   }
   return problems;
 }
@@ -86,18 +100,27 @@ export function esDuration(duration: string): string {
 
 /** Ranges of the numeric fields of an Elasticsearch cron expression, seconds first. */
 const CRON_FIELDS: Array<[name: string, min: number, max: number]> = [
-  ['seconds', 0, 59], ['minutes', 0, 59], ['hours', 0, 23], ['day of month', 1, 31], ['month', 1, 12], ['day of week', 1, 7], ['year', 1970, 2199],
+  ['seconds', 0, 59],
+  ['minutes', 0, 59],
+  ['hours', 0, 23],
+  ['day of month', 1, 31],
+  ['month', 1, 12],
+  ['day of week', 1, 7],
+  ['year', 1970, 2199],
 ];
 
 /** What Elasticsearch would refuse in an SLM schedule (its cron: seconds first, `?` in one day field), or undefined. */
 function cronProblem(expression: string): string | undefined {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length < 6 || fields.length > 7) return `it has ${fields.length} fields, not 6 or 7 (seconds minutes hours day-of-month month day-of-week [year])`;
+  if (fields.length < 6 || fields.length > 7)
+    return `it has ${fields.length} fields, not 6 or 7 (seconds minutes hours day-of-month month day-of-week [year])`;
   for (const [i, field] of fields.entries()) {
     const [name, min, max] = CRON_FIELDS[i];
-    if (!/^[0-9A-Z*?/,#LW-]+$/.test(field)) return `the ${name} field ${JSON.stringify(field)} holds characters a cron field cannot`;
+    if (!/^[0-9A-Z*?/,#LW-]+$/.test(field))
+      return `the ${name} field ${JSON.stringify(field)} holds characters a cron field cannot`;
     for (const n of field.match(/\d+/g) ?? []) {
-      if (!field.includes('/') && !field.includes('#') && (Number(n) < min || Number(n) > max)) return `the ${name} field ${JSON.stringify(field)} is outside ${min}-${max}`;
+      if (!field.includes('/') && !field.includes('#') && (Number(n) < min || Number(n) > max))
+        return `the ${name} field ${JSON.stringify(field)} is outside ${min}-${max}`;
     }
   }
   if ((fields[3] === '?') === (fields[5] === '?')) return 'it needs ? in exactly one of day-of-month and day-of-week';
@@ -107,15 +130,29 @@ function cronProblem(expression: string): string | undefined {
 function snapshotProblems(snapshots: RetentionConfig['snapshots']): string[] {
   const problems: string[] = [];
   const cron = cronProblem(snapshots.schedule);
-  if (cron) problems.push(`/retention/snapshots/schedule: must be an Elasticsearch cron expression like "0 30 1 * * ?" (${cron}), got "${snapshots.schedule}"`);
+  if (cron)
+    problems.push(
+      `/retention/snapshots/schedule: must be an Elasticsearch cron expression like "0 30 1 * * ?" (${cron}), got "${snapshots.schedule}"`,
+    );
   const bucket = snapshots.repository?.s3?.bucket;
   // S3's bucket naming rules.
-  if (bucket !== undefined && !(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket))) {
-    problems.push(`/retention/snapshots/repository/s3/bucket: must be an S3 bucket name (3-63 lower-case letters, digits, . and -, starting and ending with a letter or digit, not an IP address), got "${bucket}"`);
+  if (
+    bucket !== undefined &&
+    !(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) &&
+      !bucket.includes('..') &&
+      !/^\d+\.\d+\.\d+\.\d+$/.test(bucket)
+    )
+  ) {
+    problems.push(
+      `/retention/snapshots/repository/s3/bucket: must be an S3 bucket name (3-63 lower-case letters, digits, . and -, starting and ending with a letter or digit, not an IP address), got "${bucket}"`,
+    );
   }
   const location = snapshots.repository?.fs?.location;
   if (location !== undefined && !/^\/[^\s,]*[^\s,/]$/.test(location)) {
-    problems.push(`/retention/snapshots/repository/fs/location: must be an absolute path other than / without spaces or commas (it becomes path.repo), got "${location}"`);
+    problems.push(
+      `/retention/snapshots/repository/fs/location: must be an absolute path other than / without spaces or commas (it becomes path.repo), got "${location}"`,
+    );
   }
   return problems;
 }

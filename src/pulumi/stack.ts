@@ -43,7 +43,9 @@ export interface AgentO11yStackArgs {
 
 function resolveArgs(args: AgentO11yStackArgs): StackConfig {
   if (args.config !== undefined && args.configFile !== undefined) {
-    throw new Error(`agent-o11y: give args.config or args.configFile, not both (configFile ${JSON.stringify(args.configFile)})`);
+    throw new Error(
+      `agent-o11y: give args.config or args.configFile, not both (configFile ${JSON.stringify(args.configFile)})`,
+    );
   }
   if (args.config !== undefined) return args.config;
   if (args.configFile !== undefined) return loadConfig(args.configFile);
@@ -72,22 +74,39 @@ export class AgentO11yStack extends pulumi.ComponentResource {
     const components = componentObjects(this.config);
 
     // Children do not inherit the component's dependsOn; the Namespace carries it for all of them.
-    const namespaces = components.flatMap((c) => c.objects.filter(isNamespace)).map((obj) =>
-      new k8s.core.v1.Namespace(obj.metadata.name, obj as k8s.core.v1.NamespaceArgs, { parent: this, dependsOn: opts?.dependsOn }));
+    const namespaces = components
+      .flatMap((c) => c.objects.filter(isNamespace))
+      .map(
+        (obj) =>
+          new k8s.core.v1.Namespace(obj.metadata.name, obj as k8s.core.v1.NamespaceArgs, {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+          }),
+      );
     this.namespaces = namespaces;
 
     // ConfigGroup (v1) maps each apiVersion/kind to its typed resource (CustomResource for cert-manager's kinds).
     const groups = components
       .map(({ component, objects }) => ({ component, objects: objects.filter((obj) => !isNamespace(obj)) }))
       .filter(({ objects }) => objects.length > 0)
-      .map(({ component, objects }) => new k8s.yaml.ConfigGroup(`${name}-${component}`, {
-        objs: objects,
-        transformations: [(_obj: KubeObject, childOpts: pulumi.CustomResourceOptions) => {
-          childOpts.dependsOn = namespaces;
-        }],
-      }, { parent: this }));
+      .map(
+        ({ component, objects }) =>
+          new k8s.yaml.ConfigGroup(
+            `${name}-${component}`,
+            {
+              objs: objects,
+              transformations: [
+                (_obj: KubeObject, childOpts: pulumi.CustomResourceOptions) => {
+                  childOpts.dependsOn = namespaces;
+                },
+              ],
+            },
+            { parent: this },
+          ),
+      );
 
-    this.resources = pulumi.all(groups.map((group) => group.resources))
+    this.resources = pulumi
+      .all(groups.map((group) => group.resources))
       .apply((maps) => [...namespaces, ...maps.flatMap((resources) => Object.values(resources))]);
     this.registerOutputs({ resources: this.resources });
   }

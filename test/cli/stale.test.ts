@@ -4,7 +4,10 @@ import * as path from 'path';
 
 // bin/ is plain JavaScript run by node; its typing here is the one function the test calls.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { isStale, BUILD_INPUTS } = require('../../bin/stale') as { isStale: (root: string, built: string) => boolean; BUILD_INPUTS: string[] };
+const { isStale, BUILD_INPUTS } = require('../../bin/stale') as {
+  isStale: (root: string, built: string) => boolean;
+  BUILD_INPUTS: string[];
+};
 
 const HOUR = 3600;
 let root: string;
@@ -23,7 +26,14 @@ beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-stale-'));
   built = path.join(root, 'lib', 'bundle', 'app.js');
   // A project built an hour ago from sources and inputs older than the build.
-  for (const file of ['src/main.ts', 'constructs/prometheus.ts', 'rules/catalog/stack.ts', 'dashboards/all.ts', ...BUILD_INPUTS]) put(file, 3 * HOUR);
+  for (const file of [
+    'src/main.ts',
+    'constructs/prometheus.ts',
+    'rules/catalog/stack.ts',
+    'dashboards/all.ts',
+    ...BUILD_INPUTS,
+  ])
+    put(file, 3 * HOUR);
   put('lib/bundle/app.js', HOUR);
 });
 
@@ -39,7 +49,14 @@ describe('bin/stale.js: when synth rebuilds the bundle', () => {
     expect(isStale(root, built)).toBe(true);
   });
 
-  test.each(['src/main.ts', 'constructs/prometheus.ts', 'rules/catalog/stack.ts', 'dashboards/all.ts', 'src/config/schema.json', 'src/config/schema-validate.generated.js'])('when a source changed: %s', (file) => {
+  test.each([
+    'src/main.ts',
+    'constructs/prometheus.ts',
+    'rules/catalog/stack.ts',
+    'dashboards/all.ts',
+    'src/config/schema.json',
+    'src/config/schema-validate.generated.js',
+  ])('when a source changed: %s', (file) => {
     put(file, 0);
     expect(isStale(root, built)).toBe(true);
   });

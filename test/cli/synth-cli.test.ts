@@ -7,7 +7,19 @@ import * as yaml from 'js-yaml';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 const COMPONENT_FILES = [
-  'namespace', 'pki', 'elasticsearch', 'logstash', 'kibana', 'jaeger', 'otel-collector', 'otel-agent', 'alertmanager', 'prometheus', 'grafana', 'network-policies', 'network-policies-agent',
+  'namespace',
+  'pki',
+  'elasticsearch',
+  'logstash',
+  'kibana',
+  'jaeger',
+  'otel-collector',
+  'otel-agent',
+  'alertmanager',
+  'prometheus',
+  'grafana',
+  'network-policies',
+  'network-policies-agent',
 ].map((component) => `${component}.k8s.yaml`);
 
 interface Run {
@@ -67,7 +79,10 @@ const TWO_MISTAKES_PROBLEMS = [
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(ROOT, 'lib', 'src', 'main.js'))) {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', ROOT], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', ROOT], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
   }
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-cli-'));
 });
@@ -86,13 +101,18 @@ describe('node bin/app.js (the cdk8s app)', () => {
     expect(fs.readdirSync(path.join(dist, 'rules'))).toEqual(['ms-framework.rules.yaml', 'stack.rules.yaml']);
     expect(stagingDirs(dir)).toEqual([]);
     for (const file of COMPONENT_FILES) {
-      const documents = yaml.loadAll(fs.readFileSync(path.join(dist, file), 'utf8')) as Array<{ apiVersion?: string; kind?: string }>;
+      const documents = yaml.loadAll(fs.readFileSync(path.join(dist, file), 'utf8')) as Array<{
+        apiVersion?: string;
+        kind?: string;
+      }>;
       expect(documents.length).toBeGreaterThan(0);
       for (const document of documents) {
         expect(document).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String) }));
       }
     }
-    const rules = yaml.load(fs.readFileSync(path.join(dist, 'rules', 'ms-framework.rules.yaml'), 'utf8')) as { groups: unknown[] };
+    const rules = yaml.load(fs.readFileSync(path.join(dist, 'rules', 'ms-framework.rules.yaml'), 'utf8')) as {
+      groups: unknown[];
+    };
     expect(rules.groups.length).toBeGreaterThan(0);
   });
 
@@ -161,11 +181,12 @@ describe('node bin/app.js (the cdk8s app)', () => {
 });
 
 describe('npx cdk8s synth (the cdk8s CLI)', () => {
-  const cli = (config: string, outdir: string) => spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AGENT_O11Y_CONFIG: config, CDK8S_CHECK_UPGRADE: 'false' },
-  });
+  const cli = (config: string, outdir: string) =>
+    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', outdir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AGENT_O11Y_CONFIG: config, CDK8S_CHECK_UPGRADE: 'false' },
+    });
 
   test('writes every component file from a valid config', () => {
     const { config, dist } = workspace('cli-valid', 'profile: production\n');
@@ -191,11 +212,20 @@ describe('the patched cdk8s CLI', () => {
   const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli');
   const modulesLoadedBy = (args: string[]): string[] => {
     const probe = `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));`;
-    const run = spawnSync(process.execPath, ['-e', `${probe} process.argv.splice(1, 0, 'cdk8s'); require(${JSON.stringify(path.join(CLI, 'lib', 'cli'))});`, '--', ...args], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `${probe} process.argv.splice(1, 0, 'cdk8s'); require(${JSON.stringify(path.join(CLI, 'lib', 'cli'))});`,
+        '--',
+        ...args,
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+      },
+    );
     expect(run.status).toBe(0);
     return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[];
   };
@@ -210,7 +240,9 @@ describe('the patched cdk8s CLI', () => {
     // And the plain command, the upgrade check on, prints no trace either.
     const { config, dist } = workspace('cli-upgrade-check', 'profile: dev\n');
     const synth = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', dist], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, AGENT_O11Y_CONFIG: config, HOME: path.dirname(cacheFile), CDK8S_CHECK_UPGRADE: 'true' },
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AGENT_O11Y_CONFIG: config, HOME: path.dirname(cacheFile), CDK8S_CHECK_UPGRADE: 'true' },
     });
     expect(synth.status).toBe(0);
     expect(synth.stderr).not.toMatch(/^\s+at |version undefined/m);
@@ -240,10 +272,13 @@ describe('the patched cdk8s CLI', () => {
     const pacmakPath = require.resolve('jsii-pacmak', { paths: [CLI] });
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { TargetName } = require(pacmakPath) as { TargetName: Record<string, string> };
-    const { toReleaseVersion } = require(require.resolve('jsii-pacmak/lib/targets/version-utils', { paths: [CLI] })) as {
+    const { toReleaseVersion } = require(
+      require.resolve('jsii-pacmak/lib/targets/version-utils', { paths: [CLI] }),
+    ) as {
       toReleaseVersion: (version: string, target: string) => string;
     };
-    const cdk8sVersion = (require(require.resolve('cdk8s/package.json', { paths: [CLI] })) as { version: string }).version;
+    const cdk8sVersion = (require(require.resolve('cdk8s/package.json', { paths: [CLI] })) as { version: string })
+      .version;
     /* eslint-enable @typescript-eslint/no-require-imports */
     expect(deps.cdk8s_core_version).toBe(cdk8sVersion);
     expect(deps.pypi_cdk8s).toBe(`cdk8s~=${toReleaseVersion(cdk8sVersion, TargetName.PYTHON)}`);

@@ -9,11 +9,18 @@ describe('Alertmanager', () => {
 
   test('reads every credential from a mounted Secret file, never a literal', () => {
     const config = yaml.load(rendered) as { receivers: Array<Record<string, Array<Record<string, unknown>>>> };
-    const fileKeys = config.receivers.flatMap((r) => Object.entries(r).filter(([k]) => k.endsWith('_configs')).flatMap(([, v]) => v))
+    const fileKeys = config.receivers
+      .flatMap((r) =>
+        Object.entries(r)
+          .filter(([k]) => k.endsWith('_configs'))
+          .flatMap(([, v]) => v),
+      )
       .flatMap((integration) => Object.keys(integration).filter((k) => /url|key|password/.test(k)));
     expect(fileKeys.length).toBeGreaterThan(0);
     for (const key of fileKeys) expect(key).toMatch(/_file$/);
-    const mounts = podSpec(find(files.alertmanager, 'StatefulSet', 'alertmanager')).containers[0].volumeMounts.map((m: any) => m.mountPath);
+    const mounts = podSpec(find(files.alertmanager, 'StatefulSet', 'alertmanager')).containers[0].volumeMounts.map(
+      (m: any) => m.mountPath,
+    );
     for (const path of rendered.match(/\/etc\/alertmanager\/secrets\/[^\s/]+/g)!) expect(mounts).toContain(path);
   });
 
@@ -32,7 +39,8 @@ describe('Alertmanager', () => {
 
   test('a stack with 2 replicas fails with the config rule, written once (checkConfig)', () => {
     const dev = resolveConfig({});
-    expect(() => synthStack({ ...dev, alertmanager: { ...dev.alertmanager, replicas: 2 } }))
-      .toThrow('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+    expect(() => synthStack({ ...dev, alertmanager: { ...dev.alertmanager, replicas: 2 } })).toThrow(
+      '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',
+    );
   });
 });

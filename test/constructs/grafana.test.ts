@@ -6,7 +6,9 @@ import { fileYaml, podSpec } from './snapshot';
 
 describe('Grafana', () => {
   const { files } = synthStack(PROFILE_CONFIGS.dev);
-  const datasources = yaml.load(configMapData(files.grafana, 'grafana-datasources', 'datasources.yaml')) as { datasources: Array<Record<string, any>> };
+  const datasources = yaml.load(configMapData(files.grafana, 'grafana-datasources', 'datasources.yaml')) as {
+    datasources: Array<Record<string, any>>;
+  };
 
   test('presents its client certificate to Prometheus and Jaeger, which require one', () => {
     for (const d of datasources.datasources.filter((x: any) => x.type !== 'elasticsearch') as any[]) {
@@ -64,9 +66,17 @@ describe('Grafana validation', () => {
   test('fails when two dashboards share a uid', () => {
     const { parts } = synthStack(PROFILE_CONFIGS.dev);
     const dashboard = { uid: 'same', folder: 'A', fileName: 'a.json', json: '{}' };
-    expect(() => new Grafana(Testing.chart(), 'G', {
-      config: PROFILE_CONFIGS.dev.grafana, common: PROFILE_CONFIGS.dev.common, prometheus: parts.prometheus,
-      jaeger: parts.jaeger, elasticsearch: parts.elasticsearch, pki: parts.pki, dashboards: [dashboard, { ...dashboard, fileName: 'b.json' }],
-    })).toThrow("grafana: dashboard uid 'same' is used twice");
+    expect(
+      () =>
+        new Grafana(Testing.chart(), 'G', {
+          config: PROFILE_CONFIGS.dev.grafana,
+          common: PROFILE_CONFIGS.dev.common,
+          prometheus: parts.prometheus,
+          jaeger: parts.jaeger,
+          elasticsearch: parts.elasticsearch,
+          pki: parts.pki,
+          dashboards: [dashboard, { ...dashboard, fileName: 'b.json' }],
+        }),
+    ).toThrow("grafana: dashboard uid 'same' is used twice");
   });
 });

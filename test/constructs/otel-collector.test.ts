@@ -7,7 +7,9 @@ import { podSpec } from './snapshot';
 
 describe('OtelCollector', () => {
   const { files } = synthStack(PROFILE_CONFIGS.dev);
-  const config = yaml.load(configMapData(files['otel-collector'], 'otel-collector', 'config.yaml')) as CollectorConfigFile;
+  const config = yaml.load(
+    configMapData(files['otel-collector'], 'otel-collector', 'config.yaml'),
+  ) as CollectorConfigFile;
 
   test('runs memory_limiter first in every pipeline', () => {
     const pipelines = Object.values(config.service.pipelines);
@@ -17,7 +19,10 @@ describe('OtelCollector', () => {
 
   test('sends traces to Jaeger over OTLP and logs to Logstash as OTLP/JSON, addressed by their Services', () => {
     expect(config.exporters['otlp_grpc/jaeger']).toMatchObject({ endpoint: 'jaeger.observability.svc:4317' });
-    expect(config.exporters['otlp_http/logstash']).toMatchObject({ logs_endpoint: 'https://logstash.observability.svc:8080', encoding: 'json' });
+    expect(config.exporters['otlp_http/logstash']).toMatchObject({
+      logs_endpoint: 'https://logstash.observability.svc:8080',
+      encoding: 'json',
+    });
   });
 
   test('probes the health_check extension', () => {
@@ -31,8 +36,18 @@ describe('OtelCollector', () => {
   const processors = config.processors as any;
 
   test('requires client certificates on every receiver and presents its own to Jaeger, Logstash and its peers', () => {
-    const server = { cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', client_ca_file: '/etc/agent-o11y/tls/ca.crt', min_version: '1.3' };
-    const client = { ca_file: '/etc/agent-o11y/tls/ca.crt', cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', min_version: '1.3' };
+    const server = {
+      cert_file: '/etc/agent-o11y/tls/tls.crt',
+      key_file: '/etc/agent-o11y/tls/tls.key',
+      client_ca_file: '/etc/agent-o11y/tls/ca.crt',
+      min_version: '1.3',
+    };
+    const client = {
+      ca_file: '/etc/agent-o11y/tls/ca.crt',
+      cert_file: '/etc/agent-o11y/tls/tls.crt',
+      key_file: '/etc/agent-o11y/tls/tls.key',
+      min_version: '1.3',
+    };
     expect(prodConfig.receivers.otlp.protocols.grpc.tls).toMatchObject(server);
     expect(prodConfig.receivers.otlp.protocols.http.tls).toMatchObject(server);
     expect(prodConfig.receivers['otlp/sampling'].protocols.grpc.tls).toMatchObject(server);
@@ -40,7 +55,10 @@ describe('OtelCollector', () => {
     expect(prodConfig.exporters['otlp_grpc/jaeger'].tls).toMatchObject(client);
     expect(prodConfig.exporters['otlp_http/logstash'].tls).toMatchObject(client);
     // Routed to pod IPs: the peer's certificate is checked against the gateway's Service name.
-    expect(prodConfig.exporters.load_balancing.protocol.otlp.tls).toMatchObject({ ...client, server_name_override: 'otel-collector.observability.svc' });
+    expect(prodConfig.exporters.load_balancing.protocol.otlp.tls).toMatchObject({
+      ...client,
+      server_name_override: 'otel-collector.observability.svc',
+    });
   });
 
   test('tail-samples traces: every error, every trace over 5s, and a baseline of 100% in dev and 1% in production', () => {
@@ -50,12 +68,22 @@ describe('OtelCollector', () => {
       { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: 100 } },
     ]);
     expect(prodConfig.processors.tail_sampling.policies[2].probabilistic.sampling_percentage).toBe(1);
-    expect(config.service.pipelines.traces!.processors).toEqual(['memory_limiter', 'tail_sampling', 'transform/redact', 'resource', 'batch']);
+    expect(config.service.pipelines.traces!.processors).toEqual([
+      'memory_limiter',
+      'tail_sampling',
+      'transform/redact',
+      'resource',
+      'batch',
+    ]);
   });
 
   test('routes spans by trace ID to one sampling replica when there is more than one replica', () => {
     expect(config.service.pipelines['traces/route']).toBeUndefined();
-    expect(prodConfig.service.pipelines['traces/route']).toEqual({ receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] });
+    expect(prodConfig.service.pipelines['traces/route']).toEqual({
+      receivers: ['otlp'],
+      processors: ['memory_limiter'],
+      exporters: ['load_balancing'],
+    });
     expect(prodConfig.service.pipelines.traces.receivers).toEqual(['otlp/sampling']);
     expect(prodConfig.exporters.load_balancing).toMatchObject({
       routing_key: 'traceID',
@@ -65,7 +93,9 @@ describe('OtelCollector', () => {
     expect(headless.spec).toMatchObject({ clusterIP: 'None', ports: [{ name: 'otlp-sampling', port: 4319 }] });
     expect(headless.spec.publishNotReadyAddresses).toBeUndefined();
     // The ClusterIP Service does not expose the internal sampling port.
-    expect((find(production, 'Service', 'otel-collector') as any).spec.ports.map((p: any) => p.name)).not.toContain('otlp-sampling');
+    expect((find(production, 'Service', 'otel-collector') as any).spec.ports.map((p: any) => p.name)).not.toContain(
+      'otlp-sampling',
+    );
   });
 
   test('redacts spans and logs before they leave, with the default rules', () => {
@@ -73,9 +103,19 @@ describe('OtelCollector', () => {
     const redact = processors['transform/redact'];
     expect(redact.error_mode).toBe('ignore');
     const spans: string[] = redact.trace_statements[0].statements;
-    expect(spans[0]).toBe('delete_matching_keys(span.attributes, "(?i)(?:^|[._-])(?:password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(?:\\\\.|$)")');
-    expect(spans).toContain('set(span.attributes["user.id"], SHA256(span.attributes["user.id"])) where IsString(span.attributes["user.id"])');
-    expect(spans.some((st) => st.startsWith('replace_all_patterns(span.attributes, "value", ') && st.endsWith('"$$1", SHA256, "email-sha256:%s")'))).toBe(true);
+    expect(spans[0]).toBe(
+      'delete_matching_keys(span.attributes, "(?i)(?:^|[._-])(?:password|passwd|token|api_key|apikey|secret|credit_card|card_number|ssn|authorization|cookie)(?:\\\\.|$)")',
+    );
+    expect(spans).toContain(
+      'set(span.attributes["user.id"], SHA256(span.attributes["user.id"])) where IsString(span.attributes["user.id"])',
+    );
+    expect(
+      spans.some(
+        (st) =>
+          st.startsWith('replace_all_patterns(span.attributes, "value", ') &&
+          st.endsWith('"$$1", SHA256, "email-sha256:%s")'),
+      ),
+    ).toBe(true);
     expect(spans.some((st) => st.endsWith('"$$1.0")'))).toBe(true);
     const logs: string[] = redact.log_statements[0].statements;
     expect(logs.filter((st) => st.startsWith('replace_pattern(log.body, '))).toHaveLength(2);
@@ -85,21 +125,38 @@ describe('OtelCollector', () => {
   test('never logs at debug, where it would log the records it redacts', () => {
     expect(PROFILE_CONFIGS.dev.common.logLevel).toBe('debug');
     for (const file of ['otel-collector', 'otel-agent'] as const) {
-      const rendered = yaml.load(configMapData(synthStack(PROFILE_CONFIGS.dev).files[file], file, 'config.yaml')) as { service: { telemetry: { logs: { level: string } } } };
+      const rendered = yaml.load(configMapData(synthStack(PROFILE_CONFIGS.dev).files[file], file, 'config.yaml')) as {
+        service: { telemetry: { logs: { level: string } } };
+      };
       expect([file, rendered.service.telemetry.logs.level]).toEqual([file, 'info']);
     }
   });
 
   test('its redaction patterns find e-mail and IPv4 addresses', () => {
     const email = new RegExp(REDACTION_PATTERNS.email, 'g');
-    expect('mail alice.b+x@mail.example.co.uk now'.replace(email, '<$1>')).toBe('mail <alice.b+x@mail.example.co.uk> now');
+    expect('mail alice.b+x@mail.example.co.uk now'.replace(email, '<$1>')).toBe(
+      'mail <alice.b+x@mail.example.co.uk> now',
+    );
     const ip = new RegExp(REDACTION_PATTERNS.ipv4, 'g');
-    expect('from 192.168.10.254 and 10.0.0.1, not 300.1.1.1 or v1.2'.replace(ip, '$1.0')).toBe('from 192.168.10.0 and 10.0.0.0, not 300.1.1.1 or v1.2');
+    expect('from 192.168.10.254 and 10.0.0.1, not 300.1.1.1 or v1.2'.replace(ip, '$1.0')).toBe(
+      'from 192.168.10.0 and 10.0.0.0, not 300.1.1.1 or v1.2',
+    );
   });
 
   test('removes attributes named like secrets but keeps token counts', () => {
-    const named = new RegExp(REDACTION_PATTERNS.removedName(PROFILE_CONFIGS.dev.collector.redaction.removeAttributesNamed), 'i');
-    for (const name of ['password', 'db.password', 'access_token', 'http.request.header.authorization', 'user.ssn', 'API_KEY', 'payment.credit_card.number']) {
+    const named = new RegExp(
+      REDACTION_PATTERNS.removedName(PROFILE_CONFIGS.dev.collector.redaction.removeAttributesNamed),
+      'i',
+    );
+    for (const name of [
+      'password',
+      'db.password',
+      'access_token',
+      'http.request.header.authorization',
+      'user.ssn',
+      'API_KEY',
+      'payment.credit_card.number',
+    ]) {
       expect([name, named.test(name)]).toEqual([name, true]);
     }
     for (const name of ['gen_ai.usage.input_tokens', 'llm.token_count.prompt', 'session.id', 'secretary']) {
@@ -145,8 +202,14 @@ describe('OtelCollector', () => {
     });
     // Production: 1Gi and a 2-core limit.
     expect(prodConfig.processors.tail_sampling).toMatchObject({ num_traces: 262144, num_shards: 2 });
-    const custom = synthStack(resolveConfig({ collector: { sampling: { maxTraces: 1000 }, resources: { limits: { cpu: '2500m' } } } })).files['otel-collector'];
+    const custom = synthStack(
+      resolveConfig({ collector: { sampling: { maxTraces: 1000 }, resources: { limits: { cpu: '2500m' } } } }),
+    ).files['otel-collector'];
     const customConfig = yaml.load(configMapData(custom, 'otel-collector', 'config.yaml')) as any;
-    expect(customConfig.processors.tail_sampling).toMatchObject({ num_traces: 1000, decision_cache: { sampled_cache_size: 1000, non_sampled_cache_size: 1000 }, num_shards: 3 });
+    expect(customConfig.processors.tail_sampling).toMatchObject({
+      num_traces: 1000,
+      decision_cache: { sampled_cache_size: 1000, non_sampled_cache_size: 1000 },
+      num_shards: 3,
+    });
   });
 });

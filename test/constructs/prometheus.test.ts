@@ -19,18 +19,42 @@ describe('Prometheus', () => {
 
   test('scrapes every stack component that serves metrics, each by its own job', () => {
     expect(config.scrape_configs.map((s) => s.job_name)).toEqual([
-      'prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'agents', 'jaeger', 'grafana', 'kubernetes-pods',
+      'prometheus',
+      'alertmanager',
+      'otel-collector',
+      'otel-agent',
+      'agents',
+      'jaeger',
+      'grafana',
+      'kubernetes-pods',
     ]);
   });
 
   test("scrapes a platform's own service by a job of its own: its pods, its port, its path, params and TLS", () => {
     const withTargets = resolveConfig({
       scrapeTargets: [
-        { job: 'mca', namespace: 'progressive', matchLabels: { app: 'mca' }, port: 3000, path: '/api/v1/metrics', params: { format: ['prometheus'] } },
-        { job: 'billing', namespace: 'shop', matchLabels: { 'app.kubernetes.io/name': 'billing' }, portName: 'metrics', tls: { ca: 'stack', serverName: 'billing.shop.svc', clientCertificate: true } },
+        {
+          job: 'mca',
+          namespace: 'progressive',
+          matchLabels: { app: 'mca' },
+          port: 3000,
+          path: '/api/v1/metrics',
+          params: { format: ['prometheus'] },
+        },
+        {
+          job: 'billing',
+          namespace: 'shop',
+          matchLabels: { 'app.kubernetes.io/name': 'billing' },
+          portName: 'metrics',
+          tls: { ca: 'stack', serverName: 'billing.shop.svc', clientCertificate: true },
+        },
       ],
     });
-    const jobs = (yaml.load(configMapData(synthStack(withTargets).files.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile).scrape_configs;
+    const jobs = (
+      yaml.load(
+        configMapData(synthStack(withTargets).files.prometheus, 'prometheus', 'prometheus.yml'),
+      ) as PrometheusConfigFile
+    ).scrape_configs;
     expect(jobs.find((j) => j.job_name === 'mca')).toEqual({
       job_name: 'mca',
       metrics_path: '/api/v1/metrics',
@@ -45,7 +69,12 @@ describe('Prometheus', () => {
     });
     expect(jobs.find((j) => j.job_name === 'billing')).toMatchObject({
       scheme: 'https',
-      tls_config: { ca_file: '/etc/agent-o11y/tls/ca.crt', cert_file: '/etc/agent-o11y/tls/tls.crt', key_file: '/etc/agent-o11y/tls/tls.key', server_name: 'billing.shop.svc' },
+      tls_config: {
+        ca_file: '/etc/agent-o11y/tls/ca.crt',
+        cert_file: '/etc/agent-o11y/tls/tls.crt',
+        key_file: '/etc/agent-o11y/tls/tls.key',
+        server_name: 'billing.shop.svc',
+      },
       relabel_configs: expect.arrayContaining([
         { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'billing', action: 'keep' },
         { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'metrics', action: 'keep' },
@@ -54,19 +83,27 @@ describe('Prometheus', () => {
   });
 
   test('TargetDown watches exactly the jobs of the stack components', () => {
-    expect(config.scrape_configs.map((s) => s.job_name).filter((j) => !['agents', 'kubernetes-pods'].includes(j)).sort())
-      .toEqual([...STACK_JOBS].sort());
+    expect(
+      config.scrape_configs
+        .map((s) => s.job_name)
+        .filter((j) => !['agents', 'kubernetes-pods'].includes(j))
+        .sort(),
+    ).toEqual([...STACK_JOBS].sort());
   });
 
   test('runs production as an HA pair whose replicas label series apart, without v2 feature flags', () => {
     const prod = synthStack(PROFILE_CONFIGS.production).files;
-    const prodConfig = yaml.load(configMapData(prod.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+    const prodConfig = yaml.load(
+      configMapData(prod.prometheus, 'prometheus', 'prometheus.yml'),
+    ) as PrometheusConfigFile;
     expect(prodConfig.global.external_labels.replica).toBe('${POD_NAME}');
     expect(prodConfig.alerting.alert_relabel_configs).toEqual([{ regex: 'replica', action: 'labeldrop' }]);
     const container = podSpec(find(prod.prometheus, 'StatefulSet', 'prometheus')).containers[0];
     expect(container.env).toEqual([{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
     // Prometheus 3 expands environment variables in external labels by default and ignores the old flag.
-    expect((container.args as string[]).filter((a) => a.startsWith('--enable-feature'))).toEqual(['--enable-feature=exemplar-storage']);
+    expect((container.args as string[]).filter((a) => a.startsWith('--enable-feature'))).toEqual([
+      '--enable-feature=exemplar-storage',
+    ]);
     expect(find(prod.prometheus, 'PodDisruptionBudget', 'prometheus')).toBeDefined();
   });
 
@@ -80,7 +117,9 @@ describe('Prometheus', () => {
 
   test('sends alerts to every Alertmanager peer and retains by time and size', () => {
     const prod = synthStack(PROFILE_CONFIGS.production).files;
-    const prodConfig = yaml.load(configMapData(prod.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+    const prodConfig = yaml.load(
+      configMapData(prod.prometheus, 'prometheus', 'prometheus.yml'),
+    ) as PrometheusConfigFile;
     expect(prodConfig.alerting.alertmanagers[0].static_configs[0].targets).toHaveLength(3);
     expect(prodConfig.global.external_labels.replica).toBe('${POD_NAME}');
     const args = podSpec(find(prod.prometheus, 'StatefulSet', 'prometheus')).containers[0].args as string[];
@@ -89,7 +128,12 @@ describe('Prometheus', () => {
   });
 
   test('scrapes TLS targets over https with its client certificate, verifying their Service name', () => {
-    const schemes = Object.fromEntries(config.scrape_configs.map((j) => [j.job_name, [j.scheme ?? 'http', j.tls_config?.server_name, j.tls_config?.cert_file]]));
+    const schemes = Object.fromEntries(
+      config.scrape_configs.map((j) => [
+        j.job_name,
+        [j.scheme ?? 'http', j.tls_config?.server_name, j.tls_config?.cert_file],
+      ]),
+    );
     expect(schemes).toEqual({
       prometheus: ['https', 'prometheus.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
       alertmanager: ['https', 'alertmanager.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
@@ -102,15 +146,27 @@ describe('Prometheus', () => {
       grafana: ['https', 'grafana.observability.svc', undefined],
       'kubernetes-pods': ['http', undefined, undefined],
     });
-    expect(config.alerting.alertmanagers[0]).toMatchObject({ scheme: 'https', tls_config: { cert_file: '/etc/agent-o11y/tls/tls.crt', min_version: 'TLS13' } });
+    expect(config.alerting.alertmanagers[0]).toMatchObject({
+      scheme: 'https',
+      tls_config: { cert_file: '/etc/agent-o11y/tls/tls.crt', min_version: 'TLS13' },
+    });
   });
 
   test('requires client certificates on its web port and probes itself with promtool and its own certificate', () => {
     const web = yaml.load(configMapData(files.prometheus, 'prometheus', 'web.yml')) as any;
-    expect(web.tls_server_config).toMatchObject({ client_auth_type: 'RequireAndVerifyClientCert', min_version: 'TLS13' });
+    expect(web.tls_server_config).toMatchObject({
+      client_auth_type: 'RequireAndVerifyClientCert',
+      min_version: 'TLS13',
+    });
     const container = podSpec(find(files.prometheus, 'StatefulSet', 'prometheus')).containers[0];
     expect(container.args).toContain('--web.config.file=/etc/prometheus/web.yml');
-    expect(container.readinessProbe.exec.command).toEqual(['promtool', 'check', 'ready', '--url=https://127.0.0.1:9090', '--http.config.file=/etc/prometheus/probe-http.yml']);
+    expect(container.readinessProbe.exec.command).toEqual([
+      'promtool',
+      'check',
+      'ready',
+      '--url=https://127.0.0.1:9090',
+      '--http.config.file=/etc/prometheus/probe-http.yml',
+    ]);
   });
 
   test('has read-only discovery RBAC and nothing more', () => {
@@ -122,9 +178,20 @@ describe('Prometheus', () => {
     const chart = Testing.chart();
     const common = resolveConfig({}).common;
     const pki = new Pki(chart, 'Pki', { namespace: common.namespace });
-    const alertmanager = new Alertmanager(chart, 'Alertmanager', { config: resolveConfig({}).alertmanager, common, pki });
-    expect(() => new Prometheus(chart, 'Prometheus', {
-      config: resolveConfig({}).prometheus, common, alertmanager, pki, ruleFiles: { 'agents.yml': '' },
-    })).toThrow("prometheus: rule file name 'agents.yml' must look like <name>.rules.yaml");
+    const alertmanager = new Alertmanager(chart, 'Alertmanager', {
+      config: resolveConfig({}).alertmanager,
+      common,
+      pki,
+    });
+    expect(
+      () =>
+        new Prometheus(chart, 'Prometheus', {
+          config: resolveConfig({}).prometheus,
+          common,
+          alertmanager,
+          pki,
+          ruleFiles: { 'agents.yml': '' },
+        }),
+    ).toThrow("prometheus: rule file name 'agents.yml' must look like <name>.rules.yaml");
   });
 });

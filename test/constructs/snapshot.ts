@@ -7,6 +7,10 @@ export function fileYaml(objects: KubeObject[]): string {
 }
 
 /** The pod template spec of a workload. */
-export function podSpec(obj: KubeObject): { containers: Array<Record<string, any>>; volumes?: Array<Record<string, any>>; [k: string]: any } {
+export function podSpec(obj: KubeObject): {
+  containers: Array<Record<string, any>>;
+  volumes?: Array<Record<string, any>>;
+  [k: string]: any;
+} {
   return (obj as any).spec.template.spec;
 }

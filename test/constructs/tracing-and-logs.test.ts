@@ -38,7 +38,10 @@ describe('Logstash', () => {
     expect(settings['queue.type']).toBe('persisted');
     expect(settings['dead_letter_queue.enable']).toBe(true);
     expect(settings['path.queue']).toMatch(/^\/usr\/share\/logstash\/data\//);
-    expect(find(files.logstash, 'StatefulSet', 'logstash')).toHaveProperty('spec.volumeClaimTemplates.0.metadata.name', 'data');
+    expect(find(files.logstash, 'StatefulSet', 'logstash')).toHaveProperty(
+      'spec.volumeClaimTemplates.0.metadata.name',
+      'data',
+    );
   });
 
   test('splits OTLP JSON exports into one event per record and keeps trace_id and span_id', () => {
@@ -48,21 +51,27 @@ describe('Logstash', () => {
     expect(pipeline).toContain('data_stream => "true"');
   });
 
-  test('routes each record to its log stream\'s data stream, defaulting to the first stream', () => {
+  test("routes each record to its log stream's data stream, defaulting to the first stream", () => {
     expect(pipeline).toContain('@streams = ["agents","audit"]');
-    expect(pipeline).toContain('event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)');
+    expect(pipeline).toContain(
+      'event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)',
+    );
     expect(pipeline).toContain('data_stream_auto_routing => true');
     expect(pipeline).toContain('data_stream_dataset => "agents"');
   });
 
-  test('redacts attributes parsed from JSON log bodies by the gateway\'s names', () => {
+  test("redacts attributes parsed from JSON log bodies by the gateway's names", () => {
     expect(pipeline).toContain('require "digest"');
     expect(pipeline).toContain('@pseudonymize = ["user.id","user_id","enduser.id","user.name","user.email"]');
     expect(pipeline).toContain('attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))');
     const regex = /@secret_name = Regexp\.new\((".*"), Regexp::IGNORECASE\)/.exec(pipeline)![1];
     // The Ruby string literal holds the same pattern the gateway uses.
     const named = new RegExp(JSON.parse(regex), 'i');
-    expect(['db.password', 'access_token', 'gen_ai.usage.input_tokens'].map((n) => named.test(n))).toEqual([true, true, false]);
+    expect(['db.password', 'access_token', 'gen_ai.usage.input_tokens'].map((n) => named.test(n))).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   test('never quotes a single quote inside its single-quoted Ruby', () => {
@@ -74,10 +83,20 @@ describe('Logstash', () => {
     expect(pipeline).toContain('user => "${ES_USERNAME}"');
     expect(pipeline).toContain('password => "${ES_PASSWORD}"');
     const spec = podSpec(find(files.logstash, 'StatefulSet', 'logstash'));
-    expect(spec.volumes!.find((v) => v.name === 'secure-settings')!.projected.sources).toEqual([{
-      secret: { name: 'elasticsearch-logstash', items: [{ key: 'username', path: 'ES_USERNAME' }, { key: 'password', path: 'ES_PASSWORD' }] },
-    }]);
-    expect(spec.initContainers[0].command[2]).toContain('logstash-keystore --path.settings /mnt/agent-o11y/config add ES_PASSWORD ES_USERNAME');
+    expect(spec.volumes!.find((v) => v.name === 'secure-settings')!.projected.sources).toEqual([
+      {
+        secret: {
+          name: 'elasticsearch-logstash',
+          items: [
+            { key: 'username', path: 'ES_USERNAME' },
+            { key: 'password', path: 'ES_PASSWORD' },
+          ],
+        },
+      },
+    ]);
+    expect(spec.initContainers[0].command[2]).toContain(
+      'logstash-keystore --path.settings /mnt/agent-o11y/config add ES_PASSWORD ES_USERNAME',
+    );
     expect(spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef)).toEqual([]);
   });
 });
@@ -93,10 +112,17 @@ describe('Kibana', () => {
     // The password and the encryption keys are secure settings, in the keystore an init container fills from the Secrets.
     expect(Object.keys(settings).filter((k) => /password|encryptionKey/.test(k))).toEqual([]);
     const spec = podSpec(find(files.kibana, 'Deployment', 'kibana'));
-    const items = spec.volumes!.find((v) => v.name === 'secure-settings')!.projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => ({ secret: s.secret.name, ...i })));
+    const items = spec
+      .volumes!.find((v) => v.name === 'secure-settings')!
+      .projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => ({ secret: s.secret.name, ...i })));
     expect(items).toContainEqual({ secret: 'kibana-system', key: 'password', path: 'elasticsearch.password' });
     const script = spec.initContainers[0].command[2];
-    for (const setting of ['elasticsearch.password', 'xpack.security.encryptionKey', 'xpack.encryptedSavedObjects.encryptionKey', 'xpack.reporting.encryptionKey']) {
+    for (const setting of [
+      'elasticsearch.password',
+      'xpack.security.encryptionKey',
+      'xpack.encryptedSavedObjects.encryptionKey',
+      'xpack.reporting.encryptionKey',
+    ]) {
       expect(script).toContain(`| kibana-keystore add ${setting} --stdin`);
     }
     expect(spec.containers[0].env).toBeUndefined();
@@ -113,7 +139,9 @@ describe('the namespace', () => {
 describe('Jaeger span retention', () => {
   const { files } = synthStack(PROFILE_CONFIGS.dev);
   const cronJob = find(files.jaeger, 'CronJob', 'jaeger-index-cleaner') as any;
-  const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+  const env = Object.fromEntries(
+    cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]),
+  );
 
   test('deletes span indices older than 7 days, daily, as the Jaeger user over verified TLS', () => {
     expect(cronJob.spec).toMatchObject({ schedule: '15 0 * * *', concurrencyPolicy: 'Forbid' });
@@ -124,16 +152,30 @@ describe('Jaeger span retention', () => {
       ES_USERNAME_FILE: '/etc/jaeger/es-credentials/username',
       ES_PASSWORD_FILE: '/etc/jaeger/es-credentials/password',
     });
-    const credentials = cronJob.spec.jobTemplate.spec.template.spec.volumes.find((v: any) => v.name === 'es-credentials');
-    expect(credentials.secret).toMatchObject({ secretName: 'elasticsearch-jaeger', items: [{ key: 'username', path: 'username' }, { key: 'password', path: 'password' }] });
+    const credentials = cronJob.spec.jobTemplate.spec.template.spec.volumes.find(
+      (v: any) => v.name === 'es-credentials',
+    );
+    expect(credentials.secret).toMatchObject({
+      secretName: 'elasticsearch-jaeger',
+      items: [
+        { key: 'username', path: 'username' },
+        { key: 'password', path: 'password' },
+      ],
+    });
     const script = configMapData(files.jaeger, 'jaeger-index-cleaner', 'clean.sh');
     expect(script).toContain('${INDEX_PREFIX}-jaeger-span-*');
     expect(script).toContain('--cacert "${ES_CA}"');
   });
 
   test('follows retention.traces', () => {
-    const other = synthStack({ ...PROFILE_CONFIGS.dev, retention: { ...PROFILE_CONFIGS.dev.retention, traces: '14d' } }).files;
+    const other = synthStack({
+      ...PROFILE_CONFIGS.dev,
+      retention: { ...PROFILE_CONFIGS.dev.retention, traces: '14d' },
+    }).files;
     const job = find(other.jaeger, 'CronJob', 'jaeger-index-cleaner') as any;
-    expect(job.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({ name: 'RETENTION_SECONDS', value: String(14 * 86400) });
+    expect(job.spec.jobTemplate.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'RETENTION_SECONDS',
+      value: String(14 * 86400),
+    });
   });
 });

@@ -27,7 +27,9 @@ const FILES = dashboardFiles(ALL);
 const DASHBOARDS = FILES.map((f) => [f.uid, JSON.parse(f.json) as DashboardJson, f] as const);
 /** Every panel that shows data (not a row), with its dashboard. */
 const PANELS = DASHBOARDS.flatMap(([uid, d]) =>
-  d.panels.flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p])).map((p) => [`${uid} / ${p.title}`, p, uid] as const),
+  d.panels
+    .flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]))
+    .map((p) => [`${uid} / ${p.title}`, p, uid] as const),
 );
 
 /** The platform whose folder holds `file`. */
@@ -56,19 +58,22 @@ describe('all dashboards', () => {
     expect([...types].sort()).toEqual(['bargauge', 'gauge', 'heatmap', 'stat', 'state-timeline', 'timeseries']);
   });
 
-  test.each(PANELS)('%s has a query, and every query is valid PromQL selecting only catalogued metrics', (_, p, uid) => {
-    const file = FILES.find((f) => f.uid === uid)!;
-    const declared = seriesIndex(dashboardCatalogs(PLATFORM_DASHBOARDS[platformOf(file)], ALL));
-    const exprs = (p.targets ?? []).map((t) => t.expr ?? '');
-    expect(exprs.filter((e) => e.trim() !== '')).not.toHaveLength(0);
-    for (const expr of exprs) {
-      // Prometheus' grammar judges the syntax, and the synth-time reader must see what it sees.
-      const judged = lezerAnalysis(expr);
-      expect(judged.errors).toEqual([]);
-      expect(analysePromql(expr)).toEqual(judged);
-      expect(judged.metrics.filter((m) => !declared.has(m))).toEqual([]);
-    }
-  });
+  test.each(PANELS)(
+    '%s has a query, and every query is valid PromQL selecting only catalogued metrics',
+    (_, p, uid) => {
+      const file = FILES.find((f) => f.uid === uid)!;
+      const declared = seriesIndex(dashboardCatalogs(PLATFORM_DASHBOARDS[platformOf(file)], ALL));
+      const exprs = (p.targets ?? []).map((t) => t.expr ?? '');
+      expect(exprs.filter((e) => e.trim() !== '')).not.toHaveLength(0);
+      for (const expr of exprs) {
+        // Prometheus' grammar judges the syntax, and the synth-time reader must see what it sees.
+        const judged = lezerAnalysis(expr);
+        expect(judged.errors).toEqual([]);
+        expect(analysePromql(expr)).toEqual(judged);
+        expect(judged.metrics.filter((m) => !declared.has(m))).toEqual([]);
+      }
+    },
+  );
 
   test.each(PANELS)('%s reads histogram buckets only through rate()', (_, p) => {
     for (const { expr = '' } of p.targets ?? []) {
@@ -96,20 +101,23 @@ describe('all dashboards', () => {
     });
   });
 
-  test.each(DASHBOARDS)('%s numbers its panels uniquely and places them on the 24-column grid without overlap', (_uid, d) => {
-    const all = d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
-    expect(all.map((p) => p.id)).toEqual(all.map((_, i) => i + 1));
-    const taken = new Set<string>();
-    for (const { gridPos: g } of d.panels) {
-      expect(g.x + g.w).toBeLessThanOrEqual(24);
-      for (let x = g.x; x < g.x + g.w; x++) {
-        for (let y = g.y; y < g.y + g.h; y++) {
-          expect(taken.has(`${x},${y}`)).toBe(false);
-          taken.add(`${x},${y}`);
+  test.each(DASHBOARDS)(
+    '%s numbers its panels uniquely and places them on the 24-column grid without overlap',
+    (_uid, d) => {
+      const all = d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+      expect(all.map((p) => p.id)).toEqual(all.map((_, i) => i + 1));
+      const taken = new Set<string>();
+      for (const { gridPos: g } of d.panels) {
+        expect(g.x + g.w).toBeLessThanOrEqual(24);
+        for (let x = g.x; x < g.x + g.w; x++) {
+          for (let y = g.y; y < g.y + g.h; y++) {
+            expect(taken.has(`${x},${y}`)).toBe(false);
+            taken.add(`${x},${y}`);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   test('every variable used in a query is defined by its dashboard', () => {
     const builtIn = new Set(['__rate_interval', '__interval', '__range']);
@@ -137,7 +145,8 @@ describe('dashboard provisioning', () => {
 
   // The Grafana construct orders folders by name.
   test('ships one ConfigMap per chosen platform, whatever order the config lists them in', () => {
-    const names = (platforms: DashboardPlatform[]) => dashboardMaps(grafanaObjects(withPlatforms(platforms))).map((o) => o.metadata.name);
+    const names = (platforms: DashboardPlatform[]) =>
+      dashboardMaps(grafanaObjects(withPlatforms(platforms))).map((o) => o.metadata.name);
     expect(names(['agentcore', 'sutazai'])).toEqual(['grafana-dashboards-agentcore', 'grafana-dashboards-sutazai']);
     expect(names(['sutazai', 'agentcore'])).toEqual(names(['agentcore', 'sutazai']));
     expect(names([])).toEqual([]);
@@ -147,7 +156,10 @@ describe('dashboard provisioning', () => {
     const maps = dashboardMaps(grafanaObjects(ALL));
     expect(maps).toHaveLength(PLATFORMS.length);
     for (const map of maps) {
-      expect([map.metadata.name, Buffer.byteLength(JSON.stringify(map)) < MAX_CONFIGMAP_BYTES]).toEqual([map.metadata.name, true]);
+      expect([map.metadata.name, Buffer.byteLength(JSON.stringify(map)) < MAX_CONFIGMAP_BYTES]).toEqual([
+        map.metadata.name,
+        true,
+      ]);
     }
   });
 });
@@ -157,7 +169,9 @@ describe('the stack dashboard', () => {
   const stack = FILES.find((f) => f.uid === 'agent-o11y-stack')!.json;
 
   test('queries only scrape jobs Prometheus has', () => {
-    const prometheus = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as { scrape_configs: { job_name: string }[] };
+    const prometheus = yaml.load(configMapData(files.prometheus, 'prometheus', 'prometheus.yml')) as {
+      scrape_configs: { job_name: string }[];
+    };
     const jobs = prometheus.scrape_configs.map((c) => c.job_name);
     const used = [...new Set([...stack.matchAll(/job=\\"([^"\\]+)\\"/g)].map((m) => m[1]))];
     expect(used.sort()).toEqual(['alertmanager', 'jaeger', 'otel-collector', 'prometheus']);
@@ -165,16 +179,20 @@ describe('the stack dashboard', () => {
   });
 
   test('names an exporter the collector has for the spans it sends to Jaeger', () => {
-    const collector = yaml.load(configMapData(files['otel-collector'], 'otel-collector', 'config.yaml')) as { exporters: Record<string, unknown> };
+    const collector = yaml.load(configMapData(files['otel-collector'], 'otel-collector', 'config.yaml')) as {
+      exporters: Record<string, unknown>;
+    };
     expect(stack).toContain('exporter=~\\"otlp_grpc/jaeger.*\\"');
     expect(Object.keys(collector.exporters)).toContain('otlp_grpc/jaeger');
   });
 });
 
 describe('the Progressive v5 dashboards', () => {
-  const json = FILES.filter((f) => f.uid.startsWith('progressive-v5-')).map((f) => f.json).join('\n');
+  const json = FILES.filter((f) => f.uid.startsWith('progressive-v5-'))
+    .map((f) => f.json)
+    .join('\n');
 
-  test('read each configured agent\'s prefixed metrics, as its alert pack does, not the seed\'s unprefixed names', () => {
+  test("read each configured agent's prefixed metrics, as its alert pack does, not the seed's unprefixed names", () => {
     for (const agent of ALL.alerts.progressiveV5.agents) {
       expect(json).toContain(`${agent}_health_status{`);
       expect(json).toContain(`${agent}_requests_total{`);
@@ -188,7 +206,8 @@ describe('threshold lines', () => {
   const steps = (config: StackConfig, uid: string, title: string): number[] => {
     const dashboardJson = dashboardFiles(config).find((f) => f.uid === uid)!;
     const panel = (JSON.parse(dashboardJson.json) as DashboardJson).panels
-      .flatMap((p) => (p.type === 'row' ? p.panels ?? [] : [p])).find((p) => p.title === title)!;
+      .flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]))
+      .find((p) => p.title === title)!;
     return panel.fieldConfig!.defaults.thresholds!.steps.map((s) => s.value).filter((v): v is number => v !== null);
   };
 
@@ -197,7 +216,13 @@ describe('threshold lines', () => {
     config.alerts.multiagents = { ...config.alerts.multiagents, cpuPercent: 75, errorRatio: 0.2 };
     config.alerts.agentcore = { ...config.alerts.agentcore, systemMemoryPercent: 70 };
     config.alerts.sutazai = { ...config.alerts.sutazai, cpuPercent: 95 };
-    config.alerts.progressiveV5 = { ...config.alerts.progressiveV5, mcaLatencyP95Seconds: 3, mcaErrorRatio: 0.02, slaLatencyP95Seconds: 0.25, agentMemoryMiB: 512 };
+    config.alerts.progressiveV5 = {
+      ...config.alerts.progressiveV5,
+      mcaLatencyP95Seconds: 3,
+      mcaErrorRatio: 0.02,
+      slaLatencyP95Seconds: 0.25,
+      agentMemoryMiB: 512,
+    };
     const uidOf = (prefix: string) => dashboardFiles(config).find((f) => f.uid.startsWith(prefix))!.uid;
     expect(steps(config, uidOf('multiagents'), 'Host CPU')).toEqual([75]);
     expect(steps(config, uidOf('multiagents'), 'Event Error Ratio')).toEqual([0.2]);

@@ -1,8 +1,4 @@
-import {
-  analysePromql,
-  checkDashboard,
-  msSystemOverview,
-} from '../../dashboards';
+import { analysePromql, checkDashboard, msSystemOverview } from '../../dashboards';
 import { activeCatalogs, seriesNames } from '../../rules/catalog';
 import { DEFAULTS } from '../../src/config';
 import { lezerAnalysis } from './lezer';
@@ -15,7 +11,11 @@ describe('analysePromql', () => {
     expect(errors).toEqual([]);
     expect(metrics).toEqual(['task_duration_seconds_bucket', 'up']);
     expect(selectors).toEqual([
-      { metric: 'task_duration_seconds_bucket', labels: ['task_type'], matchers: [{ label: 'task_type', op: '=~', value: '.*' }] },
+      {
+        metric: 'task_duration_seconds_bucket',
+        labels: ['task_type'],
+        matchers: [{ label: 'task_type', op: '=~', value: '.*' }],
+      },
       { metric: 'up', labels: [], matchers: [] },
     ]);
     expect(groupingLabels).toEqual(['le']);
@@ -30,7 +30,7 @@ describe('analysePromql', () => {
   });
 });
 
-describe('analysePromql agrees with Prometheus\' grammar', () => {
+describe("analysePromql agrees with Prometheus' grammar", () => {
   test.each([
     'sum(x) by (a)',
     'sum without (a) (x{b="1", c!~"2"})',
@@ -80,13 +80,20 @@ describe('checkDashboard', () => {
   });
 
   test('accepts a metric the config declares in customMetrics, with its labels', () => {
-    const custom = activeCatalogs(['ms-framework'], [{ name: 'agent_zombie_count', type: 'gauge', labels: ['agent_type'] }]);
+    const custom = activeCatalogs(
+      ['ms-framework'],
+      [{ name: 'agent_zombie_count', type: 'gauge', labels: ['agent_type'] }],
+    );
     expect(() => checkDashboard(withExpr('sum by (agent_type) (agent_zombie_count)'), custom)).not.toThrow();
-    expect(() => checkDashboard(withExpr('sum by (agent_id) (agent_zombie_count)'), custom)).toThrow("groups by label 'agent_id'");
+    expect(() => checkDashboard(withExpr('sum by (agent_id) (agent_zombie_count)'), custom)).toThrow(
+      "groups by label 'agent_id'",
+    );
   });
 
   test('fails on a platform metric whose catalogue is not active', () => {
-    expect(() => checkDashboard(withExpr('sum(agentcore_agents_active)'), declared)).toThrow("queries undeclared metric 'agentcore_agents_active'");
+    expect(() => checkDashboard(withExpr('sum(agentcore_agents_active)'), declared)).toThrow(
+      "queries undeclared metric 'agentcore_agents_active'",
+    );
   });
 
   test('fails on a raw histogram, which Prometheus does not store', () => {
@@ -121,13 +128,16 @@ describe('checkDashboard', () => {
   });
 
   test('fails on a panel without a query', () => {
-    expect(() => checkDashboard(withExpr(' '), declared)).toThrow("dashboards: 'ms-system-overview' panel 'Active Agents' has no query");
+    expect(() => checkDashboard(withExpr(' '), declared)).toThrow(
+      "dashboards: 'ms-system-overview' panel 'Active Agents' has no query",
+    );
   });
 
   test('fails on a variable reading an undeclared metric', () => {
     const d = msSystemOverview(DEFAULTS);
-    const list = (JSON.parse(JSON.stringify(d.templating?.list ?? [])) as NonNullable<typeof d.templating>['list'] & object)
-      .map((v) => (v.name === 'agent_type' ? { ...v, query: 'label_values(nope, agent_type)' } : v));
+    const list = (
+      JSON.parse(JSON.stringify(d.templating?.list ?? [])) as NonNullable<typeof d.templating>['list'] & object
+    ).map((v) => (v.name === 'agent_type' ? { ...v, query: 'label_values(nope, agent_type)' } : v));
     expect(() => checkDashboard({ ...d, templating: { list } }, declared)).toThrow(
       "dashboards: 'ms-system-overview' variable 'agent_type' queries undeclared metric 'nope'",
     );

@@ -7,7 +7,9 @@ export interface PanelJson {
   datasource?: { type?: string; uid?: string };
   targets?: { expr?: string; datasource?: { uid?: string } }[];
   panels?: PanelJson[];
-  fieldConfig?: { defaults: { unit?: string; thresholds?: { mode: string; steps: { value: number | null; color: string }[] } } };
+  fieldConfig?: {
+    defaults: { unit?: string; thresholds?: { mode: string; steps: { value: number | null; color: string }[] } };
+  };
 }
 
 export interface DashboardJson {

@@ -30,8 +30,16 @@ export function lezerAnalysis(expr: string): PromqlAnalysis {
             const [label, op, value] = [m.getChild('LabelName'), m.getChild('MatchOp'), m.getChild('StringLiteral')];
             if (label === null || op === null || value === null) return [];
             const literal = text(value.from, value.to);
-            const unquoted = literal.startsWith('`') ? literal.slice(1, -1) : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1)}"` : literal) as string);
-            return [{ label: text(label.from, label.to), op: text(op.from, op.to) as '=' | '!=' | '=~' | '!~', value: unquoted }];
+            const unquoted = literal.startsWith('`')
+              ? literal.slice(1, -1)
+              : (JSON.parse(literal.startsWith("'") ? `"${literal.slice(1, -1)}"` : literal) as string);
+            return [
+              {
+                label: text(label.from, label.to),
+                op: text(op.from, op.to) as '=' | '!=' | '=~' | '!~',
+                value: unquoted,
+              },
+            ];
           });
           selectors.push({ metric: text(name.from, name.to), labels, matchers: parsed });
         }

@@ -108,7 +108,11 @@ describe('msSystemOverview', () => {
     const changed = config((c) => {
       c.alerts.msFramework.taskErrorRatio = 0.02;
     });
-    expect(stepValues(panel('Error Rate'))).toEqual([null, DEFAULTS.alerts.msFramework.taskErrorRatio, TASK_ERROR_RATIO_CRITICAL]);
+    expect(stepValues(panel('Error Rate'))).toEqual([
+      null,
+      DEFAULTS.alerts.msFramework.taskErrorRatio,
+      TASK_ERROR_RATIO_CRITICAL,
+    ]);
     expect(stepValues(panel('Error Rate', changed))).toEqual([null, 0.02, TASK_ERROR_RATIO_CRITICAL]);
     expect(render(changed)).not.toBe(render());
   });

@@ -22,7 +22,18 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
-import { fastAlertingConfig, freePort, getJson, listen, localAlertmanagerConfig, Received, recordingSink, stopProcess, waitFor, WAIT_MS } from './support';
+import {
+  fastAlertingConfig,
+  freePort,
+  getJson,
+  listen,
+  localAlertmanagerConfig,
+  Received,
+  recordingSink,
+  stopProcess,
+  waitFor,
+  WAIT_MS,
+} from './support';
 
 const prometheusBin = requireTool('prometheus');
 const alertmanagerBin = requireTool('alertmanager');
@@ -30,7 +41,9 @@ const alertmanagerBin = requireTool('alertmanager');
 function metricsServer(cpuPercent: number): http.RequestListener {
   return (_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-    res.end(`# HELP multiagents_system_cpu_percent CPU usage percentage\n# TYPE multiagents_system_cpu_percent gauge\nmultiagents_system_cpu_percent ${cpuPercent}\n`);
+    res.end(
+      `# HELP multiagents_system_cpu_percent CPU usage percentage\n# TYPE multiagents_system_cpu_percent gauge\nmultiagents_system_cpu_percent ${cpuPercent}\n`,
+    );
   };
 }
 
@@ -45,7 +58,11 @@ interface LocalStack {
   stop(): Promise<void>;
 }
 
-async function startLocalStack(profile: 'dev' | 'production', prometheusBin: string, alertmanagerBin: string): Promise<LocalStack> {
+async function startLocalStack(
+  profile: 'dev' | 'production',
+  prometheusBin: string,
+  alertmanagerBin: string,
+): Promise<LocalStack> {
   const config = fastAlertingConfig({ profile });
   const { files, parts } = synthStack(config);
   const children: ChildProcess[] = [];
@@ -73,8 +90,15 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
     const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
 
     // alertmanager.yml: credentials from temp files, every destination local.
-    fs.writeFileSync(path.join(dir, 'alertmanager.yml'),
-      localAlertmanagerConfig(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml'), dir, sinkUrl, closedPort));
+    fs.writeFileSync(
+      path.join(dir, 'alertmanager.yml'),
+      localAlertmanagerConfig(
+        configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml'),
+        dir,
+        sinkUrl,
+        closedPort,
+      ),
+    );
 
     // prometheus.yml: local rule files, local targets, the one local Alertmanager.
     const rulesDir = path.join(dir, 'rules');
@@ -84,7 +108,9 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
     prom.rule_files = [path.join(rulesDir, '*.rules.yaml')];
     prom.alerting.alertmanagers = [{ api_version: 'v2', static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }];
     const agentsJob = (prom.scrape_configs as Array<Record<string, unknown>>).find((s) => s.job_name === 'agents')!;
-    prom.scrape_configs = [{ job_name: 'agents', honor_labels: agentsJob.honor_labels, static_configs: [{ targets: [breaching, healthy] }] }];
+    prom.scrape_configs = [
+      { job_name: 'agents', honor_labels: agentsJob.honor_labels, static_configs: [{ targets: [breaching, healthy] }] },
+    ];
     fs.writeFileSync(path.join(dir, 'prometheus.yml'), yaml.dump(prom));
 
     const run = (bin: string, args: string[], env: Record<string, string> = {}) => {
@@ -93,19 +119,35 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
       child.stdout.on('data', (d) => logs.push(String(d)));
       child.stderr.on('data', (d) => logs.push(String(d)));
     };
-    run(alertmanagerBin, [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'am-data')}`,
-      `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
+    run(alertmanagerBin, [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${amPort}`,
+      '--cluster.listen-address=',
+    ]);
     const prometheusUrls: string[] = [];
     for (let i = 0; i < config.prometheus.replicas; i++) {
       const port = await freePort();
       prometheusUrls.push(`http://127.0.0.1:${port}`);
       // The pod name the StatefulSet gives each replica, for the `replica` external label (Prometheus 3
       // expands environment variables in external labels).
-      run(prometheusBin, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, `prom-data-${i}`)}`,
-        `--web.listen-address=127.0.0.1:${port}`], { POD_NAME: `prometheus-${i}` });
+      run(
+        prometheusBin,
+        [
+          `--config.file=${path.join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${path.join(dir, `prom-data-${i}`)}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { POD_NAME: `prometheus-${i}` },
+      );
     }
-    await waitFor('Alertmanager to be ready', async () => ((await fetch(`${alertmanagerUrl}/-/ready`)).ok ? true : undefined));
-    for (const url of prometheusUrls) await waitFor(`Prometheus ${url} to be ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
+    await waitFor('Alertmanager to be ready', async () =>
+      (await fetch(`${alertmanagerUrl}/-/ready`)).ok ? true : undefined,
+    );
+    for (const url of prometheusUrls)
+      await waitFor(`Prometheus ${url} to be ready`, async () =>
+        (await fetch(`${url}/-/ready`)).ok ? true : undefined,
+      );
     return { breaching, healthy, prometheusUrls, alertmanagerUrl, received, logs, stop };
   } catch (e) {
     await stop();
@@ -116,9 +158,15 @@ async function startLocalStack(profile: 'dev' | 'production', prometheusBin: str
 /** Waits for critical_cpu_usage at the critical receiver's webhook; on timeout, shows what arrived and the logs. */
 function criticalDelivery(stack: LocalStack): Promise<Received> {
   return waitFor('critical_cpu_usage at the webhook', () =>
-    stack.received.find((r) => r.path === '/webhook/critical' && r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing')),
+    stack.received.find(
+      (r) =>
+        r.path === '/webhook/critical' &&
+        r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing'),
+    ),
   ).catch((e: Error) => {
-    throw new Error(`${e.message}\nreceived: ${JSON.stringify(stack.received)}\nlogs:\n${stack.logs.join('').slice(-4000)}`);
+    throw new Error(
+      `${e.message}\nreceived: ${JSON.stringify(stack.received)}\nlogs:\n${stack.logs.join('').slice(-4000)}`,
+    );
   });
 }
 
@@ -130,24 +178,43 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
   }, WAIT_MS + 10_000);
   afterAll(async () => stack?.stop());
 
-  test('a breaching series fires its alert, which reaches the critical receiver with the expected labels', async () => {
-    const { breaching } = stack!;
-    const delivery = await criticalDelivery(stack!);
-    expect(delivery.body.receiver).toBe('critical');
-    expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([{
-      alertname: 'critical_cpu_usage', severity: 'critical', instance: breaching, job: 'agents', cluster: 'agents', environment: 'dev',
-    }]);
-    expect(delivery.body.alerts![0].annotations.description).toBe(`CPU usage on ${breaching} is 95.0% (threshold 90%).`);
-    // The same receiver's PagerDuty integration got it too.
-    await waitFor('the PagerDuty event', () => stack!.received.find((r) => r.path === '/pagerduty/critical'));
-    console.log(`end-to-end alert delivered ${Date.now() - started} ms after the binaries were started`);
-  }, WAIT_MS + 10_000);
+  test(
+    'a breaching series fires its alert, which reaches the critical receiver with the expected labels',
+    async () => {
+      const { breaching } = stack!;
+      const delivery = await criticalDelivery(stack!);
+      expect(delivery.body.receiver).toBe('critical');
+      expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([
+        {
+          alertname: 'critical_cpu_usage',
+          severity: 'critical',
+          instance: breaching,
+          job: 'agents',
+          cluster: 'agents',
+          environment: 'dev',
+        },
+      ]);
+      expect(delivery.body.alerts![0].annotations.description).toBe(
+        `CPU usage on ${breaching} is 95.0% (threshold 90%).`,
+      );
+      // The same receiver's PagerDuty integration got it too.
+      await waitFor('the PagerDuty event', () => stack!.received.find((r) => r.path === '/pagerduty/critical'));
+      console.log(`end-to-end alert delivered ${Date.now() - started} ms after the binaries were started`);
+    },
+    WAIT_MS + 10_000,
+  );
 
   test('the healthy series fires nothing, and nothing else fires', async () => {
     const { breaching, healthy, prometheusUrls, alertmanagerUrl, received } = stack!;
-    const alerts = (await getJson(`${prometheusUrls[0]}/api/v1/alerts`)) as { data: { alerts: Array<{ labels: Record<string, string>; state: string }> } };
-    expect(alerts.data.alerts.map((a) => [a.labels.alertname, a.labels.instance, a.state])).toEqual([['critical_cpu_usage', breaching, 'firing']]);
-    const healthySeries = (await getJson(`${prometheusUrls[0]}/api/v1/query?query=${encodeURIComponent(`multiagents_system_cpu_percent{instance="${healthy}"}`)}`)) as { data: { result: unknown[] } };
+    const alerts = (await getJson(`${prometheusUrls[0]}/api/v1/alerts`)) as {
+      data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
+    };
+    expect(alerts.data.alerts.map((a) => [a.labels.alertname, a.labels.instance, a.state])).toEqual([
+      ['critical_cpu_usage', breaching, 'firing'],
+    ]);
+    const healthySeries = (await getJson(
+      `${prometheusUrls[0]}/api/v1/query?query=${encodeURIComponent(`multiagents_system_cpu_percent{instance="${healthy}"}`)}`,
+    )) as { data: { result: unknown[] } };
     expect(healthySeries.data.result).toHaveLength(1);
     const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
     expect(amAlerts.map((a) => a.labels.instance)).toEqual([breaching]);
@@ -162,28 +229,41 @@ describe('the production HA pair, with the real binaries', () => {
   }, WAIT_MS + 10_000);
   afterAll(async () => stack?.stop());
 
-  test('both replicas fire the alert and Alertmanager delivers it once, without the replica label', async () => {
-    const { breaching, prometheusUrls, alertmanagerUrl } = stack!;
-    expect(prometheusUrls).toHaveLength(2);
-    const delivery = await criticalDelivery(stack!);
-    expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([{
-      alertname: 'critical_cpu_usage', severity: 'critical', instance: breaching, job: 'agents', cluster: 'agents', environment: 'production',
-    }]);
-    // The replicas label their series apart (federation shows external labels) ...
-    for (const [i, url] of prometheusUrls.entries()) {
-      const federated = await (await fetch(`${url}/federate?match[]=${encodeURIComponent('up{job="agents"}')}`)).text();
-      expect(federated).toContain(`replica="prometheus-${i}"`);
-    }
-    // ... both send the alert, and Alertmanager holds it once: the replica label was dropped.
-    for (const url of prometheusUrls) {
-      await waitFor(`${url} to send the alert`, async () => {
-        const metrics = await (await fetch(`${url}/metrics`)).text();
-        const sent = /^prometheus_notifications_sent_total\{[^}]*\} (\d+)/m.exec(metrics);
-        return sent && Number(sent[1]) > 0 ? true : undefined;
-      });
-    }
-    const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
-    expect(amAlerts).toHaveLength(1);
-    expect(amAlerts[0].labels.replica).toBeUndefined();
-  }, WAIT_MS + 10_000);
+  test(
+    'both replicas fire the alert and Alertmanager delivers it once, without the replica label',
+    async () => {
+      const { breaching, prometheusUrls, alertmanagerUrl } = stack!;
+      expect(prometheusUrls).toHaveLength(2);
+      const delivery = await criticalDelivery(stack!);
+      expect(delivery.body.alerts!.map((a) => a.labels)).toEqual([
+        {
+          alertname: 'critical_cpu_usage',
+          severity: 'critical',
+          instance: breaching,
+          job: 'agents',
+          cluster: 'agents',
+          environment: 'production',
+        },
+      ]);
+      // The replicas label their series apart (federation shows external labels) ...
+      for (const [i, url] of prometheusUrls.entries()) {
+        const federated = await (
+          await fetch(`${url}/federate?match[]=${encodeURIComponent('up{job="agents"}')}`)
+        ).text();
+        expect(federated).toContain(`replica="prometheus-${i}"`);
+      }
+      // ... both send the alert, and Alertmanager holds it once: the replica label was dropped.
+      for (const url of prometheusUrls) {
+        await waitFor(`${url} to send the alert`, async () => {
+          const metrics = await (await fetch(`${url}/metrics`)).text();
+          const sent = /^prometheus_notifications_sent_total\{[^}]*\} (\d+)/m.exec(metrics);
+          return sent && Number(sent[1]) > 0 ? true : undefined;
+        });
+      }
+      const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+      expect(amAlerts).toHaveLength(1);
+      expect(amAlerts[0].labels.replica).toBeUndefined();
+    },
+    WAIT_MS + 10_000,
+  );
 });

@@ -28,7 +28,12 @@ import { AppPod, LocalPipeline, REWRITES } from './pipeline';
 import { OtlpAttribute } from './stubs';
 import { fastAlertingConfig, waitFor } from './support';
 
-const bins = { otelcol: requireTool('otelcol'), jaeger: requireTool('jaeger'), prometheus: requireTool('prometheus'), alertmanager: requireTool('alertmanager') };
+const bins = {
+  otelcol: requireTool('otelcol'),
+  jaeger: requireTool('jaeger'),
+  prometheus: requireTool('prometheus'),
+  alertmanager: requireTool('alertmanager'),
+};
 
 const BASELINE_PERCENT = 25;
 // Long enough for both spans of a trace to arrive (one goes through the agent's 2s batch) on a loaded machine.
@@ -47,19 +52,39 @@ let APP_CPU_PERCENT = 20;
 const MULTIAGENTS_POD = 'multiagents-7d9f8c6b5-q4xzt';
 /** Two pods of the apps: one the `multiagents` scrape target selects, one annotated for the `kubernetes-pods` job. */
 const APPS: AppPod[] = [
-  { name: MULTIAGENTS_POD, namespace: 'agents', labels: { app: 'multiagents' }, port: 9100, metrics: () => `multiagents_system_cpu_percent ${APP_CPU_PERCENT}\n` },
   {
-    name: 'agentcore-0', namespace: 'agents', labels: { app: 'agentcore' }, port: 8000,
+    name: MULTIAGENTS_POD,
+    namespace: 'agents',
+    labels: { app: 'multiagents' },
+    port: 9100,
+    metrics: () => `multiagents_system_cpu_percent ${APP_CPU_PERCENT}\n`,
+  },
+  {
+    name: 'agentcore-0',
+    namespace: 'agents',
+    labels: { app: 'agentcore' },
+    port: 8000,
     annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000' },
     metrics: () => 'agentcore_active_agents 3\n',
   },
 ];
 /** Every job that finds a target here (Grafana is not part of the pipeline). */
-const EXPECTED_JOBS = ['prometheus', 'alertmanager', 'otel-collector', 'otel-agent', 'jaeger', 'agents', 'multiagents', 'kubernetes-pods'];
+const EXPECTED_JOBS = [
+  'prometheus',
+  'alertmanager',
+  'otel-collector',
+  'otel-agent',
+  'jaeger',
+  'agents',
+  'multiagents',
+  'kubernetes-pods',
+];
 
 /** The rendered scrape jobs by name. */
 function renderedJobs(config: StackConfig): Map<string, ScrapeConfig> {
-  const prometheus = yaml.load(configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile;
+  const prometheus = yaml.load(
+    configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml'),
+  ) as PrometheusConfigFile;
   return new Map(prometheus.scrape_configs.map((j) => [j.job_name, j]));
 }
 
@@ -81,13 +106,16 @@ const started = Date.now();
 
 beforeAll(async () => {
   // A failure, never a skip: the README's test command runs as root.
-  if (process.getuid?.() !== 0) throw new Error('the pipeline test needs root (a private mount namespace for the agent\'s service account)');
+  if (process.getuid?.() !== 0)
+    throw new Error("the pipeline test needs root (a private mount namespace for the agent's service account)");
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-pipeline-'));
   pipeline = new LocalPipeline(e2eConfig(), { ...bins, dir, apps: APPS });
   try {
     await pipeline.start();
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n${pipeline.processes.tail(8000, /^(?![^\n]*(level=DEBUG|\tdebug\t))/)}`, { cause: e });
+    throw new Error(`${(e as Error).message}\n${pipeline.processes.tail(8000, /^(?![^\n]*(level=DEBUG|\tdebug\t))/)}`, {
+      cause: e,
+    });
   }
   console.log(`pipeline up ${Date.now() - started} ms after start; rewrites:\n- ${REWRITES.join('\n- ')}`);
 }, 120_000);
@@ -114,21 +142,37 @@ function tag(span: StoredSpan, key: string): unknown {
 
 /** Log records Logstash's input received, flattened. */
 function storedLogs(): Array<{ body: string; attributes: Record<string, string> }> {
-  return pipeline.logstash.requests.flatMap((r) => (r.body.resourceLogs ?? []).flatMap((rl) => (rl.scopeLogs ?? []).flatMap((sl) => (sl.logRecords ?? []).map((lr) => ({
-    body: lr.body?.stringValue ?? '',
-    attributes: Object.fromEntries((lr.attributes ?? []).map((a: OtlpAttribute) => [a.key, String(a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? a.value.doubleValue)])),
-  })))));
+  return pipeline.logstash.requests.flatMap((r) =>
+    (r.body.resourceLogs ?? []).flatMap((rl) =>
+      (rl.scopeLogs ?? []).flatMap((sl) =>
+        (sl.logRecords ?? []).map((lr) => ({
+          body: lr.body?.stringValue ?? '',
+          attributes: Object.fromEntries(
+            (lr.attributes ?? []).map((a: OtlpAttribute) => [
+              a.key,
+              String(a.value.stringValue ?? a.value.intValue ?? a.value.boolValue ?? a.value.doubleValue),
+            ]),
+          ),
+        })),
+      ),
+    ),
+  );
 }
 
 /** Fails with what went wrong: the processes' warnings and errors (their debug logs are too many). */
 function failWithLogs(e: unknown): never {
-  const problems = pipeline.processes.tail(8000, /\t(warn|error|fatal)\t|level=(warn|error)|"level":"(warn|error)"| exited /i);
+  const problems = pipeline.processes.tail(
+    8000,
+    /\t(warn|error|fatal)\t|level=(warn|error)|"level":"(warn|error)"| exited /i,
+  );
   const full = path.join(os.tmpdir(), 'agent-o11y-pipeline.log');
   fs.writeFileSync(full, pipeline.processes.tail(Infinity));
   const indices = [...new Set(pipeline.elasticsearch.docs.map((d) => d.index))];
-  throw new Error(`${(e as Error).message}\nElasticsearch: ${pipeline.elasticsearch.docs.length} documents in ${JSON.stringify(indices)}, ` +
-    `unexpected requests ${JSON.stringify(pipeline.elasticsearch.unexpected)}, unauthorized ${pipeline.elasticsearch.unauthorized}; ` +
-    `Logstash: ${pipeline.logstash.requests.length} requests\n${problems}\n(every process's log: ${full})`);
+  throw new Error(
+    `${(e as Error).message}\nElasticsearch: ${pipeline.elasticsearch.docs.length} documents in ${JSON.stringify(indices)}, ` +
+      `unexpected requests ${JSON.stringify(pipeline.elasticsearch.unexpected)}, unauthorized ${pipeline.elasticsearch.unauthorized}; ` +
+      `Logstash: ${pipeline.logstash.requests.length} requests\n${problems}\n(every process's log: ${full})`,
+  );
 }
 
 /** Sends spans: via the agent (as an app on the node), or straight to replica 1 (as an app using the gateway Service). */
@@ -136,36 +180,75 @@ async function sendSpans(spans: SpanSpec[], via: 'agent' | 'gateway1'): Promise<
   const pod = via === 'agent' ? pipeline.pods.agent : pipeline.pods.gateway1;
   const serverName = via === 'agent' ? 'otel-agent.observability-agent.svc' : 'otel-collector.observability.svc';
   for (let i = 0; i < spans.length; i += 100) {
-    const status = await postOtlp(pod.port(4318), 'traces', tracesRequest(SERVICE, spans.slice(i, i + 100)), pipeline.appTlsDir, serverName);
+    const status = await postOtlp(
+      pod.port(4318),
+      'traces',
+      tracesRequest(SERVICE, spans.slice(i, i + 100)),
+      pipeline.appTlsDir,
+      serverName,
+    );
     expect(status).toBe(200);
   }
 }
 
 async function sendLogs(records: Array<{ body: string; attributes?: Attributes }>): Promise<void> {
-  expect(await postOtlp(pipeline.pods.agent.port(4318), 'logs', logsRequest(SERVICE, records), pipeline.appTlsDir, 'otel-agent.observability-agent.svc')).toBe(200);
+  expect(
+    await postOtlp(
+      pipeline.pods.agent.port(4318),
+      'logs',
+      logsRequest(SERVICE, records),
+      pipeline.appTlsDir,
+      'otel-agent.observability-agent.svc',
+    ),
+  ).toBe(200);
 }
 
 describe('the rendered pipeline, end to end over mTLS', () => {
   test('a client without a certificate is refused at every port that declares mTLS, and one with a certificate is served', async () => {
     const { agent, gateway0, jaeger, prometheus, alertmanager } = pipeline.pods;
     const mtlsPorts: Array<[string, number]> = [
-      ['agent otlp-grpc', agent.port(4317)], ['agent otlp-http', agent.port(4318)],
-      ['gateway otlp-grpc', gateway0.port(4317)], ['gateway otlp-http', gateway0.port(4318)], ['gateway otlp-sampling', gateway0.port(4319)], ['gateway prom-exporter', gateway0.port(8889)],
-      ['jaeger otlp-grpc', jaeger.port(4317)], ['jaeger otlp-http', jaeger.port(4318)], ['jaeger query-http', jaeger.port(16686)], ['jaeger query-grpc', jaeger.port(16685)],
-      ['prometheus web', prometheus.port(9090)], ['alertmanager web', alertmanager.port(9093)],
+      ['agent otlp-grpc', agent.port(4317)],
+      ['agent otlp-http', agent.port(4318)],
+      ['gateway otlp-grpc', gateway0.port(4317)],
+      ['gateway otlp-http', gateway0.port(4318)],
+      ['gateway otlp-sampling', gateway0.port(4319)],
+      ['gateway prom-exporter', gateway0.port(8889)],
+      ['jaeger otlp-grpc', jaeger.port(4317)],
+      ['jaeger otlp-http', jaeger.port(4318)],
+      ['jaeger query-http', jaeger.port(16686)],
+      ['jaeger query-grpc', jaeger.port(16685)],
+      ['prometheus web', prometheus.port(9090)],
+      ['alertmanager web', alertmanager.port(9093)],
     ];
     const ca = fs.readFileSync(path.join(pipeline.appTlsDir, 'ca.crt'));
-    const attempt = (port: number, withCert: boolean) => new Promise<string>((resolve) => {
-      const socket = tls.connect({
-        host: '127.0.0.1', port, ca, rejectUnauthorized: false, minVersion: 'TLSv1.3', ALPNProtocols: ['h2', 'http/1.1'],
-        ...(withCert ? { cert: fs.readFileSync(path.join(pipeline.appTlsDir, 'tls.crt')), key: fs.readFileSync(path.join(pipeline.appTlsDir, 'tls.key')) } : {}),
+    const attempt = (port: number, withCert: boolean) =>
+      new Promise<string>((resolve) => {
+        const socket = tls.connect({
+          host: '127.0.0.1',
+          port,
+          ca,
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1.3',
+          ALPNProtocols: ['h2', 'http/1.1'],
+          ...(withCert
+            ? {
+                cert: fs.readFileSync(path.join(pipeline.appTlsDir, 'tls.crt')),
+                key: fs.readFileSync(path.join(pipeline.appTlsDir, 'tls.key')),
+              }
+            : {}),
+        });
+        // TLS 1.3 servers check the client certificate after the handshake: a refusal arrives as an alert.
+        socket.on('secureConnect', () =>
+          setTimeout(() => {
+            socket.destroy();
+            resolve('open');
+          }, 300),
+        );
+        socket.on('error', (e) => resolve(`refused: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
       });
-      // TLS 1.3 servers check the client certificate after the handshake: a refusal arrives as an alert.
-      socket.on('secureConnect', () => setTimeout(() => { socket.destroy(); resolve('open'); }, 300));
-      socket.on('error', (e) => resolve(`refused: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
-    });
     const results: string[] = [];
-    for (const [name, port] of mtlsPorts) results.push(`${name}: ${await attempt(port, false)} / with certificate: ${await attempt(port, true)}`);
+    for (const [name, port] of mtlsPorts)
+      results.push(`${name}: ${await attempt(port, false)} / with certificate: ${await attempt(port, true)}`);
     console.log(`mTLS refusals:\n${results.join('\n')}`);
     for (const line of results) expect(line).toMatch(/: refused: \S+ \/ with certificate: open$/);
   });
@@ -173,26 +256,64 @@ describe('the rendered pipeline, end to end over mTLS', () => {
   test('redacts span attributes, log attributes and log bodies as the README table says', async () => {
     const traceId = newTraceId();
     const sensitive: Attributes = {
-      password: 'hunter2', access_token: 'abc', 'db.password': 'pw', 'http.request.header.authorization': 'Bearer x', cookie: 'c=1', api_key: 'k', credit_card: '4111',
+      password: 'hunter2',
+      access_token: 'abc',
+      'db.password': 'pw',
+      'http.request.header.authorization': 'Bearer x',
+      cookie: 'c=1',
+      api_key: 'k',
+      credit_card: '4111',
       'gen_ai.usage.input_tokens': 42,
-      'user.id': 'alice', user_id: 'bob', 'enduser.id': 'carol', 'user.name': 'Dave', 'user.email': 'eve@example.com',
+      'user.id': 'alice',
+      user_id: 'bob',
+      'enduser.id': 'carol',
+      'user.name': 'Dave',
+      'user.email': 'eve@example.com',
       note: 'contact eve@example.com from 10.1.2.3',
     };
     await sendSpans([{ traceId, name: 'redaction', durationMs: 10, error: true, attributes: sensitive }], 'agent');
     await sendLogs([{ body: 'login by eve@example.com from 192.168.7.42', attributes: sensitive }]);
-    const span = await waitFor('the redacted span in Elasticsearch', () => storedTraces().get(traceId)?.[0], 30_000).catch(failWithLogs);
-    const log = await waitFor('the redacted log at Logstash', () => storedLogs().find((l) => l.body.startsWith('login by')), 30_000).catch(failWithLogs);
+    const span = await waitFor(
+      'the redacted span in Elasticsearch',
+      () => storedTraces().get(traceId)?.[0],
+      30_000,
+    ).catch(failWithLogs);
+    const log = await waitFor(
+      'the redacted log at Logstash',
+      () => storedLogs().find((l) => l.body.startsWith('login by')),
+      30_000,
+    ).catch(failWithLogs);
 
     const spanTags = Object.fromEntries((span.tags ?? []).map((t) => [t.key, String(t.value)]));
-    for (const [what, attributes] of [['span', spanTags], ['log', log.attributes]] as const) {
-      for (const removed of ['password', 'access_token', 'db.password', 'http.request.header.authorization', 'cookie', 'api_key', 'credit_card']) {
+    for (const [what, attributes] of [
+      ['span', spanTags],
+      ['log', log.attributes],
+    ] as const) {
+      for (const removed of [
+        'password',
+        'access_token',
+        'db.password',
+        'http.request.header.authorization',
+        'cookie',
+        'api_key',
+        'credit_card',
+      ]) {
         expect([what, removed, attributes[removed]]).toEqual([what, removed, undefined]);
       }
       expect([what, attributes['gen_ai.usage.input_tokens']]).toEqual([what, '42']);
-      for (const [key, value] of [['user.id', 'alice'], ['user_id', 'bob'], ['enduser.id', 'carol'], ['user.name', 'Dave'], ['user.email', 'eve@example.com']]) {
+      for (const [key, value] of [
+        ['user.id', 'alice'],
+        ['user_id', 'bob'],
+        ['enduser.id', 'carol'],
+        ['user.name', 'Dave'],
+        ['user.email', 'eve@example.com'],
+      ]) {
         expect([what, key, attributes[key]]).toEqual([what, key, sha256(value)]);
       }
-      expect([what, attributes.note]).toEqual([what, `contact email-sha256:${sha256('eve@example.com')} from 10.1.2.0`]);
+      expect([what, attributes.note]).toEqual([
+        what,
+        `contact email-sha256:${sha256('eve@example.com')} from 10.1.2.0`,
+      ]);
     }
     expect(log.body).toBe(`login by email-sha256:${sha256('eve@example.com')} from 192.168.7.0`);
     // Nor do the programs' own logs (which end up in the node's container logs) show what was redacted.
@@ -201,16 +322,28 @@ describe('the rendered pipeline, end to end over mTLS', () => {
   }, 60_000);
 
   test('keeps every error and slow trace, a binomial share of the rest, each kept trace whole although its spans reached different gateways', async () => {
-    const make = (n: number, kind: 'error' | 'slow' | 'baseline') => Array.from({ length: n }, () => ({ traceId: newTraceId(), kind }));
+    const make = (n: number, kind: 'error' | 'slow' | 'baseline') =>
+      Array.from({ length: n }, () => ({ traceId: newTraceId(), kind }));
     const traces = [...make(30, 'error'), ...make(30, 'slow'), ...make(400, 'baseline')];
     // Two spans per trace: one through the agent (to replica 0), one straight to replica 1.
     const spansOf = (t: { traceId: string; kind: string }, part: string): SpanSpec => ({
-      traceId: t.traceId, name: `${t.kind}-${part}`, durationMs: t.kind === 'slow' ? 6000 : 20, error: t.kind === 'error' && part === 'b',
+      traceId: t.traceId,
+      name: `${t.kind}-${part}`,
+      durationMs: t.kind === 'slow' ? 6000 : 20,
+      error: t.kind === 'error' && part === 'b',
     });
-    await sendSpans(traces.map((t) => spansOf(t, 'a')), 'agent');
-    await sendSpans(traces.map((t) => spansOf(t, 'b')), 'gateway1');
+    await sendSpans(
+      traces.map((t) => spansOf(t, 'a')),
+      'agent',
+    );
+    await sendSpans(
+      traces.map((t) => spansOf(t, 'b')),
+      'gateway1',
+    );
     const kept = (kind: string) => traces.filter((t) => t.kind === kind && storedTraces().has(t.traceId));
-    await waitFor('every error and slow trace in Elasticsearch', () => (kept('error').length === 30 && kept('slow').length === 30 ? true : undefined)).catch(failWithLogs);
+    await waitFor('every error and slow trace in Elasticsearch', () =>
+      kept('error').length === 30 && kept('slow').length === 30 ? true : undefined,
+    ).catch(failWithLogs);
     // Let the baseline decisions settle: the decision wait, the batch timeouts, Jaeger's bulk flush.
     await new Promise((r) => setTimeout(r, (DECISION_WAIT_S + 8) * 1000));
 
@@ -221,34 +354,70 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     const sigma = Math.sqrt(n * p * (1 - p));
     const [low, high] = [Math.floor(n * p - 4 * sigma), Math.ceil(n * p + 4 * sigma)];
     const broken = traces.filter((t) => stored.has(t.traceId) && stored.get(t.traceId)!.length !== 2);
-    console.log(`sampling: errors kept ${kept('error').length}/30, slow kept ${kept('slow').length}/30, baseline kept ${baselineKept}/${n} ` +
-      `(expected ${n * p} ± 4σ = [${low}, ${high}]), kept traces not whole: ${broken.length}`);
+    console.log(
+      `sampling: errors kept ${kept('error').length}/30, slow kept ${kept('slow').length}/30, baseline kept ${baselineKept}/${n} ` +
+        `(expected ${n * p} ± 4σ = [${low}, ${high}]), kept traces not whole: ${broken.length}`,
+    );
     expect(baselineKept).toBeGreaterThanOrEqual(low);
     expect(baselineKept).toBeLessThanOrEqual(high);
     expect(broken.map((t) => [t.traceId, stored.get(t.traceId)!.map((s) => s.operationName)])).toEqual([]);
     // Every kept error trace carries its error (Jaeger's `error` tag).
-    for (const t of kept('error')) expect([t.traceId, stored.get(t.traceId)!.some((s) => String(tag(s, 'error')) === 'true')]).toEqual([t.traceId, true]);
+    for (const t of kept('error'))
+      expect([t.traceId, stored.get(t.traceId)!.some((s) => String(tag(s, 'error')) === 'true')]).toEqual([
+        t.traceId,
+        true,
+      ]);
   }, 120_000);
 
-  test('every target carries exactly the labels its rendered job gives it, the stack\'s, the apps\' and the annotated pod\'s', async () => {
+  test("every target carries exactly the labels its rendered job gives it, the stack's, the apps' and the annotated pod's", async () => {
     let up: Awaited<ReturnType<typeof pipeline.prometheusQuery>> = [];
-    const targets = await waitFor('every job with a target up', async () => {
-      up = await pipeline.prometheusQuery('up');
-      return EXPECTED_JOBS.every((job) => up.some((s) => s.metric.job === job && s.value[1] === '1')) ? up : undefined;
-    }, 30_000).catch((e) => failWithLogs(new Error(`${(e as Error).message}; up: ${JSON.stringify(up.map((s) => [s.metric, s.value[1]]))}`)));
+    const targets = await waitFor(
+      'every job with a target up',
+      async () => {
+        up = await pipeline.prometheusQuery('up');
+        return EXPECTED_JOBS.every((job) => up.some((s) => s.metric.job === job && s.value[1] === '1'))
+          ? up
+          : undefined;
+      },
+      30_000,
+    ).catch((e) =>
+      failWithLogs(new Error(`${(e as Error).message}; up: ${JSON.stringify(up.map((s) => [s.metric, s.value[1]]))}`)),
+    );
     const jobs = renderedJobs(pipeline.config);
-    const seen = targets.map((t) => [t.metric.job, Object.keys(t.metric).filter((l) => l !== '__name__').sort()]);
+    const seen = targets.map((t) => [
+      t.metric.job,
+      Object.keys(t.metric)
+        .filter((l) => l !== '__name__')
+        .sort(),
+    ]);
     console.log(`targets up: ${JSON.stringify(targets.map((t) => t.metric))}`);
     expect([...new Set(seen.map(([job]) => job))].sort()).toEqual([...EXPECTED_JOBS].sort());
     // The annotated pod's own label comes through the kubernetes-pods job's labelmap.
-    expect(seen).toEqual(seen.map(([job]) => [job, targetLabelNames(jobs.get(job as string)!, job === 'kubernetes-pods' ? ['app'] : [])]));
+    expect(seen).toEqual(
+      seen.map(([job]) => [job, targetLabelNames(jobs.get(job as string)!, job === 'kubernetes-pods' ? ['app'] : [])]),
+    );
   }, 60_000);
 
-  test('an app\'s OTLP metric reaches Prometheus with exactly the labels of its delivery: job, instance, the app\'s namespace and pod, its meter', async () => {
+  test("an app's OTLP metric reaches Prometheus with exactly the labels of its delivery: job, instance, the app's namespace and pod, its meter", async () => {
     // In the cluster the agent's k8s_attributes adds the pod's namespace and name; here (no API server) the app says them.
-    const app = { ...SERVICE, 'k8s.namespace.name': 'agents', 'k8s.pod.name': 'multiagents-worker-5f7c9-x2k4q', 'telemetry.sdk.language': 'python', 'process.pid': '4242' };
-    const send = () => postOtlp(pipeline.pods.agent.port(4318), 'metrics', counterRequest(app, 'multiagents.workflows', 'multiagents_workflows_total', 7, { workflow_id: 'onboarding', status: 'completed' }),
-      pipeline.appTlsDir, 'otel-agent.observability-agent.svc');
+    const app = {
+      ...SERVICE,
+      'k8s.namespace.name': 'agents',
+      'k8s.pod.name': 'multiagents-worker-5f7c9-x2k4q',
+      'telemetry.sdk.language': 'python',
+      'process.pid': '4242',
+    };
+    const send = () =>
+      postOtlp(
+        pipeline.pods.agent.port(4318),
+        'metrics',
+        counterRequest(app, 'multiagents.workflows', 'multiagents_workflows_total', 7, {
+          workflow_id: 'onboarding',
+          status: 'completed',
+        }),
+        pipeline.appTlsDir,
+        'otel-agent.observability-agent.svc',
+      );
     expect(await send()).toBe(200);
     const series = await waitFor('multiagents_workflows_total in Prometheus', async () => {
       const result = await pipeline.prometheusQuery('multiagents_workflows_total');
@@ -258,16 +427,28 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     expect(series).toHaveLength(1);
     // Exactly what the catalogue's delivery says (the promtool tests feed the same), no resource attribute besides.
     const workflows = seriesIndex(activeCatalogs(['multiagents'])).get('multiagents_workflows_total')!;
-    expect(Object.keys(series[0].metric).sort()).toEqual(['__name__', ...DELIVERY_LABELS.otlp, ...workflows.def.labels].sort());
+    expect(Object.keys(series[0].metric).sort()).toEqual(
+      ['__name__', ...DELIVERY_LABELS.otlp, ...workflows.def.labels].sort(),
+    );
     expect(series[0].metric).toMatchObject({
-      job: SERVICE['service.name'], instance: SERVICE['service.instance.id'], namespace: 'agents', pod: app['k8s.pod.name'], otel_scope_name: 'multiagents.workflows',
+      job: SERVICE['service.name'],
+      instance: SERVICE['service.instance.id'],
+      namespace: 'agents',
+      pod: app['k8s.pod.name'],
+      otel_scope_name: 'multiagents.workflows',
     });
     // The rest of the resource is in target_info, joinable on job and instance.
     const info = await pipeline.prometheusQuery(`target_info{job="${SERVICE['service.name']}"}`);
-    expect(info.map((s) => s.metric)).toEqual([expect.objectContaining({ instance: SERVICE['service.instance.id'], telemetry_sdk_language: 'python', process_pid: '4242' })]);
+    expect(info.map((s) => s.metric)).toEqual([
+      expect.objectContaining({
+        instance: SERVICE['service.instance.id'],
+        telemetry_sdk_language: 'python',
+        process_pid: '4242',
+      }),
+    ]);
   }, 60_000);
 
-  test('a scraped app metric reaches Prometheus with its job\'s labels, and its alert reaches the webhook through Alertmanager', async () => {
+  test("a scraped app metric reaches Prometheus with its job's labels, and its alert reaches the webhook through Alertmanager", async () => {
     APP_CPU_PERCENT = 95;
     const series = await waitFor('multiagents_system_cpu_percent at 95 in Prometheus', async () => {
       const result = await pipeline.prometheusQuery('multiagents_system_cpu_percent == 95');
@@ -275,15 +456,32 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     }).catch(failWithLogs);
     console.log(`scraped series in Prometheus: ${JSON.stringify(series.map((s) => s.metric))}`);
     expect(series).toHaveLength(1);
-    expect(series[0].metric).toEqual({ __name__: 'multiagents_system_cpu_percent', job: 'multiagents', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/), namespace: 'agents', pod: MULTIAGENTS_POD });
-    const delivery = await waitFor('critical_cpu_usage at the webhook', () => pipeline.received.find((r) => r.path === '/webhook/critical' &&
-      r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing'))).catch(failWithLogs);
+    expect(series[0].metric).toEqual({
+      __name__: 'multiagents_system_cpu_percent',
+      job: 'multiagents',
+      instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      namespace: 'agents',
+      pod: MULTIAGENTS_POD,
+    });
+    const delivery = await waitFor('critical_cpu_usage at the webhook', () =>
+      pipeline.received.find(
+        (r) =>
+          r.path === '/webhook/critical' &&
+          r.body.alerts?.some((a) => a.labels.alertname === 'critical_cpu_usage' && a.status === 'firing'),
+      ),
+    ).catch(failWithLogs);
     const alert = delivery.body.alerts!.find((a) => a.labels.alertname === 'critical_cpu_usage')!;
     console.log(`alert at the webhook ${Date.now() - started} ms after start: ${JSON.stringify(alert.labels)}`);
     // The series' labels, the rule's and Prometheus' external labels: nothing else.
     expect(alert.labels).toEqual({
-      alertname: 'critical_cpu_usage', severity: 'critical', cluster: 'agents', environment: 'dev',
-      job: 'multiagents', instance: series[0].metric.instance, namespace: 'agents', pod: MULTIAGENTS_POD,
+      alertname: 'critical_cpu_usage',
+      severity: 'critical',
+      cluster: 'agents',
+      environment: 'dev',
+      job: 'multiagents',
+      instance: series[0].metric.instance,
+      namespace: 'agents',
+      pod: MULTIAGENTS_POD,
     });
     expect(alert.annotations.description).toMatch(/ is 95\.0% \(threshold 90%\)\.$/);
   }, 120_000);
@@ -295,29 +493,42 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     const outage = Date.now();
     // Error traces: every one is kept, so every span must arrive.
     const traces = Array.from({ length: 100 }, () => newTraceId());
-    await sendSpans(traces.map((traceId) => ({ traceId, name: 'durable', durationMs: 5, error: true })), 'agent');
+    await sendSpans(
+      traces.map((traceId) => ({ traceId, name: 'durable', durationMs: 5, error: true })),
+      'agent',
+    );
     const records = Array.from({ length: 100 }, (_, i) => ({ body: `durable log ${i}` }));
     await sendLogs(records);
     // Past the decision wait, the kept spans sit in the gateways' persistent Jaeger queues; then replica 0 restarts.
     await new Promise((r) => setTimeout(r, (DECISION_WAIT_S + 6) * 1000));
     await pipeline.stop('otel-collector-0');
     pipeline.run('otel-collector-0');
-    await waitFor('replica 0 healthy again', async () => ((await fetch(`http://127.0.0.1:${pipeline.pods.gateway0.port(13133)}/`)).ok ? true : undefined));
+    await waitFor('replica 0 healthy again', async () =>
+      (await fetch(`http://127.0.0.1:${pipeline.pods.gateway0.port(13133)}/`)).ok ? true : undefined,
+    );
     await sendLogs(records.map((r) => ({ body: `${r.body} after restart` })));
     await new Promise((r) => setTimeout(r, Math.max(0, 60_000 - (Date.now() - outage))));
     pipeline.run('jaeger');
     const arrived = () => traces.filter((t) => storedTraces().has(t)).length;
-    await waitFor('every span after the outage', () => (arrived() === traces.length ? true : undefined), 150_000).catch(failWithLogs);
+    await waitFor('every span after the outage', () => (arrived() === traces.length ? true : undefined), 150_000).catch(
+      failWithLogs,
+    );
     const durableLogs = () => storedLogs().filter((l) => l.body.startsWith('durable log'));
-    await waitFor('every log record', () => (new Set(durableLogs().map((l) => l.body)).size === 200 ? true : undefined)).catch(failWithLogs);
-    console.log(`durability: Jaeger down ${60} s, replica 0 restarted; spans ${arrived()}/${traces.length} stored ` +
-      `(${pipeline.elasticsearch.docs.length - before} span documents written), log records ${new Set(durableLogs().map((l) => l.body)).size}/200 ` +
-      `(${storedLogs().length - logsBefore} received, duplicates ${storedLogs().length - logsBefore - 200}); recovered ${Date.now() - outage} ms after the outage began`);
+    await waitFor('every log record', () =>
+      new Set(durableLogs().map((l) => l.body)).size === 200 ? true : undefined,
+    ).catch(failWithLogs);
+    console.log(
+      `durability: Jaeger down ${60} s, replica 0 restarted; spans ${arrived()}/${traces.length} stored ` +
+        `(${pipeline.elasticsearch.docs.length - before} span documents written), log records ${new Set(durableLogs().map((l) => l.body)).size}/200 ` +
+        `(${storedLogs().length - logsBefore} received, duplicates ${storedLogs().length - logsBefore - 200}); recovered ${Date.now() - outage} ms after the outage began`,
+    );
   }, 300_000);
 
   test('no component complains about its config: nothing deprecated, rewritten or unknown', () => {
     // The rendered configs must be in the form each program wants now, not accepted with a warning.
-    const complaints = pipeline.processes.logs.filter((l) => /deprecat|please rewrite|will be removed|unknown (field|key)/i.test(l));
+    const complaints = pipeline.processes.logs.filter((l) =>
+      /deprecat|please rewrite|will be removed|unknown (field|key)/i.test(l),
+    );
     expect(complaints).toEqual([]);
   });
 });

@@ -9,10 +9,10 @@
  */
 export const REWRITES = [
   'files: a path under a container volumeMount becomes the same path under a local directory holding that volume (ConfigMap data, the test certificate for the TLS Secret, stand-in Secret values, empty dirs)',
-  'listen: every 0.0.0.0:<port> (and the telemetry reader\'s host 0.0.0.0 with its port) becomes 127.0.0.1 with a free port',
+  "listen: every 0.0.0.0:<port> (and the telemetry reader's host 0.0.0.0 with its port) becomes 127.0.0.1 with a free port",
   'peers: <service>.<namespace>.svc[.cluster.local]:<port> becomes 127.0.0.1 and the port of the local process behind that Service (the gateway Service: replica 0)',
-  'peers: the load_balancing exporter\'s DNS resolver of the headless sampling Service becomes a static resolver of the two gateways\' sampling ports (no DNS here)',
-  'peers: Prometheus\' kubernetes_sd_configs become static_configs offering every container port of every local process with the __meta_kubernetes_* labels the pod role gives it; the rendered relabelling chooses, as in the cluster',
+  "peers: the load_balancing exporter's DNS resolver of the headless sampling Service becomes a static resolver of the two gateways' sampling ports (no DNS here)",
+  "peers: Prometheus' kubernetes_sd_configs become static_configs offering every container port of every local process with the __meta_kubernetes_* labels the pod role gives it; the rendered relabelling chooses, as in the cluster",
   'peers: Alertmanager receivers point at a local recording webhook (support.ts localAlertmanagerConfig)',
   'apps: an app pod of PipelineOptions.apps is a local HTTP server of its /metrics text, offered to Prometheus as that pod (its labels, annotations and one container port at 127.0.0.1; a prometheus.io/port annotation names the local port)',
 ] as const;
@@ -58,8 +58,17 @@ export class LocalPod {
   /** container port → local port */
   readonly ports = new Map<number, number>();
 
-  constructor(readonly objects: KubeObject[], readonly workload: string, readonly podName: string, readonly namespace: string, base: string, pkiDir: string) {
-    const owner = objects.find((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.name === workload);
+  constructor(
+    readonly objects: KubeObject[],
+    readonly workload: string,
+    readonly podName: string,
+    readonly namespace: string,
+    base: string,
+    pkiDir: string,
+  ) {
+    const owner = objects.find(
+      (o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && o.metadata.name === workload,
+    );
     if (!owner) throw new Error(`no workload ${workload}`);
     this.template = (owner as unknown as { spec: { template: PodTemplate } }).spec.template;
     this.container = this.template.spec.containers[0];
@@ -69,7 +78,11 @@ export class LocalPod {
       const local = this.local(mount.mountPath);
       const volume = (this.template.spec.volumes ?? []).find((v) => v.name === mount.name);
       if (volume?.configMap) {
-        const data = (objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap!.name) as unknown as { data: Record<string, string> }).data;
+        const data = (
+          objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap!.name) as unknown as {
+            data: Record<string, string>;
+          }
+        ).data;
         if (mount.subPath) {
           fs.mkdirSync(path.dirname(local), { recursive: true });
           fs.writeFileSync(local, data[mount.subPath]);
@@ -97,7 +110,10 @@ export class LocalPod {
   /** Every path under a mount in `text`, moved to the local copy of that mount (longest mount first). */
   localizePaths(text: string): string {
     const mounts = (this.container.volumeMounts ?? []).map((m) => m.mountPath).sort((a, b) => b.length - a.length);
-    const pattern = new RegExp(`(^|[\\s"'=:\\[,])(${mounts.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=$|[/\\s"',\\]])`, 'gm');
+    const pattern = new RegExp(
+      `(^|[\\s"'=:\\[,])(${mounts.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?=$|[/\\s"',\\]])`,
+      'gm',
+    );
     return text.replace(pattern, (_all, before: string, mount: string) => `${before}${this.local(mount)}`);
   }
 
@@ -124,8 +140,15 @@ export class LocalPod {
 
   /** The labels Kubernetes pod discovery gives each container port of this pod. */
   discoveryTargets(): Array<{ targets: string[]; labels: Record<string, string> }> {
-    const pod = { name: this.podName, namespace: this.namespace, container: this.container.name, labels: this.template.metadata.labels };
-    return (this.container.ports ?? []).map((p) => podTarget(`127.0.0.1:${this.port(p.containerPort)}`, pod, { name: p.name, number: p.containerPort }));
+    const pod = {
+      name: this.podName,
+      namespace: this.namespace,
+      container: this.container.name,
+      labels: this.template.metadata.labels,
+    };
+    return (this.container.ports ?? []).map((p) =>
+      podTarget(`127.0.0.1:${this.port(p.containerPort)}`, pod, { name: p.name, number: p.containerPort }),
+    );
   }
 }
 
@@ -149,19 +172,29 @@ export type LocalPeers = Map<string, (servicePort: number) => number>;
  * 127.0.0.1 and the local port `peers` gives for that Service; the load_balancing exporter's DNS
  * resolver → a static list of `samplingPorts` (no DNS here).
  */
-export function localizeAddresses(config: unknown, pod: LocalPod, peers: LocalPeers, samplingPorts: number[] = []): unknown {
+export function localizeAddresses(
+  config: unknown,
+  pod: LocalPod,
+  peers: LocalPeers,
+  samplingPorts: number[] = [],
+): unknown {
   const service = /\b([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.[a-z0-9-]+\.svc(?:\.cluster\.local)?:(\d+)\b/g;
-  const localized = walk(config, (s) => s
-    .replace(/^0\.0\.0\.0:(\d+)$/, (_a, p: string) => `127.0.0.1:${pod.port(Number(p))}`)
-    .replace(service, (all, name: string, port: string) => {
-      const local = peers.get(name);
-      return local ? `127.0.0.1:${local(Number(port))}` : all;
-    }), (o) => {
-    if (o.host === '0.0.0.0' && typeof o.port === 'number') {
-      o.host = '127.0.0.1';
-      o.port = pod.port(o.port);
-    }
-  }) as Json;
+  const localized = walk(
+    config,
+    (s) =>
+      s
+        .replace(/^0\.0\.0\.0:(\d+)$/, (_a, p: string) => `127.0.0.1:${pod.port(Number(p))}`)
+        .replace(service, (all, name: string, port: string) => {
+          const local = peers.get(name);
+          return local ? `127.0.0.1:${local(Number(port))}` : all;
+        }),
+    (o) => {
+      if (o.host === '0.0.0.0' && typeof o.port === 'number') {
+        o.host = '127.0.0.1';
+        o.port = pod.port(o.port);
+      }
+    },
+  ) as Json;
   const lb = (localized.exporters as Json | undefined)?.load_balancing as Json | undefined;
   if (lb) lb.resolver = { static: { hostnames: samplingPorts.map((p) => `127.0.0.1:${p}`) } };
   return localized;
@@ -191,7 +224,17 @@ export interface AppPod {
 const metaName = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
 /** The targets and labels Prometheus' pod role gives one container port of a pod. */
-function podTarget(address: string, pod: { name: string; namespace: string; container: string; labels: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> }, port: { name?: string; number: number }) {
+function podTarget(
+  address: string,
+  pod: {
+    name: string;
+    namespace: string;
+    container: string;
+    labels: Readonly<Record<string, string>>;
+    annotations?: Readonly<Record<string, string>>;
+  },
+  port: { name?: string; number: number },
+) {
   return {
     targets: [address],
     labels: {
@@ -203,10 +246,21 @@ function podTarget(address: string, pod: { name: string; namespace: string; cont
       ...(port.name ? { __meta_kubernetes_pod_container_port_name: port.name } : {}),
       __meta_kubernetes_pod_container_port_number: String(port.number),
       __meta_kubernetes_pod_ready: 'true',
-      ...Object.fromEntries(Object.entries(pod.labels).map(([k, v]) => [`__meta_kubernetes_pod_label_${metaName(k)}`, v])),
-      ...Object.fromEntries(Object.keys(pod.labels).map((k) => [`__meta_kubernetes_pod_labelpresent_${metaName(k)}`, 'true'])),
-      ...Object.fromEntries(Object.entries(pod.annotations ?? {}).map(([k, v]) => [`__meta_kubernetes_pod_annotation_${metaName(k)}`, v])),
-      ...Object.fromEntries(Object.keys(pod.annotations ?? {}).map((k) => [`__meta_kubernetes_pod_annotationpresent_${metaName(k)}`, 'true'])),
+      ...Object.fromEntries(
+        Object.entries(pod.labels).map(([k, v]) => [`__meta_kubernetes_pod_label_${metaName(k)}`, v]),
+      ),
+      ...Object.fromEntries(
+        Object.keys(pod.labels).map((k) => [`__meta_kubernetes_pod_labelpresent_${metaName(k)}`, 'true']),
+      ),
+      ...Object.fromEntries(
+        Object.entries(pod.annotations ?? {}).map(([k, v]) => [`__meta_kubernetes_pod_annotation_${metaName(k)}`, v]),
+      ),
+      ...Object.fromEntries(
+        Object.keys(pod.annotations ?? {}).map((k) => [
+          `__meta_kubernetes_pod_annotationpresent_${metaName(k)}`,
+          'true',
+        ]),
+      ),
     },
   };
 }
@@ -225,24 +279,33 @@ export class LocalPipeline {
   private readonly ruleFiles: Record<string, string>;
   private readonly commands = new Map<string, () => [string, string[], Record<string, string>]>();
 
-  constructor(readonly config: StackConfig, readonly options: PipelineOptions) {
+  constructor(
+    readonly config: StackConfig,
+    readonly options: PipelineOptions,
+  ) {
     const { files, parts } = synthStack(config);
     this.files = files;
     this.ruleFiles = parts.ruleFiles;
     const all = Object.values(files).flat();
     // Certificates for exactly the names the rendered Certificates carry, one Secret directory each.
     this.pkiDir = path.join(options.dir, 'pki');
-    const certificates = all.filter((o) => o.kind === 'Certificate' && !(o as unknown as { spec: { isCA?: boolean } }).spec.isCA);
+    const certificates = all.filter(
+      (o) => o.kind === 'Certificate' && !(o as unknown as { spec: { isCA?: boolean } }).spec.isCA,
+    );
     writeTestPki(this.pkiDir, {
-      ...Object.fromEntries(certificates.map((c) => {
-        const spec = (c as unknown as { spec: { secretName: string; dnsNames?: string[]; commonName?: string } }).spec;
-        return [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]];
-      })),
+      ...Object.fromEntries(
+        certificates.map((c) => {
+          const spec = (c as unknown as { spec: { secretName: string; dnsNames?: string[]; commonName?: string } })
+            .spec;
+          return [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]];
+        }),
+      ),
       // An app outside the stack, as the README's client section sets one up.
       app: ['app.agents.svc'],
     });
     const ns = config.common.namespace;
-    const pod = (objects: KubeObject[], workload: string, name: string, namespace = ns) => new LocalPod(objects, workload, name, namespace, options.dir, this.pkiDir);
+    const pod = (objects: KubeObject[], workload: string, name: string, namespace = ns) =>
+      new LocalPod(objects, workload, name, namespace, options.dir, this.pkiDir);
     this.pods = {
       agent: pod(files['otel-agent'], 'otel-agent', 'otel-agent-node0', `${ns}-agent`),
       gateway0: pod(files['otel-collector'], 'otel-collector', 'otel-collector-0'),
@@ -266,43 +329,68 @@ export class LocalPipeline {
     this.logstash = await logstashStub(path.join(this.pkiDir, 'logstash-tls'));
     this.sink = await recordingSink();
     // The apps' pods: each a local server of its metrics.
-    const apps = await Promise.all((this.options.apps ?? []).map(async (app) => {
-      const { server, port } = await listen((_req, res) => {
-        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-        res.end(app.metrics());
-      });
-      this.appServers.push(server);
-      return { app, local: port };
-    }));
+    const apps = await Promise.all(
+      (this.options.apps ?? []).map(async (app) => {
+        const { server, port } = await listen((_req, res) => {
+          res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+          res.end(app.metrics());
+        });
+        this.appServers.push(server);
+        return { app, local: port };
+      }),
+    );
     for (const pod of Object.values(this.pods)) await pod.allocatePorts();
     const { agent, gateway0, gateway1, jaeger, prometheus, alertmanager } = this.pods;
-    const at = (target: LocalPod | HttpsStub) => (port: number) => (target instanceof LocalPod ? target.port(port) : target.port);
+    const at = (target: LocalPod | HttpsStub) => (port: number) =>
+      target instanceof LocalPod ? target.port(port) : target.port;
     const peers: LocalPeers = new Map([
-      ['otel-collector', at(gateway0)], ['jaeger', at(jaeger)], ['prometheus', at(prometheus)], ['alertmanager', at(alertmanager)],
-      ['elasticsearch', at(this.elasticsearch)], ['logstash', at(this.logstash)],
+      ['otel-collector', at(gateway0)],
+      ['jaeger', at(jaeger)],
+      ['prometheus', at(prometheus)],
+      ['alertmanager', at(alertmanager)],
+      ['elasticsearch', at(this.elasticsearch)],
+      ['logstash', at(this.logstash)],
     ]);
     const samplingPorts = [gateway0, gateway1].map((g) => g.portByName('otlp-sampling'));
 
     // Jaeger.
     this.writeConfig(jaeger, '/etc/jaeger/config.yaml', (c) => localizeAddresses(c, jaeger, peers));
-    this.define('jaeger', () => [this.options.jaeger, ['--config', jaeger.local('/etc/jaeger/config.yaml')], podEnv(this.files.jaeger, 'jaeger')]);
+    this.define('jaeger', () => [
+      this.options.jaeger,
+      ['--config', jaeger.local('/etc/jaeger/config.yaml')],
+      podEnv(this.files.jaeger, 'jaeger'),
+    ]);
 
     // The gateways: each its own queue volume; the trace-ID routing tier resolves both replicas.
     for (const gateway of [gateway0, gateway1]) {
       this.writeConfig(gateway, '/etc/otelcol/config.yaml', (c) => localizeAddresses(c, gateway, peers, samplingPorts));
-      this.define(gateway.podName, () => [this.options.otelcol, [`--config=${gateway.local('/etc/otelcol/config.yaml')}`], podEnv(this.files['otel-collector'], 'otel-collector')]);
+      this.define(gateway.podName, () => [
+        this.options.otelcol,
+        [`--config=${gateway.local('/etc/otelcol/config.yaml')}`],
+        podEnv(this.files['otel-collector'], 'otel-collector'),
+      ]);
     }
 
     // The agent, with its pod's service account (its Kubernetes clients find no API server here and say so).
     this.writeConfig(agent, '/etc/otelcol/config.yaml', (c) => localizeAddresses(c, agent, peers));
     this.define('otel-agent', () => {
-      const [bin, args] = withServiceAccount(agent.root, this.options.otelcol, [`--config=${agent.local('/etc/otelcol/config.yaml')}`]);
+      const [bin, args] = withServiceAccount(agent.root, this.options.otelcol, [
+        `--config=${agent.local('/etc/otelcol/config.yaml')}`,
+      ]);
       return [bin, args, podEnv(this.files['otel-agent'], 'otel-agent')];
     });
 
     // Alertmanager: its rendered arguments with local paths and address; receivers at the local sink.
     const amConfig = alertmanager.local('/etc/alertmanager/alertmanager.yml');
-    fs.writeFileSync(amConfig, localAlertmanagerConfig(alertmanager.localizePaths(fs.readFileSync(amConfig, 'utf8')), alertmanager.root, this.sink.url, await freePort()));
+    fs.writeFileSync(
+      amConfig,
+      localAlertmanagerConfig(
+        alertmanager.localizePaths(fs.readFileSync(amConfig, 'utf8')),
+        alertmanager.root,
+        this.sink.url,
+        await freePort(),
+      ),
+    );
     this.localizeFile(alertmanager, '/etc/alertmanager/web.yml');
     this.define('alertmanager', () => [this.options.alertmanager, this.localArgs(alertmanager), {}]);
 
@@ -312,16 +400,29 @@ export class LocalPipeline {
       const config = c as { scrape_configs: Json[]; alerting?: { alertmanagers: Json[] } };
       for (const job of config.scrape_configs) {
         if (!job.kubernetes_sd_configs) continue;
-        const namespaces = new Set((job.kubernetes_sd_configs as Array<{ namespaces?: { names: string[] } }>).flatMap((sd) => sd.namespaces?.names ?? [...pods, ...apps.map(({ app }) => app)].map((p) => p.namespace)));
+        const namespaces = new Set(
+          (job.kubernetes_sd_configs as Array<{ namespaces?: { names: string[] } }>).flatMap(
+            (sd) => sd.namespaces?.names ?? [...pods, ...apps.map(({ app }) => app)].map((p) => p.namespace),
+          ),
+        );
         delete job.kubernetes_sd_configs;
         job.static_configs = [
           ...pods.filter((p) => namespaces.has(p.namespace)).flatMap((p) => p.discoveryTargets()),
-          ...apps.filter(({ app }) => namespaces.has(app.namespace))
-            .map(({ app, local }) => podTarget(`127.0.0.1:${local}`, {
-              ...app,
-              container: 'app',
-              ...(app.annotations?.['prometheus.io/port'] ? { annotations: { ...app.annotations, 'prometheus.io/port': String(local) } } : {}),
-            }, { number: app.port })),
+          ...apps
+            .filter(({ app }) => namespaces.has(app.namespace))
+            .map(({ app, local }) =>
+              podTarget(
+                `127.0.0.1:${local}`,
+                {
+                  ...app,
+                  container: 'app',
+                  ...(app.annotations?.['prometheus.io/port']
+                    ? { annotations: { ...app.annotations, 'prometheus.io/port': String(local) } }
+                    : {}),
+                },
+                { number: app.port },
+              ),
+            ),
         ];
       }
       for (const am of config.alerting?.alertmanagers ?? []) {
@@ -332,10 +433,16 @@ export class LocalPipeline {
       return config;
     });
     this.localizeFile(prometheus, '/etc/prometheus/web.yml');
-    for (const [file, content] of Object.entries(this.ruleFiles)) fs.writeFileSync(path.join(prometheus.local('/etc/prometheus/rules'), file), content);
-    this.define('prometheus', () => [this.options.prometheus, this.localArgs(prometheus), { POD_NAME: prometheus.podName }]);
+    for (const [file, content] of Object.entries(this.ruleFiles))
+      fs.writeFileSync(path.join(prometheus.local('/etc/prometheus/rules'), file), content);
+    this.define('prometheus', () => [
+      this.options.prometheus,
+      this.localArgs(prometheus),
+      { POD_NAME: prometheus.podName },
+    ]);
 
-    for (const name of ['jaeger', 'otel-collector-0', 'otel-collector-1', 'otel-agent', 'alertmanager', 'prometheus']) this.run(name);
+    for (const name of ['jaeger', 'otel-collector-0', 'otel-collector-1', 'otel-agent', 'alertmanager', 'prometheus'])
+      this.run(name);
     await this.waitReady();
   }
 
@@ -356,32 +463,53 @@ export class LocalPipeline {
 
   async waitReady(): Promise<void> {
     const { agent, gateway0, gateway1, jaeger } = this.pods;
-    for (const pod of [agent, gateway0, gateway1]) await waitFor(`${pod.podName} to be healthy`, async () => ((await fetch(`http://127.0.0.1:${pod.port(13133)}/`)).ok ? true : undefined));
-    await waitFor('jaeger to be healthy', async () => ((await fetch(`http://127.0.0.1:${jaeger.port(13133)}/status`)).ok ? true : undefined));
-    await waitFor('prometheus to be ready', async () => ((await this.httpsGet(this.pods.prometheus, '/-/ready')).status === 200 ? true : undefined));
-    await waitFor('alertmanager to be ready', async () => ((await this.httpsGet(this.pods.alertmanager, '/-/ready')).status === 200 ? true : undefined));
+    for (const pod of [agent, gateway0, gateway1])
+      await waitFor(`${pod.podName} to be healthy`, async () =>
+        (await fetch(`http://127.0.0.1:${pod.port(13133)}/`)).ok ? true : undefined,
+      );
+    await waitFor('jaeger to be healthy', async () =>
+      (await fetch(`http://127.0.0.1:${jaeger.port(13133)}/status`)).ok ? true : undefined,
+    );
+    await waitFor('prometheus to be ready', async () =>
+      (await this.httpsGet(this.pods.prometheus, '/-/ready')).status === 200 ? true : undefined,
+    );
+    await waitFor('alertmanager to be ready', async () =>
+      (await this.httpsGet(this.pods.alertmanager, '/-/ready')).status === 200 ? true : undefined,
+    );
   }
 
   async stopAll(): Promise<void> {
     await this.processes.stopAll();
-    await Promise.all([this.elasticsearch?.close(), this.logstash?.close(), ...[this.sink?.server, ...this.appServers].map((server) => new Promise((r) => (server ? server.close(r) : r(undefined))))]);
+    await Promise.all([
+      this.elasticsearch?.close(),
+      this.logstash?.close(),
+      ...[this.sink?.server, ...this.appServers].map(
+        (server) => new Promise((r) => (server ? server.close(r) : r(undefined))),
+      ),
+    ]);
   }
 
   /** GET of a pod's `web` port over mTLS with the app's client certificate, verifying the pod's certificate. */
   httpsGet(pod: LocalPod, urlPath: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = https.request({
-        host: '127.0.0.1', port: pod.portByName('web'), path: urlPath, method: 'GET',
-        servername: `${pod.workload}.${pod.namespace}.svc`,
-        ca: fs.readFileSync(path.join(this.appTlsDir, 'ca.crt')),
-        cert: fs.readFileSync(path.join(this.appTlsDir, 'tls.crt')),
-        key: fs.readFileSync(path.join(this.appTlsDir, 'tls.key')),
-      }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: pod.portByName('web'),
+          path: urlPath,
+          method: 'GET',
+          servername: `${pod.workload}.${pod.namespace}.svc`,
+          ca: fs.readFileSync(path.join(this.appTlsDir, 'ca.crt')),
+          cert: fs.readFileSync(path.join(this.appTlsDir, 'tls.crt')),
+          key: fs.readFileSync(path.join(this.appTlsDir, 'tls.key')),
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -390,7 +518,9 @@ export class LocalPipeline {
   async prometheusQuery(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
     const res = await this.httpsGet(this.pods.prometheus, `/api/v1/query?query=${encodeURIComponent(query)}`);
     if (res.status !== 200) throw new Error(`query ${query}: HTTP ${res.status} ${res.body}`);
-    return (JSON.parse(res.body) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+    return (
+      JSON.parse(res.body) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }
+    ).data.result;
   }
 
   get received(): Received[] {

@@ -33,7 +33,14 @@ function serverOptions(certDir: string, requireClientCert: boolean): https.Serve
   };
 }
 
-function start(options: https.ServerOptions, handler: (req: import('http').IncomingMessage & { socket: tls.TLSSocket }, body: string, res: import('http').ServerResponse) => void): Promise<HttpsStub> {
+function start(
+  options: https.ServerOptions,
+  handler: (
+    req: import('http').IncomingMessage & { socket: tls.TLSSocket },
+    body: string,
+    res: import('http').ServerResponse,
+  ) => void,
+): Promise<HttpsStub> {
   const server = https.createServer(options, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,13 +51,18 @@ function start(options: https.ServerOptions, handler: (req: import('http').Incom
       handler(req as import('http').IncomingMessage & { socket: tls.TLSSocket }, body, res);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
+      }),
+    ),
+  );
 }
 
 function json(res: import('http').ServerResponse, status: number, body: unknown): void {
@@ -63,7 +75,11 @@ function json(res: import('http').ServerResponse, status: number, body: unknown)
  * indices, and a bulk API that records every document and reports it created. Every request must carry
  * `authorization` (the user Jaeger is given); any other request is recorded in `unexpected`.
  */
-export async function elasticsearchStub(certDir: string, version: string, authorization: string): Promise<HttpsStub & { docs: BulkDoc[]; unexpected: string[]; unauthorized: number }> {
+export async function elasticsearchStub(
+  certDir: string,
+  version: string,
+  authorization: string,
+): Promise<HttpsStub & { docs: BulkDoc[]; unexpected: string[]; unauthorized: number }> {
   const docs: BulkDoc[] = [];
   const unexpected: string[] = [];
   let unauthorized = 0;
@@ -76,8 +92,15 @@ export async function elasticsearchStub(certDir: string, version: string, author
     }
     if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
       json(res, 200, {
-        name: 'stub', cluster_name: 'agent-o11y', cluster_uuid: 'stub',
-        version: { number: version, build_flavor: 'default', minimum_wire_compatibility_version: '8.19.0', minimum_index_compatibility_version: '8.0.0' },
+        name: 'stub',
+        cluster_name: 'agent-o11y',
+        cluster_uuid: 'stub',
+        version: {
+          number: version,
+          build_flavor: 'default',
+          minimum_wire_compatibility_version: '8.19.0',
+          minimum_index_compatibility_version: '8.0.0',
+        },
         tagline: 'You Know, for Search',
       });
     } else if (url.pathname === '/_bulk' || url.pathname.endsWith('/_bulk')) {
@@ -87,10 +110,15 @@ export async function elasticsearchStub(certDir: string, version: string, author
         const action = JSON.parse(lines[i]) as Record<string, { _index?: string }>;
         const [op, meta] = Object.entries(action)[0];
         docs.push({ index: meta._index ?? '', doc: JSON.parse(lines[i + 1]) as Record<string, unknown> });
-        items.push({ [op]: { _index: meta._index, _id: `stub-${docs.length}`, _version: 1, result: 'created', status: 201 } });
+        items.push({
+          [op]: { _index: meta._index, _id: `stub-${docs.length}`, _version: 1, result: 'created', status: 201 },
+        });
       }
       json(res, 200, { took: 1, errors: false, items });
-    } else if (/^\/(_index_template|_template|_ilm\/policy)\//.test(url.pathname) || (req.method === 'PUT' && !url.pathname.slice(1).includes('/'))) {
+    } else if (
+      /^\/(_index_template|_template|_ilm\/policy)\//.test(url.pathname) ||
+      (req.method === 'PUT' && !url.pathname.slice(1).includes('/'))
+    ) {
       json(res, 200, { acknowledged: true, shards_acknowledged: true, index: url.pathname.slice(1) });
     } else if (req.method === 'HEAD') {
       json(res, 404, {});
@@ -99,7 +127,14 @@ export async function elasticsearchStub(certDir: string, version: string, author
       json(res, 200, {});
     }
   });
-  return { ...stub, docs, unexpected, get unauthorized() { return unauthorized; } };
+  return {
+    ...stub,
+    docs,
+    unexpected,
+    get unauthorized() {
+      return unauthorized;
+    },
+  };
 }
 
 /**
@@ -107,10 +142,16 @@ export async function elasticsearchStub(certDir: string, version: string, author
  * certificate, taking OTLP/JSON export requests and answering 200. Records each request's body and the
  * client certificate's subject.
  */
-export async function logstashStub(certDir: string): Promise<HttpsStub & { requests: Array<{ path: string; clientSubject: string; body: OtlpLogsRequest }> }> {
+export async function logstashStub(
+  certDir: string,
+): Promise<HttpsStub & { requests: Array<{ path: string; clientSubject: string; body: OtlpLogsRequest }> }> {
   const requests: Array<{ path: string; clientSubject: string; body: OtlpLogsRequest }> = [];
   const stub = await start(serverOptions(certDir, true), (req, body, res) => {
-    requests.push({ path: req.url ?? '', clientSubject: req.socket.getPeerCertificate().subject?.CN ?? '', body: JSON.parse(body) as OtlpLogsRequest });
+    requests.push({
+      path: req.url ?? '',
+      clientSubject: req.socket.getPeerCertificate().subject?.CN ?? '',
+      body: JSON.parse(body) as OtlpLogsRequest,
+    });
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end('{}');
   });

@@ -43,7 +43,11 @@ export async function getJson(url: string): Promise<unknown> {
 }
 
 /** Polls `check` until it returns a value, or fails after `ms` naming what it waited for. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = WAIT_MS): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = WAIT_MS,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
@@ -62,7 +66,10 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 10_000);
+  const timer = setTimeout(
+    () => child.pid !== undefined && child.exitCode === null && process.kill(child.pid, 'SIGKILL'),
+    10_000,
+  );
   await exited;
   clearTimeout(timer);
 }
@@ -73,9 +80,19 @@ export class Processes {
   readonly logs: string[] = [];
 
   start(name: string, bin: string, args: string[], env: Record<string, string> = {}, cwd?: string): ChildProcess {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    const child = spawn(bin, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
     this.children.add(child);
-    const log = (d: Buffer) => this.logs.push(...String(d).split('\n').filter((l) => l !== '').map((l) => `[${name}] ${l}\n`));
+    const log = (d: Buffer) =>
+      this.logs.push(
+        ...String(d)
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => `[${name}] ${l}\n`),
+      );
     child.stdout.on('data', log);
     child.stderr.on('data', log);
     child.on('exit', (code, signal) => this.logs.push(`[${name}] exited ${code ?? signal}\n`));
@@ -93,7 +110,10 @@ export class Processes {
 
   /** The last `chars` characters of the shared log (only lines matching `only`, if given), for failure messages. */
   tail(chars = 6000, only?: RegExp): string {
-    return this.logs.filter((l) => only === undefined || only.test(l)).join('').slice(-chars);
+    return this.logs
+      .filter((l) => only === undefined || only.test(l))
+      .join('')
+      .slice(-chars);
   }
 }
 
@@ -110,7 +130,10 @@ export function fastAlertingConfig(overrides: Record<string, unknown> = {}): Sta
     alertmanager: {
       route: { ...DEFAULTS.alertmanager.route, groupWait: '1s', groupInterval: '1s' },
       receivers: DEFAULTS.alertmanager.receivers.map((r) =>
-        r.name === 'critical' ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] } : r),
+        r.name === 'critical'
+          ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] }
+          : r,
+      ),
     },
     ...overrides,
   });
@@ -119,7 +142,11 @@ export function fastAlertingConfig(overrides: Record<string, unknown> = {}): Sta
 /** A received webhook call. */
 export interface Received {
   path: string;
-  body: { receiver?: string; status?: string; alerts?: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }> } & Record<string, unknown>;
+  body: {
+    receiver?: string;
+    status?: string;
+    alerts?: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
+  } & Record<string, unknown>;
 }
 
 /** An HTTP server recording every JSON body it is sent. */
@@ -152,8 +179,10 @@ export function localAlertmanagerConfig(rendered: string, dir: string, sinkUrl: 
   };
   for (const receiver of am.receivers) {
     const name = receiver.name as string;
-    for (const c of (receiver.webhook_configs ?? []) as Array<Record<string, unknown>>) c.url_file = secretFile(`${name}-webhook`, `${sinkUrl}/webhook/${name}`);
-    for (const c of (receiver.slack_configs ?? []) as Array<Record<string, unknown>>) c.api_url_file = secretFile(`${name}-slack`, `${sinkUrl}/slack/${name}`);
+    for (const c of (receiver.webhook_configs ?? []) as Array<Record<string, unknown>>)
+      c.url_file = secretFile(`${name}-webhook`, `${sinkUrl}/webhook/${name}`);
+    for (const c of (receiver.slack_configs ?? []) as Array<Record<string, unknown>>)
+      c.api_url_file = secretFile(`${name}-slack`, `${sinkUrl}/slack/${name}`);
     for (const c of (receiver.pagerduty_configs ?? []) as Array<Record<string, unknown>>) {
       c.routing_key_file = secretFile(`${name}-pagerduty`, 'e2e-routing-key');
       c.url = `${sinkUrl}/pagerduty/${name}`;

@@ -5,14 +5,18 @@ export type ComponentKind = 'receivers' | 'processors' | 'exporters' | 'extensio
 export type ComponentTypes = Record<ComponentKind, readonly string[]>;
 
 type Section = Record<string, unknown>;
-interface Pipeline { receivers?: string[]; processors?: string[]; exporters?: string[] }
+interface Pipeline {
+  receivers?: string[];
+  processors?: string[];
+  exporters?: string[];
+}
 
 const SIGNALS = ['traces', 'metrics', 'logs'];
 const KINDS: ComponentKind[] = ['receivers', 'processors', 'exporters', 'extensions', 'connectors'];
 
 function section(config: Record<string, unknown>, kind: string): Section {
   const value = config[kind];
-  return typeof value === 'object' && value !== null ? value as Section : {};
+  return typeof value === 'object' && value !== null ? (value as Section) : {};
 }
 
 /** The `type` of a component id `type[/name]`. */
@@ -46,21 +50,30 @@ export function collectorConfigProblems(config: Record<string, unknown>, types: 
   const problems: string[] = [];
   const service = section(config, 'service');
   const pipelines = section(service, 'pipelines') as Record<string, Pipeline>;
-  const defined = Object.fromEntries(KINDS.map((k) => [k, Object.keys(section(config, k))])) as Record<ComponentKind, string[]>;
+  const defined = Object.fromEntries(KINDS.map((k) => [k, Object.keys(section(config, k))])) as Record<
+    ComponentKind,
+    string[]
+  >;
 
   for (const kind of KINDS) {
     for (const id of defined[kind]) {
       const type = typeOf(id);
-      if (!types[kind].includes(type)) problems.push(`${kind}.${id}: the judged collector has no ${kind.slice(0, -1)} named '${type}' (a deprecated alias or a missing component)`);
+      if (!types[kind].includes(type))
+        problems.push(
+          `${kind}.${id}: the judged collector has no ${kind.slice(0, -1)} named '${type}' (a deprecated alias or a missing component)`,
+        );
     }
   }
   if (Object.keys(pipelines).length === 0) problems.push('service.pipelines: no pipelines');
 
   const used = { receivers: new Set<string>(), processors: new Set<string>(), exporters: new Set<string>() };
-  const connectorUse = new Map<string, { asExporter: boolean; asReceiver: boolean }>(defined.connectors.map((c) => [c, { asExporter: false, asReceiver: false }]));
+  const connectorUse = new Map<string, { asExporter: boolean; asReceiver: boolean }>(
+    defined.connectors.map((c) => [c, { asExporter: false, asReceiver: false }]),
+  );
   for (const [name, pipeline] of Object.entries(pipelines)) {
     const at = `service.pipelines.${name}`;
-    if (!SIGNALS.includes(typeOf(name))) problems.push(`${at}: '${typeOf(name)}' is not a signal (expected one of: ${SIGNALS.join(', ')})`);
+    if (!SIGNALS.includes(typeOf(name)))
+      problems.push(`${at}: '${typeOf(name)}' is not a signal (expected one of: ${SIGNALS.join(', ')})`);
     for (const role of ['receivers', 'processors', 'exporters'] as const) {
       const ids = pipeline[role] ?? [];
       if (role !== 'processors' && ids.length === 0) problems.push(`${at}.${role}: is empty`);
@@ -76,19 +89,25 @@ export function collectorConfigProblems(config: Record<string, unknown>, types: 
       }
     }
     if ((pipeline.processors ?? [])[0] === undefined || typeOf(pipeline.processors![0]) !== 'memory_limiter') {
-      problems.push(`${at}.processors: must start with memory_limiter, got [${(pipeline.processors ?? []).join(', ')}]`);
+      problems.push(
+        `${at}.processors: must start with memory_limiter, got [${(pipeline.processors ?? []).join(', ')}]`,
+      );
     }
   }
   for (const role of ['receivers', 'processors', 'exporters'] as const) {
-    for (const id of defined[role]) if (!used[role].has(id)) problems.push(`${role}.${id}: defined but used by no pipeline`);
+    for (const id of defined[role])
+      if (!used[role].has(id)) problems.push(`${role}.${id}: defined but used by no pipeline`);
   }
   for (const [id, use] of connectorUse) {
-    if (!use.asExporter || !use.asReceiver) problems.push(`connectors.${id}: must be an exporter of one pipeline and a receiver of another`);
+    if (!use.asExporter || !use.asReceiver)
+      problems.push(`connectors.${id}: must be an exporter of one pipeline and a receiver of another`);
   }
 
-  const enabled = Array.isArray(service.extensions) ? service.extensions as string[] : [];
-  for (const id of enabled) if (!defined.extensions.includes(id)) problems.push(`service.extensions: '${id}' is not defined under extensions`);
-  for (const id of defined.extensions) if (!enabled.includes(id)) problems.push(`extensions.${id}: defined but not enabled in service.extensions`);
+  const enabled = Array.isArray(service.extensions) ? (service.extensions as string[]) : [];
+  for (const id of enabled)
+    if (!defined.extensions.includes(id)) problems.push(`service.extensions: '${id}' is not defined under extensions`);
+  for (const id of defined.extensions)
+    if (!enabled.includes(id)) problems.push(`extensions.${id}: defined but not enabled in service.extensions`);
 
   const refs: Array<{ at: string; id: string }> = [];
   for (const kind of ['receivers', 'exporters'] as const) storageRefs(section(config, kind), kind, refs);

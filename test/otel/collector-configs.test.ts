@@ -21,18 +21,36 @@ const otelcol = requireTool('otelcol');
 const CONFIGS: Array<[string, StackConfig]> = [
   ...Object.entries(ALL_CONFIGS),
   // Trace-ID routing in dev, redaction and error sampling off.
-  ['dev with 2 replicas and no redaction', resolveConfig({ collector: { replicas: 2, redaction: { enabled: false }, sampling: { keepErrors: false } } })],
-  ['production with e-mails removed and no IPv4 rule', resolveConfig({ profile: 'production', collector: { redaction: { emails: 'remove', ipv4: 'keep', pseudonymize: [] } } })],
+  [
+    'dev with 2 replicas and no redaction',
+    resolveConfig({ collector: { replicas: 2, redaction: { enabled: false }, sampling: { keepErrors: false } } }),
+  ],
+  [
+    'production with e-mails removed and no IPv4 rule',
+    resolveConfig({
+      profile: 'production',
+      collector: { redaction: { emails: 'remove', ipv4: 'keep', pseudonymize: [] } },
+    }),
+  ],
 ];
 
 /** The collector workloads: the gateway and the agent, each named like its ConfigMap. */
-const COLLECTORS = [['gateway', 'otel-collector'], ['agent', 'otel-agent']] as const;
+const COLLECTORS = [
+  ['gateway', 'otel-collector'],
+  ['agent', 'otel-agent'],
+] as const;
 
 /** The judged collector's component types, from its own `components` command. */
 function judgedComponentTypes(): ComponentTypes {
   const listed = yaml.load(runJudge(otelcol, ['components'])) as Record<string, Array<{ name: string }> | null>;
   const names = (kind: string) => (listed[kind] ?? []).map((c) => c.name);
-  return { receivers: names('receivers'), processors: names('processors'), exporters: names('exporters'), extensions: names('extensions'), connectors: names('connectors') };
+  return {
+    receivers: names('receivers'),
+    processors: names('processors'),
+    exporters: names('exporters'),
+    extensions: names('extensions'),
+    connectors: names('connectors'),
+  };
 }
 
 let dir: string;
@@ -53,23 +71,31 @@ describe.each(CONFIGS)('the collector configs of %s', (name, config) => {
       fs.writeFileSync(file, rendered);
       // validate builds every component: the agent's Kubernetes clients need the pod's service account files.
       const args = ['validate', `--config=${file}`];
-      const [bin, argv] = mountsServiceAccountToken(objects, workload) ? withServiceAccount(dir, otelcol, args) : [otelcol, args];
+      const [bin, argv] = mountsServiceAccountToken(objects, workload)
+        ? withServiceAccount(dir, otelcol, args)
+        : [otelcol, args];
       runJudge(bin, argv, podEnv(objects, workload));
     });
 
     test("keeps the project's rules the collector does not check", () => {
-      expect(collectorConfigProblems(yaml.load(rendered) as Record<string, unknown>, judgedComponentTypes())).toEqual([]);
+      expect(collectorConfigProblems(yaml.load(rendered) as Record<string, unknown>, judgedComponentTypes())).toEqual(
+        [],
+      );
     });
   });
 });
 
 test('`otelcol validate` rejects a misspelt key, naming it (the judge judges)', () => {
   const { files } = synthStack(ALL_CONFIGS.dev);
-  const broken = yaml.load(renderedConfig(files['otel-collector'], 'otel-collector')) as { processors: Record<string, Record<string, unknown>> };
+  const broken = yaml.load(renderedConfig(files['otel-collector'], 'otel-collector')) as {
+    processors: Record<string, Record<string, unknown>>;
+  };
   broken.processors.batch.send_batch_sise = 1;
   const file = path.join(dir, 'broken.yaml');
   fs.writeFileSync(file, yaml.dump(broken));
-  expect(() => runJudge(otelcol, ['validate', `--config=${file}`], podEnv(files['otel-collector'], 'otel-collector'))).toThrow(/send_batch_sise/);
+  expect(() =>
+    runJudge(otelcol, ['validate', `--config=${file}`], podEnv(files['otel-collector'], 'otel-collector')),
+  ).toThrow(/send_batch_sise/);
 });
 
 describe('the collector config checker', () => {
@@ -80,12 +106,18 @@ describe('the collector config checker', () => {
     exporters: { 'otlp_grpc/out': { sending_queue: { storage: 'file_storage/queue' } } },
     service: {
       extensions: ['health_check', 'file_storage/queue'],
-      pipelines: { traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_grpc/out'] } },
+      pipelines: {
+        traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_grpc/out'] },
+      },
     },
   });
 
   const types: ComponentTypes = {
-    receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_grpc'], extensions: ['health_check', 'file_storage'], connectors: [],
+    receivers: ['otlp'],
+    processors: ['memory_limiter', 'batch'],
+    exporters: ['otlp_grpc'],
+    extensions: ['health_check', 'file_storage'],
+    connectors: [],
   };
 
   test('accepts a sound config', () => {
@@ -115,7 +147,9 @@ describe('the collector config checker', () => {
   test('fails a pipeline that does not start with memory_limiter', () => {
     const config = sound();
     config.service.pipelines.traces.processors = ['batch', 'memory_limiter'];
-    expect(collectorConfigProblems(config, types)).toEqual(['service.pipelines.traces.processors: must start with memory_limiter, got [batch, memory_limiter]']);
+    expect(collectorConfigProblems(config, types)).toEqual([
+      'service.pipelines.traces.processors: must start with memory_limiter, got [batch, memory_limiter]',
+    ]);
   });
 
   test('fails an extension that is not enabled and a queue on storage that is not defined', () => {

@@ -11,12 +11,15 @@ export const misspelt: Exporters = {
 // @ts-expect-error `otlp_grcp` is no exporter type the stack uses
 export const unknownType: Exporters = { 'otlp_grcp/jaeger': { endpoint: 'jaeger:4317', tls: { insecure: true } } };
 export const badPolicy: Processors = {
-  // @ts-expect-error a probabilistic policy's settings are under `probabilistic`
-  tail_sampling: { decision_wait: '10s', num_traces: 1, policies: [{ name: 'p', type: 'probabilistic', latency: { threshold_ms: 1 } }] },
+  tail_sampling: {
+    decision_wait: '10s',
+    num_traces: 1,
+    // @ts-expect-error a probabilistic policy's settings are under `probabilistic`
+    policies: [{ name: 'p', type: 'probabilistic', latency: { threshold_ms: 1 } }],
+  },
 };
 export const pipelineToNothing: Pick<CollectorConfigFile['service'], 'pipelines'> = {
   // @ts-expect-error a pipeline names receivers by their ids, and `otpl` is none
   pipelines: { traces: { receivers: ['otpl'], processors: [], exporters: [] } },
 };
 export const receivers: Receivers = { 'otlp/sampling': { protocols: { grpc: { endpoint: '0.0.0.0:4319' } } } };
-

@@ -30,22 +30,29 @@ async function deploy(
 ): Promise<Deployment> {
   const registrations: Registration[] = [];
   const options = new Map<string, pulumi.CustomResourceOptions>();
-  await pulumi.runtime.setMocks({
-    newResource: (resource) => {
-      if (resource.custom) registrations.push({ type: resource.type, name: resource.name, inputs: resource.inputs });
-      return { id: `${resource.name}_id`, state: resource.inputs };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (resource) => {
+        if (resource.custom) registrations.push({ type: resource.type, name: resource.name, inputs: resource.inputs });
+        return { id: `${resource.name}_id`, state: resource.inputs };
+      },
+      call: () => ({}),
     },
-    call: () => ({}),
-  }, 'agent-o11y', 'test', false);
+    'agent-o11y',
+    'test',
+    false,
+  );
   const stack = new AgentO11yStack('agent-o11y', args, {
     dependsOn: dependsOn?.(),
     // Component transformations reach every descendant: this records the options each resource got.
-    transformations: [(resource) => {
-      if (resource.type.startsWith('kubernetes:') && resource.type !== 'kubernetes:yaml:ConfigGroup') {
-        options.set(`${resource.type} ${resource.name}`, resource.opts);
-      }
-      return undefined;
-    }],
+    transformations: [
+      (resource) => {
+        if (resource.type.startsWith('kubernetes:') && resource.type !== 'kubernetes:yaml:ConfigGroup') {
+          options.set(`${resource.type} ${resource.name}`, resource.opts);
+        }
+        return undefined;
+      },
+    ],
   });
   await new Promise<void>((resolve) => {
     stack.resources.apply((resources) => pulumi.all(resources.map((r) => r.urn))).apply(() => resolve());
@@ -132,7 +139,10 @@ describe.each([
     const namespaces = deployment.stack.namespaces;
     // The stack's namespace and the collector agent's.
     expect(namespaces).toHaveLength(2);
-    expect(deployment.registrations.slice(0, 2).map((r) => r.type)).toEqual(['kubernetes:core/v1:Namespace', 'kubernetes:core/v1:Namespace']);
+    expect(deployment.registrations.slice(0, 2).map((r) => r.type)).toEqual([
+      'kubernetes:core/v1:Namespace',
+      'kubernetes:core/v1:Namespace',
+    ]);
     expect(deployment.options.size).toBe(expected.length);
     for (const [resource, opts] of deployment.options) {
       if (resource.startsWith('kubernetes:core/v1:Namespace ')) continue;
@@ -168,7 +178,9 @@ describe('AgentO11yStack config', () => {
   test('checks a config it is given as resolveConfig checks a file: the same one-line problems', () => {
     const dev = resolveConfig({});
     const config = { ...dev, alertmanager: { ...dev.alertmanager, replicas: 2 } };
-    expect(() => new AgentO11yStack('two-peers', { config })).toThrow('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+    expect(() => new AgentO11yStack('two-peers', { config })).toThrow(
+      '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',
+    );
   });
 
   test('fails when neither config nor configFile is given', () => {
@@ -176,7 +188,8 @@ describe('AgentO11yStack config', () => {
   });
 
   test('fails when both config and configFile are given', () => {
-    expect(() => new AgentO11yStack('broken', { config: resolveConfig({}), configFile: 'agent-o11y.yaml' }))
-      .toThrow('not both');
+    expect(() => new AgentO11yStack('broken', { config: resolveConfig({}), configFile: 'agent-o11y.yaml' })).toThrow(
+      'not both',
+    );
   });
 });

@@ -15,34 +15,106 @@ type RoutingCase = [description: string, labels: Record<string, string>, receive
 
 /** The default tree (seed 000): critical → PagerDuty + critical Slack, warning → warnings Slack + email. */
 const DEFAULT_CASES: RoutingCase[] = [
-  ['a critical agent alert pages', { alertname: 'AgentCrashLoop', severity: 'critical', cluster: 'agents', agent_type: 'task_agent' }, ['critical']],
-  ['a critical stack alert pages', { alertname: 'PrometheusRuleEvaluationFailures', severity: 'critical' }, ['critical']],
-  ['a warning goes to the warnings channel and email', { alertname: 'HighTaskLatency', severity: 'warning', task_type: 'analysis' }, ['warning']],
-  ['a stack warning goes to the warnings channel and email', { alertname: 'TargetDown', severity: 'warning', job: 'jaeger' }, ['warning']],
+  [
+    'a critical agent alert pages',
+    { alertname: 'AgentCrashLoop', severity: 'critical', cluster: 'agents', agent_type: 'task_agent' },
+    ['critical'],
+  ],
+  [
+    'a critical stack alert pages',
+    { alertname: 'PrometheusRuleEvaluationFailures', severity: 'critical' },
+    ['critical'],
+  ],
+  [
+    'a warning goes to the warnings channel and email',
+    { alertname: 'HighTaskLatency', severity: 'warning', task_type: 'analysis' },
+    ['warning'],
+  ],
+  [
+    'a stack warning goes to the warnings channel and email',
+    { alertname: 'TargetDown', severity: 'warning', job: 'jaeger' },
+    ['warning'],
+  ],
   ['an info alert falls through to the default webhook', { alertname: 'Watchdog', severity: 'info' }, ['default']],
   ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
 ];
 
 /** Seed 004's tree (examples/progressive-v5). */
 const PROGRESSIVE_CASES: RoutingCase[] = [
-  ['MCA down reaches MCA on-call', { alertname: 'MCAAgentDown', severity: 'critical', service: 'mca', tier: 'control-plane' }, ['mca-critical']],
-  ['a warning from the MCA is not paged', { alertname: 'MCAHighResponseTime', severity: 'warning', service: 'mca', tier: 'control-plane' }, ['default']],
-  ['an unhealthy agent reaches the agent health team', { alertname: 'AgentUnhealthy', severity: 'warning', service: 'npa', tier: 'agents' }, ['agent-health-team']],
-  ['agent memory reaches the agent health team', { alertname: 'AgentHighMemoryUsage', severity: 'warning', tier: 'agents' }, ['agent-health-team']],
-  ['meal plan failures reach the business team', { alertname: 'NPAMealPlanGenerationFailure', severity: 'warning', service: 'npa', business_impact: 'high' }, ['business-team']],
-  ['workout failures reach the business team', { alertname: 'WPAWorkoutRecommendationFailure', severity: 'warning', service: 'wpa', business_impact: 'high' }, ['business-team']],
-  ['an availability SLA breach reaches SRE', { alertname: 'SystemAvailabilityBelow99_9', severity: 'critical', sla: 'availability' }, ['sre-team']],
-  ['a latency SLA warning falls through to the default', { alertname: 'AverageResponseTimeAboveSLA', severity: 'warning', sla: 'performance' }, ['default']],
-  ['pod CPU reaches infrastructure', { alertname: 'HighPodCPUUsage', severity: 'warning', tier: 'infrastructure' }, ['infrastructure-team']],
-  ['pod restarts reach infrastructure', { alertname: 'PodRestartLoop', severity: 'warning', tier: 'infrastructure' }, ['infrastructure-team']],
-  ['PostgreSQL down falls through to the default', { alertname: 'PostgreSQLDown', severity: 'critical', service: 'postgresql', tier: 'database' }, ['default']],
+  [
+    'MCA down reaches MCA on-call',
+    { alertname: 'MCAAgentDown', severity: 'critical', service: 'mca', tier: 'control-plane' },
+    ['mca-critical'],
+  ],
+  [
+    'a warning from the MCA is not paged',
+    { alertname: 'MCAHighResponseTime', severity: 'warning', service: 'mca', tier: 'control-plane' },
+    ['default'],
+  ],
+  [
+    'an unhealthy agent reaches the agent health team',
+    { alertname: 'AgentUnhealthy', severity: 'warning', service: 'npa', tier: 'agents' },
+    ['agent-health-team'],
+  ],
+  [
+    'agent memory reaches the agent health team',
+    { alertname: 'AgentHighMemoryUsage', severity: 'warning', tier: 'agents' },
+    ['agent-health-team'],
+  ],
+  [
+    'meal plan failures reach the business team',
+    { alertname: 'NPAMealPlanGenerationFailure', severity: 'warning', service: 'npa', business_impact: 'high' },
+    ['business-team'],
+  ],
+  [
+    'workout failures reach the business team',
+    { alertname: 'WPAWorkoutRecommendationFailure', severity: 'warning', service: 'wpa', business_impact: 'high' },
+    ['business-team'],
+  ],
+  [
+    'an availability SLA breach reaches SRE',
+    { alertname: 'SystemAvailabilityBelow99_9', severity: 'critical', sla: 'availability' },
+    ['sre-team'],
+  ],
+  [
+    'a latency SLA warning falls through to the default',
+    { alertname: 'AverageResponseTimeAboveSLA', severity: 'warning', sla: 'performance' },
+    ['default'],
+  ],
+  [
+    'pod CPU reaches infrastructure',
+    { alertname: 'HighPodCPUUsage', severity: 'warning', tier: 'infrastructure' },
+    ['infrastructure-team'],
+  ],
+  [
+    'pod restarts reach infrastructure',
+    { alertname: 'PodRestartLoop', severity: 'warning', tier: 'infrastructure' },
+    ['infrastructure-team'],
+  ],
+  [
+    'PostgreSQL down falls through to the default',
+    { alertname: 'PostgreSQLDown', severity: 'critical', service: 'postgresql', tier: 'database' },
+    ['default'],
+  ],
 ];
 
 /** Seed 001's notifications (examples/multiagents): PagerDuty for error and critical, which the pack renders as critical. */
 const MULTIAGENTS_CASES: RoutingCase[] = [
-  ["the seed's error alert, worker_failure, pages", { alertname: 'worker_failure', severity: 'critical', cluster: 'multiagents' }, ['critical']],
-  ['critical CPU pages', { alertname: 'critical_cpu_usage', severity: 'critical', cluster: 'multiagents' }, ['critical']],
-  ['a high error rate goes to the warnings channel and email', { alertname: 'high_error_rate', severity: 'warning', cluster: 'multiagents' }, ['warning']],
+  [
+    "the seed's error alert, worker_failure, pages",
+    { alertname: 'worker_failure', severity: 'critical', cluster: 'multiagents' },
+    ['critical'],
+  ],
+  [
+    'critical CPU pages',
+    { alertname: 'critical_cpu_usage', severity: 'critical', cluster: 'multiagents' },
+    ['critical'],
+  ],
+  [
+    'a high error rate goes to the warnings channel and email',
+    { alertname: 'high_error_rate', severity: 'warning', cluster: 'multiagents' },
+    ['warning'],
+  ],
   ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
 ];
 
@@ -54,8 +126,16 @@ function renderedAlertmanagerYml(config: StackConfig, dir: string): string {
 
 describe.each<[string, () => StackConfig, RoutingCase[]]>([
   ['the default tree', () => resolveConfig({}), DEFAULT_CASES],
-  ['the seed 004 tree (examples/progressive-v5)', () => loadConfig(path.join(REPO_ROOT, 'examples', 'progressive-v5', 'agent-o11y.yaml')), PROGRESSIVE_CASES],
-  ['the seed 001 tree (examples/multiagents)', () => loadConfig(path.join(REPO_ROOT, 'examples', 'multiagents', 'agent-o11y.yaml')), MULTIAGENTS_CASES],
+  [
+    'the seed 004 tree (examples/progressive-v5)',
+    () => loadConfig(path.join(REPO_ROOT, 'examples', 'progressive-v5', 'agent-o11y.yaml')),
+    PROGRESSIVE_CASES,
+  ],
+  [
+    'the seed 001 tree (examples/multiagents)',
+    () => loadConfig(path.join(REPO_ROOT, 'examples', 'multiagents', 'agent-o11y.yaml')),
+    MULTIAGENTS_CASES,
+  ],
 ])('%s', (_name, config, cases) => {
   let dir: string;
   let file: string;
@@ -66,8 +146,14 @@ describe.each<[string, () => StackConfig, RoutingCase[]]>([
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test.each(cases)('%s', (_description, labels, receivers) => {
-    const args = ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${receivers.join(',')}`,
-      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+    const args = [
+      'config',
+      'routes',
+      'test',
+      `--config.file=${file}`,
+      `--verify.receivers=${receivers.join(',')}`,
+      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    ];
     // amtool exits non-zero when the receivers differ from --verify.receivers.
     const out = execFileSync(amtool, args, { encoding: 'utf8', stdio: 'pipe' });
     expect(out.trim()).toBe(receivers.join(','));
@@ -83,7 +169,11 @@ describe('the seed 004 tree', () => {
   test('inhibits a warning while a critical alert of the same alertname, service and instance fires', () => {
     const config = loadConfig(path.join(REPO_ROOT, 'examples', 'progressive-v5', 'agent-o11y.yaml'));
     expect(config.alertmanager.inhibitRules).toEqual([
-      { sourceMatchers: ['severity="critical"'], targetMatchers: ['severity="warning"'], equal: ['alertname', 'service', 'instance'] },
+      {
+        sourceMatchers: ['severity="critical"'],
+        targetMatchers: ['severity="warning"'],
+        equal: ['alertname', 'service', 'instance'],
+      },
     ]);
   });
 });
@@ -91,11 +181,19 @@ describe('the seed 004 tree', () => {
 describe('routingProblems', () => {
   test('finds nothing wrong in the default tree', () => {
     const am = resolveConfig({}).alertmanager;
-    expect(routingProblems(am.route, am.receivers.map((r) => r.name))).toEqual([]);
+    expect(
+      routingProblems(
+        am.route,
+        am.receivers.map((r) => r.name),
+      ),
+    ).toEqual([]);
   });
 
   test('fails for a route shadowed by an earlier catch-all and for a receiver no route uses', () => {
-    const route = { receiver: 'default', routes: [{ receiver: 'critical' }, { receiver: 'warning', matchers: ['severity="warning"'] }] };
+    const route = {
+      receiver: 'default',
+      routes: [{ receiver: 'critical' }, { receiver: 'warning', matchers: ['severity="warning"'] }],
+    };
     expect(routingProblems(route, ['default', 'critical', 'warning', 'unused'])).toEqual([
       '/alertmanager/route/routes/1: is never reached: /alertmanager/route/routes/0 before it has no matchers and no continue, so it takes every alert',
       '/alertmanager/receivers/3: receiver "unused" is used by no route',
@@ -103,12 +201,19 @@ describe('routingProblems', () => {
   });
 
   test('a catch-all that continues shadows nothing', () => {
-    const route = { receiver: 'default', routes: [{ receiver: 'audit', continue: true }, { receiver: 'critical', matchers: ['severity="critical"'] }] };
+    const route = {
+      receiver: 'default',
+      routes: [
+        { receiver: 'audit', continue: true },
+        { receiver: 'critical', matchers: ['severity="critical"'] },
+      ],
+    };
     expect(routingProblems(route, ['default', 'audit', 'critical'])).toEqual([]);
   });
 
   test('fails a config whose routes leave a receiver unused, one line per problem', () => {
-    expect(() => resolveConfig({ alertmanager: { route: { receiver: 'default', routes: [] } } }))
-      .toThrow('/alertmanager/receivers/1: receiver "critical" is used by no route\n  /alertmanager/receivers/2: receiver "warning" is used by no route');
+    expect(() => resolveConfig({ alertmanager: { route: { receiver: 'default', routes: [] } } })).toThrow(
+      '/alertmanager/receivers/1: receiver "critical" is used by no route\n  /alertmanager/receivers/2: receiver "warning" is used by no route',
+    );
   });
 });

@@ -10,7 +10,11 @@ const alerts = alertRules(groups);
 
 describe('msFrameworkRules', () => {
   test('the pack has the seed alerts in the seed groups', () => {
-    expect(groups.map((g) => g.name)).toEqual(['ms_framework_recording', 'agent_critical_alerts', 'agent_warning_alerts']);
+    expect(groups.map((g) => g.name)).toEqual([
+      'ms_framework_recording',
+      'agent_critical_alerts',
+      'agent_warning_alerts',
+    ]);
     expect(alerts.map((a) => a.alert)).toEqual([
       'AgentCrashLoop',
       'HighTaskErrorRate',

@@ -4,8 +4,17 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { DEFAULTS, StackConfig } from '../../src/config';
 import {
-  activeRuleGroups, ALL_PACKS, AlertRule, alertRules, queriedMetrics, renderRuleFile, runbookUrl, undeclaredMetrics,
-  activeCatalogs, scrapeJobs, unreachableAlerts,
+  activeRuleGroups,
+  ALL_PACKS,
+  AlertRule,
+  alertRules,
+  queriedMetrics,
+  renderRuleFile,
+  runbookUrl,
+  undeclaredMetrics,
+  activeCatalogs,
+  scrapeJobs,
+  unreachableAlerts,
 } from '../../rules';
 import { ConfigError, resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
@@ -73,7 +82,9 @@ describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
     });
 
     test('passes the unit tests beside the rules', () => {
-      expect(runPromtool(promtool, ['test', 'rules', path.join(dir, path.basename(promtestFile))])).toContain('SUCCESS');
+      expect(runPromtool(promtool, ['test', 'rules', path.join(dir, path.basename(promtestFile))])).toContain(
+        'SUCCESS',
+      );
     });
   });
 });
@@ -82,19 +93,40 @@ describe('metric catalogues', () => {
   test('every rule of every pack queries only metrics its catalogues declare', () => {
     expect(() => activeRuleGroups(EVERYTHING)).not.toThrow();
     for (const platform of ALL_PLATFORMS) {
-      expect(() => activeRuleGroups({ ...DEFAULTS, platforms: [platform], ...(platform === 'progressive-v5' ? PROGRESSIVE_SOURCES : {}) })).not.toThrow();
+      expect(() =>
+        activeRuleGroups({
+          ...DEFAULTS,
+          platforms: [platform],
+          ...(platform === 'progressive-v5' ? PROGRESSIVE_SOURCES : {}),
+        }),
+      ).not.toThrow();
     }
   });
 
   test('metrics are found by parsing, including __name__ matchers', () => {
-    expect(queriedMetrics('sum by (le) (rate(a_bucket{x="y"}[5m])) / on() group_left b and {__name__="c"}').map((r) => r.text))
-      .toEqual(['a_bucket', 'b', '__name__="c"']);
+    expect(
+      queriedMetrics('sum by (le) (rate(a_bucket{x="y"}[5m])) / on() group_left b and {__name__="c"}').map(
+        (r) => r.text,
+      ),
+    ).toEqual(['a_bucket', 'b', '__name__="c"']);
     expect(queriedMetrics('{__name__=~"d_(x|y)"}')[0].pattern?.test('d_x')).toBe(true);
     expect(() => queriedMetrics('sum(')).toThrow('not valid PromQL');
   });
 
   test('fails naming the rule and the metric when a rule queries an uncatalogued metric', () => {
-    const groups = [{ name: 'g', rules: [{ alert: 'Oops', expr: 'agent_memory_bytes > 1 and made_up_metric > 0', labels: { severity: 'warning' as const }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } }] }];
+    const groups = [
+      {
+        name: 'g',
+        rules: [
+          {
+            alert: 'Oops',
+            expr: 'agent_memory_bytes > 1 and made_up_metric > 0',
+            labels: { severity: 'warning' as const },
+            annotations: { summary: 's', description: 'd', runbook_url: 'u' },
+          },
+        ],
+      },
+    ];
     expect(undeclaredMetrics(groups, activeCatalogs(['ms-framework']))).toEqual([
       'alert Oops (group g) queries made_up_metric, which no active metric catalogue declares (stack, ms-framework)',
     ]);
@@ -102,38 +134,53 @@ describe('metric catalogues', () => {
 
   test('a pack whose platform is not active fails the check; declaring its metrics as custom ones passes', () => {
     const groups = ALL_PACKS.multiagents(DEFAULTS);
-    expect(undeclaredMetrics(groups, activeCatalogs(['ms-framework']))[0])
-      .toMatch(/^recording rule job:multiagents_events_errors:ratio_rate5m \(group multiagents_recording\) queries multiagents_events_total, /);
-    const custom = activeCatalogs(['ms-framework'], [
-      { name: 'multiagents_events_total', type: 'counter' },
-      { name: 'multiagents_event_duration_seconds', type: 'histogram' },
-      { name: 'multiagents_system_cpu_percent', type: 'gauge' },
-      { name: 'multiagents_worker_executions_total', type: 'counter' },
-    ]);
+    expect(undeclaredMetrics(groups, activeCatalogs(['ms-framework']))[0]).toMatch(
+      /^recording rule job:multiagents_events_errors:ratio_rate5m \(group multiagents_recording\) queries multiagents_events_total, /,
+    );
+    const custom = activeCatalogs(
+      ['ms-framework'],
+      [
+        { name: 'multiagents_events_total', type: 'counter' },
+        { name: 'multiagents_event_duration_seconds', type: 'histogram' },
+        { name: 'multiagents_system_cpu_percent', type: 'gauge' },
+        { name: 'multiagents_worker_executions_total', type: 'counter' },
+      ],
+    );
     expect(undeclaredMetrics(groups, custom)).toEqual([]);
   });
 
   test('an agent the progressive-v5 catalogue does not know fails synth until its metrics are declared', () => {
     const withAgent = (customMetrics: StackConfig['customMetrics']): StackConfig => ({
-      ...DEFAULTS, platforms: ['progressive-v5'], customMetrics, scrapeTargets: PROGRESSIVE_SOURCES.scrapeTargets,
-      alerts: { ...PROGRESSIVE_SOURCES.alerts, progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] } },
+      ...DEFAULTS,
+      platforms: ['progressive-v5'],
+      customMetrics,
+      scrapeTargets: PROGRESSIVE_SOURCES.scrapeTargets,
+      alerts: {
+        ...PROGRESSIVE_SOURCES.alerts,
+        progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] },
+      },
     });
     expect(() => activeRuleGroups(withAgent([]))).toThrow(
       'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, progressive-v5)\n',
     );
-    expect(() => activeRuleGroups(withAgent([
-      { name: 'spa_requests_total', type: 'counter' },
-      { name: 'spa_request_duration_seconds', type: 'histogram' },
-      { name: 'spa_health_status', type: 'gauge' },
-      { name: 'spa_process_resident_memory_bytes', type: 'gauge' },
-    ]))).not.toThrow();
+    expect(() =>
+      activeRuleGroups(
+        withAgent([
+          { name: 'spa_requests_total', type: 'counter' },
+          { name: 'spa_request_duration_seconds', type: 'histogram' },
+          { name: 'spa_health_status', type: 'gauge' },
+          { name: 'spa_process_resident_memory_bytes', type: 'gauge' },
+        ]),
+      ),
+    ).not.toThrow();
   });
 
   test('alerts.for replaces a seed for: duration and fails on an unknown alert', () => {
     const groups = activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { AgentCrashLoop: '7m' } } });
     expect(alertRules(groups['ms-framework']).find((a) => a.alert === 'AgentCrashLoop')?.for).toBe('7m');
-    expect(() => activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { NoSuchAlert: '7m' } } }))
-      .toThrow("alerts.for: no active alert named 'NoSuchAlert'");
+    expect(() => activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { NoSuchAlert: '7m' } } })).toThrow(
+      "alerts.for: no active alert named 'NoSuchAlert'",
+    );
   });
 
   test('refuses, one line each, every alert that could never fire in the rendered stack, and leaves out disabled ones', () => {
@@ -154,26 +201,36 @@ describe('metric catalogues', () => {
       "alert HighPodCPUUsage (group infrastructure.rules) selects container_cpu_usage_seconds_total, which comes from the kubelet's cAdvisor, which this stack does not scrape: scrape it, or list HighPodCPUUsage in alerts.disabled",
       'alert PodRestartLoop (group infrastructure.rules) selects kube_pod_container_status_restarts_total, which comes from kube-state-metrics, which this stack does not scrape: scrape it, or list PodRestartLoop in alerts.disabled',
     ]);
-    const names = Object.values(activeRuleGroups(EVERYTHING)).flatMap(alertRules).map((a) => a.alert);
+    const names = Object.values(activeRuleGroups(EVERYTHING))
+      .flatMap(alertRules)
+      .map((a) => a.alert);
     expect(names).toContain('MCAAgentDown');
     expect(names).not.toContain('HighPodCPUUsage');
-    expect(() => activeRuleGroups({ ...EVERYTHING, alerts: { ...EVERYTHING.alerts, disabled: ['NoSuchAlert'] } }))
-      .toThrow('/alerts/disabled/0: no active alert is named "NoSuchAlert"');
+    expect(() =>
+      activeRuleGroups({ ...EVERYTHING, alerts: { ...EVERYTHING.alerts, disabled: ['NoSuchAlert'] } }),
+    ).toThrow('/alerts/disabled/0: no active alert is named "NoSuchAlert"');
   });
 
   test('fails an alert whose selector requires a label no series of its metric carries, and not one an absent label satisfies', () => {
-    const rule = (alert: string, expr: string) => ({ alert, expr, labels: { severity: 'warning' as const }, annotations: { summary: 's', description: 'd' } });
-    const groups = [{
-      name: 'g',
-      rules: [
-        // agent_type is one of its own labels; namespace and pod come with its scrape.
-        rule('Fine', 'agent_memory_bytes{agent_type="coder",namespace="ms",pod=~"agent-.*"} > 1'),
-        // Absent, service satisfies each of these.
-        rule('Absent', 'agent_memory_bytes{service!="x",tier="",zone=~"a|",region!~"eu.*"} > 1'),
-        rule('Typo', 'agent_memory_bytes{agent_typ="coder"} > 1'),
-        rule('OtlpOnly', 'multiagents_workflows_total{otel_scope_name="m",service_name="w"} > 1'),
-      ],
-    }];
+    const rule = (alert: string, expr: string) => ({
+      alert,
+      expr,
+      labels: { severity: 'warning' as const },
+      annotations: { summary: 's', description: 'd' },
+    });
+    const groups = [
+      {
+        name: 'g',
+        rules: [
+          // agent_type is one of its own labels; namespace and pod come with its scrape.
+          rule('Fine', 'agent_memory_bytes{agent_type="coder",namespace="ms",pod=~"agent-.*"} > 1'),
+          // Absent, service satisfies each of these.
+          rule('Absent', 'agent_memory_bytes{service!="x",tier="",zone=~"a|",region!~"eu.*"} > 1'),
+          rule('Typo', 'agent_memory_bytes{agent_typ="coder"} > 1'),
+          rule('OtlpOnly', 'multiagents_workflows_total{otel_scope_name="m",service_name="w"} > 1'),
+        ],
+      },
+    ];
     expect(unreachableAlerts(groups, activeCatalogs(['ms-framework', 'multiagents']), scrapeJobs(DEFAULTS))).toEqual([
       'alert Typo (group g) selects agent_memory_bytes{agent_typ="coder"}, but no series of agent_memory_bytes carries agent_typ (its labels: agent_id, agent_type, instance, job, namespace, pod): fix the selector, or list Typo in alerts.disabled',
       'alert OtlpOnly (group g) selects multiagents_workflows_total{service_name="w"}, but no series of multiagents_workflows_total carries service_name (its labels: instance, job, namespace, otel_scope_name, pod, status, workflow_id): fix the selector, or list OtlpOnly in alerts.disabled',
@@ -182,18 +239,33 @@ describe('metric catalogues', () => {
 
   test('the jobs the check knows are the jobs Prometheus renders', () => {
     const config = resolveConfig({ platforms: ['progressive-v5'], ...PROGRESSIVE_SOURCES });
-    const prometheus = yaml.load(configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml')) as { scrape_configs: Array<{ job_name: string }> };
+    const prometheus = yaml.load(
+      configMapData(synthStack(config).files.prometheus, 'prometheus', 'prometheus.yml'),
+    ) as { scrape_configs: Array<{ job_name: string }> };
     expect(prometheus.scrape_configs.map((j) => j.job_name).sort()).toEqual([...scrapeJobs(config)].sort());
   });
 
   test('links every alert to its runbook under alerts.runbookBaseUrl, and none without it', () => {
-    const linked = Object.values(activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, runbookBaseUrl: 'https://docs.example.com/runbooks' } })).flatMap(alertRules);
-    expect(linked.filter((a) => a.annotations.runbook_url !== runbookUrl('https://docs.example.com/runbooks', a.alert))).toEqual([]);
-    expect(Object.values(activeRuleGroups(DEFAULTS)).flatMap(alertRules).filter((a) => a.annotations.runbook_url !== undefined)).toEqual([]);
+    const linked = Object.values(
+      activeRuleGroups({
+        ...DEFAULTS,
+        alerts: { ...DEFAULTS.alerts, runbookBaseUrl: 'https://docs.example.com/runbooks' },
+      }),
+    ).flatMap(alertRules);
+    expect(
+      linked.filter((a) => a.annotations.runbook_url !== runbookUrl('https://docs.example.com/runbooks', a.alert)),
+    ).toEqual([]);
+    expect(
+      Object.values(activeRuleGroups(DEFAULTS))
+        .flatMap(alertRules)
+        .filter((a) => a.annotations.runbook_url !== undefined),
+    ).toEqual([]);
   });
 
   test('alert names are unique across all packs', () => {
-    const names = Object.values(activeRuleGroups(EVERYTHING)).flatMap(alertRules).map((a) => a.alert);
+    const names = Object.values(activeRuleGroups(EVERYTHING))
+      .flatMap(alertRules)
+      .map((a) => a.alert);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 });

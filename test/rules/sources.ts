@@ -5,7 +5,12 @@ export const ALL_PLATFORMS = Object.keys(PLATFORM_PACKS) as PlatformName[];
 
 /** What the progressive-v5 pack needs to have every alert able to fire: seed 004's jobs, and two alerts off. */
 export const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets' | 'alerts'> = {
-  scrapeTargets: ['mca', 'postgres', 'redis'].map((job) => ({ job, namespace: 'progressive-framework-v5', matchLabels: { app: job }, port: 9100 })),
+  scrapeTargets: ['mca', 'postgres', 'redis'].map((job) => ({
+    job,
+    namespace: 'progressive-framework-v5',
+    matchLabels: { app: job },
+    port: 9100,
+  })),
   alerts: { ...DEFAULTS.alerts, disabled: ['HighPodCPUUsage', 'PodRestartLoop'] },
 };
 
@@ -19,9 +24,19 @@ export const EVERYTHING: StackConfig = {
   platforms: ALL_PLATFORMS,
   ...PROGRESSIVE_SOURCES,
   scrapeTargets: [
-    ...['mca', 'npa', 'wpa', 'bma', 'postgres', 'redis'].map((job) => ({ job, namespace: 'progressive-framework-v5', matchLabels: { app: job }, port: 9100 })),
+    ...['mca', 'npa', 'wpa', 'bma', 'postgres', 'redis'].map((job) => ({
+      job,
+      namespace: 'progressive-framework-v5',
+      matchLabels: { app: job },
+      port: 9100,
+    })),
     { job: 'agentcore', namespace: 'agentcore', matchLabels: { app: 'agentcore' }, port: 8000 },
     // Two deployments of MultiAgents, each its own job: its alerts are per job.
-    ...['multiagents', 'multiagents-batch'].map((job) => ({ job, namespace: 'multiagents', matchLabels: { app: job }, port: 8000 })),
+    ...['multiagents', 'multiagents-batch'].map((job) => ({
+      job,
+      namespace: 'multiagents',
+      matchLabels: { app: job },
+      port: 8000,
+    })),
   ],
 };

@@ -4,8 +4,12 @@ import { ALL_PACKS, queriedMetrics, synthMetrics } from '../../rules';
 const names = (refs: { name?: string; text: string }[]) => [...new Set(refs.map((r) => r.name ?? r.text))].sort();
 
 describe('the synth-time PromQL reader', () => {
-  const config = resolveConfig({ platforms: ['ms-framework', 'multiagents', 'sutazai', 'agentcore', 'progressive-v5'] });
-  const rules = Object.values(ALL_PACKS).flatMap((pack) => pack(config)).flatMap((g) => g.rules);
+  const config = resolveConfig({
+    platforms: ['ms-framework', 'multiagents', 'sutazai', 'agentcore', 'progressive-v5'],
+  });
+  const rules = Object.values(ALL_PACKS)
+    .flatMap((pack) => pack(config))
+    .flatMap((g) => g.rules);
 
   test('finds exactly the metrics lezer-promql finds, in every rule of every pack', () => {
     expect(rules.length).toBeGreaterThan(40);

@@ -9,14 +9,23 @@ describe('renderRuleFile', () => {
         rules: [
           { record: 'job:up:sum', expr: 'sum by (job) (up)' },
           {
-            annotations: { runbook_url: runbookUrl('https://docs.example.com/runbooks', 'ExampleDown'), description: 'd', summary: 's' },
+            annotations: {
+              runbook_url: runbookUrl('https://docs.example.com/runbooks', 'ExampleDown'),
+              description: 'd',
+              summary: 's',
+            },
             labels: { severity: 'warning' },
             keepFiringFor: '5m',
             for: '10m',
             expr: 'job:up:sum == 0',
             alert: 'ExampleDown',
           },
-          { alert: 'ExampleNow', expr: 'vector(1)', labels: { severity: 'info' }, annotations: { summary: 's', description: 'd', runbook_url: 'u' } },
+          {
+            alert: 'ExampleNow',
+            expr: 'vector(1)',
+            labels: { severity: 'info' },
+            annotations: { summary: 's', description: 'd', runbook_url: 'u' },
+          },
         ],
       },
     ]);
@@ -58,6 +67,10 @@ describe('renderRuleFile', () => {
 });
 
 test("a runbook URL is the alert's file under the configured base, with or without its trailing slash", () => {
-  expect(runbookUrl('https://docs.example.com/runbooks/', 'AgentCrashLoop')).toBe('https://docs.example.com/runbooks/AgentCrashLoop.md');
-  expect(runbookUrl('https://docs.example.com/runbooks', 'AgentCrashLoop')).toBe('https://docs.example.com/runbooks/AgentCrashLoop.md');
+  expect(runbookUrl('https://docs.example.com/runbooks/', 'AgentCrashLoop')).toBe(
+    'https://docs.example.com/runbooks/AgentCrashLoop.md',
+  );
+  expect(runbookUrl('https://docs.example.com/runbooks', 'AgentCrashLoop')).toBe(
+    'https://docs.example.com/runbooks/AgentCrashLoop.md',
+  );
 });

@@ -48,7 +48,11 @@ function locate(f: CheckovFailure): { config: string; object: string; file: stri
   const kind = f.resource.slice(0, f.resource.indexOf('.'));
   const namespaced = f.resource.slice(kind.length + 1);
   // A namespace is a DNS label (no dots), so the name is everything after the first dot.
-  return { config: CONFIG_OF_DIR.get(dir) ?? dir, object: `${kind}/${namespaced.slice(namespaced.indexOf('.') + 1)}`, file };
+  return {
+    config: CONFIG_OF_DIR.get(dir) ?? dir,
+    object: `${kind}/${namespaced.slice(namespaced.indexOf('.') + 1)}`,
+    file,
+  };
 }
 
 /** One line per failure: check, title, object and file, as a reviewer needs to find it. */
@@ -84,7 +88,19 @@ function skipAnnotations(o: KubeObject): void {
 async function scan(dir: string, args: string[]): Promise<CheckovReport> {
   const { stdout } = await promisify(execFile)(
     checkov,
-    ['--framework', 'kubernetes', '-d', '.', '--quiet', '--compact', '-o', 'json', '--soft-fail', '--skip-download', ...args],
+    [
+      '--framework',
+      'kubernetes',
+      '-d',
+      '.',
+      '--quiet',
+      '--compact',
+      '-o',
+      'json',
+      '--soft-fail',
+      '--skip-download',
+      ...args,
+    ],
     { cwd: dir, maxBuffer: 256 * 1024 * 1024 },
   );
   // One framework: one report; with nothing to report, checkov prints only the summary.
@@ -111,17 +127,23 @@ beforeAll(async () => {
 }, 180_000);
 
 describe.each(Object.keys(ALL_CONFIGS))('checkov over the manifests of the %s config', (config) => {
-  const failures = (report: CheckovReport) => (report.results?.failed_checks ?? []).filter((f) => locate(f).config === config);
+  const failures = (report: CheckovReport) =>
+    (report.results?.failed_checks ?? []).filter((f) => locate(f).config === config);
 
   test('reports no failed check but the listed skips', () => {
     expect(failures(skipped).map(describeFailure)).toEqual([]);
   });
 
-  test('read every workload: without the skip list it flags each one\'s tag-pinned image', () => {
-    const objects = Object.values(synthStack(ALL_CONFIGS[config]).files).flat()
+  test("read every workload: without the skip list it flags each one's tag-pinned image", () => {
+    const objects = Object.values(synthStack(ALL_CONFIGS[config]).files)
+      .flat()
       .filter((o) => WORKLOADS.includes(o.kind))
       .map((o) => `${o.kind}/${o.metadata.name}`);
-    const flagged = new Set(failures(unskipped).filter((f) => f.check_id === 'CKV_K8S_43').map((f) => locate(f).object));
+    const flagged = new Set(
+      failures(unskipped)
+        .filter((f) => f.check_id === 'CKV_K8S_43')
+        .map((f) => locate(f).object),
+    );
     expect(objects.filter((o) => !flagged.has(o))).toEqual([]);
     expect(objects.length).toBeGreaterThanOrEqual(10);
   });
@@ -131,19 +153,23 @@ describe('the checkov skip list (test/validate/checkov-skips.yaml)', () => {
   test('gives every skip a check, its title and a reason, and lists each check once', () => {
     const problems: string[] = [];
     const ids = SKIPS.map((s) => s.check);
-    for (const id of new Set(ids)) if (ids.filter((i) => i === id).length > 1) problems.push(`${id} is listed more than once: one entry per check, its objects in \`only\``);
+    for (const id of new Set(ids))
+      if (ids.filter((i) => i === id).length > 1)
+        problems.push(`${id} is listed more than once: one entry per check, its objects in \`only\``);
     const targets = SKIPS.flatMap((s) => (s.only ?? ['*']).map((target) => `${s.check} ${target}`));
     for (const s of SKIPS) {
       if (!/^CKV_K8S_\d+$/.test(s.check ?? '')) problems.push(`${s.check}: not a checkov Kubernetes check id`);
       if (!(s.title ?? '').trim()) problems.push(`${s.check}: no title`);
       if (!(s.why ?? '').trim()) problems.push(`${s.check}: no reason`);
-      if ((s.why ?? '').includes('=')) problems.push(`${s.check}: the reason contains '=', where checkov splits a skip annotation`);
+      if ((s.why ?? '').includes('='))
+        problems.push(`${s.check}: the reason contains '=', where checkov splits a skip annotation`);
       if (s.only !== undefined && (s.only.length === 0 || s.only.some((o) => !/^[A-Za-z]+\/[a-z0-9.-]+$/.test(o)))) {
         problems.push(`${s.check}: only must list objects as <Kind>/<name>, got ${JSON.stringify(s.only)}`);
       }
       for (const target of s.only ?? ['*']) {
-        const twice = targets.filter((t) => t === `${s.check} ${target}` || t === `${s.check} *`).length > 1
-          || (target === '*' && targets.some((t) => t.startsWith(`${s.check} `) && t !== `${s.check} *`));
+        const twice =
+          targets.filter((t) => t === `${s.check} ${target}` || t === `${s.check} *`).length > 1 ||
+          (target === '*' && targets.some((t) => t.startsWith(`${s.check} `) && t !== `${s.check} *`));
         if (twice) problems.push(`${s.check} is listed more than once for ${target === '*' ? 'all objects' : target}`);
       }
     }
@@ -169,7 +195,10 @@ describe('the checkov skip list (test/validate/checkov-skips.yaml)', () => {
 
   test('is what checkov applied: one skip per scoped check and object of every config, and no other', () => {
     const objects = Object.values(ALL_CONFIGS).flatMap((stack) => Object.values(synthStack(stack).files).flat());
-    const expected = objects.reduce((n, o) => n + SKIPS.filter((s) => s.only?.includes(`${o.kind}/${o.metadata.name}`)).length, 0);
+    const expected = objects.reduce(
+      (n, o) => n + SKIPS.filter((s) => s.only?.includes(`${o.kind}/${o.metadata.name}`)).length,
+      0,
+    );
     expect(expected).toBeGreaterThan(0);
     expect(skipped.summary.skipped).toBe(expected);
   });

@@ -34,7 +34,9 @@ describe.each(Object.entries(ALL_CONFIGS))('the Jaeger config of %s', (name, con
 
 test('`jaeger validate` rejects a misspelt key, naming it (the judge judges)', () => {
   const objects = synthStack(ALL_CONFIGS.dev).files.jaeger;
-  const broken = yaml.load(renderedConfig(objects, 'jaeger')) as { extensions: { jaeger_storage: { backends: Record<string, Record<string, Record<string, unknown>>> } } };
+  const broken = yaml.load(renderedConfig(objects, 'jaeger')) as {
+    extensions: { jaeger_storage: { backends: Record<string, Record<string, Record<string, unknown>>> } };
+  };
   broken.extensions.jaeger_storage.backends.elasticsearch.elasticsearch.server_url = ['https://typo'];
   expect(() => validate('broken', yaml.dump(broken), podEnv(objects, 'jaeger'))).toThrow(/server_url/);
 });

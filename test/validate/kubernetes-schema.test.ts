@@ -3,9 +3,10 @@ import { ALL_CONFIGS, allObjects, KubeObject } from '../helpers';
 /** The kubernetes-models class that validates an object, by apiVersion and kind. */
 function modelFor(obj: KubeObject): { new (data: unknown): { validate(): void } } {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-  const module = group === 'cert-manager.io'
-    ? `@kubernetes-models/cert-manager/${group}/${version}/${obj.kind}`
-    : `kubernetes-models/${group ? `${group}/` : ''}${version}/${obj.kind}`;
+  const module =
+    group === 'cert-manager.io'
+      ? `@kubernetes-models/cert-manager/${group}/${version}/${obj.kind}`
+      : `kubernetes-models/${group ? `${group}/` : ''}${version}/${obj.kind}`;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = require(module) as Record<string, { new (data: unknown): { validate(): void } }>;
   const model = loaded[obj.kind];
@@ -43,6 +44,11 @@ describe.each(Object.keys(ALL_CONFIGS))('every object of the %s config', (profil
 });
 
 test('fails validation for a broken object, so the check above can fail', () => {
-  const broken = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 'three' } } as unknown as KubeObject;
+  const broken = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'x' },
+    spec: { replicas: 'three' },
+  } as unknown as KubeObject;
   expect(() => new (modelFor(broken))(broken).validate()).toThrow();
 });

@@ -21,7 +21,10 @@ describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) =
 
   test('allows no connection between its pods that no config opens', () => {
     const opened = new Set(found.map(key));
-    const extra = truth.allowedByRules().filter((a) => !opened.has(key(a))).map((a) => `${key(a)} (${a.policy})`);
+    const extra = truth
+      .allowedByRules()
+      .filter((a) => !opened.has(key(a)))
+      .map((a) => `${key(a)} (${a.policy})`);
     expect([...new Set(extra)]).toEqual([]);
   });
 
@@ -30,12 +33,21 @@ describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) =
   });
 
   test("names, as each StatefulSet's serviceName, a headless Service that selects its pods", () => {
-    const problems = objects.filter((o) => o.kind === 'StatefulSet').flatMap((set: any) => {
-      const service: any = objects.find((o) => o.kind === 'Service' && o.metadata.name === set.spec.serviceName && o.metadata.namespace === set.metadata.namespace);
-      if (!service) return [`${set.metadata.name}: no Service ${set.spec.serviceName}`];
-      if (service.spec.clusterIP !== 'None') return [`${set.metadata.name}: ${set.spec.serviceName} is not headless`];
-      return selects({ matchLabels: service.spec.selector }, set.spec.template.metadata.labels) ? [] : [`${set.metadata.name}: ${set.spec.serviceName} selects other pods`];
-    });
+    const problems = objects
+      .filter((o) => o.kind === 'StatefulSet')
+      .flatMap((set: any) => {
+        const service: any = objects.find(
+          (o) =>
+            o.kind === 'Service' &&
+            o.metadata.name === set.spec.serviceName &&
+            o.metadata.namespace === set.metadata.namespace,
+        );
+        if (!service) return [`${set.metadata.name}: no Service ${set.spec.serviceName}`];
+        if (service.spec.clusterIP !== 'None') return [`${set.metadata.name}: ${set.spec.serviceName} is not headless`];
+        return selects({ matchLabels: service.spec.selector }, set.spec.template.metadata.labels)
+          ? []
+          : [`${set.metadata.name}: ${set.spec.serviceName} selects other pods`];
+      });
     expect(problems).toEqual([]);
   });
 });
@@ -43,18 +55,32 @@ describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) =
 test('the truth finds an address whose port is a sibling key (the load_balancing resolver) and judges it', () => {
   const config = PROFILE_CONFIGS.production;
   const objects = allObjects(config);
-  const routing = connections(objects, config.common.namespace).filter((c) => c.from === 'StatefulSet/otel-collector' && c.to === 'StatefulSet/otel-collector');
-  expect(routing.map((c) => [c.port, c.source])).toContainEqual([4319, expect.stringContaining('resolver.dns.hostname')]);
+  const routing = connections(objects, config.common.namespace).filter(
+    (c) => c.from === 'StatefulSet/otel-collector' && c.to === 'StatefulSet/otel-collector',
+  );
+  expect(routing.map((c) => [c.port, c.source])).toContainEqual([
+    4319,
+    expect.stringContaining('resolver.dns.hostname'),
+  ]);
   // Without the gateway's own policy the namespace's default deny stops it.
-  const open = new NetworkTruth(objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-collector')), config.common.namespace);
+  const open = new NetworkTruth(
+    objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-collector')),
+    config.common.namespace,
+  );
   expect(open.denied(routing[0])).toMatch(/denied by default-deny/);
 });
 
 test('opens the UIs to every namespace only when the config says allNamespaces, and to labelled ones otherwise', () => {
   const uiRule = (uiFrom: object) => {
-    const policy: any = allObjects(resolveConfig({ network: { uiFrom } })).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'grafana');
-    return policy.spec.ingress.find((r: any) => r.ports?.some((p: any) => p.port === 3000) && r.from.some((f: any) => f.namespaceSelector)).from;
+    const policy: any = allObjects(resolveConfig({ network: { uiFrom } })).find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'grafana',
+    );
+    return policy.spec.ingress.find(
+      (r: any) => r.ports?.some((p: any) => p.port === 3000) && r.from.some((f: any) => f.namespaceSelector),
+    ).from;
   };
   expect(uiRule({ allNamespaces: true })).toEqual([{ namespaceSelector: {} }]);
-  expect(uiRule({ matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } })).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+  expect(uiRule({ matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } })).toEqual([
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+  ]);
 });

@@ -9,7 +9,11 @@ import { KubeObject } from '../helpers';
 
 type Labels = Record<string, string>;
 
-interface ContainerPort { name?: string; containerPort: number; protocol?: string }
+interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol?: string;
+}
 
 /** The pods of one workload. */
 export interface Pods {
@@ -40,7 +44,8 @@ export const key = (c: { from: string; to: string; port: number }) => `${c.from}
  */
 const NOT_CONNECTIONS = /^(server_name_override|server_name|serverName|network\.publish_host|tls_server_name)$/;
 
-const HOST = /(?:(https?|grpcs?):\/\/)?((?:[a-z0-9-]+\.)*?)([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?(?::(\d+))?/g;
+const HOST =
+  /(?:(https?|grpcs?):\/\/)?((?:[a-z0-9-]+\.)*?)([a-z0-9-]+)\.([a-z0-9-]+)\.svc(?:\.cluster\.local)?(?::(\d+))?/g;
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443, grpc: 80, grpcs: 443 };
 
@@ -52,7 +57,11 @@ function podTemplate(o: KubeObject): { metadata: { labels?: Labels; annotations?
 }
 
 export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
-  const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${o.metadata.namespace ?? defaultNamespace}/${o.metadata.name}`, (o as any).data ?? {}]));
+  const configMaps = new Map(
+    objects
+      .filter((o) => o.kind === 'ConfigMap')
+      .map((o) => [`${o.metadata.namespace ?? defaultNamespace}/${o.metadata.name}`, (o as any).data ?? {}]),
+  );
   const out: Pods[] = [];
   for (const o of objects) {
     const template = podTemplate(o);
@@ -61,14 +70,18 @@ export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
     const containers = [...(template.spec.initContainers ?? []), ...template.spec.containers] as any[];
     const configs: Array<{ source: string; text: string }> = [];
     for (const volume of template.spec.volumes ?? []) {
-      const sources = [volume.configMap, ...(volume.projected?.sources ?? []).map((s: any) => s.configMap)].filter(Boolean);
+      const sources = [volume.configMap, ...(volume.projected?.sources ?? []).map((s: any) => s.configMap)].filter(
+        Boolean,
+      );
       for (const cm of sources) {
-        for (const [file, text] of Object.entries(configMaps.get(`${namespace}/${cm.name}`) ?? {})) configs.push({ source: `ConfigMap ${cm.name} ${file}`, text: String(text) });
+        for (const [file, text] of Object.entries(configMaps.get(`${namespace}/${cm.name}`) ?? {}))
+          configs.push({ source: `ConfigMap ${cm.name} ${file}`, text: String(text) });
       }
     }
     for (const c of containers) {
       configs.push({ source: `${c.name} args`, text: [...(c.command ?? []), ...(c.args ?? [])].join('\n') });
-      for (const e of c.env ?? []) if (e.value !== undefined) configs.push({ source: `${c.name} env ${e.name}`, text: String(e.value) });
+      for (const e of c.env ?? [])
+        if (e.value !== undefined) configs.push({ source: `${c.name} env ${e.name}`, text: String(e.value) });
     }
     out.push({
       workload: `${o.kind}/${o.metadata.name}`,
@@ -82,31 +95,45 @@ export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
   return out;
 }
 
-interface Selector { matchLabels?: Labels; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }
+interface Selector {
+  matchLabels?: Labels;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
 
 /** Kubernetes label selector semantics; `{}` selects everything. */
 export function selects(selector: Selector | undefined, labels: Labels): boolean {
   if (!selector) return true;
-  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
-    && (selector.matchExpressions ?? []).every((e) => {
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+    (selector.matchExpressions ?? []).every((e) => {
       switch (e.operator) {
-        case 'In': return labels[e.key] !== undefined && (e.values ?? []).includes(labels[e.key]);
-        case 'NotIn': return labels[e.key] === undefined || !(e.values ?? []).includes(labels[e.key]);
-        case 'Exists': return labels[e.key] !== undefined;
-        case 'DoesNotExist': return labels[e.key] === undefined;
-        default: throw new Error(`unknown selector operator ${e.operator}`);
+        case 'In':
+          return labels[e.key] !== undefined && (e.values ?? []).includes(labels[e.key]);
+        case 'NotIn':
+          return labels[e.key] === undefined || !(e.values ?? []).includes(labels[e.key]);
+        case 'Exists':
+          return labels[e.key] !== undefined;
+        case 'DoesNotExist':
+          return labels[e.key] === undefined;
+        default:
+          throw new Error(`unknown selector operator ${e.operator}`);
       }
-    });
+    })
+  );
 }
 
 /** The addresses in one config: host names of Services with the port they are dialled at. */
-function addresses(text: string, source: string): Array<{ host: string; service: string; namespace: string; port: number; source: string }> {
+function addresses(
+  text: string,
+  source: string,
+): Array<{ host: string; service: string; namespace: string; port: number; source: string }> {
   const found: Array<{ host: string; service: string; namespace: string; port: number; source: string }> = [];
   const scan = (s: string, siblingPort: number | undefined, at: string) => {
     for (const m of s.matchAll(HOST)) {
       const [host, scheme, , service, namespace, port] = m;
-      const number = port ? Number(port) : siblingPort ?? (scheme ? DEFAULT_PORTS[scheme] : undefined);
-      if (number === undefined) throw new Error(`${at}: the address ${host} has no port, a sibling 'port' or a scheme to tell which`);
+      const number = port ? Number(port) : (siblingPort ?? (scheme ? DEFAULT_PORTS[scheme] : undefined));
+      if (number === undefined)
+        throw new Error(`${at}: the address ${host} has no port, a sibling 'port' or a scheme to tell which`);
       found.push({ host, service, namespace, port: number, source: at });
     }
   };
@@ -125,7 +152,8 @@ function addresses(text: string, source: string): Array<{ host: string; service:
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       const port = record.port;
-      const sibling = (typeof port === 'number' || typeof port === 'string') && /^\d+$/.test(String(port)) ? Number(port) : undefined;
+      const sibling =
+        (typeof port === 'number' || typeof port === 'string') && /^\d+$/.test(String(port)) ? Number(port) : undefined;
       for (const [k, v] of Object.entries(record)) {
         if (NOT_CONNECTIONS.test(k)) continue;
         if (typeof v === 'string') scan(v, sibling, `${path}.${k}`);
@@ -152,16 +180,25 @@ export function connections(objects: KubeObject[], defaultNamespace: string): Co
   for (const client of all) {
     for (const config of client.configs) {
       for (const a of addresses(config.text, `${client.workload}: ${config.source}`)) {
-        const service = services.find((s) => s.metadata.name === a.service && (s.metadata.namespace ?? defaultNamespace) === a.namespace);
+        const service = services.find(
+          (s) => s.metadata.name === a.service && (s.metadata.namespace ?? defaultNamespace) === a.namespace,
+        );
         if (!service) throw new Error(`${a.source}: ${a.host} names no rendered Service`);
         const spec = (service as any).spec;
         const servicePort = (spec.ports ?? []).find((p: any) => p.port === a.port && (p.protocol ?? 'TCP') === 'TCP');
-        if (!servicePort) throw new Error(`${a.source}: ${a.host}:${a.port}: the Service ${a.service} has no TCP port ${a.port}`);
-        const servers = all.filter((p) => p.namespace === a.namespace && spec.selector && selects({ matchLabels: spec.selector }, p.labels));
-        if (servers.length === 0) throw new Error(`${a.source}: ${a.host}:${a.port}: the Service ${a.service} selects no rendered pods`);
+        if (!servicePort)
+          throw new Error(`${a.source}: ${a.host}:${a.port}: the Service ${a.service} has no TCP port ${a.port}`);
+        const servers = all.filter(
+          (p) => p.namespace === a.namespace && spec.selector && selects({ matchLabels: spec.selector }, p.labels),
+        );
+        if (servers.length === 0)
+          throw new Error(`${a.source}: ${a.host}:${a.port}: the Service ${a.service} selects no rendered pods`);
         for (const server of servers) {
           const port = targetPort(servicePort, server);
-          if (port === undefined) throw new Error(`${a.source}: ${a.host}:${a.port}: ${server.workload} has no container port ${servicePort.targetPort}`);
+          if (port === undefined)
+            throw new Error(
+              `${a.source}: ${a.host}:${a.port}: ${server.workload} has no container port ${servicePort.targetPort}`,
+            );
           out.push({ from: client.workload, to: server.workload, port, source: a.source });
         }
       }
@@ -176,8 +213,10 @@ function relabel(labels: Labels, rule: any): Labels | undefined {
   const regex = new RegExp(`^(?:${rule.regex ?? '(.*)'})$`);
   const value = (rule.source_labels ?? []).map((l: string) => labels[l] ?? '').join(rule.separator ?? ';');
   switch (action) {
-    case 'keep': return regex.test(value) ? labels : undefined;
-    case 'drop': return regex.test(value) ? undefined : labels;
+    case 'keep':
+      return regex.test(value) ? labels : undefined;
+    case 'drop':
+      return regex.test(value) ? undefined : labels;
     case 'replace': {
       const m = regex.exec(value);
       if (!m) return labels;
@@ -196,9 +235,12 @@ function relabel(labels: Labels, rule: any): Labels | undefined {
       }
       return next;
     }
-    case 'labeldrop': return Object.fromEntries(Object.entries(labels).filter(([k]) => !regex.test(k)));
-    case 'labelkeep': return Object.fromEntries(Object.entries(labels).filter(([k]) => regex.test(k)));
-    default: throw new Error(`relabel action ${action} is not simulated here`);
+    case 'labeldrop':
+      return Object.fromEntries(Object.entries(labels).filter(([k]) => !regex.test(k)));
+    case 'labelkeep':
+      return Object.fromEntries(Object.entries(labels).filter(([k]) => regex.test(k)));
+    default:
+      throw new Error(`relabel action ${action} is not simulated here`);
   }
 }
 
@@ -214,7 +256,8 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
     const config = yaml.load(prometheus.configs.find((c) => c.source.endsWith('prometheus.yml'))!.text) as any;
     for (const job of config.scrape_configs ?? []) {
       for (const sd of job.kubernetes_sd_configs ?? []) {
-        if (sd.role !== 'pod') throw new Error(`scrape job ${job.job_name}: discovery role ${sd.role} is not simulated here`);
+        if (sd.role !== 'pod')
+          throw new Error(`scrape job ${job.job_name}: discovery role ${sd.role} is not simulated here`);
         const namespaces: string[] | undefined = sd.namespaces?.names;
         for (const pod of all.filter((p) => !namespaces || namespaces.includes(p.namespace))) {
           for (const port of pod.ports.filter((p) => (p.protocol ?? 'TCP') === 'TCP')) {
@@ -230,8 +273,18 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
               __meta_kubernetes_pod_container_port_name: port.name ?? '',
               __meta_kubernetes_pod_container_port_number: String(port.containerPort),
               __meta_kubernetes_pod_container_port_protocol: 'TCP',
-              ...Object.fromEntries(Object.entries(pod.labels).flatMap(([k, v]) => [[`__meta_kubernetes_pod_label_${metaName(k)}`, v], [`__meta_kubernetes_pod_labelpresent_${metaName(k)}`, 'true']])),
-              ...Object.fromEntries(Object.entries(pod.annotations).flatMap(([k, v]) => [[`__meta_kubernetes_pod_annotation_${metaName(k)}`, v], [`__meta_kubernetes_pod_annotationpresent_${metaName(k)}`, 'true']])),
+              ...Object.fromEntries(
+                Object.entries(pod.labels).flatMap(([k, v]) => [
+                  [`__meta_kubernetes_pod_label_${metaName(k)}`, v],
+                  [`__meta_kubernetes_pod_labelpresent_${metaName(k)}`, 'true'],
+                ]),
+              ),
+              ...Object.fromEntries(
+                Object.entries(pod.annotations).flatMap(([k, v]) => [
+                  [`__meta_kubernetes_pod_annotation_${metaName(k)}`, v],
+                  [`__meta_kubernetes_pod_annotationpresent_${metaName(k)}`, 'true'],
+                ]),
+              ),
             };
             for (const rule of job.relabel_configs ?? []) {
               labels = relabel(labels, rule);
@@ -239,7 +292,12 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
             }
             if (!labels) continue;
             const scraped = Number(/:(\d+)$/.exec(labels.__address__)?.[1]);
-            out.push({ from: prometheus.workload, to: pod.workload, port: scraped, source: `${prometheus.workload}: scrape job ${job.job_name}` });
+            out.push({
+              from: prometheus.workload,
+              to: pod.workload,
+              port: scraped,
+              source: `${prometheus.workload}: scrape job ${job.job_name}`,
+            });
           }
         }
       }
@@ -250,10 +308,29 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
   return out;
 }
 
-interface PolicyPort { port?: number | string; protocol?: string; endPort?: number }
-interface PolicyPeer { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string } }
-interface Rule { from?: PolicyPeer[]; to?: PolicyPeer[]; ports?: PolicyPort[] }
-interface Policy { name: string; namespace: string; podSelector: Selector; policyTypes: string[]; ingress?: Rule[]; egress?: Rule[] }
+interface PolicyPort {
+  port?: number | string;
+  protocol?: string;
+  endPort?: number;
+}
+interface PolicyPeer {
+  podSelector?: Selector;
+  namespaceSelector?: Selector;
+  ipBlock?: { cidr: string };
+}
+interface Rule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: PolicyPort[];
+}
+interface Policy {
+  name: string;
+  namespace: string;
+  podSelector: Selector;
+  policyTypes: string[];
+  ingress?: Rule[];
+  egress?: Rule[];
+}
 
 /** NetworkPolicy semantics over the rendered pods and namespaces. */
 export class NetworkTruth {
@@ -263,9 +340,18 @@ export class NetworkTruth {
 
   constructor(objects: KubeObject[], defaultNamespace: string) {
     this.pods = pods(objects, defaultNamespace);
-    this.policies = objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? defaultNamespace, ...(o as any).spec }));
+    this.policies = objects
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? defaultNamespace, ...(o as any).spec }));
     // The API server labels every namespace with its name.
-    this.namespaceLabels = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name }]));
+    this.namespaceLabels = new Map(
+      objects
+        .filter((o) => o.kind === 'Namespace')
+        .map((o) => [
+          o.metadata.name,
+          { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name },
+        ]),
+    );
   }
 
   private pod(workload: string): Pods {
@@ -278,7 +364,10 @@ export class NetworkTruth {
   private peerSelects(peer: PolicyPeer, pod: Pods, namespace: string): boolean {
     if (peer.ipBlock) return false;
     const inNamespace = peer.namespaceSelector
-      ? selects(peer.namespaceSelector, this.namespaceLabels.get(pod.namespace) ?? { 'kubernetes.io/metadata.name': pod.namespace })
+      ? selects(
+          peer.namespaceSelector,
+          this.namespaceLabels.get(pod.namespace) ?? { 'kubernetes.io/metadata.name': pod.namespace },
+        )
       : pod.namespace === namespace;
     return inNamespace && selects(peer.podSelector ?? {}, pod.labels);
   }
@@ -295,7 +384,12 @@ export class NetworkTruth {
   }
 
   private selecting(pod: Pods, type: 'Ingress' | 'Egress'): Policy[] {
-    return this.policies.filter((p) => p.namespace === pod.namespace && (p.policyTypes ?? ['Ingress']).includes(type) && selects(p.podSelector, pod.labels));
+    return this.policies.filter(
+      (p) =>
+        p.namespace === pod.namespace &&
+        (p.policyTypes ?? ['Ingress']).includes(type) &&
+        selects(p.podSelector, pod.labels),
+    );
   }
 
   /** Why a connection is denied, or undefined when both ends allow it. */
@@ -304,10 +398,31 @@ export class NetworkTruth {
     const server = this.pod(c.to);
     const out = this.selecting(client, 'Egress');
     const inn = this.selecting(server, 'Ingress');
-    const egress = out.length === 0 || out.some((p) => (p.egress ?? []).some((r) => (r.to === undefined || r.to.some((peer) => this.peerSelects(peer, server, p.namespace))) && NetworkTruth.portMatches(r.ports, c.port, server)));
-    const ingress = inn.length === 0 || inn.some((p) => (p.ingress ?? []).some((r) => (r.from === undefined || r.from.some((peer) => this.peerSelects(peer, client, p.namespace))) && NetworkTruth.portMatches(r.ports, c.port, server)));
+    const egress =
+      out.length === 0 ||
+      out.some((p) =>
+        (p.egress ?? []).some(
+          (r) =>
+            (r.to === undefined || r.to.some((peer) => this.peerSelects(peer, server, p.namespace))) &&
+            NetworkTruth.portMatches(r.ports, c.port, server),
+        ),
+      );
+    const ingress =
+      inn.length === 0 ||
+      inn.some((p) =>
+        (p.ingress ?? []).some(
+          (r) =>
+            (r.from === undefined || r.from.some((peer) => this.peerSelects(peer, client, p.namespace))) &&
+            NetworkTruth.portMatches(r.ports, c.port, server),
+        ),
+      );
     if (egress && ingress) return undefined;
-    return [egress ? '' : `egress denied by ${out.map((p) => p.name).join(', ')}`, ingress ? '' : `ingress denied by ${inn.map((p) => p.name).join(', ')}`].filter(Boolean).join('; ');
+    return [
+      egress ? '' : `egress denied by ${out.map((p) => p.name).join(', ')}`,
+      ingress ? '' : `ingress denied by ${inn.map((p) => p.name).join(', ')}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
   }
 
   /**
@@ -317,18 +432,34 @@ export class NetworkTruth {
   allowedByRules(): Array<{ from: string; to: string; port: number; policy: string }> {
     const out: Array<{ from: string; to: string; port: number; policy: string }> = [];
     for (const policy of this.policies) {
-      for (const self of this.pods.filter((p) => p.namespace === policy.namespace && selects(policy.podSelector, p.labels))) {
-        for (const [rules, side] of [[policy.ingress, 'from'], [policy.egress, 'to']] as const) {
+      for (const self of this.pods.filter(
+        (p) => p.namespace === policy.namespace && selects(policy.podSelector, p.labels),
+      )) {
+        for (const [rules, side] of [
+          [policy.ingress, 'from'],
+          [policy.egress, 'to'],
+        ] as const) {
           for (const rule of rules ?? []) {
             const peers = rule[side];
-            for (const other of this.pods.filter((p) => peers === undefined || peers.some((peer) => this.peerSelects(peer, p, policy.namespace)))) {
+            for (const other of this.pods.filter(
+              (p) => peers === undefined || peers.some((peer) => this.peerSelects(peer, p, policy.namespace)),
+            )) {
               const server = side === 'from' ? self : other;
-              const listed = (rule.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number').map((p) => p.port as number);
-              const declared = server.ports.filter((p) => (p.protocol ?? 'TCP') === 'TCP' && NetworkTruth.portMatches(rule.ports, p.containerPort, server)).map((p) => p.containerPort);
+              const listed = (rule.ports ?? [])
+                .filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number')
+                .map((p) => p.port as number);
+              const declared = server.ports
+                .filter(
+                  (p) =>
+                    (p.protocol ?? 'TCP') === 'TCP' && NetworkTruth.portMatches(rule.ports, p.containerPort, server),
+                )
+                .map((p) => p.containerPort);
               for (const port of new Set([...listed, ...declared])) {
-                out.push(side === 'from'
-                  ? { from: other.workload, to: self.workload, port, policy: `${policy.name} ingress` }
-                  : { from: self.workload, to: other.workload, port, policy: `${policy.name} egress` });
+                out.push(
+                  side === 'from'
+                    ? { from: other.workload, to: self.workload, port, policy: `${policy.name} ingress` }
+                    : { from: self.workload, to: other.workload, port, policy: `${policy.name} egress` },
+                );
               }
             }
           }
@@ -341,7 +472,17 @@ export class NetworkTruth {
   /** Namespaces that hold rendered pods but no default-deny policy for both directions. */
   undefended(): string[] {
     const namespaces = [...new Set(this.pods.map((p) => p.namespace))];
-    return namespaces.filter((ns) => !this.policies.some((p) => p.namespace === ns && Object.keys(p.podSelector ?? {}).every((k) => Object.keys((p.podSelector as any)[k] ?? {}).length === 0)
-      && p.policyTypes.includes('Ingress') && p.policyTypes.includes('Egress') && (p.ingress ?? []).length === 0 && (p.egress ?? []).length === 0));
+    return namespaces.filter(
+      (ns) =>
+        !this.policies.some(
+          (p) =>
+            p.namespace === ns &&
+            Object.keys(p.podSelector ?? {}).every((k) => Object.keys((p.podSelector as any)[k] ?? {}).length === 0) &&
+            p.policyTypes.includes('Ingress') &&
+            p.policyTypes.includes('Egress') &&
+            (p.ingress ?? []).length === 0 &&
+            (p.egress ?? []).length === 0,
+        ),
+    );
   }
 }

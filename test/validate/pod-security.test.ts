@@ -9,19 +9,27 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'Cro
  */
 const AGENT_EXCEPTION = {
   name: 'DaemonSet/otel-agent',
-  hostPaths: [{ path: '/var/log/pods', readOnly: true }, { path: '/var/lib/agent-o11y/otel-agent', readOnly: false }],
+  hostPaths: [
+    { path: '/var/log/pods', readOnly: true },
+    { path: '/var/lib/agent-o11y/otel-agent', readOnly: false },
+  ],
 };
 
 describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) => {
   const objects = allObjects(ALL_CONFIGS[profile]);
   const all = objects
     .filter((o) => WORKLOADS.has(o.kind))
-    .map((o) => ({ name: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace, spec: o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec }));
+    .map((o) => ({
+      name: `${o.kind}/${o.metadata.name}`,
+      namespace: o.metadata.namespace,
+      spec: o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec,
+    }));
   const stackNamespace = ALL_CONFIGS[profile].common.namespace;
   const pods = all.filter((p) => p.name !== AGENT_EXCEPTION.name);
 
   test('runs in the stack namespace, which enforces "restricted", except the agent in its "privileged" one', () => {
-    const labels = (name: string) => objects.find((o) => o.kind === 'Namespace' && o.metadata.name === name)!.metadata.labels!;
+    const labels = (name: string) =>
+      objects.find((o) => o.kind === 'Namespace' && o.metadata.name === name)!.metadata.labels!;
     expect(labels(stackNamespace)['pod-security.kubernetes.io/enforce']).toBe('restricted');
     for (const { name, namespace } of pods) expect([name, namespace]).toEqual([name, stackNamespace]);
     const agent = all.find((p) => p.name === AGENT_EXCEPTION.name)!;
@@ -35,15 +43,27 @@ describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) 
 
   test('gives the agent only its documented exception: two host paths, read as root with no capabilities', () => {
     const { spec } = all.find((p) => p.name === AGENT_EXCEPTION.name)!;
-    const hostPaths = (spec.volumes as any[]).filter((v) => v.hostPath).map((v) => ({
-      path: v.hostPath.path,
-      readOnly: spec.containers[0].volumeMounts.find((m: any) => m.name === v.name).readOnly === true,
-    }));
+    const hostPaths = (spec.volumes as any[])
+      .filter((v) => v.hostPath)
+      .map((v) => ({
+        path: v.hostPath.path,
+        readOnly: spec.containers[0].volumeMounts.find((m: any) => m.name === v.name).readOnly === true,
+      }));
     expect(hostPaths).toEqual(AGENT_EXCEPTION.hostPaths);
     expect(spec.hostNetwork || spec.hostPID || spec.hostIPC).toBeFalsy();
-    expect(spec.securityContext).toEqual({ runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.securityContext).toEqual({
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     for (const c of spec.containers) {
-      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(c.securityContext.capabilities.add).toBeUndefined();
       expect(c.ports.every((p: any) => p.hostPort === undefined)).toBe(true);
     }

@@ -15,7 +15,9 @@ function run(tool: string, args: string[]): string {
     return execFileSync(tool, args, { encoding: 'utf8', stdio: 'pipe' });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
-    throw new Error(`${path.basename(tool)} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
+    throw new Error(`${path.basename(tool)} ${args.join(' ')} failed:\n${err.stdout ?? ''}${err.stderr ?? ''}`, {
+      cause: e,
+    });
   }
 }
 
@@ -63,13 +65,17 @@ describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
   });
 
   test('every Slack title and text renders with amtool, with no runbook line for an alert that links none', () => {
-    const config = yaml.load(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml')) as { receivers: Array<{ slack_configs?: Array<{ title: string; text: string }> }> };
+    const config = yaml.load(configMapData(files.alertmanager, 'alertmanager', 'alertmanager.yml')) as {
+      receivers: Array<{ slack_configs?: Array<{ title: string; text: string }> }>;
+    };
     const glob = path.join(dir, 'none.tmpl');
     fs.writeFileSync(glob, '');
     for (const slack of config.receivers.flatMap((r) => r.slack_configs ?? [])) {
       for (const template of [slack.title, slack.text]) {
         // amtool's example alerts carry no annotations, as alerts without alerts.runbookBaseUrl carry no runbook_url.
-        expect(run(amtool, ['template', 'render', `--template.glob=${glob}`, `--template.text=${template}`])).not.toContain('Runbook');
+        expect(
+          run(amtool, ['template', 'render', `--template.glob=${glob}`, `--template.text=${template}`]),
+        ).not.toContain('Runbook');
       }
     }
   });

@@ -28,10 +28,35 @@ const withAlertmanager = (change: (am: AlertmanagerConfig) => void): Alertmanage
 
 /** Each case: what synth refuses (its field), the config, and what amtool says of it rendered unchecked. */
 const ALERTMANAGER: Array<[string, AlertmanagerConfig, RegExp]> = [
-  ['/alertmanager/route/repeatInterval', withAlertmanager((am) => { am.route.repeatInterval = '0s'; }), /repeat_interval cannot be zero/],
-  ['/alertmanager/receivers/2/email/0/to', withAlertmanager((am) => { am.receivers[2].email![0].to = ''; }), /missing to address in email config/],
-  ['/alertmanager/receivers/2/name', withAlertmanager((am) => { am.receivers[2].name = ''; am.route.routes![1].receiver = ''; }), /missing name in receiver/],
-  ['/alertmanager/route/routes/0/matchers/0', withAlertmanager((am) => { am.route.routes![0].matchers = ['severity=~"crit(ical"']; }), /error parsing regexp/],
+  [
+    '/alertmanager/route/repeatInterval',
+    withAlertmanager((am) => {
+      am.route.repeatInterval = '0s';
+    }),
+    /repeat_interval cannot be zero/,
+  ],
+  [
+    '/alertmanager/receivers/2/email/0/to',
+    withAlertmanager((am) => {
+      am.receivers[2].email![0].to = '';
+    }),
+    /missing to address in email config/,
+  ],
+  [
+    '/alertmanager/receivers/2/name',
+    withAlertmanager((am) => {
+      am.receivers[2].name = '';
+      am.route.routes![1].receiver = '';
+    }),
+    /missing name in receiver/,
+  ],
+  [
+    '/alertmanager/route/routes/0/matchers/0',
+    withAlertmanager((am) => {
+      am.route.routes![0].matchers = ['severity=~"crit(ical"'];
+    }),
+    /error parsing regexp/,
+  ],
 ];
 
 function problems(config: StackConfig): string[] {
@@ -46,7 +71,11 @@ function problems(config: StackConfig): string[] {
 test.each(ALERTMANAGER)('synth refuses %s, and amtool rejects it rendered', (field, am, amtoolSays) => {
   expect(problems({ ...dev, alertmanager: am }).some((p) => p.startsWith(`${field}:`))).toBe(true);
   const chart = Testing.chart();
-  const rendered = new Alertmanager(chart, 'Alertmanager', { config: am, common: dev.common, pki: new Pki(chart, 'Pki', { namespace: dev.common.namespace }) }).rendered;
+  const rendered = new Alertmanager(chart, 'Alertmanager', {
+    config: am,
+    common: dev.common,
+    pki: new Pki(chart, 'Pki', { namespace: dev.common.namespace }),
+  }).rendered;
   const file = path.join(dir, `${field.replace(/\W+/g, '-')}.yml`);
   fs.writeFileSync(file, rendered);
   const run = spawnSync(amtool, ['check-config', file], { encoding: 'utf8' });
@@ -56,7 +85,9 @@ test.each(ALERTMANAGER)('synth refuses %s, and amtool rejects it rendered', (fie
 
 test('synth refuses a for: past what Go holds, and promtool rejects the rule file rendered with it', () => {
   const config = { ...dev, alerts: { ...dev.alerts, for: { AgentCrashLoop: '99999999999999999999d' } } };
-  expect(problems(config)).toContain('/alerts/for/AgentCrashLoop: must be at most 292y (the longest duration Go programs hold), got "99999999999999999999d"');
+  expect(problems(config)).toContain(
+    '/alerts/for/AgentCrashLoop: must be at most 292y (the longest duration Go programs hold), got "99999999999999999999d"',
+  );
   const file = path.join(dir, 'ms-framework.rules.yaml');
   fs.writeFileSync(file, renderRuleFile(activeRuleGroups(config)['ms-framework']));
   const run = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });

@@ -13,14 +13,20 @@ const CREDENTIAL = [
 ];
 
 function distFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? distFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? distFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 describe('the committed dist/', () => {
   test('holds no credential-like literal', () => {
-    const hits = distFiles(DIST).flatMap((file) => fs.readFileSync(file, 'utf8').split('\n')
-      .filter((line) => CREDENTIAL.some((re) => re.test(line)))
-      .map((line) => `${path.relative(DIST, file)}: ${line.trim()}`));
+    const hits = distFiles(DIST).flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => CREDENTIAL.some((re) => re.test(line)))
+        .map((line) => `${path.relative(DIST, file)}: ${line.trim()}`),
+    );
     expect(hits).toEqual([]);
   });
 
@@ -37,7 +43,8 @@ describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
     for (const o of objects.filter((x) => ['Deployment', 'StatefulSet', 'Job'].includes(x.kind))) {
       for (const c of (o as any).spec.template.spec.containers) {
         for (const e of c.env ?? []) {
-          if (/PASSWORD|KEY|TOKEN|SECRET/.test(e.name) && !e.name.endsWith('__FILE')) expect([o.metadata.name, e.name, e.value]).toEqual([o.metadata.name, e.name, undefined]);
+          if (/PASSWORD|KEY|TOKEN|SECRET/.test(e.name) && !e.name.endsWith('__FILE'))
+            expect([o.metadata.name, e.name, e.value]).toEqual([o.metadata.name, e.name, undefined]);
         }
       }
     }
