@@ -210,9 +210,11 @@ function gatewayContainer(objects: KubeObject[]): {
   resources: { limits: { memory: string; cpu?: string }; requests: { cpu: string } };
 } {
   const owner = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.name === WORKLOAD)!;
-  return (
+  const [container] = (
     owner as unknown as { spec: { template: { spec: { containers: Array<ReturnType<typeof gatewayContainer>> } } } }
-  ).spec.template.spec.containers[0];
+  ).spec.template.spec.containers;
+  if (!container) throw new Error(`${WORKLOAD} has no container`);
+  return container;
 }
 
 function memoryLimiterSoftLimit(objects: KubeObject[]): number {
@@ -331,7 +333,8 @@ class Bench {
         const config = localConfig(pod, { jaeger: this.sinkPort, logstash: this.closedPort }, samplingPeers);
         const service = config.service as {
           extensions: string[];
-          pipelines: Record<string, { processors?: string[] }>;
+          // The gateway's config always has a traces pipeline.
+          pipelines: { traces: { processors?: string[] } } & Record<string, { processors?: string[] }>;
         };
         if (variant === 'pass-through') service.pipelines.traces.processors = ['batch'];
         if (variant === 'patched' && PATCH) mergePatch(config, PATCH);
@@ -370,7 +373,7 @@ class Bench {
   async run(variant: Variant, profileFile?: string): Promise<Run> {
     const pprofPort = await freePort();
     const gateways = await this.startGateways(variant, pprofPort);
-    const { processors } = gateways[0];
+    const { processors } = gateways[0]!;
     const sampling = processors.includes('tail_sampling');
     const windowStart = sampling ? this.decisionWaitS + 2 : 2;
     const window = sampling ? SAMPLING_WINDOW_S : WINDOW_S;
@@ -471,7 +474,7 @@ class Bench {
           (_, i) => delivered(sent.start + (i + 1) * 1000) - delivered(sent.start + i * 1000),
         );
         console.log(`  ${variant}: spans delivered in each second after the sender started: ${perSecond.join(' ')}`);
-        const metrics = await (await fetch(`http://127.0.0.1:${gateways[0].pod.port(8888)}/metrics`)).text();
+        const metrics = await (await fetch(`http://127.0.0.1:${gateways[0]!.pod.port(8888)}/metrics`)).text();
         console.log(
           metrics
             .split('\n')
@@ -518,7 +521,7 @@ class Bench {
         errors: sent.errors,
         rssMb: Math.max(...after.map((m) => m.hwmKb)) / 1024,
         anonMb: anonKb / 1024,
-        cores: after.reduce((sum, m, i) => sum + m.cpu - before[i].cpu, 0) / window,
+        cores: after.reduce((sum, m, i) => sum + m.cpu - (before[i]?.cpu ?? 0), 0) / window,
       };
     } finally {
       await Promise.all(gateways.map((g) => kill(g.child)));
@@ -579,8 +582,9 @@ function summarizeProfile(otelcol: string, file: string): string {
       .filter((l) => l !== '');
     const first = /^([\d.]+)(ns|us|µs|ms|s)\s+(.*)$/.exec(lines[0] ?? '');
     if (!first) continue;
-    const value = Number(first[1]) * unit[first[2]];
-    const frames = [first[3], ...lines.slice(1)].map((f) => f.replace(/ \(inline\)$/, ''));
+    const [, amount = '', unitName = '', top = ''] = first;
+    const value = Number(amount) * (unit[unitName] ?? 0);
+    const frames = [top, ...lines.slice(1)].map((f) => f.replace(/ \(inline\)$/, ''));
     const part =
       PROFILE_PARTS.find(([, pattern]) => frames.some((f) => pattern.test(f)))?.[0] ??
       'other (runtime, scheduler, system calls)';

@@ -5,6 +5,7 @@ import { SecretKeyRef } from '../src/config/types';
 import {
   byCodePoint,
   containerSecurity,
+  PART_OF,
   Peer,
   podSecurity,
   resourceRequirements,
@@ -123,7 +124,7 @@ export class ElasticsearchBootstrap extends Construct {
       name,
       selector: {
         'app.kubernetes.io/name': name,
-        'app.kubernetes.io/instance': es.selector['app.kubernetes.io/instance'],
+        'app.kubernetes.io/instance': PART_OF,
       },
     });
     this.jobName = `${name}-${hash.slice(0, 8)}`;

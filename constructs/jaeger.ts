@@ -10,6 +10,7 @@ import {
   containerPorts,
   containerSecurity,
   httpProbe,
+  PART_OF,
   Peer,
   podSecurity,
   resourceRequirements,
@@ -213,7 +214,7 @@ export class Jaeger extends Component {
       name,
       selector: {
         'app.kubernetes.io/name': name,
-        'app.kubernetes.io/instance': this.selector['app.kubernetes.io/instance'],
+        'app.kubernetes.io/instance': PART_OF,
       },
     };
     const esUrl = props.elasticsearch.endpoint(peer, 'https').url();

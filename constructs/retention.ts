@@ -71,9 +71,10 @@ export class Retention extends Construct {
       if (life.deleteAfter) phases.delete = { min_age: esDuration(life.deleteAfter), actions: { delete: {} } };
       this.ilmPolicies[name] = { policy: { _meta: { ...META, compliance: stream.compliance }, phases } };
 
-      this.streamPatterns[stream.name] = `logs-${stream.name}-*`;
+      const pattern = `logs-${stream.name}-*`;
+      this.streamPatterns[stream.name] = pattern;
       this.indexTemplates[name] = {
-        index_patterns: [this.streamPatterns[stream.name]],
+        index_patterns: [pattern],
         data_stream: {},
         priority: TEMPLATE_PRIORITY,
         _meta: { ...META, compliance: stream.compliance },

@@ -83,8 +83,9 @@ export function promQuery(expr: string, legendFormat: string, refId = 'A'): prom
  */
 export function thresholds(...steps: ThresholdStep[]): dashboard.ThresholdsConfigBuilder {
   steps.forEach((step, i) => {
-    if (i > 0 && step.value <= steps[i - 1].value) {
-      throw new Error(`dashboards: threshold steps must ascend, got ${step.value} after ${steps[i - 1].value}`);
+    const before = steps[i - 1];
+    if (before !== undefined && step.value <= before.value) {
+      throw new Error(`dashboards: threshold steps must ascend, got ${step.value} after ${before.value}`);
     }
   });
   return new dashboard.ThresholdsConfigBuilder()

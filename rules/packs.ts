@@ -26,7 +26,7 @@ export const PLATFORM_PACKS: Record<PlatformName, RulePack> = {
 };
 
 /** Every pack by name: the stack's self-monitoring pack plus one per platform. */
-export const ALL_PACKS: Record<string, RulePack> = { stack: stackRules, ...PLATFORM_PACKS };
+export const ALL_PACKS: Record<'stack' | PlatformName, RulePack> = { stack: stackRules, ...PLATFORM_PACKS };
 
 /**
  * The job names of the scrape configs Prometheus renders for `config` (constructs/prometheus.ts; a test
@@ -110,7 +110,7 @@ function matchesEmpty(m: { op: string; value: string }): boolean {
  * active alert.
  */
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
-  const names = ['stack', ...config.platforms];
+  const names: Array<keyof typeof ALL_PACKS> = ['stack', ...config.platforms];
   const disabled = new Set(config.alerts.disabled);
   const complete = Object.fromEntries(
     names.map((name) => [

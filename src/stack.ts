@@ -18,7 +18,7 @@ import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
 import { activeRuleGroups, renderRuleFile } from '../rules';
-import { APPS_JOB } from './lib/names';
+import { APPS_JOB, StackFile } from './lib/names';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
@@ -56,7 +56,7 @@ export function ruleFiles(config: StackConfig): Record<string, string> {
 export function buildStack(app: Construct, config: StackConfig): StackParts {
   checkConfig(config);
   const ns = config.common.namespace;
-  const chart = (name: string, namespace: string | undefined = ns) =>
+  const chart = (name: StackFile, namespace: string | undefined = ns) =>
     new Chart(
       app,
       name,

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { loadConfig, resolveConfig } from '../src/config/loader';
 import { StackConfig } from '../src/config/types';
 import { stackApp, StackParts } from '../src/stack';
+import { STACK_FILES, StackFile } from '../src/lib/names';
 
 /** A Kubernetes object as synthesized. */
 export interface KubeObject {
@@ -15,7 +16,7 @@ export interface KubeObject {
 }
 
 /** The default config of each profile. */
-export const PROFILE_CONFIGS: Record<string, StackConfig> = {
+export const PROFILE_CONFIGS: Record<'dev' | 'staging' | 'production', StackConfig> = {
   dev: resolveConfig({}),
   staging: resolveConfig({ profile: 'staging' }),
   production: resolveConfig({ profile: 'production' }),
@@ -24,7 +25,7 @@ export const PROFILE_CONFIGS: Record<string, StackConfig> = {
 const ROOT = path.resolve(__dirname, '..');
 
 /** Every profile, the repository's own agent-o11y.yaml and every example: what policy tests walk. */
-export const ALL_CONFIGS: Record<string, StackConfig> = {
+export const ALL_CONFIGS: typeof PROFILE_CONFIGS & Record<string, StackConfig> = {
   ...PROFILE_CONFIGS,
   'agent-o11y.yaml': loadConfig(path.join(ROOT, 'agent-o11y.yaml')),
   ...Object.fromEntries(
@@ -37,10 +38,10 @@ export const ALL_CONFIGS: Record<string, StackConfig> = {
 };
 
 /** Synthesizes a stack in memory: objects per chart (= per dist file). */
-export function synthStack(config: StackConfig): { files: Record<string, KubeObject[]>; parts: StackParts } {
+export function synthStack(config: StackConfig): { files: Record<StackFile, KubeObject[]>; parts: StackParts } {
   const { app, parts } = stackApp(config);
-  const files: Record<string, KubeObject[]> = {};
-  for (const chart of app.charts) files[chart.node.id] = chart.toJson() as KubeObject[];
+  const byId = new Map(app.charts.map((chart) => [chart.node.id, chart.toJson() as KubeObject[]]));
+  const files = Object.fromEntries(STACK_FILES.map((id) => [id, byId.get(id)!])) as Record<StackFile, KubeObject[]>;
   return { files, parts };
 }
 
@@ -65,6 +66,7 @@ export function find(objects: KubeObject[], kind: string, name: string): KubeObj
 /** The ConfigMap data value `key` of ConfigMap `name`. */
 export function configMapData(objects: KubeObject[], name: string, key: string): string {
   const data = (find(objects, 'ConfigMap', name) as KubeObject & { data: Record<string, string> }).data;
-  if (!(key in data)) throw new Error(`ConfigMap ${name} has no key ${key}`);
-  return data[key];
+  const value = data[key];
+  if (value === undefined) throw new Error(`ConfigMap ${name} has no key ${key}`);
+  return value;
 }

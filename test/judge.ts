@@ -48,14 +48,15 @@ export function podEnv(
   const found = spec.containers.find((c) => c.name === container);
   if (!found) throw new Error(`workload ${workload} has no container ${container}`);
   // What the kubelet gives every container: the API server's address (by default a closed local port).
-  const [host, port] = apiServer.split(':');
+  const [host = '', port = ''] = apiServer.split(':');
   const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port };
   for (const variable of found.env ?? []) {
     const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
     if (variable.value !== undefined) env[variable.name] = variable.value;
     else if (fieldPath !== undefined) {
-      if (!(fieldPath in FIELD_STAND_INS)) throw new Error(`no stand-in for the downward-API field ${fieldPath}`);
-      env[variable.name] = FIELD_STAND_INS[fieldPath];
+      const standIn = FIELD_STAND_INS[fieldPath];
+      if (standIn === undefined) throw new Error(`no stand-in for the downward-API field ${fieldPath}`);
+      env[variable.name] = standIn;
     } else if (variable.valueFrom?.secretKeyRef)
       env[variable.name] = `judge-secret-${variable.valueFrom.secretKeyRef.key}`;
   }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { loadConfig, resolveConfig } from '../src/config/loader';
 import { synthToDirectory } from '../src/synth';
 import { find, synthStack } from './helpers';
+import type { StackFile } from '../src/lib/names';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -82,7 +83,7 @@ describe('synthesized output', () => {
 
 describe('config hashes', () => {
   const annotation = (config: ReturnType<typeof resolveConfig>, chart: string, kind: string, name: string) => {
-    const obj = find(synthStack(config).files[chart], kind, name) as unknown as {
+    const obj = find(synthStack(config).files[chart as StackFile], kind, name) as unknown as {
       spec: { template: { metadata: { annotations: Record<string, string> } } };
     };
     return obj.spec.template.metadata.annotations['agent-o11y.dev/config-hash'];

@@ -16,8 +16,8 @@ export class ConfigError extends Error {
     public readonly problems: string[],
   ) {
     super(
-      problems.length === 1 && !problems[0].startsWith('/')
-        ? `invalid stack config (${source}): ${problems[0]}`
+      problems.length === 1 && !problems[0]!.startsWith('/')
+        ? `invalid stack config (${source}): ${problems[0]!}`
         : `invalid stack config (${source}):\n${problems.map((p) => `  ${p}`).join('\n')}`,
     );
     this.name = 'ConfigError';
@@ -45,9 +45,9 @@ const TYPE_HINTS: Record<string, string> = {
 
 /** The same hints keyed by the pattern itself, which is what a validation error reports. */
 const PATTERN_HINTS: Record<string, string> = Object.fromEntries(
-  Object.entries(schema.definitions as Record<string, { pattern?: string }>)
-    .filter(([name, def]) => def.pattern && TYPE_HINTS[name])
-    .map(([name, def]) => [def.pattern as string, TYPE_HINTS[name]]),
+  Object.entries(schema.definitions as Record<string, { pattern?: string }>).flatMap(([name, def]) =>
+    def.pattern && TYPE_HINTS[name] ? [[def.pattern, TYPE_HINTS[name]]] : [],
+  ),
 );
 
 function show(value: unknown): string {
@@ -110,8 +110,9 @@ const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"
 function matcherProblem(matcher: string): string | undefined {
   const m = MATCHER.exec(matcher);
   if (!m) return `must be a matcher like severity="critical", got ${show(matcher)}`;
-  if (m[1] === '=~' || m[1] === '!~') {
-    const pattern = m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2];
+  const [, op, quoted = ''] = m;
+  if (op === '=~' || op === '!~') {
+    const pattern = quoted.startsWith('"') ? (JSON.parse(quoted) as string) : quoted;
     try {
       new RegExp(`^(?:${pattern})$`);
     } catch {
@@ -125,7 +126,7 @@ const DEFINITIONS = schema.definitions as Record<string, { pattern?: string }>;
 /** A label key: an optional DNS subdomain and `/`, then a name of at most 63 characters. */
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const DURATION = new RegExp(DEFINITIONS.Duration.pattern as string);
+const DURATION = new RegExp(DEFINITIONS.Duration!.pattern!);
 /** Go's time.Duration (Prometheus', Alertmanager's, the collector's) holds at most 2^63 ns: ~292 years. */
 const LONGEST_DURATION_S = 2 ** 63 / 1e9;
 /** Namespaces the stack must not take over: it puts default-deny policies and restricted Pod Security on its own. */
@@ -319,8 +320,8 @@ function semanticProblems(config: StackConfig): string[] {
   check(() => {
     // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
     const { retention, storage } = config.prometheus;
-    const m = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
-    const sizeBytes = Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(m[2]);
+    const [, count = '', unit = ''] = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
+    const sizeBytes = Number(count) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(unit);
     if (sizeBytes > amount(storage.size)) {
       problems.push(
         `/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`,

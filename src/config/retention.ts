@@ -50,9 +50,9 @@ export function retentionProblems(retention: RetentionConfig): string[] {
       stream.lifecycle?.[key] !== undefined ? `${at}/lifecycle/${key}` : `${at}/compliance`;
     // Phases in order: warm, then cold, then delete, each strictly later than the one before.
     const phases = (['warmAfter', 'coldAfter', 'deleteAfter'] as const).filter((k) => life[k] !== undefined);
-    for (let p = 1; p < phases.length; p++) {
+    for (const [p, key] of phases.entries()) {
       const before = phases[p - 1];
-      const key = phases[p];
+      if (before === undefined) continue;
       if (durationSeconds(life[key]!) <= durationSeconds(life[before]!)) {
         problems.push(`${source(key)}: ${key} must be later than ${before} (${life[before]}), got ${life[key]}`);
       }
@@ -115,7 +115,8 @@ function cronProblem(expression: string): string | undefined {
   if (fields.length < 6 || fields.length > 7)
     return `it has ${fields.length} fields, not 6 or 7 (seconds minutes hours day-of-month month day-of-week [year])`;
   for (const [i, field] of fields.entries()) {
-    const [name, min, max] = CRON_FIELDS[i];
+    // Six or seven fields, and CRON_FIELDS names seven.
+    const [name, min, max] = CRON_FIELDS[i]!;
     if (!/^[0-9A-Z*?/,#LW-]+$/.test(field))
       return `the ${name} field ${JSON.stringify(field)} holds characters a cron field cannot`;
     for (const n of field.match(/\d+/g) ?? []) {

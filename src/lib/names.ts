@@ -22,5 +22,23 @@ export const APPS_JOB = 'agents';
 /** The job of the pods scraped by their `prometheus.io/*` annotations. */
 export const ANNOTATED_PODS_JOB = 'kubernetes-pods';
 
+/** The files of dist/, one per chart (and the rule files under dist/rules/). */
+export const STACK_FILES = [
+  'namespace',
+  'pki',
+  'elasticsearch',
+  'logstash',
+  'kibana',
+  'jaeger',
+  'otel-collector',
+  'otel-agent',
+  'alertmanager',
+  'prometheus',
+  'grafana',
+  'network-policies',
+  'network-policies-agent',
+] as const;
+export type StackFile = (typeof STACK_FILES)[number];
+
 /** Grafana's datasource uids, which the provisioned datasources carry and every panel names. */
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', elasticsearch: 'elasticsearch' } as const;

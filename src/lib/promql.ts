@@ -95,12 +95,12 @@ export function analysePromql(expr: string): PromqlAnalysis {
   const inside = (open: number, close: string): [Token[], number] => {
     let i = open + 1;
     const found: Token[] = [];
-    while (tokens[i].text !== close) found.push(tokens[i++]);
+    // The brackets are balanced (checked above), so the closing one is there.
+    for (let t = tokens[i]; t !== undefined && t.text !== close; t = tokens[++i]) found.push(t);
     return [found, i + 1];
   };
   let i = 0;
-  while (i < tokens.length) {
-    const t = tokens[i];
+  for (let t = tokens[0]; t !== undefined; t = tokens[i]) {
     const next = tokens[i + 1];
     if (t.kind === 'punct' && t.text === '[') {
       i = inside(i, ']')[1];
@@ -119,10 +119,12 @@ export function analysePromql(expr: string): PromqlAnalysis {
     } else if (next?.text === '{') {
       const [matchers, after] = inside(i + 1, '}');
       // Each matcher is `label op "value"`: the label is the identifier before an operator.
-      const labels = matchers.filter((m, k) => m.kind === 'ident' && matchers[k + 1]?.kind === 'punct' && matchers[k + 1].text !== ',').map((m) => m.text);
-      const parsed = matchers.flatMap((m, k) => (m.kind === 'ident' && matchers[k + 1]?.kind === 'punct' && matchers[k + 1].text !== ',' && matchers[k + 2]?.kind === 'string'
-        ? [{ label: m.text, op: matchers[k + 1].text as PromqlMatcher['op'], value: unquote(matchers[k + 2].text) }]
-        : []));
+      const isLabel = (m: Token, k: number) => m.kind === 'ident' && matchers[k + 1]?.kind === 'punct' && matchers[k + 1]?.text !== ',';
+      const labels = matchers.filter(isLabel).map((m) => m.text);
+      const parsed = matchers.flatMap((m, k) => {
+        const [op, value] = [matchers[k + 1], matchers[k + 2]];
+        return isLabel(m, k) && op && value?.kind === 'string' ? [{ label: m.text, op: op.text as PromqlMatcher['op'], value: unquote(value.text) }] : [];
+      });
       selectors.push({ metric: t.text, labels, matchers: parsed });
       i = after;
     } else {

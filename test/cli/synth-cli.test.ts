@@ -227,7 +227,7 @@ describe('the patched cdk8s CLI', () => {
       },
     );
     expect(run.status).toBe(0);
-    return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[];
+    return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]!) as string[];
   };
 
   test("asks for an upgrade quietly: no stack trace and no 'new version undefined' when the registry cannot answer", () => {
@@ -271,7 +271,7 @@ describe('the patched cdk8s CLI', () => {
 
     const pacmakPath = require.resolve('jsii-pacmak', { paths: [CLI] });
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { TargetName } = require(pacmakPath) as { TargetName: Record<string, string> };
+    const { TargetName } = require(pacmakPath) as { TargetName: { PYTHON: string; JAVA: string } };
     const { toReleaseVersion } = require(
       require.resolve('jsii-pacmak/lib/targets/version-utils', { paths: [CLI] }),
     ) as {

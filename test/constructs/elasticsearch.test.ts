@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
+import type { StackFile } from '../../src/lib/names';
 
 describe('Elasticsearch', () => {
   const { files, parts } = synthStack(PROFILE_CONFIGS.dev);
@@ -106,7 +107,7 @@ describe.each([
   ['logstash', 'StatefulSet', '/usr/share/logstash', ['logs', 'data']],
   ['kibana', 'Deployment', '/usr/share/kibana', ['data', 'logs', 'plugins']],
 ])('the Elastic image %s', (name, kind, home, written) => {
-  const spec = podSpec(find(synthStack(PROFILE_CONFIGS.dev).files[name], kind, name));
+  const spec = podSpec(find(synthStack(PROFILE_CONFIGS.dev).files[name as StackFile], kind, name));
   const [container] = spec.containers;
   const volume = (mountPath: string) =>
     spec.volumes!.find((v) => v.name === container.volumeMounts.find((m: any) => m.mountPath === mountPath)?.name);

@@ -120,7 +120,7 @@ describe('Prometheus', () => {
     const prodConfig = yaml.load(
       configMapData(prod.prometheus, 'prometheus', 'prometheus.yml'),
     ) as PrometheusConfigFile;
-    expect(prodConfig.alerting.alertmanagers[0].static_configs[0].targets).toHaveLength(3);
+    expect(prodConfig.alerting.alertmanagers[0]!.static_configs[0]!.targets).toHaveLength(3);
     expect(prodConfig.global.external_labels.replica).toBe('${POD_NAME}');
     const args = podSpec(find(prod.prometheus, 'StatefulSet', 'prometheus')).containers[0].args as string[];
     expect(args).toContain('--storage.tsdb.retention.time=90d');

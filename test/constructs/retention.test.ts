@@ -17,7 +17,7 @@ describe('Retention', () => {
   const { retention, bootstrap } = parts;
 
   test('gives each compliance preset its ILM phases', () => {
-    expect(retention.ilmPolicies['agent-o11y-logs-agents'].policy.phases).toEqual({
+    expect(retention.ilmPolicies['agent-o11y-logs-agents']!.policy.phases).toEqual({
       hot: {
         min_age: '0ms',
         actions: { rollover: { max_age: '1d', max_primary_shard_size: '50gb' }, set_priority: { priority: 100 } },
@@ -32,13 +32,13 @@ describe('Retention', () => {
       },
       delete: { min_age: '29d', actions: { delete: {} } },
     });
-    const sox = retention.ilmPolicies['agent-o11y-logs-audit'].policy.phases;
+    const sox = retention.ilmPolicies['agent-o11y-logs-audit']!.policy.phases;
     expect(sox.hot!.actions!.rollover).toEqual({ max_age: '7d', max_primary_shard_size: '50gb' });
     expect(sox.cold).toEqual({ min_age: '30d', actions: { readonly: {}, set_priority: { priority: 0 } } });
     expect(sox.delete!.min_age).toBe('2555d');
     const none = synthStack(resolveConfig({ retention: { streams: [{ name: 'agents', compliance: 'none' }] } })).parts
       .retention;
-    const phases = none.ilmPolicies['agent-o11y-logs-agents'].policy.phases;
+    const phases = none.ilmPolicies['agent-o11y-logs-agents']!.policy.phases;
     expect([
       phases.hot!.actions!.rollover!.max_age,
       phases.warm!.min_age,
@@ -48,7 +48,7 @@ describe('Retention', () => {
   });
 
   test('binds a data stream template above the built-in ones to each policy, with the correlation fields mapped', () => {
-    const template = retention.indexTemplates['agent-o11y-logs-agents'];
+    const template = retention.indexTemplates['agent-o11y-logs-agents']!;
     expect(template).toMatchObject({ index_patterns: ['logs-agents-*'], data_stream: {}, priority: 500 });
     expect(template.priority!).toBeGreaterThan(100);
     expect(template.template!.settings).toMatchObject({
@@ -59,13 +59,13 @@ describe('Retention', () => {
     for (const field of ['trace_id', 'span_id', 'level']) expect(properties[field]).toEqual({ type: 'keyword' });
     expect(properties.agent.properties).toEqual({ id: { type: 'keyword' }, type: { type: 'keyword' } });
     const prod = synthStack(PROFILE_CONFIGS.production).parts.retention;
-    expect(prod.indexTemplates['agent-o11y-logs-agents'].template!.settings).toMatchObject({
+    expect(prod.indexTemplates['agent-o11y-logs-agents']!.template!.settings).toMatchObject({
       'index.number_of_replicas': 1,
     });
   });
 
   test('lets Logstash write to every stream and nothing else', () => {
-    expect(bootstrap.requests.roles.agent_o11y_logstash_writer.indices![0].names).toEqual([
+    expect(bootstrap.requests.roles.agent_o11y_logstash_writer!.indices![0]!.names).toEqual([
       'logs-agents-*',
       'logs-audit-*',
     ]);

@@ -8,7 +8,8 @@ export function fileYaml(objects: KubeObject[]): string {
 
 /** The pod template spec of a workload. */
 export function podSpec(obj: KubeObject): {
-  containers: Array<Record<string, any>>;
+  /** A pod has at least one container. */
+  containers: [Record<string, any>, ...Array<Record<string, any>>];
   volumes?: Array<Record<string, any>>;
   [k: string]: any;
 } {

@@ -66,7 +66,7 @@ describe('Logstash', () => {
     expect(pipeline).toContain('attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))');
     const regex = /@secret_name = Regexp\.new\((".*"), Regexp::IGNORECASE\)/.exec(pipeline)![1];
     // The Ruby string literal holds the same pattern the gateway uses.
-    const named = new RegExp(JSON.parse(regex), 'i');
+    const named = new RegExp(JSON.parse(regex!) as string, 'i');
     expect(['db.password', 'access_token', 'gen_ai.usage.input_tokens'].map((n) => named.test(n))).toEqual([
       true,
       true,
@@ -75,7 +75,7 @@ describe('Logstash', () => {
   });
 
   test('never quotes a single quote inside its single-quoted Ruby', () => {
-    const ruby = pipeline.split("init => '")[1].split("'\n  }")[0];
+    const ruby = pipeline.split("init => '")[1]!.split("'\n  }")[0]!;
     expect(ruby.split("'").length).toBe(3);
   });
 

@@ -124,7 +124,7 @@ describe('all dashboards', () => {
     for (const [uid, d] of DASHBOARDS) {
       const defined = new Set(d.templating.list.map((v) => v.name));
       const used = PANELS.filter(([, , u]) => u === uid).flatMap(([, p]) =>
-        (p.targets ?? []).flatMap((t) => [...(t.expr ?? '').matchAll(/\$\{?(\w+)\}?/g)].map((m) => m[1])),
+        (p.targets ?? []).flatMap((t) => [...(t.expr ?? '').matchAll(/\$\{?(\w+)\}?/g)].map((m) => m[1]!)),
       );
       expect([uid, used.filter((v) => !builtIn.has(v) && !defined.has(v))]).toEqual([uid, []]);
     }
@@ -173,7 +173,7 @@ describe('the stack dashboard', () => {
       scrape_configs: { job_name: string }[];
     };
     const jobs = prometheus.scrape_configs.map((c) => c.job_name);
-    const used = [...new Set([...stack.matchAll(/job=\\"([^"\\]+)\\"/g)].map((m) => m[1]))];
+    const used = [...new Set([...stack.matchAll(/job=\\"([^"\\]+)\\"/g)].map((m) => m[1]!))];
     expect(used.sort()).toEqual(['alertmanager', 'jaeger', 'otel-collector', 'prometheus']);
     expect(used.filter((j) => !jobs.includes(j))).toEqual([]);
   });

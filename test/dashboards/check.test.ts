@@ -65,7 +65,7 @@ describe('checkDashboard', () => {
   const withExpr = (expr: string) => {
     const d = msSystemOverview(DEFAULTS);
     const panels = JSON.parse(JSON.stringify(d.panels ?? [])) as typeof d.panels & object;
-    (panels[0] as unknown as { targets: { expr: string }[] }).targets[0].expr = expr;
+    (panels[0] as unknown as { targets: [{ expr: string }] }).targets[0].expr = expr;
     return { ...d, panels };
   };
 

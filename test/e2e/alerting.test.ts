@@ -194,7 +194,7 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
           environment: 'dev',
         },
       ]);
-      expect(delivery.body.alerts![0].annotations.description).toBe(
+      expect(delivery.body.alerts![0]!.annotations.description).toBe(
         `CPU usage on ${breaching} is 95.0% (threshold 90%).`,
       );
       // The same receiver's PagerDuty integration got it too.
@@ -262,7 +262,7 @@ describe('the production HA pair, with the real binaries', () => {
       }
       const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
       expect(amAlerts).toHaveLength(1);
-      expect(amAlerts[0].labels.replica).toBeUndefined();
+      expect(amAlerts[0]!.labels.replica).toBeUndefined();
     },
     WAIT_MS + 10_000,
   );

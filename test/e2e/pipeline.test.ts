@@ -308,7 +308,7 @@ describe('the rendered pipeline, end to end over mTLS', () => {
         ['user.name', 'Dave'],
         ['user.email', 'eve@example.com'],
       ]) {
-        expect([what, key, attributes[key]]).toEqual([what, key, sha256(value)]);
+        expect([what, key, attributes[key!]]).toEqual([what, key, sha256(value!)]);
       }
       expect([what, attributes.note]).toEqual([
         what,
@@ -427,10 +427,10 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     expect(series).toHaveLength(1);
     // Exactly what the catalogue's delivery says (the promtool tests feed the same), no resource attribute besides.
     const workflows = seriesIndex(activeCatalogs(['multiagents'])).get('multiagents_workflows_total')!;
-    expect(Object.keys(series[0].metric).sort()).toEqual(
+    expect(Object.keys(series[0]!.metric).sort()).toEqual(
       ['__name__', ...DELIVERY_LABELS.otlp, ...workflows.def.labels].sort(),
     );
-    expect(series[0].metric).toMatchObject({
+    expect(series[0]!.metric).toMatchObject({
       job: SERVICE['service.name'],
       instance: SERVICE['service.instance.id'],
       namespace: 'agents',
@@ -456,7 +456,7 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     }).catch(failWithLogs);
     console.log(`scraped series in Prometheus: ${JSON.stringify(series.map((s) => s.metric))}`);
     expect(series).toHaveLength(1);
-    expect(series[0].metric).toEqual({
+    expect(series[0]!.metric).toEqual({
       __name__: 'multiagents_system_cpu_percent',
       job: 'multiagents',
       instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
@@ -479,7 +479,7 @@ describe('the rendered pipeline, end to end over mTLS', () => {
       cluster: 'agents',
       environment: 'dev',
       job: 'multiagents',
-      instance: series[0].metric.instance,
+      instance: series[0]!.metric.instance,
       namespace: 'agents',
       pod: MULTIAGENTS_POD,
     });

@@ -29,6 +29,7 @@ import { podEnv, withServiceAccount } from '../judge';
 import { writeTestPki } from '../tls-fixture';
 import { elasticsearchStub, HttpsStub, logstashStub } from './stubs';
 import { freePort, listen, localAlertmanagerConfig, Processes, recordingSink, Received, waitFor } from './support';
+import type { StackFile } from '../../src/lib/names';
 
 type Json = Record<string, unknown>;
 
@@ -71,7 +72,9 @@ export class LocalPod {
     );
     if (!owner) throw new Error(`no workload ${workload}`);
     this.template = (owner as unknown as { spec: { template: PodTemplate } }).spec.template;
-    this.container = this.template.spec.containers[0];
+    const [container] = this.template.spec.containers;
+    if (!container) throw new Error(`workload ${workload} has no container`);
+    this.container = container;
     this.root = path.join(base, podName);
     // The pod's filesystem: every mount gets a local directory (or file) with the volume's content.
     for (const mount of this.container.volumeMounts ?? []) {
@@ -85,7 +88,7 @@ export class LocalPod {
         ).data;
         if (mount.subPath) {
           fs.mkdirSync(path.dirname(local), { recursive: true });
-          fs.writeFileSync(local, data[mount.subPath]);
+          fs.writeFileSync(local, data[mount.subPath] ?? '');
         } else {
           fs.mkdirSync(local, { recursive: true });
           for (const [key, value] of Object.entries(data)) fs.writeFileSync(path.join(local, key), value);
@@ -275,7 +278,7 @@ export class LocalPipeline {
   logstash!: Awaited<ReturnType<typeof logstashStub>>;
   sink!: Awaited<ReturnType<typeof recordingSink>>;
   private appServers: http.Server[] = [];
-  private readonly files: Record<string, KubeObject[]>;
+  private readonly files: Record<StackFile, KubeObject[]>;
   private readonly ruleFiles: Record<string, string>;
   private readonly commands = new Map<string, () => [string, string[], Record<string, string>]>();
 

@@ -106,10 +106,10 @@ export async function elasticsearchStub(
     } else if (url.pathname === '/_bulk' || url.pathname.endsWith('/_bulk')) {
       const lines = body.split('\n').filter((l) => l.trim() !== '');
       const items: unknown[] = [];
-      for (let i = 0; i < lines.length; i += 2) {
-        const action = JSON.parse(lines[i]) as Record<string, { _index?: string }>;
-        const [op, meta] = Object.entries(action)[0];
-        docs.push({ index: meta._index ?? '', doc: JSON.parse(lines[i + 1]) as Record<string, unknown> });
+      for (let i = 0; i + 1 < lines.length; i += 2) {
+        const action = JSON.parse(lines[i]!) as Record<string, { _index?: string }>;
+        const [op, meta] = Object.entries(action)[0] ?? ['index', {}];
+        docs.push({ index: meta._index ?? '', doc: JSON.parse(lines[i + 1]!) as Record<string, unknown> });
         items.push({
           [op]: { _index: meta._index, _id: `stub-${docs.length}`, _version: 1, result: 'created', status: 201 },
         });

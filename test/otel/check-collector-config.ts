@@ -21,7 +21,7 @@ function section(config: Record<string, unknown>, kind: string): Section {
 
 /** The `type` of a component id `type[/name]`. */
 function typeOf(id: string): string {
-  return id.split('/')[0];
+  return id.split('/')[0]!;
 }
 
 /** Every `storage: <extension id>` reference in a component's settings (persistent queues, checkpoints). */
@@ -88,7 +88,8 @@ export function collectorConfigProblems(config: Record<string, unknown>, types: 
         }
       }
     }
-    if ((pipeline.processors ?? [])[0] === undefined || typeOf(pipeline.processors![0]) !== 'memory_limiter') {
+    const first = pipeline.processors?.[0];
+    if (first === undefined || typeOf(first) !== 'memory_limiter') {
       problems.push(
         `${at}.processors: must start with memory_limiter, got [${(pipeline.processors ?? []).join(', ')}]`,
       );

@@ -90,7 +90,7 @@ test('`otelcol validate` rejects a misspelt key, naming it (the judge judges)', 
   const broken = yaml.load(renderedConfig(files['otel-collector'], 'otel-collector')) as {
     processors: Record<string, Record<string, unknown>>;
   };
-  broken.processors.batch.send_batch_sise = 1;
+  broken.processors.batch!.send_batch_sise = 1;
   const file = path.join(dir, 'broken.yaml');
   fs.writeFileSync(file, yaml.dump(broken));
   expect(() =>

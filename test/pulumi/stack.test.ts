@@ -62,7 +62,7 @@ async function deploy(
 
 /** `kubernetes:apps/v1:StatefulSet` names apiVersion `apps/v1`; the core group is `core/v1` there and `v1` in manifests. */
 function apiVersionOf(type: string): string {
-  const [, groupVersion] = type.split(':');
+  const [, groupVersion = ''] = type.split(':');
   return groupVersion.replace(/^core\//, '');
 }
 
@@ -71,7 +71,7 @@ function identity(apiVersion: string, kind: string, namespace: string | undefine
 }
 
 function registeredIdentity(r: Registration): string {
-  return identity(apiVersionOf(r.type), r.type.split(':')[2], r.inputs.metadata.namespace, r.inputs.metadata.name);
+  return identity(apiVersionOf(r.type), r.type.split(':')[2]!, r.inputs.metadata.namespace, r.inputs.metadata.name);
 }
 
 function objectIdentity(obj: KubeObject): string {

@@ -118,6 +118,6 @@ export function parseSeries(series: string): { name: string; labels: Record<stri
   if (!m) throw new Error(`not a series: ${series}`);
   const labels: Record<string, string> = {};
   for (const [, key, value] of (m[2] ?? '').matchAll(/\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/g))
-    labels[key] = value.replace(/\\(.)/g, '$1');
-  return { name: m[1], labels };
+    labels[key!] = value!.replace(/\\(.)/g, '$1');
+  return { name: m[1]!, labels };
 }

@@ -26,7 +26,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const promtool = requireTool('promtool');
 
 describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
-  const groups = ALL_PACKS[pack](DEFAULTS);
+  const groups = ALL_PACKS[pack as keyof typeof ALL_PACKS](DEFAULTS);
   const alerts = alertRules(groups);
   const promtestFile = path.join(REPO_ROOT, 'rules', `${pack}.promtest.yaml`);
   const promtest = yaml.load(fs.readFileSync(promtestFile, 'utf8')) as PromTest;
@@ -109,7 +109,7 @@ describe('metric catalogues', () => {
         (r) => r.text,
       ),
     ).toEqual(['a_bucket', 'b', '__name__="c"']);
-    expect(queriedMetrics('{__name__=~"d_(x|y)"}')[0].pattern?.test('d_x')).toBe(true);
+    expect(queriedMetrics('{__name__=~"d_(x|y)"}')[0]!.pattern?.test('d_x')).toBe(true);
     expect(() => queriedMetrics('sum(')).toThrow('not valid PromQL');
   });
 
@@ -177,7 +177,7 @@ describe('metric catalogues', () => {
 
   test('alerts.for replaces a seed for: duration and fails on an unknown alert', () => {
     const groups = activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { AgentCrashLoop: '7m' } } });
-    expect(alertRules(groups['ms-framework']).find((a) => a.alert === 'AgentCrashLoop')?.for).toBe('7m');
+    expect(alertRules(groups['ms-framework']!).find((a) => a.alert === 'AgentCrashLoop')?.for).toBe('7m');
     expect(() => activeRuleGroups({ ...DEFAULTS, alerts: { ...DEFAULTS.alerts, for: { NoSuchAlert: '7m' } } })).toThrow(
       "alerts.for: no active alert named 'NoSuchAlert'",
     );

@@ -17,7 +17,7 @@ export function seconds(duration: string): number {
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== duration) {
     throw new Error(`not a Prometheus duration: '${duration}'`);
   }
-  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_SECONDS[unit], 0);
+  return parts.reduce((sum, [, n, unit = '']) => sum + Number(n) * (UNIT_SECONDS[unit] ?? NaN), 0);
 }
 
 /**

@@ -44,7 +44,7 @@ const CONFIG_OF_DIR = new Map(Object.keys(ALL_CONFIGS).map((c) => [dirOf(c), c])
 
 /** Where a failure is: the config whose manifests it is in, and the object as `<Kind>/<name>`. */
 function locate(f: CheckovFailure): { config: string; object: string; file: string } {
-  const [, dir, file] = f.file_path.split('/');
+  const [, dir = '', file = ''] = f.file_path.split('/');
   const kind = f.resource.slice(0, f.resource.indexOf('.'));
   const namespaced = f.resource.slice(kind.length + 1);
   // A namespace is a DNS label (no dots), so the name is everything after the first dot.
@@ -135,7 +135,7 @@ describe.each(Object.keys(ALL_CONFIGS))('checkov over the manifests of the %s co
   });
 
   test("read every workload: without the skip list it flags each one's tag-pinned image", () => {
-    const objects = Object.values(synthStack(ALL_CONFIGS[config]).files)
+    const objects = Object.values(synthStack(ALL_CONFIGS[config]!).files)
       .flat()
       .filter((o) => WORKLOADS.includes(o.kind))
       .map((o) => `${o.kind}/${o.metadata.name}`);

@@ -37,6 +37,6 @@ test('`jaeger validate` rejects a misspelt key, naming it (the judge judges)', (
   const broken = yaml.load(renderedConfig(objects, 'jaeger')) as {
     extensions: { jaeger_storage: { backends: Record<string, Record<string, Record<string, unknown>>> } };
   };
-  broken.extensions.jaeger_storage.backends.elasticsearch.elasticsearch.server_url = ['https://typo'];
+  broken.extensions.jaeger_storage.backends.elasticsearch!.elasticsearch!.server_url = ['https://typo'];
   expect(() => validate('broken', yaml.dump(broken), podEnv(objects, 'jaeger'))).toThrow(/server_url/);
 });

@@ -15,7 +15,7 @@ function modelFor(obj: KubeObject): { new (data: unknown): { validate(): void } 
 }
 
 describe.each(Object.keys(ALL_CONFIGS))('every object of the %s config', (profile) => {
-  const objects = allObjects(ALL_CONFIGS[profile]);
+  const objects = allObjects(ALL_CONFIGS[profile]!);
 
   test('validates against its Kubernetes schema', () => {
     const failures: string[] = [];

@@ -8,7 +8,7 @@ import { connections, key, NetworkTruth, selects } from './network-truth';
  * the stack's own link model.
  */
 describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) => {
-  const config = ALL_CONFIGS[name];
+  const config = ALL_CONFIGS[name]!;
   const objects = allObjects(config);
   const found = connections(objects, config.common.namespace);
   const truth = new NetworkTruth(objects, config.common.namespace);
@@ -67,7 +67,7 @@ test('the truth finds an address whose port is a sibling key (the load_balancing
     objects.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-collector')),
     config.common.namespace,
   );
-  expect(open.denied(routing[0])).toMatch(/denied by default-deny/);
+  expect(open.denied(routing[0]!)).toMatch(/denied by default-deny/);
 });
 
 test('opens the UIs to every namespace only when the config says allNamespaces, and to labelled ones otherwise', () => {

@@ -106,11 +106,12 @@ export function selects(selector: Selector | undefined, labels: Labels): boolean
   return (
     Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
     (selector.matchExpressions ?? []).every((e) => {
+      const value = labels[e.key];
       switch (e.operator) {
         case 'In':
-          return labels[e.key] !== undefined && (e.values ?? []).includes(labels[e.key]);
+          return value !== undefined && (e.values ?? []).includes(value);
         case 'NotIn':
-          return labels[e.key] === undefined || !(e.values ?? []).includes(labels[e.key]);
+          return value === undefined || !(e.values ?? []).includes(value);
         case 'Exists':
           return labels[e.key] !== undefined;
         case 'DoesNotExist':
@@ -134,7 +135,8 @@ function addresses(
       const number = port ? Number(port) : (siblingPort ?? (scheme ? DEFAULT_PORTS[scheme] : undefined));
       if (number === undefined)
         throw new Error(`${at}: the address ${host} has no port, a sibling 'port' or a scheme to tell which`);
-      found.push({ host, service, namespace, port: number, source: at });
+      // The pattern's host, service and namespace groups take part in every match.
+      found.push({ host: host, service: service!, namespace: namespace!, port: number, source: at });
     }
   };
   let doc: unknown;
@@ -291,7 +293,7 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
               if (!labels) break;
             }
             if (!labels) continue;
-            const scraped = Number(/:(\d+)$/.exec(labels.__address__)?.[1]);
+            const scraped = Number(/:(\d+)$/.exec(labels.__address__ ?? '')?.[1]);
             out.push({
               from: prometheus.workload,
               to: pod.workload,

@@ -16,7 +16,7 @@ const AGENT_EXCEPTION = {
 };
 
 describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) => {
-  const objects = allObjects(ALL_CONFIGS[profile]);
+  const objects = allObjects(ALL_CONFIGS[profile]!);
   const all = objects
     .filter((o) => WORKLOADS.has(o.kind))
     .map((o) => ({
@@ -24,7 +24,7 @@ describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) 
       namespace: o.metadata.namespace,
       spec: o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec,
     }));
-  const stackNamespace = ALL_CONFIGS[profile].common.namespace;
+  const stackNamespace = ALL_CONFIGS[profile]!.common.namespace;
   const pods = all.filter((p) => p.name !== AGENT_EXCEPTION.name);
 
   test('runs in the stack namespace, which enforces "restricted", except the agent in its "privileged" one', () => {

@@ -22,7 +22,7 @@ function run(tool: string, args: string[]): string {
 }
 
 describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
-  const { files, parts } = synthStack(ALL_CONFIGS[profile]);
+  const { files, parts } = synthStack(ALL_CONFIGS[profile]!);
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), `agent-o11y-${profile.replace(/\W+/g, '-')}-`));

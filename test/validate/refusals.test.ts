@@ -38,22 +38,22 @@ const ALERTMANAGER: Array<[string, AlertmanagerConfig, RegExp]> = [
   [
     '/alertmanager/receivers/2/email/0/to',
     withAlertmanager((am) => {
-      am.receivers[2].email![0].to = '';
+      am.receivers[2]!.email![0]!.to = '';
     }),
     /missing to address in email config/,
   ],
   [
     '/alertmanager/receivers/2/name',
     withAlertmanager((am) => {
-      am.receivers[2].name = '';
-      am.route.routes![1].receiver = '';
+      am.receivers[2]!.name = '';
+      am.route.routes![1]!.receiver = '';
     }),
     /missing name in receiver/,
   ],
   [
     '/alertmanager/route/routes/0/matchers/0',
     withAlertmanager((am) => {
-      am.route.routes![0].matchers = ['severity=~"crit(ical"'];
+      am.route.routes![0]!.matchers = ['severity=~"crit(ical"'];
     }),
     /error parsing regexp/,
   ],
@@ -89,7 +89,7 @@ test('synth refuses a for: past what Go holds, and promtool rejects the rule fil
     '/alerts/for/AgentCrashLoop: must be at most 292y (the longest duration Go programs hold), got "99999999999999999999d"',
   );
   const file = path.join(dir, 'ms-framework.rules.yaml');
-  fs.writeFileSync(file, renderRuleFile(activeRuleGroups(config)['ms-framework']));
+  fs.writeFileSync(file, renderRuleFile(activeRuleGroups(config)['ms-framework']!));
   const run = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });
   expect(run.status).not.toBe(0);
   expect(`${run.stdout}${run.stderr}`).toMatch(/not a valid duration string: "99999999999999999999d"/);

@@ -38,7 +38,7 @@ describe('the committed dist/', () => {
 
 describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
   test('creates no Secret and puts no secret value in an environment variable', () => {
-    const objects = allObjects(ALL_CONFIGS[profile]);
+    const objects = allObjects(ALL_CONFIGS[profile]!);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     for (const o of objects.filter((x) => ['Deployment', 'StatefulSet', 'Job'].includes(x.kind))) {
       for (const c of (o as any).spec.template.spec.containers) {

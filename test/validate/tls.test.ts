@@ -65,7 +65,7 @@ function containers(objects: KubeObject[]): PodContainer[] {
 }
 
 describe.each(Object.keys(ALL_CONFIGS))('certificates of the %s config', (profile) => {
-  const { files, parts } = synthStack(ALL_CONFIGS[profile]);
+  const { files, parts } = synthStack(ALL_CONFIGS[profile]!);
   const objects = Object.values(files).flat();
   const certificates = objects.filter((o) => o.kind === 'Certificate');
 
