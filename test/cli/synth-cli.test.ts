@@ -3,24 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { STACK_FILES } from '../../src/lib/names';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const COMPONENT_FILES = [
-  'namespace',
-  'pki',
-  'elasticsearch',
-  'logstash',
-  'kibana',
-  'jaeger',
-  'otel-collector',
-  'otel-agent',
-  'alertmanager',
-  'prometheus',
-  'grafana',
-  'network-policies',
-  'network-policies-agent',
-].map((component) => `${component}.k8s.yaml`);
+/** One file per chart: the charts src/stack.ts creates are typed by STACK_FILES. */
+const COMPONENT_FILES = STACK_FILES.map((component) => `${component}.k8s.yaml`);
 
 interface Run {
   status: number | null;
