@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm's postinstall: applies patches/ (fixes to dependencies, see README "Speed") with patch-package.
+// npm's postinstall: applies patches/ (fixes to dependencies, see docs/speed.md) with patch-package.
 // Both patch-package and the patched package (cdk8s-cli) are devDependencies: a production install
 // (`npm ci --omit=dev`, e.g. for a Pulumi deploy image) has neither and needs no patching.
 const fs = require('fs');

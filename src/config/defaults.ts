@@ -15,7 +15,7 @@ function resources(cpu: string, memory: string, cpuLimit?: string, memoryLimit?:
 }
 
 /**
- * Built-in defaults: a small but complete stack. Secret references name the Secrets the README asks
+ * Built-in defaults: a small but complete stack. Secret references name the Secrets docs/configuration.md asks
  * you to create; no value is ever written.
  */
 export const DEFAULTS: StackConfig = {

@@ -10,7 +10,7 @@ export const PART_OF = 'agent-o11y';
 export interface PortSpec {
   readonly name: string;
   readonly port: number;
-  /** What travels on it, for the README's connection table and reviewers. */
+  /** What travels on it, for the connection table of docs/architecture.md and reviewers. */
   readonly carries: string;
   /** Also open the same port number over UDP (gossip). @default false */
   readonly udp?: boolean;

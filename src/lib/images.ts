@@ -2,7 +2,7 @@
  * Every container image the stack runs, pinned to a release tag. One place, so an upgrade is a
  * one-line diff that CI validates. The collector, Prometheus, Alertmanager and Jaeger tags are the
  * versions of the binaries the tests judge with (the go.mod of each test/judges module; a test keeps them equal); see
- * README, "Pinned versions", for why each is the one it is.
+ * docs/deploying.md, "Pinned versions", for why each is the one it is.
  */
 export const IMAGES = {
   collector: 'otel/opentelemetry-collector-contrib:0.159.0',

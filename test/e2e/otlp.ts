@@ -1,6 +1,6 @@
 /**
  * An OTLP/HTTP JSON client with a client certificate, as an instrumented app configured per the
- * README's "Sending telemetry from your apps" would be, and builders for the spans, logs and metrics the
+ * docs/architecture.md's "Sending telemetry from your apps" would be, and builders for the spans, logs and metrics the
  * end-to-end test sends.
  */
 import { randomBytes } from 'crypto';

@@ -253,7 +253,7 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     for (const line of results) expect(line).toMatch(/: refused: \S+ \/ with certificate: open$/);
   });
 
-  test('redacts span attributes, log attributes and log bodies as the README table says', async () => {
+  test('redacts span attributes, log attributes and log bodies as the table of docs/architecture.md says', async () => {
     const traceId = newTraceId();
     const sensitive: Attributes = {
       password: 'hunter2',

@@ -303,7 +303,7 @@ export class LocalPipeline {
           return [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]];
         }),
       ),
-      // An app outside the stack, as the README's client section sets one up.
+      // An app outside the stack, as docs/architecture.md's client section sets one up.
       app: ['app.agents.svc'],
     });
     const ns = config.common.namespace;
