@@ -23,7 +23,7 @@ spawnSync(
     '-e',
     `
   const { loadConfig } = require('${root}/lib/src/config/loader');
-  const { stackApp } = require('${root}/lib/src/stack');
+  const { stackApp } = require('${root}/lib/app/stack');
   const { app } = stackApp(loadConfig('${root}/agent-o11y.yaml'));
   require('fs').writeFileSync('${objectsFile}', JSON.stringify(app.charts.map((c) => [c.node.id, c.toJson()])));
 `,

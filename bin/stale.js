@@ -4,7 +4,7 @@ const fs = require('fs');
 const path = require('path');
 
 /** Directories whose TypeScript, JavaScript (the generated config validator) and JSON the bundle is built from. */
-const SOURCE_DIRS = ['src', 'constructs', 'rules', 'dashboards'];
+const SOURCE_DIRS = ['app', 'src', 'constructs', 'rules', 'dashboards'];
 
 /**
  * Files that change the bundle without a source changing: it also holds the dependencies' code

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the compiled app (lib/src/main.js, written by tsc) into one file, lib/bundle/app.js. Node
+// Bundles the compiled app (lib/app/main.js, written by tsc) into one file, lib/bundle/app.js. Node
 // then loads one module instead of resolving and reading hundreds: synth starts about twice as fast.
 // Type-checking stays with tsc; this only concatenates its output. Measured with `npm run bench`:
 // - whitespace and syntax minifying: the file is 40% smaller to read (names stay, for stack traces);
@@ -15,7 +15,7 @@ const tslib = require.resolve('tslib', {
   paths: [path.join(root, 'node_modules', '@grafana', 'grafana-foundation-sdk')],
 });
 esbuild.buildSync({
-  entryPoints: { app: path.join(root, 'lib', 'src', 'main.js') },
+  entryPoints: { app: path.join(root, 'lib', 'app', 'main.js') },
   outdir: path.join(root, 'lib', 'bundle'),
   bundle: true,
   platform: 'node',

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig, resolveConfig } from '../src/config/loader';
 import { StackConfig } from '../src/config/types';
-import { stackApp, StackParts } from '../src/stack';
+import { stackApp, StackParts } from '../app/stack';
 import { STACK_FILES, StackFile } from '../src/lib/names';
 
 /** A Kubernetes object as synthesized. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig, resolveConfig } from '../src/config/loader';
-import { synthToDirectory } from '../src/synth';
+import { synthToDirectory } from '../app/synth';
 import { find, synthStack } from './helpers';
 import type { StackFile } from '../src/lib/names';
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { PLATFORM_DASHBOARDS, dashboardFiles } from '../dashboards';
 import { DEFAULTS, DashboardPlatform } from '../src/config';
 import { Topology } from '../src/lib/component';
-import { stackApp } from '../src/stack';
+import { stackApp } from '../app/stack';
 import { PROFILE_CONFIGS } from './helpers';
 
 const ROOT = path.join(__dirname, '..');

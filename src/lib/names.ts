@@ -13,7 +13,7 @@ export const COMPONENTS = {
   grafana: 'grafana',
 } as const;
 
-/** Scrape jobs of the stack's own components (src/stack.ts); TargetDown watches these. */
+/** Scrape jobs of the stack's own components (app/stack.ts); TargetDown watches these. */
 export const STACK_JOBS = [COMPONENTS.prometheus, COMPONENTS.alertmanager, COMPONENTS.collector, COMPONENTS.agent, COMPONENTS.jaeger, COMPONENTS.grafana] as const;
 
 /** The job of the apps' metrics, which the gateway's Prometheus exporter serves. */

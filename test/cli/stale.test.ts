@@ -27,7 +27,7 @@ beforeEach(() => {
   built = path.join(root, 'lib', 'bundle', 'app.js');
   // A project built an hour ago from sources and inputs older than the build.
   for (const file of [
-    'src/main.ts',
+    'app/main.ts',
     'constructs/prometheus.ts',
     'rules/catalog/stack.ts',
     'dashboards/all.ts',
@@ -50,7 +50,7 @@ describe('bin/stale.js: when synth rebuilds the bundle', () => {
   });
 
   test.each([
-    'src/main.ts',
+    'app/main.ts',
     'constructs/prometheus.ts',
     'rules/catalog/stack.ts',
     'dashboards/all.ts',

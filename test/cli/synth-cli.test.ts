@@ -7,7 +7,7 @@ import { STACK_FILES } from '../../src/lib/names';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** One file per chart: the charts src/stack.ts creates are typed by STACK_FILES. */
+/** One file per chart: the charts app/stack.ts creates are typed by STACK_FILES. */
 const COMPONENT_FILES = STACK_FILES.map((component) => `${component}.k8s.yaml`);
 
 interface Run {

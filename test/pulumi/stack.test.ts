@@ -4,8 +4,8 @@ import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
-import { AgentO11yStack, KubeObject, stackObjects } from '../../src/pulumi';
-import { stackApp } from '../../src/stack';
+import { AgentO11yStack, KubeObject, stackObjects } from '../../app/pulumi';
+import { stackApp } from '../../app/stack';
 
 /** A Kubernetes resource as the Pulumi engine saw it. */
 interface Registration {

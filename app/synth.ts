@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig } from './config/loader';
-import { StackConfig } from './config/types';
+import { loadConfig } from '../src/config/loader';
+import { StackConfig } from '../src/config/types';
 import { stackApp, StackParts } from './stack';
 
 /**

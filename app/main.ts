@@ -1,4 +1,4 @@
-import { ConfigError } from './config/loader';
+import { ConfigError } from '../src/config/loader';
 import { synthFromFile } from './synth';
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigError, loadConfig } from '../config/loader';
-import { StackConfig } from '../config/types';
+import { ConfigError, loadConfig } from '../../src/config/loader';
+import { StackConfig } from '../../src/config/types';
 import { AgentO11yStack } from './stack';
 
 /**

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { StackConfig } from './config/types';
-import { checkConfig } from './config/loader';
+import { StackConfig } from '../src/config/types';
+import { checkConfig } from '../src/config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
 import { Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
@@ -18,7 +18,7 @@ import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
 import { activeRuleGroups, renderRuleFile } from '../rules';
-import { APPS_JOB, StackFile } from './lib/names';
+import { APPS_JOB, StackFile } from '../src/lib/names';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {

@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { loadConfig } from '../config/loader';
-import { StackConfig } from '../config/types';
+import { loadConfig } from '../../src/config/loader';
+import { StackConfig } from '../../src/config/types';
 import { stackApp } from '../stack';
 
 /** One Kubernetes object, as the cdk8s app synthesizes it. */
