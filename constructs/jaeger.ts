@@ -18,7 +18,8 @@ import {
   spread,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
-import { otelServerTls, Pki } from './mtls';
+import { jaegerConfig } from './jaeger-config';
+import { Pki } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
 
 export interface JaegerProps {
@@ -89,60 +90,14 @@ export class Jaeger extends Component {
       cluster: ['monitor', 'manage_index_templates', 'manage_ilm'],
       indices: [{ names: [`${config.indexPrefix}-*`], privileges: ['all'] }],
     });
-    const backend = 'elasticsearch';
-    const jaegerConfig = {
-      service: {
-        extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
-        pipelines: {
-          traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] },
-        },
-        telemetry: {
-          resource: { 'service.name': 'jaeger' },
-          metrics: {
-            level: 'detailed',
-            readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: this.port('metrics').port } } } }],
-          },
-          logs: { level: props.common.logLevel },
-        },
-      },
-      extensions: {
-        healthcheckv2: { use_v2: true, http: { endpoint: `0.0.0.0:${this.port('health').port}` } },
-        jaeger_query: {
-          storage: { traces: backend },
-          http: { endpoint: `0.0.0.0:${this.port('query-http').port}`, tls: otelServerTls(tls) },
-          grpc: { endpoint: `0.0.0.0:${this.port('query-grpc').port}`, tls: otelServerTls(tls) },
-        },
-        jaeger_storage: {
-          backends: {
-            [backend]: {
-              elasticsearch: {
-                server_urls: [esUrl],
-                auth: {
-                  basic: { username: '${env:ES_USERNAME}', password_file: `${ES_SECRET_DIR}/${creds.passwordKey}` },
-                },
-                tls: { ca_file: tls.ca, cert_file: tls.cert, key_file: tls.key },
-                indices: {
-                  index_prefix: config.indexPrefix,
-                  spans: { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1, replicas: 1 },
-                  services: { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1, replicas: 1 },
-                },
-              },
-            },
-          },
-        },
-      },
-      receivers: {
-        otlp: {
-          protocols: {
-            grpc: { endpoint: `0.0.0.0:${this.port('otlp-grpc').port}`, tls: otelServerTls(tls) },
-            http: { endpoint: `0.0.0.0:${this.port('otlp-http').port}`, tls: otelServerTls(tls) },
-          },
-        },
-      },
-      processors: { batch: {} },
-      exporters: { jaeger_storage_exporter: { trace_storage: backend } },
-    };
-    this.rendered = toYaml(jaegerConfig);
+    const jaegerConfigFile = jaegerConfig({
+      common: props.common,
+      indexPrefix: config.indexPrefix,
+      tls,
+      port: (name) => this.port(name).port,
+      elasticsearch: { url: esUrl, passwordFile: `${ES_SECRET_DIR}/${creds.passwordKey}` },
+    });
+    this.rendered = toYaml(jaegerConfigFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });
     this.serviceAccount();
     this.service();
