@@ -4,17 +4,7 @@ import { AlertmanagerConfig, CommonConfig, SecretKeyRef } from '../src/config/ty
 import { alertmanagerConfig, AlertmanagerConfigFile } from './alertmanager-config';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import {
-  claimTemplate,
-  Component,
-  containerPorts,
-  Peer,
-  containerSecurity,
-  execProbe,
-  podSecurity,
-  resourceRequirements,
-  spread,
-} from '../src/lib/component';
+import { claimTemplate, Component, Peer, execProbe } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
 
@@ -107,77 +97,67 @@ export class Alertmanager extends Component {
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: {
-            labels: this.labels,
-            annotations: this.podAnnotations(this.rendered, ...Object.values(tlsFiles)),
-          },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(65534),
-            ...spread(this.selector, config.replicas),
-            containers: [
-              {
-                name: 'alertmanager',
-                image,
-                args: [
-                  '--config.file=/etc/alertmanager/alertmanager.yml',
-                  `--storage.path=${DATA_DIR}`,
-                  '--web.listen-address=0.0.0.0:9093',
-                  `--web.config.file=${CONFIG_DIR}/web.yml`,
-                  `--log.level=${props.common.logLevel}`,
-                  ...(peers.length > 0
-                    ? [
-                        '--cluster.listen-address=0.0.0.0:9094',
-                        '--cluster.advertise-address=$(POD_IP):9094',
-                        `--cluster.tls-config=${CONFIG_DIR}/cluster-tls.yml`,
-                        ...peers.map((p) => `--cluster.peer=${p}`),
-                      ]
-                    : ['--cluster.listen-address=']),
-                ],
-                env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(config.resources),
-                securityContext: containerSecurity(true),
-                // The web port requires a client certificate, which kubelet probes cannot present: the
-                // image's amtool asks the status API with Alertmanager's own certificate.
-                livenessProbe: execProbe(amtoolProbe(this.port('web').port)),
-                readinessProbe: execProbe(amtoolProbe(this.port('web').port), {
-                  initialDelaySeconds: 3,
-                  periodSeconds: 5,
-                }),
-                volumeMounts: [
-                  ...['alertmanager.yml', ...Object.keys(tlsFiles)].map((f) => ({
-                    name: 'config',
-                    mountPath: `${CONFIG_DIR}/${f}`,
-                    subPath: f,
-                    readOnly: true,
-                  })),
-                  tls.mount,
-                  { name: 'data', mountPath: DATA_DIR },
-                  ...secretNames.map((s) => ({
-                    name: `secret-${s}`,
-                    mountPath: `${SECRETS_DIR}/${s}`,
-                    readOnly: true,
-                  })),
-                ],
+        template: this.podTemplate({
+          rendered: [this.rendered, ...Object.values(tlsFiles)],
+          uid: 65534,
+          replicas: config.replicas,
+          containers: [
+            {
+              name: 'alertmanager',
+              args: [
+                '--config.file=/etc/alertmanager/alertmanager.yml',
+                `--storage.path=${DATA_DIR}`,
+                '--web.listen-address=0.0.0.0:9093',
+                `--web.config.file=${CONFIG_DIR}/web.yml`,
+                `--log.level=${props.common.logLevel}`,
+                ...(peers.length > 0
+                  ? [
+                      '--cluster.listen-address=0.0.0.0:9094',
+                      '--cluster.advertise-address=$(POD_IP):9094',
+                      `--cluster.tls-config=${CONFIG_DIR}/cluster-tls.yml`,
+                      ...peers.map((p) => `--cluster.peer=${p}`),
+                    ]
+                  : ['--cluster.listen-address=']),
+              ],
+              env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+              resources: config.resources,
+              // The web port requires a client certificate, which kubelet probes cannot present: the
+              // image's amtool asks the status API with Alertmanager's own certificate.
+              livenessProbe: execProbe(amtoolProbe(this.port('web').port)),
+              readinessProbe: execProbe(amtoolProbe(this.port('web').port), {
+                initialDelaySeconds: 3,
+                periodSeconds: 5,
+              }),
+              volumeMounts: [
+                ...['alertmanager.yml', ...Object.keys(tlsFiles)].map((f) => ({
+                  name: 'config',
+                  mountPath: `${CONFIG_DIR}/${f}`,
+                  subPath: f,
+                  readOnly: true,
+                })),
+                tls.mount,
+                { name: 'data', mountPath: DATA_DIR },
+                ...secretNames.map((s) => ({
+                  name: `secret-${s}`,
+                  mountPath: `${SECRETS_DIR}/${s}`,
+                  readOnly: true,
+                })),
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: this.name } },
+            tls.volume,
+            ...secretNames.map((s) => ({
+              name: `secret-${s}`,
+              secret: {
+                secretName: s,
+                defaultMode: 0o440,
+                items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })),
               },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              tls.volume,
-              ...secretNames.map((s) => ({
-                name: `secret-${s}`,
-                secret: {
-                  secretName: s,
-                  defaultMode: 0o440,
-                  items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })),
-                },
-              })),
-            ],
-          },
-        },
+            })),
+          ],
+        }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
       },
     });

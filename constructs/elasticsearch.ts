@@ -4,15 +4,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, CredentialsRef, ElasticsearchConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import {
-  claimTemplate,
-  Component,
-  containerPorts,
-  containerSecurity,
-  podSecurity,
-  resourceRequirements,
-  spread,
-} from '../src/lib/component';
+import { claimTemplate, Component, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
 
@@ -139,63 +131,56 @@ export class Elasticsearch extends Component {
         replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(elasticsearchYml) },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(ELASTIC_UID),
-            terminationGracePeriodSeconds: 120,
-            ...spread(this.selector, replicas),
-            initContainers: [home.initContainer],
-            containers: [
-              {
-                name: 'elasticsearch',
-                image,
-                ports: containerPorts(this.ports),
-                env: [
-                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                  { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
-                ],
-                resources: resourceRequirements(props.config.resources),
-                securityContext: containerSecurity(true),
-                readinessProbe: {
-                  exec: {
-                    command: [
-                      'bash',
-                      '-c',
-                      `curl --silent --fail --cacert ${this.tls.ca} -u "elastic:$(cat ${passwordFile})" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null`,
-                    ],
-                  },
-                  initialDelaySeconds: 20,
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                  failureThreshold: 3,
+        template: this.podTemplate({
+          rendered: [elasticsearchYml],
+          uid: ELASTIC_UID,
+          terminationGracePeriodSeconds: 120,
+          replicas: replicas,
+          initContainers: [home.initContainer],
+          containers: [
+            {
+              name: 'elasticsearch',
+              env: [
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
+              ],
+              resources: props.config.resources,
+              readinessProbe: {
+                exec: {
+                  command: [
+                    'bash',
+                    '-c',
+                    `curl --silent --fail --cacert ${this.tls.ca} -u "elastic:$(cat ${passwordFile})" "https://127.0.0.1:9200/_cluster/health?local=true" >/dev/null`,
+                  ],
                 },
-                livenessProbe: {
-                  tcpSocket: { port: k8s.IntOrString.fromString('transport') },
-                  initialDelaySeconds: 60,
-                  periodSeconds: 20,
-                  timeoutSeconds: 5,
-                  failureThreshold: 6,
-                },
-                volumeMounts: [
-                  { name: 'data', mountPath: `${HOME}/data` },
-                  ...home.mounts,
-                  {
-                    name: 'settings',
-                    mountPath: `${home.configDir}/elasticsearch.yml`,
-                    subPath: 'elasticsearch.yml',
-                    readOnly: true,
-                  },
-                  home.secureSettingsMount!,
-                  this.tls.mount,
-                ],
+                initialDelaySeconds: 20,
+                periodSeconds: 10,
+                timeoutSeconds: 5,
+                failureThreshold: 3,
               },
-            ],
-            volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, this.tls.volume],
-          },
-        },
+              livenessProbe: {
+                tcpSocket: { port: k8s.IntOrString.fromString('transport') },
+                initialDelaySeconds: 60,
+                periodSeconds: 20,
+                timeoutSeconds: 5,
+                failureThreshold: 6,
+              },
+              volumeMounts: [
+                { name: 'data', mountPath: `${HOME}/data` },
+                ...home.mounts,
+                {
+                  name: 'settings',
+                  mountPath: `${home.configDir}/elasticsearch.yml`,
+                  subPath: 'elasticsearch.yml',
+                  readOnly: true,
+                },
+                home.secureSettingsMount!,
+                this.tls.mount,
+              ],
+            },
+          ],
+          volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, this.tls.volume],
+        }),
         volumeClaimTemplates: [claimTemplate('data', props.config.storage, this.labels)],
       },
     });

@@ -3,16 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import {
-  Component,
-  containerPorts,
-  containerSecurity,
-  Endpoint,
-  httpProbe,
-  podSecurity,
-  resourceRequirements,
-  scratch,
-} from '../src/lib/component';
+import { Component, Endpoint, httpProbe, scratch } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
 import { Pki, TlsFiles } from './mtls';
@@ -225,92 +216,76 @@ export class Grafana extends Component {
         // One pod owns the SQLite database on the volume.
         strategy: { type: 'Recreate' },
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: {
-            labels: this.labels,
-            annotations: this.podAnnotations(
-              grafanaIni,
-              this.datasources,
-              providers,
-              ...props.dashboards.map((d) => d.json),
-            ),
-          },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(),
-            containers: [
-              {
-                name: 'grafana',
-                image,
-                env: [
-                  // The image's entrypoint reads each *__FILE variable into the variable without the suffix.
-                  { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/${admin.usernameKey}` },
-                  { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/${admin.passwordKey}` },
-                  { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+        template: this.podTemplate({
+          rendered: [grafanaIni, this.datasources, providers, ...props.dashboards.map((d) => d.json)],
+          containers: [
+            {
+              name: 'grafana',
+              env: [
+                // The image's entrypoint reads each *__FILE variable into the variable without the suffix.
+                { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/${admin.usernameKey}` },
+                { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/${admin.passwordKey}` },
+                { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+              ],
+              resources: config.resources,
+              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
+              readinessProbe: httpProbe('http', '/api/health', {
+                initialDelaySeconds: 5,
+                periodSeconds: 5,
+                scheme: 'HTTPS',
+              }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
+                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                { name: 'providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
+                ...folders.map((f) => ({
+                  name: `dashboards-${folderSlug(f)}`,
+                  mountPath: `${DASHBOARDS_DIR}/${f}`,
+                  readOnly: true,
+                })),
+                { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+                { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
+                tls.mount,
+                { name: 'data', mountPath: '/var/lib/grafana' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: this.name } },
+            { name: 'datasources', configMap: { name: `${this.name}-datasources` } },
+            { name: 'providers', configMap: { name: `${this.name}-dashboard-providers` } },
+            ...folders.map((f) => ({
+              name: `dashboards-${folderSlug(f)}`,
+              configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` },
+            })),
+            {
+              name: 'admin',
+              secret: {
+                secretName: admin.secretName,
+                defaultMode: 0o440,
+                items: [
+                  { key: admin.usernameKey, path: admin.usernameKey },
+                  { key: admin.passwordKey, path: admin.passwordKey },
                 ],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(config.resources),
-                securityContext: containerSecurity(true),
-                livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
-                readinessProbe: httpProbe('http', '/api/health', {
-                  initialDelaySeconds: 5,
-                  periodSeconds: 5,
-                  scheme: 'HTTPS',
-                }),
-                volumeMounts: [
-                  { name: 'config', mountPath: '/etc/grafana/grafana.ini', subPath: 'grafana.ini', readOnly: true },
-                  { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
-                  { name: 'providers', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true },
-                  ...folders.map((f) => ({
-                    name: `dashboards-${folderSlug(f)}`,
-                    mountPath: `${DASHBOARDS_DIR}/${f}`,
-                    readOnly: true,
-                  })),
-                  { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
-                  { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
-                  tls.mount,
-                  { name: 'data', mountPath: '/var/lib/grafana' },
-                  { name: 'tmp', mountPath: '/tmp' },
+              },
+            },
+            {
+              name: 'es-credentials',
+              secret: {
+                secretName: config.elasticsearch.secretName,
+                defaultMode: 0o440,
+                items: [
+                  { key: config.elasticsearch.usernameKey, path: config.elasticsearch.usernameKey },
+                  { key: config.elasticsearch.passwordKey, path: config.elasticsearch.passwordKey },
                 ],
               },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              { name: 'datasources', configMap: { name: `${this.name}-datasources` } },
-              { name: 'providers', configMap: { name: `${this.name}-dashboard-providers` } },
-              ...folders.map((f) => ({
-                name: `dashboards-${folderSlug(f)}`,
-                configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` },
-              })),
-              {
-                name: 'admin',
-                secret: {
-                  secretName: admin.secretName,
-                  defaultMode: 0o440,
-                  items: [
-                    { key: admin.usernameKey, path: admin.usernameKey },
-                    { key: admin.passwordKey, path: admin.passwordKey },
-                  ],
-                },
-              },
-              {
-                name: 'es-credentials',
-                secret: {
-                  secretName: config.elasticsearch.secretName,
-                  defaultMode: 0o440,
-                  items: [
-                    { key: config.elasticsearch.usernameKey, path: config.elasticsearch.usernameKey },
-                    { key: config.elasticsearch.passwordKey, path: config.elasticsearch.passwordKey },
-                  ],
-                },
-              },
-              tls.volume,
-              { name: 'data', persistentVolumeClaim: { claimName: this.name } },
-              scratch('tmp'),
-            ],
-          },
-        },
+            },
+            tls.volume,
+            { name: 'data', persistentVolumeClaim: { claimName: this.name } },
+            scratch('tmp'),
+          ],
+        }),
       },
     });
     new k8s.KubePersistentVolumeClaim(this, 'Data', {

@@ -7,7 +7,6 @@ import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
 import {
   Component,
-  containerPorts,
   containerSecurity,
   httpProbe,
   PART_OF,
@@ -15,7 +14,6 @@ import {
   podSecurity,
   resourceRequirements,
   scratch,
-  spread,
 } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { jaegerConfig } from './jaeger-config';
@@ -107,53 +105,45 @@ export class Jaeger extends Component {
       spec: {
         replicas: config.replicas,
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(),
-            ...spread(this.selector, config.replicas),
-            containers: [
-              {
-                name: 'jaeger',
-                image,
-                args: ['--config', '/etc/jaeger/config.yaml'],
-                env: [
-                  {
-                    name: 'ES_USERNAME',
-                    valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } },
-                  },
-                  { name: 'GOMEMLIMIT', value: goMemLimit(config.resources.limits.memory) },
-                ],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(config.resources),
-                securityContext: containerSecurity(true),
-                livenessProbe: httpProbe('health', '/status'),
-                readinessProbe: httpProbe('health', '/status', { initialDelaySeconds: 5, periodSeconds: 5 }),
-                volumeMounts: [
-                  { name: 'config', mountPath: '/etc/jaeger/config.yaml', subPath: 'config.yaml', readOnly: true },
-                  { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
-                  tls.mount,
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              {
-                name: 'es-credentials',
-                secret: {
-                  secretName: creds.secretName,
-                  defaultMode: 0o440,
-                  items: [{ key: creds.passwordKey, path: creds.passwordKey }],
+        template: this.podTemplate({
+          rendered: [this.rendered],
+          replicas: config.replicas,
+          containers: [
+            {
+              name: 'jaeger',
+              args: ['--config', '/etc/jaeger/config.yaml'],
+              env: [
+                {
+                  name: 'ES_USERNAME',
+                  valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } },
                 },
+                { name: 'GOMEMLIMIT', value: goMemLimit(config.resources.limits.memory) },
+              ],
+              resources: config.resources,
+              livenessProbe: httpProbe('health', '/status'),
+              readinessProbe: httpProbe('health', '/status', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/jaeger/config.yaml', subPath: 'config.yaml', readOnly: true },
+                { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
+                tls.mount,
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: this.name } },
+            {
+              name: 'es-credentials',
+              secret: {
+                secretName: creds.secretName,
+                defaultMode: 0o440,
+                items: [{ key: creds.passwordKey, path: creds.passwordKey }],
               },
-              tls.volume,
-              scratch('tmp'),
-            ],
-          },
-        },
+            },
+            tls.volume,
+            scratch('tmp'),
+          ],
+        }),
       },
     });
     this.disruptionBudget(config.replicas);

@@ -3,14 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, KibanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import {
-  Component,
-  containerPorts,
-  containerSecurity,
-  httpProbe,
-  podSecurity,
-  resourceRequirements,
-} from '../src/lib/component';
+import { Component, httpProbe, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { Pki } from './mtls';
@@ -84,46 +77,34 @@ export class Kibana extends Component {
       spec: {
         replicas: 1,
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(ELASTIC_UID),
-            initContainers: [home.initContainer],
-            containers: [
-              {
-                name: 'kibana',
-                image,
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(props.config.resources),
-                securityContext: containerSecurity(true),
-                // /login answers 200 without credentials once Kibana has connected to Elasticsearch.
-                livenessProbe: httpProbe('http', '/login', {
-                  initialDelaySeconds: 60,
-                  periodSeconds: 20,
-                  scheme: 'HTTPS',
-                }),
-                readinessProbe: httpProbe('http', '/login', {
-                  initialDelaySeconds: 20,
-                  periodSeconds: 10,
-                  scheme: 'HTTPS',
-                }),
-                volumeMounts: [
-                  ...home.mounts,
-                  {
-                    name: 'settings',
-                    mountPath: `${home.configDir}/kibana.yml`,
-                    subPath: 'kibana.yml',
-                    readOnly: true,
-                  },
-                  tls.mount,
-                ],
-              },
-            ],
-            volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, tls.volume],
-          },
-        },
+        template: this.podTemplate({
+          rendered: [this.rendered],
+          uid: ELASTIC_UID,
+          initContainers: [home.initContainer],
+          containers: [
+            {
+              name: 'kibana',
+              resources: props.config.resources,
+              // /login answers 200 without credentials once Kibana has connected to Elasticsearch.
+              livenessProbe: httpProbe('http', '/login', {
+                initialDelaySeconds: 60,
+                periodSeconds: 20,
+                scheme: 'HTTPS',
+              }),
+              readinessProbe: httpProbe('http', '/login', {
+                initialDelaySeconds: 20,
+                periodSeconds: 10,
+                scheme: 'HTTPS',
+              }),
+              volumeMounts: [
+                ...home.mounts,
+                { name: 'settings', mountPath: `${home.configDir}/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
+                tls.mount,
+              ],
+            },
+          ],
+          volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, tls.volume],
+        }),
       },
     });
   }

@@ -4,16 +4,7 @@ import { CommonConfig, LogstashConfig, RedactionConfig } from '../src/config/typ
 import { IMAGES } from '../src/lib/images';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
-import {
-  claimTemplate,
-  Component,
-  containerPorts,
-  containerSecurity,
-  httpProbe,
-  podSecurity,
-  resourceRequirements,
-  spread,
-} from '../src/lib/component';
+import { claimTemplate, Component, httpProbe, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { otlpLogsPipeline } from './logstash-pipeline';
@@ -137,51 +128,44 @@ export class Logstash extends Component {
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.settings, pipelines, this.pipeline) },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(ELASTIC_UID),
-            terminationGracePeriodSeconds: 60,
-            ...spread(this.selector, config.replicas),
-            initContainers: [home.initContainer],
-            containers: [
-              {
-                name: 'logstash',
-                image,
-                env: [
-                  heap,
-                  { name: 'STACK_CLUSTER', value: props.common.cluster },
-                  { name: 'STACK_ENVIRONMENT', value: props.common.environment },
-                ],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(config.resources),
-                securityContext: containerSecurity(true),
-                livenessProbe: httpProbe('api', '/', { initialDelaySeconds: 60, periodSeconds: 20 }),
-                readinessProbe: httpProbe('api', '/', { initialDelaySeconds: 20, periodSeconds: 10 }),
-                volumeMounts: [
-                  { name: 'data', mountPath: `${HOME}/data` },
-                  ...home.mounts,
-                  ...['logstash.yml', 'pipelines.yml'].map((f) => ({
-                    name: 'settings',
-                    mountPath: `${home.configDir}/${f}`,
-                    subPath: f,
-                    readOnly: true,
-                  })),
-                  { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
-                  tls.mount,
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'settings', configMap: { name: this.name } },
-              ...home.volumes,
-              { name: 'pipeline', configMap: { name: `${this.name}-pipeline` } },
-              tls.volume,
-            ],
-          },
-        },
+        template: this.podTemplate({
+          rendered: [this.settings, pipelines, this.pipeline],
+          uid: ELASTIC_UID,
+          terminationGracePeriodSeconds: 60,
+          replicas: config.replicas,
+          initContainers: [home.initContainer],
+          containers: [
+            {
+              name: 'logstash',
+              env: [
+                heap,
+                { name: 'STACK_CLUSTER', value: props.common.cluster },
+                { name: 'STACK_ENVIRONMENT', value: props.common.environment },
+              ],
+              resources: config.resources,
+              livenessProbe: httpProbe('api', '/', { initialDelaySeconds: 60, periodSeconds: 20 }),
+              readinessProbe: httpProbe('api', '/', { initialDelaySeconds: 20, periodSeconds: 10 }),
+              volumeMounts: [
+                { name: 'data', mountPath: `${HOME}/data` },
+                ...home.mounts,
+                ...['logstash.yml', 'pipelines.yml'].map((f) => ({
+                  name: 'settings',
+                  mountPath: `${home.configDir}/${f}`,
+                  subPath: f,
+                  readOnly: true,
+                })),
+                { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
+                tls.mount,
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'settings', configMap: { name: this.name } },
+            ...home.volumes,
+            { name: 'pipeline', configMap: { name: `${this.name}-pipeline` } },
+            tls.volume,
+          ],
+        }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
       },
     });

@@ -5,15 +5,7 @@ import { CollectorAgentConfig, CollectorQueueConfig, CommonConfig } from '../src
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import {
-  Component,
-  containerPorts,
-  Endpoint,
-  httpProbe,
-  PortSpec,
-  resourceRequirements,
-  scratch,
-} from '../src/lib/component';
+import { Component, Endpoint, httpProbe, PortSpec, scratch } from '../src/lib/component';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, Id, Processors } from './otel-config';
 import { OtelCollector } from './otel-collector';
@@ -117,63 +109,55 @@ export class OtelAgent extends Component {
       spec: {
         selector: { matchLabels: this.selector },
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: {
-            labels: this.labels,
-            annotations: this.podAnnotations(this.rendered),
+        template: this.podTemplate({
+          rendered: [this.rendered],
+          apiAccess: true,
+          // Root only to read root-owned log files; no capabilities, so no access beyond owner rights.
+          security: {
+            runAsNonRoot: false,
+            runAsUser: 0,
+            runAsGroup: 0,
+            seccompProfile: { type: 'RuntimeDefault' },
           },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: true,
-            // Root only to read root-owned log files; no capabilities, so no access beyond owner rights.
-            securityContext: {
-              runAsNonRoot: false,
-              runAsUser: 0,
-              runAsGroup: 0,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            // Nodes tainted NoSchedule (control plane, dedicated pools) have logs too.
-            tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
-            containers: [
-              {
-                name: 'otel-agent',
-                image,
-                args: ['--config=/etc/otelcol/config.yaml'],
-                env: [
-                  { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-                  { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-                  collectorGoMemLimit(resources.limits.memory),
-                ],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(resources),
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: false,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
-                livenessProbe: httpProbe('health', '/'),
-                readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
-                volumeMounts: [
-                  { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
-                  { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
-                  { name: 'state', mountPath: STATE_DIR },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  tls.mount,
-                ],
+          // Nodes tainted NoSchedule (control plane, dedicated pools) have logs too.
+          tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
+          containers: [
+            {
+              name: 'otel-agent',
+              args: ['--config=/etc/otelcol/config.yaml'],
+              env: [
+                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+                collectorGoMemLimit(resources.limits.memory),
+              ],
+              resources: resources,
+              security: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: false,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
               },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              { name: 'pod-logs', hostPath: { path: POD_LOGS, type: 'Directory' } },
-              { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } },
-              scratch('tmp'),
-              tls.volume,
-            ],
-          },
-        },
+              livenessProbe: httpProbe('health', '/'),
+              readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
+                { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
+                { name: 'state', mountPath: STATE_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+                tls.mount,
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: this.name } },
+            { name: 'pod-logs', hostPath: { path: POD_LOGS, type: 'Directory' } },
+            { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } },
+            scratch('tmp'),
+            tls.volume,
+          ],
+        }),
       },
     });
   }

@@ -6,19 +6,7 @@ import { IMAGES } from '../src/lib/images';
 import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
-import {
-  claimTemplate,
-  Component,
-  containerPorts,
-  Endpoint,
-  PortSpec,
-  containerSecurity,
-  httpProbe,
-  podSecurity,
-  resourceRequirements,
-  scratch,
-  spread,
-} from '../src/lib/component';
+import { claimTemplate, Component, Endpoint, PortSpec, httpProbe, scratch } from '../src/lib/component';
 import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
@@ -153,37 +141,29 @@ export class OtelCollector extends Component {
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(this.rendered) },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(),
-            // Time to drain the in-memory batch into the persistent queue.
-            terminationGracePeriodSeconds: 60,
-            ...spread(this.selector, config.replicas),
-            containers: [
-              {
-                name: 'otel-collector',
-                image,
-                args: ['--config=/etc/otelcol/config.yaml'],
-                env: [collectorGoMemLimit(config.resources.limits.memory)],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(config.resources),
-                securityContext: containerSecurity(true),
-                livenessProbe: httpProbe('health', '/'),
-                readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
-                volumeMounts: [
-                  { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
-                  { name: 'queue', mountPath: '/var/lib/otelcol' },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  tls.mount,
-                ],
-              },
-            ],
-            volumes: [{ name: 'config', configMap: { name: this.name } }, scratch('tmp'), tls.volume],
-          },
-        },
+        template: this.podTemplate({
+          rendered: [this.rendered],
+          // Time to drain the in-memory batch into the persistent queue.
+          terminationGracePeriodSeconds: 60,
+          replicas: config.replicas,
+          containers: [
+            {
+              name: 'otel-collector',
+              args: ['--config=/etc/otelcol/config.yaml'],
+              env: [collectorGoMemLimit(config.resources.limits.memory)],
+              resources: config.resources,
+              livenessProbe: httpProbe('health', '/'),
+              readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
+              volumeMounts: [
+                { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
+                { name: 'queue', mountPath: '/var/lib/otelcol' },
+                { name: 'tmp', mountPath: '/tmp' },
+                tls.mount,
+              ],
+            },
+          ],
+          volumes: [{ name: 'config', configMap: { name: this.name } }, scratch('tmp'), tls.volume],
+        }),
         volumeClaimTemplates: [claimTemplate('queue', config.queue.storage, this.labels)],
       },
     });

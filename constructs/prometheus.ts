@@ -5,18 +5,7 @@ import { CommonConfig, PrometheusConfig, ScrapeTargetConfig } from '../src/confi
 import { IMAGES } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
-import {
-  claimTemplate,
-  Component,
-  containerPorts,
-  containerSecurity,
-  execProbe,
-  podSecurity,
-  PortSpec,
-  resourceRequirements,
-  scratch,
-  spread,
-} from '../src/lib/component';
+import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, serviceJob, TlsConfig } from './prometheus-config';
@@ -111,68 +100,61 @@ export class Prometheus extends Component {
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
-        template: {
-          metadata: {
-            labels: this.labels,
-            annotations: Lazy.any({
-              produce: () =>
-                this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)),
-            }) as Record<string, string>,
-          },
-          spec: {
-            serviceAccountName: this.name,
-            securityContext: podSecurity(65534),
-            ...spread(this.selector, config.replicas),
-            containers: [
-              {
-                name: 'prometheus',
-                image,
-                args: [
-                  `--config.file=${CONFIG_DIR}/prometheus.yml`,
-                  `--storage.tsdb.path=${DATA_DIR}`,
-                  `--storage.tsdb.retention.time=${config.retention.time}`,
-                  `--storage.tsdb.retention.size=${config.retention.size}`,
-                  `--log.level=${props.common.logLevel}`,
-                  '--web.listen-address=0.0.0.0:9090',
-                  `--web.config.file=${CONFIG_DIR}/web.yml`,
-                  // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
-                  '--enable-feature=exemplar-storage',
-                ],
-                // Prometheus 3 expands ${POD_NAME} in external labels by default (the v2 feature flag is gone).
-                env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],
-                ports: containerPorts(this.ports),
-                resources: resourceRequirements(config.resources),
-                securityContext: containerSecurity(true),
-                // The web port requires a client certificate, which kubelet probes cannot present: the
-                // image's promtool asks /-/healthy and /-/ready with Prometheus' own certificate.
-                livenessProbe: execProbe(promtoolProbe('healthy', this.port('web').port)),
-                readinessProbe: execProbe(promtoolProbe('ready', this.port('web').port), {
-                  initialDelaySeconds: 5,
-                  periodSeconds: 5,
-                  failureThreshold: 60,
-                }),
-                volumeMounts: [
-                  ...['prometheus.yml', 'web.yml', 'probe-http.yml'].map((f) => ({
-                    name: 'config',
-                    mountPath: `${CONFIG_DIR}/${f}`,
-                    subPath: f,
-                    readOnly: true,
-                  })),
-                  { name: 'rules', mountPath: RULES_DIR, readOnly: true },
-                  { name: 'data', mountPath: DATA_DIR },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  tls.mount,
-                ],
-              },
-            ],
-            volumes: [
-              { name: 'config', configMap: { name: this.name } },
-              { name: 'rules', configMap: { name: `${this.name}-rules` } },
-              scratch('tmp'),
-              tls.volume,
-            ],
-          },
-        },
+        template: this.podTemplate({
+          // Pod discovery reads the API with the ServiceAccount's token.
+          apiAccess: true,
+          annotations: Lazy.any({
+            produce: () =>
+              this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)),
+          }) as Record<string, string>,
+          uid: 65534,
+          replicas: config.replicas,
+          containers: [
+            {
+              name: 'prometheus',
+              args: [
+                `--config.file=${CONFIG_DIR}/prometheus.yml`,
+                `--storage.tsdb.path=${DATA_DIR}`,
+                `--storage.tsdb.retention.time=${config.retention.time}`,
+                `--storage.tsdb.retention.size=${config.retention.size}`,
+                `--log.level=${props.common.logLevel}`,
+                '--web.listen-address=0.0.0.0:9090',
+                `--web.config.file=${CONFIG_DIR}/web.yml`,
+                // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
+                '--enable-feature=exemplar-storage',
+              ],
+              // Prometheus 3 expands ${POD_NAME} in external labels by default (the v2 feature flag is gone).
+              env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],
+              resources: config.resources,
+              // The web port requires a client certificate, which kubelet probes cannot present: the
+              // image's promtool asks /-/healthy and /-/ready with Prometheus' own certificate.
+              livenessProbe: execProbe(promtoolProbe('healthy', this.port('web').port)),
+              readinessProbe: execProbe(promtoolProbe('ready', this.port('web').port), {
+                initialDelaySeconds: 5,
+                periodSeconds: 5,
+                failureThreshold: 60,
+              }),
+              volumeMounts: [
+                ...['prometheus.yml', 'web.yml', 'probe-http.yml'].map((f) => ({
+                  name: 'config',
+                  mountPath: `${CONFIG_DIR}/${f}`,
+                  subPath: f,
+                  readOnly: true,
+                })),
+                { name: 'rules', mountPath: RULES_DIR, readOnly: true },
+                { name: 'data', mountPath: DATA_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+                tls.mount,
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: this.name } },
+            { name: 'rules', configMap: { name: `${this.name}-rules` } },
+            scratch('tmp'),
+            tls.volume,
+          ],
+        }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
       },
     });

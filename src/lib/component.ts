@@ -88,6 +88,43 @@ export interface ComponentProps {
 }
 
 /**
+ * What a workload's pod has that is particular to its component (Component.podTemplate); any other
+ * pod spec field (termination grace, tolerations, restart policy) is given as it is.
+ */
+export interface PodOptions
+  extends Omit<
+    k8s.PodSpec,
+    'containers' | 'initContainers' | 'volumes' | 'securityContext' | 'serviceAccountName' | 'automountServiceAccountToken'
+  > {
+  readonly containers: readonly ContainerOptions[];
+  readonly initContainers?: readonly k8s.Container[];
+  readonly volumes?: readonly k8s.Volume[];
+  /** The rendered files whose hash rolls the pods when one changes. */
+  readonly rendered?: readonly string[];
+  /** The pod's annotations, where they are not the hash of `rendered` known now (a lazy value). */
+  readonly annotations?: Record<string, string>;
+  /** The uid and gid it runs as. @default POD_UID */
+  readonly uid?: number;
+  /** A pod security context other than the restricted one (the node agent's). @default podSecurity(uid) */
+  readonly security?: k8s.PodSecurityContext;
+  /** It talks to the Kubernetes API, so its ServiceAccount token is mounted. @default false */
+  readonly apiAccess?: boolean;
+  /** The replicas to spread over nodes and zones. @default - not spread */
+  readonly replicas?: number;
+}
+
+/** A container of a component: what is particular to it; the image, ports, resources and security come from the component. */
+export type ContainerOptions = Omit<k8s.Container, 'image' | 'ports' | 'resources' | 'securityContext'> & {
+  readonly resources: Resources;
+  /** @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** The component's ports are this container's. @default true */
+  readonly servesPorts?: boolean;
+  /** A container security context other than the restricted one (the node agent's). @default containerSecurity(readOnlyRootFilesystem) */
+  readonly security?: k8s.SecurityContext;
+};
+
+/**
  * Base of every stack component: its name, labels and ports, and the one way other components
  * learn its address (`endpoint`), which also records the link in the stack's Topology.
  */
@@ -199,6 +236,41 @@ export abstract class Component extends Construct implements Peer {
   /** Pod annotations: a hash of every rendered config, so a change rolls the pods. */
   protected podAnnotations(...rendered: string[]): Record<string, string> {
     return { 'agent-o11y.dev/config-hash': contentHash(...rendered) };
+  }
+
+  /**
+   * The pod template of this component's workload: what every pod of the stack has (its labels, a
+   * hash of its rendered configs so a change rolls it, its ServiceAccount with the API token only
+   * where it talks to the API server, the "restricted" pod security, spread over nodes and zones
+   * when there are replicas) around what is particular to it.
+   */
+  protected podTemplate(pod: PodOptions): k8s.PodTemplateSpec {
+    const { containers, initContainers, volumes, rendered, annotations, uid, security, apiAccess, replicas, ...rest } = pod;
+    return {
+      metadata: { labels: this.labels, annotations: annotations ?? this.podAnnotations(...(rendered ?? [])) },
+      spec: {
+        serviceAccountName: this.name,
+        automountServiceAccountToken: apiAccess ?? false,
+        securityContext: security ?? podSecurity(uid),
+        ...(replicas !== undefined ? spread(this.selector, replicas) : {}),
+        ...(initContainers ? { initContainers: [...initContainers] } : {}),
+        containers: containers.map((c) => this.container(c)),
+        ...(volumes ? { volumes: [...volumes] } : {}),
+        ...rest,
+      },
+    };
+  }
+
+  /** A container of this component: its image, the ports it serves, its resources and the restricted container security. */
+  protected container(c: ContainerOptions): k8s.Container {
+    const { resources, readOnlyRootFilesystem, servesPorts, security, ...rest } = c;
+    return {
+      image: this.image,
+      ...(servesPorts === false ? {} : { ports: containerPorts(this.ports) }),
+      resources: resourceRequirements(resources),
+      securityContext: security ?? containerSecurity(readOnlyRootFilesystem ?? true),
+      ...rest,
+    };
   }
 
   /** A PodDisruptionBudget keeping all but one pod up during voluntary disruptions. */
