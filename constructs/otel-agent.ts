@@ -10,8 +10,8 @@ import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, Id, Processors } from './otel-config';
 import { OtelCollector } from './otel-collector';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
-import { collectorLogLevel } from './otel-redaction';
 import { COMPONENTS } from '../src/lib/names';
+import { collectorTelemetry } from './otel-redaction';
 
 export interface OtelAgentProps {
   readonly config: CollectorAgentConfig;
@@ -285,13 +285,7 @@ export function agentConfig({
     },
     service: {
       extensions: ['health_check', 'file_storage'],
-      telemetry: {
-        logs: { level: collectorLogLevel(common.logLevel) },
-        metrics: {
-          level: 'detailed',
-          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }],
-        },
-      },
+      telemetry: collectorTelemetry(common.logLevel, port('metrics').port),
       pipelines: {
         traces: { receivers: ['otlp'], processors, exporters: ['otlp_grpc/gateway'] },
         metrics: { receivers: ['otlp', 'kubelet_stats'], processors, exporters: ['otlp_grpc/gateway'] },

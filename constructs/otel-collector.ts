@@ -12,7 +12,7 @@ import { Logstash } from './logstash';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, Id, Processors, SamplingPolicy } from './otel-config';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
-import { collectorLogLevel, redactionProcessor } from './otel-redaction';
+import { collectorTelemetry, redactionProcessor } from './otel-redaction';
 import { COMPONENTS } from '../src/lib/names';
 
 export interface OtelCollectorProps {
@@ -335,13 +335,7 @@ export function gatewayConfig({
     },
     service: {
       extensions: ['health_check', 'file_storage/queue'],
-      telemetry: {
-        logs: { level: collectorLogLevel(common.logLevel) },
-        metrics: {
-          level: 'detailed',
-          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics').port } } } }],
-        },
-      },
+      telemetry: collectorTelemetry(common.logLevel, port('metrics').port),
       pipelines: {
         metrics: { receivers: ['otlp'], processors: processors('transform/metric_labels'), exporters: ['prometheus'] },
         ...(routed

@@ -1,5 +1,5 @@
 import { LogLevel, RedactionConfig } from '../src/config/types';
-import type { TransformProcessor } from './otel-config';
+import type { Telemetry, TransformProcessor } from './otel-config';
 
 // Group 1 is the whole address, so the replacement can hash it.
 const EMAIL = '([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})';
@@ -92,4 +92,15 @@ export const REDACTION_PATTERNS = {
  */
 export function collectorLogLevel(level: LogLevel): LogLevel {
   return level === 'debug' ? 'info' : level;
+}
+
+/**
+ * A collector's own telemetry (agent and gateway): logs at the level collectorLogLevel allows, and
+ * detailed metrics for Prometheus to pull at `port` (the reader has no TLS settings).
+ */
+export function collectorTelemetry(level: LogLevel, port: number): Telemetry {
+  return {
+    logs: { level: collectorLogLevel(level) },
+    metrics: { level: 'detailed', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port } } } }] },
+  };
 }
