@@ -3,12 +3,13 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { Component, Endpoint, httpProbe, scratch } from '../src/lib/component';
+import { Component, httpProbe, scratch } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
-import { Pki, TlsFiles } from './mtls';
+import { Pki } from './mtls';
+import { DASHBOARDS_DIR, datasourcesFile, ES_CREDENTIALS_DIR, grafanaIniFile, providersFile } from './grafana-config';
 import { Prometheus } from './prometheus';
-import { COMPONENTS, DATASOURCE_UIDS } from '../src/lib/names';
+import { COMPONENTS } from '../src/lib/names';
 
 /** A dashboard JSON file and the Grafana folder it goes in. */
 export interface GrafanaDashboard {
@@ -30,11 +31,7 @@ export interface GrafanaProps {
   readonly image?: string;
 }
 
-/** Datasource uids dashboards refer to. */
-
-const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
 const ADMIN_DIR = '/etc/grafana/admin';
-const ES_CREDENTIALS_DIR = '/etc/grafana/es-credentials';
 
 /** A ConfigMap name for a folder of dashboards. */
 function folderSlug(folder: string): string {
@@ -68,132 +65,20 @@ export class Grafana extends Component {
       if (uids.has(d.uid)) throw new Error(`grafana: dashboard uid '${d.uid}' is used twice`);
       uids.add(d.uid);
     }
-    const esFile = (key: string) => `$__file{${ES_CREDENTIALS_DIR}/${key}}`;
-    const prometheusUrl = props.prometheus.endpoint(this, 'web');
-    const jaegerUrl = props.jaeger.endpoint(this, 'query-http');
-    const prometheusTls = datasourceTls(tls, prometheusUrl);
-    const jaegerTls = datasourceTls(tls, jaegerUrl);
-    this.datasources = toYaml({
-      apiVersion: 1,
-      prune: true,
-      datasources: [
-        {
-          name: 'Prometheus',
-          type: 'prometheus',
-          uid: DATASOURCE_UIDS.prometheus,
-          access: 'proxy',
-          url: prometheusUrl.url(),
-          isDefault: true,
-          editable: false,
-          jsonData: {
-            ...prometheusTls.jsonData,
-            httpMethod: 'POST',
-            prometheusType: 'Prometheus',
-            // Metric -> trace: the OTel SDKs attach exemplars with a `trace_id` label to histogram
-            // observations; the collector's Prometheus exporter exposes them (OpenMetrics).
-            exemplarTraceIdDestinations: [{ name: 'trace_id', datasourceUid: DATASOURCE_UIDS.jaeger }],
-          },
-          ...prometheusTls.secure,
-        },
-        {
-          name: 'Jaeger',
-          type: 'jaeger',
-          uid: DATASOURCE_UIDS.jaeger,
-          access: 'proxy',
-          url: jaegerUrl.url(),
-          editable: false,
-          jsonData: {
-            ...jaegerTls.jsonData,
-            // Trace -> logs: Logstash stores each record's trace id in the top-level `trace_id` field.
-            // Keys as Grafana's TraceToLogsOptionsV2; a custom (Lucene) query because the generated one
-            // is built for Loki-style labels. Logs are written around, not only within, a span: widen it.
-            tracesToLogsV2: {
-              datasourceUid: DATASOURCE_UIDS.elasticsearch,
-              spanStartTimeShift: '-1m',
-              spanEndTimeShift: '1m',
-              filterByTraceID: true,
-              customQuery: true,
-              query: 'trace_id:"${__trace.traceId}"',
-            },
-          },
-          ...jaegerTls.secure,
-        },
-        {
-          name: 'Elasticsearch',
-          type: 'elasticsearch',
-          uid: DATASOURCE_UIDS.elasticsearch,
-          access: 'proxy',
-          url: props.elasticsearch.grant(this, config.elasticsearch, 'agent_o11y_grafana_reader', {
-            cluster: ['monitor'],
-            indices: [{ names: ['logs-agents-*'], privileges: ['read', 'view_index_metadata'] }],
-          }),
-          basicAuth: true,
-          basicAuthUser: esFile(config.elasticsearch.usernameKey),
-          editable: false,
-          jsonData: {
-            index: 'logs-agents-*',
-            timeField: '@timestamp',
-            logMessageField: 'message',
-            logLevelField: 'level',
-            tlsAuthWithCACert: true,
-            // Log line -> trace: an internal link on the `trace_id` field opens the trace in Jaeger
-            // (for an internal link, `url` is the query sent to the target datasource).
-            dataLinks: [
-              {
-                field: 'trace_id',
-                datasourceUid: DATASOURCE_UIDS.jaeger,
-                url: '${__value.raw}',
-                urlDisplayLabel: 'View trace',
-              },
-            ],
-          },
-          secureJsonData: {
-            basicAuthPassword: esFile(config.elasticsearch.passwordKey),
-            tlsCACert: `$__file{${tls.ca}}`,
-          },
-        },
-      ],
-    });
-    const providers = toYaml({
-      apiVersion: 1,
-      providers: [
-        {
-          name: 'agent-o11y',
-          type: 'file',
-          disableDeletion: true,
-          allowUiUpdates: false,
-          updateIntervalSeconds: 60,
-          options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: true },
-        },
-      ],
-    });
-    const grafanaIni = [
-      '[server]',
-      'protocol = https',
-      `http_port = ${this.port('http').port}`,
-      `cert_file = ${tls.cert}`,
-      `cert_key = ${tls.key}`,
-      'min_tls_version = TLS1.3',
-      '',
-      '[analytics]',
-      'reporting_enabled = false',
-      'check_for_updates = false',
-      'check_for_plugin_updates = false',
-      '',
-      '[auth.anonymous]',
-      'enabled = false',
-      '',
-      '[security]',
-      'disable_initial_admin_creation = false',
-      'cookie_secure = true',
-      '',
-      '[log]',
-      `level = ${props.common.logLevel === 'warn' ? 'warning' : props.common.logLevel}`,
-      '',
-      '[paths]',
-      'provisioning = /etc/grafana/provisioning',
-      '',
-    ].join('\n');
+    this.datasources = toYaml(
+      datasourcesFile({
+        tls,
+        prometheus: props.prometheus.endpoint(this, 'web'),
+        jaeger: props.jaeger.endpoint(this, 'query-http'),
+        elasticsearchUrl: props.elasticsearch.grant(this, config.elasticsearch, 'agent_o11y_grafana_reader', {
+          cluster: ['monitor'],
+          indices: [{ names: ['logs-agents-*'], privileges: ['read', 'view_index_metadata'] }],
+        }),
+        credentials: config.elasticsearch,
+      }),
+    );
+    const providers = toYaml(providersFile());
+    const grafanaIni = grafanaIniFile({ port: this.port('http').port, tls, logLevel: props.common.logLevel });
     this.configMap('Config', this.name, { 'grafana.ini': grafanaIni });
     this.configMap('Datasources', `${this.name}-datasources`, { 'datasources.yaml': this.datasources });
     this.configMap('Providers', `${this.name}-dashboard-providers`, { 'providers.yaml': providers });
@@ -297,25 +182,4 @@ export class Grafana extends Component {
       },
     });
   }
-}
-
-/**
- * A datasource's TLS settings for `to`, following its server: the stack CA, and Grafana's client
- * certificate where the server requires one (files read through `$__file{}`, never copied in).
- */
-function datasourceTls(
-  tls: TlsFiles,
-  to: Endpoint,
-): { jsonData: Record<string, boolean>; secure: { secureJsonData?: Record<string, string> } } {
-  if (!to.tls) return { jsonData: {}, secure: {} };
-  const mutual = to.tls === 'mtls';
-  return {
-    jsonData: { tlsAuthWithCACert: true, ...(mutual ? { tlsAuth: true } : {}) },
-    secure: {
-      secureJsonData: {
-        tlsCACert: `$__file{${tls.ca}}`,
-        ...(mutual ? { tlsClientCert: `$__file{${tls.cert}}`, tlsClientKey: `$__file{${tls.key}}` } : {}),
-      },
-    },
-  };
 }

@@ -4,6 +4,7 @@ export * from './elastic-home';
 export * from './elasticsearch';
 export * from './elasticsearch-bootstrap';
 export * from './grafana';
+export * from './grafana-config';
 export * from './jaeger';
 export * from './jaeger-config';
 export * from './kibana';
