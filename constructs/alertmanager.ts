@@ -7,6 +7,7 @@ import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, Peer, execProbe } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
+import { alertmanagerProblems } from '../src/config/loader';
 
 export interface AlertmanagerProps {
   readonly config: AlertmanagerConfig;
@@ -48,8 +49,10 @@ export class Alertmanager extends Component {
         { name: 'cluster', port: 9094, carries: 'gossip between Alertmanager peers', tls: 'mtls' },
       ],
     });
-    // 2 replicas cannot keep quorum: checkConfig refuses it, the one place that rule lives.
     const config = props.config;
+    // Its config's rules (the loader reports the same for a config file): a program using the
+    // construct directly gets them when it synthesizes.
+    this.node.addValidation({ validate: () => alertmanagerProblems(config) });
     this.replicas = config.replicas;
     this.peersServiceName = `${this.name}-peers`;
     // Prometheus addresses each peer by its own name under the headless Service.

@@ -7,6 +7,7 @@ import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
+import { elasticsearchProblems } from '../src/config/loader';
 
 export interface ElasticsearchProps {
   readonly config: ElasticsearchConfig;
@@ -57,6 +58,9 @@ export class Elasticsearch extends Component {
       ],
     });
     this.config = props.config;
+    // Its config's rules (the loader reports the same for a config file): a program using the
+    // construct directly gets them when it synthesizes.
+    this.node.addValidation({ validate: () => elasticsearchProblems(props.config) });
     const replicas = props.config.replicas;
     this.transportServiceName = `${this.name}-transport`;
     this.tls = props.pki.issue(

@@ -14,6 +14,7 @@ import { CollectorConfigFile, Id, Processors, SamplingPolicy } from './otel-conf
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorTelemetry, redactionProcessor } from './otel-redaction';
 import { COMPONENTS } from '../src/lib/names';
+import { samplingProblems } from '../src/config/loader';
 
 export interface OtelCollectorProps {
   readonly config: CollectorConfig;
@@ -92,6 +93,9 @@ export class OtelCollector extends Component {
       ],
     });
     const config = props.config;
+    // Its config's rules (the loader reports the same for a config file): a program using the
+    // construct directly gets them when it synthesizes.
+    this.node.addValidation({ validate: () => samplingProblems(config) });
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
     const jaeger = props.jaeger.endpoint(this, 'otlp-grpc');

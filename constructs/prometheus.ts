@@ -10,6 +10,7 @@ import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, serviceJob, TlsConfig } from './prometheus-config';
 import { COMPONENTS } from '../src/lib/names';
+import { prometheusProblems } from '../src/config/loader';
 
 export interface PrometheusProps {
   readonly config: PrometheusConfig;
@@ -68,6 +69,9 @@ export class Prometheus extends Component {
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
     const config = props.config;
+    // Its config's rules (the loader reports the same for a config file): a program using the
+    // construct directly gets them when it synthesizes.
+    this.node.addValidation({ validate: () => prometheusProblems(config) });
     for (const file of Object.keys(props.ruleFiles)) {
       if (!/^[a-z0-9-]+\.rules\.yaml$/.test(file)) {
         throw new Error(`prometheus: rule file name '${file}' must look like <name>.rules.yaml`);

@@ -6,7 +6,15 @@ import { DEFAULTS, PROFILES } from './defaults';
 import { durationSeconds } from './duration';
 import { retentionProblems } from './retention';
 import { cpuQuantity, quantityBytes } from '../lib/quantity';
-import { ProfileName, Route, StackConfig } from './types';
+import {
+  AlertmanagerConfig,
+  CollectorConfig,
+  ElasticsearchConfig,
+  ProfileName,
+  PrometheusConfig,
+  Route,
+  StackConfig,
+} from './types';
 import { ANNOTATED_PODS_JOB, APPS_JOB, STACK_JOBS } from '../lib/names';
 
 /** A config that failed validation: every problem, one line each. */
@@ -197,136 +205,27 @@ export function routingProblems(root: Route, receivers: readonly string[]): stri
   return problems;
 }
 
-/** Checks that JSON Schema cannot express: references between fields. */
-function semanticProblems(config: StackConfig): string[] {
-  const problems: string[] = [];
-  // Each check guards itself: on a config the schema rejected, a section may be missing or mistyped.
-  const check = (fn: () => void) => {
+/** Runs each check, skipping one that throws: its section has a schema problem, already reported. */
+function guarded(...checks: Array<() => void>): void {
+  for (const fn of checks) {
     try {
       fn();
     } catch {
       // That section already has a schema problem.
     }
-  };
-  const am = config.alertmanager;
+  }
+}
+
+/**
+ * What Alertmanager would refuse or never use in `am` (paths under /alertmanager). The loader reports
+ * them for a config file; the Alertmanager construct validates its own config with them too.
+ */
+export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
+  const problems: string[] = [];
+  const check = (fn: () => void) => guarded(fn);
   check(() => {
     if (am.replicas === 2)
       problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
-  });
-  check(() => {
-    if (config.elasticsearch.replicas === 2) {
-      problems.push(
-        '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
-      );
-    }
-  });
-  check(() => {
-    const { retention, evaluationInterval } = config.prometheus;
-    if (durationSeconds(retention.time) < 2 * 3600) {
-      problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
-    } else if (durationSeconds(evaluationInterval) > durationSeconds(retention.time)) {
-      problems.push(
-        `/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`,
-      );
-    }
-  });
-  check(() => {
-    const { decisionWait, decisionWaitAfterRoot } = config.collector.sampling;
-    const afterRoot = durationSeconds(decisionWaitAfterRoot);
-    if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
-      problems.push(
-        `/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`,
-      );
-    } else if (afterRoot >= durationSeconds(decisionWait)) {
-      problems.push(
-        `/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`,
-      );
-    }
-  });
-  check(() => {
-    if (config.collector.agent.namespace === config.common.namespace) {
-      problems.push(
-        `/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`,
-      );
-    }
-  });
-  check(() => problems.push(...retentionProblems(config.retention)));
-  check(() => problems.push(...toolProblems(config)));
-  check(() => {
-    const ns = config.common.namespace;
-    if (SYSTEM_NAMESPACES.includes(ns) || ns === config.pki.clusterResourceNamespace) {
-      problems.push(
-        `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not ${[...SYSTEM_NAMESPACES, "cert-manager's"].join(', ')}, got ${show(ns)}`,
-      );
-    } else if (config.collector.agent.namespace === undefined && `${ns}-agent`.length > 63) {
-      problems.push(
-        `/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(ns)}`,
-      );
-    }
-  });
-  check(() => {
-    for (const [key, selector] of [
-      ['telemetryFrom', config.network.telemetryFrom],
-      ['uiFrom', config.network.uiFrom],
-    ] as const) {
-      if (selector === undefined) continue;
-      const labels = Object.keys(selector.matchLabels ?? {}).length;
-      if (labels > 0 === (selector.allNamespaces === true)) {
-        problems.push(
-          `/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels > 0 ? 'both' : 'neither'}, got ${show(selector)}`,
-        );
-      }
-      for (const label of Object.keys(selector.matchLabels ?? {})) {
-        if (!LABEL_KEY.test(label))
-          problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
-      }
-    }
-  });
-  check(() => {
-    const taken = new Set<string>([...STACK_JOBS, APPS_JOB, ANNOTATED_PODS_JOB]);
-    const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
-    config.scrapeTargets.forEach((t, i) => {
-      const at = `/scrapeTargets/${i}`;
-      if (taken.has(t.job))
-        problems.push(
-          `${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`,
-        );
-      taken.add(t.job);
-      if ((t.port === undefined) === (t.portName === undefined))
-        problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
-      if (t.tls && t.scheme === 'http') problems.push(`${at}/scheme: must be https (or left out) with tls, got "http"`);
-      if (own.includes(t.namespace))
-        problems.push(
-          `${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`,
-        );
-      const labels = Object.keys(t.matchLabels);
-      if (labels.length === 0)
-        problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
-      for (const label of labels)
-        if (!LABEL_KEY.test(label))
-          problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
-    });
-  });
-  check(() => {
-    // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
-    const { heap, resources } = config.elasticsearch;
-    const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
-    if (heapBytes > amount(resources.limits.memory) / 2) {
-      problems.push(
-        `/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
-      );
-    }
-  });
-  check(() => {
-    // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
-    const { retention, storage } = config.prometheus;
-    const [, count = '', unit = ''] = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
-    const sizeBytes = Number(count) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(unit);
-    if (sizeBytes > amount(storage.size)) {
-      problems.push(
-        `/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`,
-      );
-    }
   });
   check(() =>
     am.receivers.forEach((receiver, i) =>
@@ -385,6 +284,162 @@ function semanticProblems(config: StackConfig): string[] {
       }
     }),
   );
+  return problems;
+}
+
+/** What Prometheus would refuse, or a retention its volume cannot hold (paths under /prometheus). */
+export function prometheusProblems(prometheus: PrometheusConfig): string[] {
+  const problems: string[] = [];
+  const check = (fn: () => void) => guarded(fn);
+  check(() => {
+    const { retention, evaluationInterval } = prometheus;
+    if (durationSeconds(retention.time) < 2 * 3600) {
+      problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
+    } else if (durationSeconds(evaluationInterval) > durationSeconds(retention.time)) {
+      problems.push(
+        `/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`,
+      );
+    }
+  });
+  check(() => {
+    // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
+    const { retention, storage } = prometheus;
+    const [, count = '', unit = ''] = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
+    const sizeBytes = Number(count) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(unit);
+    if (sizeBytes > amount(storage.size)) {
+      problems.push(
+        `/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`,
+      );
+    }
+  });
+  return problems;
+}
+
+/** An Elasticsearch cluster that cannot elect a master or starves its filesystem cache (paths under /elasticsearch). */
+export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): string[] {
+  const problems: string[] = [];
+  const check = (fn: () => void) => guarded(fn);
+  check(() => {
+    if (elasticsearch.replicas === 2) {
+      problems.push(
+        '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
+      );
+    }
+  });
+  check(() => {
+    // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
+    const { heap, resources } = elasticsearch;
+    const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
+    if (heapBytes > amount(resources.limits.memory) / 2) {
+      problems.push(
+        `/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
+      );
+    }
+  });
+  return problems;
+}
+
+/** Tail-sampling waits the collector cannot keep (paths under /collector/sampling). */
+export function samplingProblems(collector: CollectorConfig): string[] {
+  const problems: string[] = [];
+  const check = (fn: () => void) => guarded(fn);
+  check(() => {
+    const { decisionWait, decisionWaitAfterRoot } = collector.sampling;
+    const afterRoot = durationSeconds(decisionWaitAfterRoot);
+    if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
+      problems.push(
+        `/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`,
+      );
+    } else if (afterRoot >= durationSeconds(decisionWait)) {
+      problems.push(
+        `/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`,
+      );
+    }
+  });
+  return problems;
+}
+
+/** Checks that JSON Schema cannot express: references between fields. */
+function semanticProblems(config: StackConfig): string[] {
+  const problems: string[] = [];
+  // Each check guards itself: on a config the schema rejected, a section may be missing or mistyped.
+  const check = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      // That section already has a schema problem.
+    }
+  };
+  check(() => {
+    if (config.collector.agent.namespace === config.common.namespace) {
+      problems.push(
+        `/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`,
+      );
+    }
+  });
+  problems.push(
+    ...alertmanagerProblems(config.alertmanager),
+    ...prometheusProblems(config.prometheus),
+    ...elasticsearchProblems(config.elasticsearch),
+    ...samplingProblems(config.collector),
+  );
+  check(() => problems.push(...retentionProblems(config.retention)));
+  check(() => problems.push(...toolProblems(config)));
+  check(() => {
+    const ns = config.common.namespace;
+    if (SYSTEM_NAMESPACES.includes(ns) || ns === config.pki.clusterResourceNamespace) {
+      problems.push(
+        `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not ${[...SYSTEM_NAMESPACES, "cert-manager's"].join(', ')}, got ${show(ns)}`,
+      );
+    } else if (config.collector.agent.namespace === undefined && `${ns}-agent`.length > 63) {
+      problems.push(
+        `/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(ns)}`,
+      );
+    }
+  });
+  check(() => {
+    for (const [key, selector] of [
+      ['telemetryFrom', config.network.telemetryFrom],
+      ['uiFrom', config.network.uiFrom],
+    ] as const) {
+      if (selector === undefined) continue;
+      const labels = Object.keys(selector.matchLabels ?? {}).length;
+      if (labels > 0 === (selector.allNamespaces === true)) {
+        problems.push(
+          `/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels > 0 ? 'both' : 'neither'}, got ${show(selector)}`,
+        );
+      }
+      for (const label of Object.keys(selector.matchLabels ?? {})) {
+        if (!LABEL_KEY.test(label))
+          problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+      }
+    }
+  });
+  check(() => {
+    const taken = new Set<string>([...STACK_JOBS, APPS_JOB, ANNOTATED_PODS_JOB]);
+    const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
+    config.scrapeTargets.forEach((t, i) => {
+      const at = `/scrapeTargets/${i}`;
+      if (taken.has(t.job))
+        problems.push(
+          `${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`,
+        );
+      taken.add(t.job);
+      if ((t.port === undefined) === (t.portName === undefined))
+        problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
+      if (t.tls && t.scheme === 'http') problems.push(`${at}/scheme: must be https (or left out) with tls, got "http"`);
+      if (own.includes(t.namespace))
+        problems.push(
+          `${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`,
+        );
+      const labels = Object.keys(t.matchLabels);
+      if (labels.length === 0)
+        problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
+      for (const label of labels)
+        if (!LABEL_KEY.test(label))
+          problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+    });
+  });
   return problems;
 }
 
