@@ -8,6 +8,7 @@ import { claimTemplate, Component, resourceRequirements } from '../src/lib/compo
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
 import { elasticsearchProblems } from '../src/config/loader';
+import type { ElasticsearchSettings } from './elastic-settings';
 
 export interface ElasticsearchProps {
   readonly config: ElasticsearchConfig;
@@ -71,7 +72,7 @@ export class Elasticsearch extends Component {
 
     const nodes = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
     const seedHost = () => this.endpoint(this, 'transport', { service: this.transportServiceName }).hostPort;
-    const settings = {
+    const settings: ElasticsearchSettings = {
       'cluster.name': 'agent-o11y',
       'node.name': '${POD_NAME}',
       'network.host': '0.0.0.0',

@@ -1,6 +1,7 @@
 export * from './alertmanager';
 export * from './alertmanager-config';
 export * from './elastic-home';
+export * from './elastic-settings';
 export * from './elasticsearch';
 export * from './elasticsearch-bootstrap';
 export * from './grafana';

@@ -7,6 +7,7 @@ import { Component, httpProbe, resourceRequirements } from '../src/lib/component
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { Pki } from './mtls';
+import type { KibanaSettings } from './elastic-settings';
 
 export interface KibanaProps {
   readonly config: KibanaConfig;
@@ -36,7 +37,7 @@ export class Kibana extends Component {
     const es = props.elasticsearch;
     // A server only: Kibana logs in to Elasticsearch with a password and presents no certificate.
     const tls = props.pki.issue(this, ['server auth']);
-    this.rendered = toYaml({
+    const settings: KibanaSettings = {
       'server.host': '0.0.0.0',
       'server.port': this.port('http').port,
       'server.name': this.name,
@@ -50,8 +51,9 @@ export class Kibana extends Component {
       'elasticsearch.ssl.certificateAuthorities': [tls.ca],
       'elasticsearch.ssl.verificationMode': 'full',
       'telemetry.optIn': false,
-      'logging.root.level': props.common.logLevel === 'warn' ? 'warn' : props.common.logLevel,
-    });
+      'logging.root.level': props.common.logLevel,
+    };
+    this.rendered = toYaml(settings);
     this.configMap('Config', this.name, { 'kibana.yml': this.rendered });
     this.serviceAccount();
     this.service();

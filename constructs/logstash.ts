@@ -11,6 +11,7 @@ import { otlpLogsPipeline } from './logstash-pipeline';
 import { Pki } from './mtls';
 import { REDACTION_PATTERNS } from './otel-redaction';
 import { Retention } from './retention';
+import type { LogstashPipelineEntry, LogstashSettings } from './elastic-settings';
 
 export interface LogstashProps {
   readonly config: LogstashConfig;
@@ -64,7 +65,7 @@ export class Logstash extends Component {
     // Queues share the volume: the persistent queue gets half, the dead-letter queue a quarter.
     const volume = quantityBytes(config.storage.size);
     const mb = (n: number) => `${Math.floor(n / 1024 / 1024)}mb`;
-    this.settings = toYaml({
+    const settings: LogstashSettings = {
       'api.http.host': '0.0.0.0',
       'api.http.port': this.port('api').port,
       'path.data': `${HOME}/data`,
@@ -76,14 +77,16 @@ export class Logstash extends Component {
       'dead_letter_queue.enable': true,
       'path.dead_letter_queue': `${HOME}/data/dead_letter_queue`,
       'dead_letter_queue.max_bytes': mb(volume / 4),
-    });
-    const pipelines = toYaml([
+    };
+    this.settings = toYaml(settings);
+    const pipelineEntries: LogstashPipelineEntry[] = [
       {
         'pipeline.id': 'otlp-logs',
         'path.config': `${HOME}/pipeline/otlp-logs.conf`,
         'pipeline.workers': config.workers,
       },
-    ]);
+    ];
+    const pipelines = toYaml(pipelineEntries);
     this.pipeline = otlpLogsPipeline({
       httpPort: this.port('otlp-http').port,
       elasticsearchUrl: esUrl,

@@ -1,3 +1,4 @@
+import type { ElasticsearchSettings } from '../../constructs/elastic-settings';
 import type { CollectorConfigFile, Exporters, Processors, Receivers } from '../../constructs/otel-config';
 
 // Not a jest test: `tsc -p tsconfig.test.json` (part of npm test) fails unless each line marked
@@ -23,3 +24,7 @@ export const pipelineToNothing: Pick<CollectorConfigFile['service'], 'pipelines'
   pipelines: { traces: { receivers: ['otpl'], processors: [], exporters: [] } },
 };
 export const receivers: Receivers = { 'otlp/sampling': { protocols: { grpc: { endpoint: '0.0.0.0:4319' } } } };
+
+// The Elastic settings files, likewise.
+// @ts-expect-error `xpack.security.http.ssl.enable` is not a setting (it is `enabled`)
+export const esTypo: Partial<ElasticsearchSettings> = { 'xpack.security.http.ssl.enable': true };
