@@ -5,16 +5,7 @@ import { IMAGES } from '../src/lib/images';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
-import {
-  Component,
-  containerSecurity,
-  httpProbe,
-  PART_OF,
-  Peer,
-  podSecurity,
-  resourceRequirements,
-  scratch,
-} from '../src/lib/component';
+import { Component, httpProbe, PART_OF, Peer, scratch } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { jaegerConfig } from './jaeger-config';
 import { Pki } from './mtls';
@@ -175,57 +166,53 @@ export class Jaeger extends Component {
         jobTemplate: {
           spec: {
             backoffLimit: 3,
-            template: {
-              metadata: { labels, annotations: this.podAnnotations(CLEANER_SCRIPT) },
-              spec: {
-                restartPolicy: 'OnFailure',
-                serviceAccountName: this.name,
-                automountServiceAccountToken: false,
-                securityContext: podSecurity(),
-                containers: [
-                  {
-                    name: 'index-cleaner',
-                    // Bash and curl, already pinned for the stack; no extra image to trust.
-                    image: props.elasticsearch.image,
-                    command: ['bash', '/etc/jaeger/cleaner/clean.sh'],
-                    env: [
-                      { name: 'ES_URL', value: esUrl },
-                      { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
-                      { name: 'ES_USERNAME_FILE', value: `${ES_SECRET_DIR}/${creds.usernameKey}` },
-                      { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
-                      { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
-                      { name: 'RETENTION_SECONDS', value: String(durationSeconds(retention)) },
-                    ],
-                    resources: resourceRequirements({
-                      requests: { cpu: '10m', memory: '32Mi' },
-                      limits: { cpu: '100m', memory: '64Mi' },
-                    }),
-                    securityContext: containerSecurity(true),
-                    volumeMounts: [
-                      { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
-                      { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
-                      { name: 'es-ca', mountPath: '/etc/jaeger/es-ca', readOnly: true },
+            template: this.podTemplate({
+              labels,
+              rendered: [CLEANER_SCRIPT],
+              restartPolicy: 'OnFailure',
+              containers: [
+                {
+                  name: 'index-cleaner',
+                  // Bash and curl, already pinned for the stack; no extra image to trust.
+                  image: props.elasticsearch.image,
+                  servesPorts: false,
+                  command: ['bash', '/etc/jaeger/cleaner/clean.sh'],
+                  env: [
+                    { name: 'ES_URL', value: esUrl },
+                    { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
+                    { name: 'ES_USERNAME_FILE', value: `${ES_SECRET_DIR}/${creds.usernameKey}` },
+                    { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
+                    { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
+                    { name: 'RETENTION_SECONDS', value: String(durationSeconds(retention)) },
+                  ],
+                  resources: {
+                    requests: { cpu: '10m', memory: '32Mi' },
+                    limits: { cpu: '100m', memory: '64Mi' },
+                  },
+                  volumeMounts: [
+                    { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
+                    { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
+                    { name: 'es-ca', mountPath: '/etc/jaeger/es-ca', readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: 'cleaner', configMap: { name } },
+                {
+                  name: 'es-credentials',
+                  secret: {
+                    secretName: creds.secretName,
+                    defaultMode: 0o440,
+                    items: [
+                      { key: creds.usernameKey, path: creds.usernameKey },
+                      { key: creds.passwordKey, path: creds.passwordKey },
                     ],
                   },
-                ],
-                volumes: [
-                  { name: 'cleaner', configMap: { name } },
-                  {
-                    name: 'es-credentials',
-                    secret: {
-                      secretName: creds.secretName,
-                      defaultMode: 0o440,
-                      items: [
-                        { key: creds.usernameKey, path: creds.usernameKey },
-                        { key: creds.passwordKey, path: creds.passwordKey },
-                      ],
-                    },
-                  },
-                  // Only the CA certificate, not Jaeger's key.
-                  { name: 'es-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-                ],
-              },
-            },
+                },
+                // Only the CA certificate, not Jaeger's key.
+                { name: 'es-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              ],
+            }),
           },
         },
       },

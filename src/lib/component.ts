@@ -111,6 +111,8 @@ export interface PodOptions
   readonly apiAccess?: boolean;
   /** The replicas to spread over nodes and zones. @default - not spread */
   readonly replicas?: number;
+  /** The pod's labels, for a pod that is not the component's own workload (a CronJob's). @default - the component's */
+  readonly labels?: Record<string, string>;
 }
 
 /** A container of a component: what is particular to it; the image, ports, resources and security come from the component. */
@@ -120,6 +122,8 @@ export type ContainerOptions = Omit<k8s.Container, 'image' | 'ports' | 'resource
   readonly readOnlyRootFilesystem?: boolean;
   /** The component's ports are this container's. @default true */
   readonly servesPorts?: boolean;
+  /** An image other than the component's (a helper job's). @default - the component's */
+  readonly image?: string;
   /** A container security context other than the restricted one (the node agent's). @default containerSecurity(readOnlyRootFilesystem) */
   readonly security?: k8s.SecurityContext;
 };
@@ -245,9 +249,10 @@ export abstract class Component extends Construct implements Peer {
    * when there are replicas) around what is particular to it.
    */
   protected podTemplate(pod: PodOptions): k8s.PodTemplateSpec {
-    const { containers, initContainers, volumes, rendered, annotations, uid, security, apiAccess, replicas, ...rest } = pod;
+    const { containers, initContainers, volumes, rendered, annotations, uid, security, apiAccess, replicas, labels, ...rest } =
+      pod;
     return {
-      metadata: { labels: this.labels, annotations: annotations ?? this.podAnnotations(...(rendered ?? [])) },
+      metadata: { labels: labels ?? this.labels, annotations: annotations ?? this.podAnnotations(...(rendered ?? [])) },
       spec: {
         serviceAccountName: this.name,
         automountServiceAccountToken: apiAccess ?? false,
@@ -263,9 +268,9 @@ export abstract class Component extends Construct implements Peer {
 
   /** A container of this component: its image, the ports it serves, its resources and the restricted container security. */
   protected container(c: ContainerOptions): k8s.Container {
-    const { resources, readOnlyRootFilesystem, servesPorts, security, ...rest } = c;
+    const { resources, readOnlyRootFilesystem, servesPorts, security, image, ...rest } = c;
     return {
-      image: this.image,
+      image: image ?? this.image,
       ...(servesPorts === false ? {} : { ports: containerPorts(this.ports) }),
       resources: resourceRequirements(resources),
       securityContext: security ?? containerSecurity(readOnlyRootFilesystem ?? true),
