@@ -4,7 +4,7 @@ import { AlertmanagerConfig, CommonConfig, SecretKeyRef } from '../src/config/ty
 import { alertmanagerConfig, AlertmanagerConfigFile } from './alertmanager-config';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { claimTemplate, Component, Peer, execProbe } from '../src/lib/component';
+import { claimTemplate, Component, Peer, execProbe, secretKeys } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
 import { alertmanagerProblems } from '../src/config/loader';
@@ -151,14 +151,7 @@ export class Alertmanager extends Component {
           volumes: [
             { name: 'config', configMap: { name: this.name } },
             tls.volume,
-            ...secretNames.map((s) => ({
-              name: `secret-${s}`,
-              secret: {
-                secretName: s,
-                defaultMode: 0o440,
-                items: [...secrets.get(s)!].sort().map((key) => ({ key, path: key })),
-              },
-            })),
+            ...secretNames.map((s) => secretKeys(`secret-${s}`, s, [...secrets.get(s)!].sort())),
           ],
         }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],

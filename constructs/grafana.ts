@@ -3,7 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { Component, httpProbe, scratch } from '../src/lib/component';
+import { Component, secretKeys, httpProbe, scratch } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
 import { Pki } from './mtls';
@@ -144,28 +144,11 @@ export class Grafana extends Component {
               name: `dashboards-${folderSlug(f)}`,
               configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` },
             })),
-            {
-              name: 'admin',
-              secret: {
-                secretName: admin.secretName,
-                defaultMode: 0o440,
-                items: [
-                  { key: admin.usernameKey, path: admin.usernameKey },
-                  { key: admin.passwordKey, path: admin.passwordKey },
-                ],
-              },
-            },
-            {
-              name: 'es-credentials',
-              secret: {
-                secretName: config.elasticsearch.secretName,
-                defaultMode: 0o440,
-                items: [
-                  { key: config.elasticsearch.usernameKey, path: config.elasticsearch.usernameKey },
-                  { key: config.elasticsearch.passwordKey, path: config.elasticsearch.passwordKey },
-                ],
-              },
-            },
+            secretKeys('admin', admin.secretName, [admin.usernameKey, admin.passwordKey]),
+            secretKeys('es-credentials', config.elasticsearch.secretName, [
+              config.elasticsearch.usernameKey,
+              config.elasticsearch.passwordKey,
+            ]),
             tls.volume,
             { name: 'data', persistentVolumeClaim: { claimName: this.name } },
             scratch('tmp'),

@@ -5,7 +5,7 @@ import { IMAGES } from '../src/lib/images';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
-import { Component, httpProbe, PART_OF, Peer, scratch } from '../src/lib/component';
+import { Component, httpProbe, PART_OF, Peer, scratch, secretKeys } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { jaegerConfig } from './jaeger-config';
 import { Pki } from './mtls';
@@ -123,14 +123,7 @@ export class Jaeger extends Component {
           ],
           volumes: [
             { name: 'config', configMap: { name: this.name } },
-            {
-              name: 'es-credentials',
-              secret: {
-                secretName: creds.secretName,
-                defaultMode: 0o440,
-                items: [{ key: creds.passwordKey, path: creds.passwordKey }],
-              },
-            },
+            secretKeys('es-credentials', creds.secretName, [creds.passwordKey]),
             tls.volume,
             scratch('tmp'),
           ],
@@ -198,17 +191,7 @@ export class Jaeger extends Component {
               ],
               volumes: [
                 { name: 'cleaner', configMap: { name } },
-                {
-                  name: 'es-credentials',
-                  secret: {
-                    secretName: creds.secretName,
-                    defaultMode: 0o440,
-                    items: [
-                      { key: creds.usernameKey, path: creds.usernameKey },
-                      { key: creds.passwordKey, path: creds.passwordKey },
-                    ],
-                  },
-                },
+                secretKeys('es-credentials', creds.secretName, [creds.usernameKey, creds.passwordKey]),
                 // Only the CA certificate, not Jaeger's key.
                 { name: 'es-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
               ],

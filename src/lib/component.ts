@@ -376,6 +376,11 @@ export function claimTemplate(name: string, storage: Storage, labels: Record<str
  * One volume holding Secret keys as files, `path` (relative, may name a subdirectory) -> key: the
  * way secrets reach a program, never environment variables. Mode 0440: the pod's group reads them.
  */
+/** A volume of some keys of one Secret, each a file named after its key, readable by the pod's group only. */
+export function secretKeys(name: string, secretName: string, keys: readonly string[]): k8s.Volume {
+  return { name, secret: { secretName, defaultMode: 0o440, items: keys.map((key) => ({ key, path: key })) } };
+}
+
 export function secretFiles(name: string, files: Record<string, SecretKeyRef>): k8s.Volume {
   const bySecret = new Map<string, k8s.KeyToPath[]>();
   for (const [file, ref] of Object.entries(files)) {
