@@ -222,12 +222,11 @@ function guarded(...checks: Array<() => void>): void {
  */
 export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
   const problems: string[] = [];
-  const check = (fn: () => void) => guarded(fn);
-  check(() => {
+  guarded(() => {
     if (am.replicas === 2)
       problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
   });
-  check(() =>
+  guarded(() =>
     am.receivers.forEach((receiver, i) =>
       (receiver.email ?? []).forEach((email, j) => {
         const port = Number(email.smarthost.split(':').pop());
@@ -239,7 +238,7 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
     ),
   );
   const names = new Set<string>();
-  check(() =>
+  guarded(() =>
     am.receivers.forEach((receiver, i) => {
       if (names.has(receiver.name))
         problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
@@ -263,9 +262,9 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
     }
     (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
   };
-  check(() => walk(am.route, '/alertmanager/route'));
+  guarded(() => walk(am.route, '/alertmanager/route'));
   // A tree already reported broken would only add noise ("unused" receivers its typos meant to name).
-  check(() => {
+  guarded(() => {
     if (!problems.some((p) => p.startsWith('/alertmanager/route')))
       problems.push(
         ...routingProblems(
@@ -274,7 +273,7 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
         ),
       );
   });
-  check(() =>
+  guarded(() =>
     am.inhibitRules.forEach((rule, i) => {
       for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
         rule[side].forEach((m, j) => {
@@ -290,8 +289,7 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
 /** What Prometheus would refuse, or a retention its volume cannot hold (paths under /prometheus). */
 export function prometheusProblems(prometheus: PrometheusConfig): string[] {
   const problems: string[] = [];
-  const check = (fn: () => void) => guarded(fn);
-  check(() => {
+  guarded(() => {
     const { retention, evaluationInterval } = prometheus;
     if (durationSeconds(retention.time) < 2 * 3600) {
       problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
@@ -301,7 +299,7 @@ export function prometheusProblems(prometheus: PrometheusConfig): string[] {
       );
     }
   });
-  check(() => {
+  guarded(() => {
     // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
     const { retention, storage } = prometheus;
     const [, count = '', unit = ''] = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
@@ -318,15 +316,14 @@ export function prometheusProblems(prometheus: PrometheusConfig): string[] {
 /** An Elasticsearch cluster that cannot elect a master or starves its filesystem cache (paths under /elasticsearch). */
 export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): string[] {
   const problems: string[] = [];
-  const check = (fn: () => void) => guarded(fn);
-  check(() => {
+  guarded(() => {
     if (elasticsearch.replicas === 2) {
       problems.push(
         '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
       );
     }
   });
-  check(() => {
+  guarded(() => {
     // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
     const { heap, resources } = elasticsearch;
     const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
@@ -342,8 +339,7 @@ export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): strin
 /** Tail-sampling waits the collector cannot keep (paths under /collector/sampling). */
 export function samplingProblems(collector: CollectorConfig): string[] {
   const problems: string[] = [];
-  const check = (fn: () => void) => guarded(fn);
-  check(() => {
+  guarded(() => {
     const { decisionWait, decisionWaitAfterRoot } = collector.sampling;
     const afterRoot = durationSeconds(decisionWaitAfterRoot);
     if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
@@ -363,14 +359,7 @@ export function samplingProblems(collector: CollectorConfig): string[] {
 function semanticProblems(config: StackConfig): string[] {
   const problems: string[] = [];
   // Each check guards itself: on a config the schema rejected, a section may be missing or mistyped.
-  const check = (fn: () => void) => {
-    try {
-      fn();
-    } catch {
-      // That section already has a schema problem.
-    }
-  };
-  check(() => {
+  guarded(() => {
     if (config.collector.agent.namespace === config.common.namespace) {
       problems.push(
         `/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`,
@@ -383,9 +372,9 @@ function semanticProblems(config: StackConfig): string[] {
     ...elasticsearchProblems(config.elasticsearch),
     ...samplingProblems(config.collector),
   );
-  check(() => problems.push(...retentionProblems(config.retention)));
-  check(() => problems.push(...toolProblems(config)));
-  check(() => {
+  guarded(() => problems.push(...retentionProblems(config.retention)));
+  guarded(() => problems.push(...toolProblems(config)));
+  guarded(() => {
     const ns = config.common.namespace;
     if (SYSTEM_NAMESPACES.includes(ns) || ns === config.pki.clusterResourceNamespace) {
       problems.push(
@@ -397,7 +386,7 @@ function semanticProblems(config: StackConfig): string[] {
       );
     }
   });
-  check(() => {
+  guarded(() => {
     for (const [key, selector] of [
       ['telemetryFrom', config.network.telemetryFrom],
       ['uiFrom', config.network.uiFrom],
@@ -415,7 +404,7 @@ function semanticProblems(config: StackConfig): string[] {
       }
     }
   });
-  check(() => {
+  guarded(() => {
     const taken = new Set<string>([...STACK_JOBS, APPS_JOB, ANNOTATED_PODS_JOB]);
     const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
     config.scrapeTargets.forEach((t, i) => {
