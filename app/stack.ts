@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { StackConfig } from '../src/config/types';
-import { checkConfig } from '../src/config/loader';
+import { checkConfig, ConfigError, configSource, problemSection } from '../src/config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
 import { Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
@@ -52,16 +52,22 @@ export function ruleFiles(config: StackConfig): Record<string, string> {
 /**
  * Composes the whole stack into `app`: one Chart, and so one `<chart>.k8s.yaml`, per component.
  * Components refer to each other by object; every address in a rendered config comes from there.
+ * Throws ConfigError with every problem: the loader's (checkConfig), then the rules each construct
+ * holds for its own settings and links, all at once, each a line with its config path.
  */
 export function buildStack(app: Construct, config: StackConfig): StackParts {
   checkConfig(config);
   const ns = config.common.namespace;
-  const chart = (name: StackFile, namespace: string | undefined = ns) =>
-    new Chart(
+  const charts: Chart[] = [];
+  const chart = (name: StackFile, namespace: string | undefined = ns) => {
+    const made = new Chart(
       app,
       name,
       namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true },
     );
+    charts.push(made);
+    return made;
+  };
   const common = config.common;
 
   const namespaceChart = chart('namespace', undefined);
@@ -70,6 +76,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const agentNamespaceObject = new StackNamespace(namespaceChart, 'AgentNamespace', {
     name: agentNs,
     podSecurity: 'privileged',
+    configPath: config.collector.agent.namespace === undefined ? '/common/namespace' : '/collector/agent/namespace',
   });
   const pki = new Pki(chart('pki'), 'Pki', {
     namespace: ns,
@@ -171,6 +178,9 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     components: [agent],
     external: agentExternalAllows(config, agent),
   });
+  // The constructs' own rules, for the whole stack at once: one ConfigError naming the config file.
+  const problems = charts.flatMap((c) => c.node.findAll().flatMap((construct) => construct.node.validate()));
+  if (problems.length > 0) throw new ConfigError(configSource(config), [...new Set(problems)]);
   return {
     namespace,
     agentNamespace: agentNamespaceObject,
@@ -286,6 +296,27 @@ function agentExternalAllows(config: StackConfig, agent: OtelAgent): ExternalAll
       why: "the node's kubelet for kubelet_stats (its address is the node's IP)",
     },
   ];
+}
+
+/**
+ * Runs `load` (loadConfig or resolveConfig). When the loader refuses the config, the constructs still
+ * judge the sections it accepted (defaults standing in for the others), and the ConfigError names
+ * both: one run shows every mistake of a document.
+ */
+export function withStackProblems(load: () => StackConfig): StackConfig {
+  try {
+    return load();
+  } catch (e) {
+    if (!(e instanceof ConfigError) || e.standIn === undefined) throw e;
+    const broken = new Set(e.problems.map(problemSection));
+    try {
+      buildStack(new App(), e.standIn);
+      throw e;
+    } catch (f) {
+      if (f === e || !(f instanceof ConfigError)) throw f;
+      throw new ConfigError(e.source, [...e.problems, ...f.problems.filter((p) => !broken.has(problemSection(p)))]);
+    }
+  }
 }
 
 /** A cdk8s App holding the stack, writing to `outdir`. */

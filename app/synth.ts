@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../src/config/loader';
 import { StackConfig } from '../src/config/types';
-import { stackApp, StackParts } from './stack';
+import { stackApp, StackParts, withStackProblems } from './stack';
 
 /**
  * Synthesizes the stack into `outdir` atomically: everything is written to a sibling temporary
@@ -32,5 +32,8 @@ export function synthToDirectory(config: StackConfig, outdir: string): StackPart
 
 /** Loads the config file and synthesizes; used by the cdk8s app entry point. */
 export function synthFromFile(configFile: string, outdir: string): StackParts {
-  return synthToDirectory(loadConfig(configFile), outdir);
+  return synthToDirectory(
+    withStackProblems(() => loadConfig(configFile)),
+    outdir,
+  );
 }

@@ -4,6 +4,8 @@
  * tsc error first. Credentials are never in it: each is a `*_file` path under the mounted Secrets.
  */
 import type { AlertmanagerConfig, Receiver, Route, SecretKeyRef } from '../src/config/types';
+import { durationSeconds } from '../src/config/duration';
+import { show } from '../src/lib/problems';
 
 export interface RouteFile {
   receiver?: string;
@@ -129,4 +131,109 @@ function renderReceiver(r: Receiver, file: (ref: SecretKeyRef) => string): Recei
         }
       : {}),
   };
+}
+
+// Alertmanager's matcher syntax: a label name, an operator and a value, quoted or not.
+const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"\s{},=~!]*)$/;
+
+/** What is wrong with one matcher, or undefined: its form, and for =~ and !~ its regular expression. */
+function matcherProblem(matcher: string): string | undefined {
+  const m = MATCHER.exec(matcher);
+  if (!m) return `must be a matcher like severity="critical", got ${show(matcher)}`;
+  const [, op, quoted = ''] = m;
+  if (op === '=~' || op === '!~') {
+    const pattern = quoted.startsWith('"') ? (JSON.parse(quoted) as string) : quoted;
+    try {
+      new RegExp(`^(?:${pattern})$`);
+    } catch {
+      return `the regular expression does not compile, got ${show(matcher)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Routing mistakes Alertmanager accepts silently: a receiver no route sends to, and a route that an
+ * earlier sibling without matchers (and without `continue`) always takes first.
+ */
+export function routingProblems(root: Route, receivers: readonly string[]): string[] {
+  const problems: string[] = [];
+  const used = new Set<string>();
+  const walk = (route: Route, at: string) => {
+    if (route.receiver !== undefined) used.add(route.receiver);
+    const children = route.routes ?? [];
+    const catchAll = children.findIndex((child) => (child.matchers ?? []).length === 0 && child.continue !== true);
+    children.forEach((child, i) => {
+      if (catchAll >= 0 && i > catchAll) {
+        problems.push(
+          `${at}/routes/${i}: is never reached: ${at}/routes/${catchAll} before it has no matchers and no continue, so it takes every alert`,
+        );
+      }
+      walk(child, `${at}/routes/${i}`);
+    });
+  };
+  walk(root, '/alertmanager/route');
+  receivers.forEach((name, i) => {
+    if (!used.has(name)) problems.push(`/alertmanager/receivers/${i}: receiver ${show(name)} is used by no route`);
+  });
+  return problems;
+}
+
+/** What Alertmanager would refuse, or never use, in its config (paths under /alertmanager). */
+export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
+  const problems: string[] = [];
+  if (am.replicas === 2)
+    problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
+  am.receivers.forEach((receiver, i) =>
+    (receiver.email ?? []).forEach((email, j) => {
+      const port = Number(email.smarthost.split(':').pop());
+      if (!(port >= 1 && port <= 65535))
+        problems.push(
+          `/alertmanager/receivers/${i}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`,
+        );
+    }),
+  );
+  const names = new Set<string>();
+  am.receivers.forEach((receiver, i) => {
+    if (names.has(receiver.name))
+      problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
+    names.add(receiver.name);
+  });
+  const routeProblems: string[] = [];
+  const walk = (route: Route, at: string) => {
+    if (route.receiver !== undefined && !names.has(route.receiver)) {
+      routeProblems.push(
+        `${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`,
+      );
+    }
+    (route.matchers ?? []).forEach((m, i) => {
+      const problem = matcherProblem(m);
+      if (problem) routeProblems.push(`${at}/matchers/${i}: ${problem}`);
+    });
+    for (const key of ['groupInterval', 'repeatInterval'] as const) {
+      const value = route[key];
+      if (value !== undefined && durationSeconds(value) === 0)
+        routeProblems.push(`${at}/${key}: must be longer than 0 (Alertmanager refuses 0), got ${show(value)}`);
+    }
+    (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
+  };
+  walk(am.route, '/alertmanager/route');
+  problems.push(...routeProblems);
+  // A tree already reported broken would only add noise ("unused" receivers its typos meant to name).
+  if (routeProblems.length === 0)
+    problems.push(
+      ...routingProblems(
+        am.route,
+        am.receivers.map((r) => r.name),
+      ),
+    );
+  am.inhibitRules.forEach((rule, i) => {
+    for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
+      rule[side].forEach((m, j) => {
+        const problem = matcherProblem(m);
+        if (problem) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: ${problem}`);
+      });
+    }
+  });
+  return problems;
 }

@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { AlertmanagerConfig, CommonConfig, SecretKeyRef } from '../src/config/types';
-import { alertmanagerConfig, AlertmanagerConfigFile } from './alertmanager-config';
+import { alertmanagerConfig, AlertmanagerConfigFile, alertmanagerProblems } from './alertmanager-config';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, Peer, execProbe, secretKeys } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
-import { alertmanagerProblems } from '../src/config/loader';
 
 export interface AlertmanagerProps {
   readonly config: AlertmanagerConfig;
@@ -50,8 +49,7 @@ export class Alertmanager extends Component {
       ],
     });
     const config = props.config;
-    // Its config's rules (the loader reports the same for a config file): a program using the
-    // construct directly gets them when it synthesizes.
+    // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => alertmanagerProblems(config) });
     this.replicas = config.replicas;
     this.peersServiceName = `${this.name}-peers`;

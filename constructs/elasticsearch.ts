@@ -7,7 +7,8 @@ import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
-import { elasticsearchProblems } from '../src/config/loader';
+import { quantityAmount } from '../src/lib/quantity';
+import { show } from '../src/lib/problems';
 import type { ElasticsearchSettings } from './elastic-settings';
 
 export interface ElasticsearchProps {
@@ -59,8 +60,7 @@ export class Elasticsearch extends Component {
       ],
     });
     this.config = props.config;
-    // Its config's rules (the loader reports the same for a config file): a program using the
-    // construct directly gets them when it synthesizes.
+    // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => elasticsearchProblems(props.config) });
     const replicas = props.config.replicas;
     this.transportServiceName = `${this.name}-transport`;
@@ -210,4 +210,23 @@ export class Elasticsearch extends Component {
     this.grantsList.push({ client, credentials, roleName, role });
     return this.endpoint(client, 'https').url();
   }
+}
+
+/** An Elasticsearch cluster that cannot elect a master or starves its filesystem cache (paths under /elasticsearch). */
+export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): string[] {
+  const problems: string[] = [];
+  if (elasticsearch.replicas === 2) {
+    problems.push(
+      '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
+    );
+  }
+  // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
+  const { heap, resources } = elasticsearch;
+  const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
+  if (heapBytes > quantityAmount(resources.limits.memory) / 2) {
+    problems.push(
+      `/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
+    );
+  }
+  return problems;
 }

@@ -22,3 +22,4 @@ export * from './otel-redaction';
 export * from './prometheus';
 export * from './prometheus-config';
 export * from './retention';
+export * from './retention-policy';

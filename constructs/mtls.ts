@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Component, PortTls } from '../src/lib/component';
+import { show } from '../src/lib/problems';
 import type { TlsClientSettings, TlsServerSettings } from './otel-config';
 
 /** Where a pod finds its certificate files; every TLS path in every rendered config comes from here. */
@@ -59,6 +60,14 @@ export class Pki extends Construct {
   constructor(scope: Construct, id: string, props: PkiProps) {
     super(scope, id);
     this.caNamespace = props.clusterResourceNamespace ?? DEFAULT_CLUSTER_RESOURCE_NAMESPACE;
+    this.node.addValidation({
+      validate: () =>
+        props.namespace === this.caNamespace
+          ? [
+              `/common/namespace: must not be cert-manager's (/pki/clusterResourceNamespace): the stack's default-deny NetworkPolicies and "restricted" Pod Security would apply to cert-manager, got ${show(props.namespace)}`,
+            ]
+          : [],
+    });
     // Cluster-scoped and in a shared namespace: the stack's namespace keeps two stacks apart.
     this.issuerName = `agent-o11y-${props.namespace}-ca`;
     this.caSecretName = this.issuerName;

@@ -2,6 +2,7 @@ import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { PART_OF } from '../src/lib/component';
+import { show } from '../src/lib/problems';
 
 export interface StackNamespaceProps {
   readonly name: string;
@@ -11,7 +12,12 @@ export interface StackNamespaceProps {
    * @default 'restricted'
    */
   readonly podSecurity?: 'restricted' | 'privileged';
+  /** The config key its name comes from, for problem lines. @default '/common/namespace' */
+  readonly configPath?: string;
 }
+
+/** Namespaces of the cluster's own, which the stack must not take over. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** A Namespace of the stack; it enforces a Pod Security Standard on every pod ("restricted" unless told). */
 export class StackNamespace extends Construct {
@@ -21,6 +27,14 @@ export class StackNamespace extends Construct {
     super(scope, id);
     this.name = props.name;
     const level = props.podSecurity ?? 'restricted';
+    this.node.addValidation({
+      validate: () =>
+        SYSTEM_NAMESPACES.includes(props.name)
+          ? [
+              `${props.configPath ?? '/common/namespace'}: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "${level}" Pod Security Standard), not ${SYSTEM_NAMESPACES.join(', ')}, got ${show(props.name)}`,
+            ]
+          : [],
+    });
     // A privileged namespace still reports what "baseline" would reject, so a new exception is seen.
     const report = level === 'restricted' ? 'restricted' : 'baseline';
     const ns = new k8s.KubeNamespace(this, 'Resource', {

@@ -1,5 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { show } from '../src/lib/problems';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorAgentConfig, CollectorQueueConfig, CommonConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
@@ -36,6 +37,22 @@ export function agentNamespace(config: CollectorAgentConfig, common: CommonConfi
   return config.namespace ?? `${common.namespace}-agent`;
 }
 
+/** An agent namespace that cannot exist, or that would put the agent under the "restricted" standard. */
+function agentNamespaceProblems(config: CollectorAgentConfig, common: CommonConfig): string[] {
+  const namespace = agentNamespace(config, common);
+  if (namespace === common.namespace) {
+    return [
+      `/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(namespace)}`,
+    ];
+  }
+  if (config.namespace === undefined && namespace.length > 63) {
+    return [
+      `/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(common.namespace)}`,
+    ];
+  }
+  return [];
+}
+
 /**
  * The collector agent, one per node (DaemonSet): container logs from the node's files with their
  * Kubernetes metadata, the kubelet's node/pod/container metrics, OTLP from pods on the node (Service `otel-agent` with node-local traffic
@@ -68,6 +85,8 @@ export class OtelAgent extends Component {
         { name: 'health', port: 13133, carries: 'health_check extension' },
       ],
     });
+    // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
+    this.node.addValidation({ validate: () => agentNamespaceProblems(props.config, props.common) });
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
     const gateway = props.gateway.endpoint(this, 'otlp-grpc');

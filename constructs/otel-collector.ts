@@ -14,7 +14,7 @@ import { CollectorConfigFile, Id, Processors, SamplingPolicy } from './otel-conf
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorTelemetry, redactionProcessor } from './otel-redaction';
 import { COMPONENTS } from '../src/lib/names';
-import { samplingProblems } from '../src/config/loader';
+import { show } from '../src/lib/problems';
 
 export interface OtelCollectorProps {
   readonly config: CollectorConfig;
@@ -93,8 +93,7 @@ export class OtelCollector extends Component {
       ],
     });
     const config = props.config;
-    // Its config's rules (the loader reports the same for a config file): a program using the
-    // construct directly gets them when it synthesizes.
+    // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => samplingProblems(config) });
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
@@ -354,4 +353,21 @@ export function gatewayConfig({
       },
     },
   };
+}
+
+/** Tail-sampling waits the collector cannot keep (paths under /collector/sampling). */
+export function samplingProblems(collector: CollectorConfig): string[] {
+  const { decisionWait, decisionWaitAfterRoot } = collector.sampling;
+  const afterRoot = durationSeconds(decisionWaitAfterRoot);
+  if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
+    return [
+      `/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`,
+    ];
+  }
+  if (afterRoot >= durationSeconds(decisionWait)) {
+    return [
+      `/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`,
+    ];
+  }
+  return [];
 }

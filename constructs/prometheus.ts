@@ -9,8 +9,10 @@ import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/l
 import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, serviceJob, TlsConfig } from './prometheus-config';
-import { COMPONENTS } from '../src/lib/names';
-import { prometheusProblems } from '../src/config/loader';
+import { ANNOTATED_PODS_JOB, COMPONENTS } from '../src/lib/names';
+import { durationSeconds } from '../src/config/duration';
+import { quantityAmount } from '../src/lib/quantity';
+import { LABEL_KEY, show } from '../src/lib/problems';
 
 export interface PrometheusProps {
   readonly config: PrometheusConfig;
@@ -69,9 +71,9 @@ export class Prometheus extends Component {
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
     const config = props.config;
-    // Its config's rules (the loader reports the same for a config file): a program using the
-    // construct directly gets them when it synthesizes.
-    this.node.addValidation({ validate: () => prometheusProblems(config) });
+    // Its config's rules, reported at synth (and by buildStack for the whole stack at once). The
+    // targets' rules run then, when every stack component it scrapes has been added.
+    this.node.addValidation({ validate: () => [...prometheusProblems(config), ...this.servicesProblems()] });
     for (const file of Object.keys(props.ruleFiles)) {
       if (!/^[a-z0-9-]+\.rules\.yaml$/.test(file)) {
         throw new Error(`prometheus: rule file name '${file}' must look like <name>.rules.yaml`);
@@ -244,6 +246,38 @@ export class Prometheus extends Component {
     };
   }
 
+  /**
+   * A platform's service job that is not sound alone, takes a job name already used, or points into a
+   * namespace of the stack's own (paths under /scrapeTargets).
+   */
+  private servicesProblems(): string[] {
+    const problems: string[] = [];
+    const taken = new Set([...this.targets.map((t) => t.job ?? t.component.name), ANNOTATED_PODS_JOB]);
+    const own = [...new Set(this.targets.map((t) => t.component.namespace))];
+    (this.props.services ?? []).forEach((t, i) => {
+      const at = `/scrapeTargets/${i}`;
+      if (taken.has(t.job))
+        problems.push(
+          `${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`,
+        );
+      taken.add(t.job);
+      if ((t.port === undefined) === (t.portName === undefined))
+        problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
+      if (t.tls && t.scheme === 'http') problems.push(`${at}/scheme: must be https (or left out) with tls, got "http"`);
+      if (own.includes(t.namespace))
+        problems.push(
+          `${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`,
+        );
+      const labels = Object.keys(t.matchLabels);
+      if (labels.length === 0)
+        problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
+      for (const label of labels)
+        if (!LABEL_KEY.test(label))
+          problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
+    });
+    return problems;
+  }
+
   /** `scheme` and `tls_config` for a target port, following the server's TLS. */
   private tlsFor(port: PortSpec, serverName?: string): { scheme?: 'https'; tls_config?: TlsConfig } {
     const tlsConfig = prometheusClientTls(this.tls, port, serverName);
@@ -278,4 +312,26 @@ function promtoolProbe(check: 'healthy' | 'ready', port: number): string[] {
     `--url=https://127.0.0.1:${port}`,
     `--http.config.file=${CONFIG_DIR}/probe-http.yml`,
   ];
+}
+
+/** What Prometheus would refuse, or a retention its volume cannot hold (paths under /prometheus). */
+export function prometheusProblems(prometheus: PrometheusConfig): string[] {
+  const problems: string[] = [];
+  const { retention, evaluationInterval, storage } = prometheus;
+  if (durationSeconds(retention.time) < 2 * 3600) {
+    problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
+  } else if (durationSeconds(evaluationInterval) > durationSeconds(retention.time)) {
+    problems.push(
+      `/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`,
+    );
+  }
+  // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
+  const [, count = '', unit = ''] = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
+  const sizeBytes = Number(count) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(unit);
+  if (sizeBytes > quantityAmount(storage.size)) {
+    problems.push(
+      `/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`,
+    );
+  }
+  return problems;
 }

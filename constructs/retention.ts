@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, RetentionConfig } from '../src/config/types';
-import { esDuration, streamLifecycle } from '../src/config/retention';
+import { esDuration, retentionProblems, streamLifecycle } from './retention-policy';
 
 /** ILM policy request body. */
 export type IlmPolicyBody = Required<Pick<estypes.IlmPutLifecycleRequest, 'policy'>>;
@@ -41,6 +41,8 @@ export class Retention extends Construct {
   constructor(scope: Construct, id: string, props: RetentionProps) {
     super(scope, id);
     const config = props.config;
+    // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
+    this.node.addValidation({ validate: () => retentionProblems(config) });
     this.ilmPolicies = {};
     this.indexTemplates = {};
     this.streamPatterns = {};

@@ -2,9 +2,9 @@ import { Testing, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfig, resolveConfig } from '../src/config/loader';
+import { ConfigError, loadConfig, resolveConfig } from '../src/config/loader';
 import { StackConfig } from '../src/config/types';
-import { stackApp, StackParts } from '../app/stack';
+import { stackApp, StackParts, withStackProblems } from '../app/stack';
 import { STACK_FILES, StackFile } from '../src/lib/names';
 
 /** A Kubernetes object as synthesized. */
@@ -36,6 +36,20 @@ export const ALL_CONFIGS: typeof PROFILE_CONFIGS & Record<string, StackConfig> =
       .map((dir) => [`examples/${dir}`, loadConfig(path.join(ROOT, 'examples', dir, 'agent-o11y.yaml'))]),
   ),
 };
+
+/**
+ * The problems synth reports for a user's config document, as `cdk8s synth` does: the loader's (schema,
+ * value types), then every construct's own rules. Empty when the stack builds.
+ */
+export function configProblems(user: unknown): string[] {
+  try {
+    stackApp(withStackProblems(() => resolveConfig(user)));
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+}
 
 /** Synthesizes a stack in memory: objects per chart (= per dist file). */
 export function synthStack(config: StackConfig): { files: Record<StackFile, KubeObject[]>; parts: StackParts } {

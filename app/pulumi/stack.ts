@@ -2,7 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { loadConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
-import { stackApp } from '../stack';
+import { stackApp, withStackProblems } from '../stack';
 
 /** One Kubernetes object, as the cdk8s app synthesizes it. */
 export interface KubeObject {
@@ -48,7 +48,7 @@ function resolveArgs(args: AgentO11yStackArgs): StackConfig {
     );
   }
   if (args.config !== undefined) return args.config;
-  if (args.configFile !== undefined) return loadConfig(args.configFile);
+  if (args.configFile !== undefined) return withStackProblems(() => loadConfig(args.configFile!));
   throw new Error('agent-o11y: args.config or args.configFile is required, got neither');
 }
 

@@ -4,24 +4,20 @@ import schema from './schema.json';
 import * as yaml from 'js-yaml';
 import { DEFAULTS, PROFILES } from './defaults';
 import { durationSeconds } from './duration';
-import { retentionProblems } from './retention';
-import { cpuQuantity, quantityBytes } from '../lib/quantity';
-import {
-  AlertmanagerConfig,
-  CollectorConfig,
-  ElasticsearchConfig,
-  ProfileName,
-  PrometheusConfig,
-  Route,
-  StackConfig,
-} from './types';
-import { ANNOTATED_PODS_JOB, APPS_JOB, STACK_JOBS } from '../lib/names';
+import { quantityAmount } from '../lib/quantity';
+import { LABEL_KEY, show } from '../lib/problems';
+import { LabelSelector, ProfileName, StackConfig } from './types';
 
 /** A config that failed validation: every problem, one line each. */
 export class ConfigError extends Error {
   constructor(
     public readonly source: string,
     public readonly problems: string[],
+    /**
+     * For a config with schema problems: the config with the defaults standing in for each section
+     * that has one, so the constructs' rules can still judge the sections the schema accepted.
+     */
+    public readonly standIn?: StackConfig,
   ) {
     super(
       problems.length === 1 && !problems[0]!.startsWith('/')
@@ -57,11 +53,6 @@ const PATTERN_HINTS: Record<string, string> = Object.fromEntries(
     def.pattern && TYPE_HINTS[name] ? [[def.pattern, TYPE_HINTS[name]]] : [],
   ),
 );
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'nothing' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 function describe(error: ErrorObject): string {
   const at = error.instancePath || '/';
@@ -111,39 +102,10 @@ export function merge<T>(base: T, over: unknown): T {
 
 export { durationSeconds };
 
-// Alertmanager's matcher syntax: a label name, an operator and a value, quoted or not.
-const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*("(?:[^"\\]|\\.)*"|[^"\s{},=~!]*)$/;
-
-/** What is wrong with one matcher, or undefined: its form, and for =~ and !~ its regular expression. */
-function matcherProblem(matcher: string): string | undefined {
-  const m = MATCHER.exec(matcher);
-  if (!m) return `must be a matcher like severity="critical", got ${show(matcher)}`;
-  const [, op, quoted = ''] = m;
-  if (op === '=~' || op === '!~') {
-    const pattern = quoted.startsWith('"') ? (JSON.parse(quoted) as string) : quoted;
-    try {
-      new RegExp(`^(?:${pattern})$`);
-    } catch {
-      return `the regular expression does not compile, got ${show(matcher)}`;
-    }
-  }
-  return undefined;
-}
-
 const DEFINITIONS = schema.definitions as Record<string, { pattern?: string }>;
-/** A label key: an optional DNS subdomain and `/`, then a name of at most 63 characters. */
-const LABEL_KEY =
-  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const DURATION = new RegExp(DEFINITIONS.Duration!.pattern!);
 /** Go's time.Duration (Prometheus', Alertmanager's, the collector's) holds at most 2^63 ns: ~292 years. */
 const LONGEST_DURATION_S = 2 ** 63 / 1e9;
-/** Namespaces the stack must not take over: it puts default-deny policies and restricted Pod Security on its own. */
-const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-/** Cores or bytes of a CPU or byte quantity, for comparing requests with limits. */
-function amount(quantity: string): number {
-  return /[KMGT]i$/.test(quantity) ? quantityBytes(quantity) : cpuQuantity(quantity);
-}
 
 /** Every value in the config with its JSON path. */
 function* leaves(node: unknown, at = ''): Generator<[string, unknown, Record<string, unknown> | undefined]> {
@@ -154,8 +116,13 @@ function* leaves(node: unknown, at = ''): Generator<[string, unknown, Record<str
   } else yield [at, node, undefined];
 }
 
-/** Mistakes a real tool or the API server would refuse later, found in any section. */
-function toolProblems(config: StackConfig): string[] {
+/**
+ * The rules of the config's shared value types that JSON Schema cannot express, wherever a value of
+ * that type appears: a Duration Go can hold, a Resources whose requests fit its limits, a
+ * NamespaceSelector that selects one way. Rules between settings live with the construct that
+ * renders them (its `addValidation`), and buildStack reports them.
+ */
+function valueProblems(config: StackConfig): string[] {
   const problems: string[] = [];
   for (const [at, value, object] of leaves(config)) {
     if (typeof value === 'string' && DURATION.test(value) && durationSeconds(value) > LONGEST_DURATION_S) {
@@ -167,7 +134,11 @@ function toolProblems(config: StackConfig): string[] {
     if (object && isObject(requests) && isObject(limits)) {
       for (const resource of ['cpu', 'memory']) {
         const [request, limit] = [requests[resource], limits[resource]];
-        if (typeof request === 'string' && typeof limit === 'string' && amount(request) > amount(limit)) {
+        if (
+          typeof request === 'string' &&
+          typeof limit === 'string' &&
+          quantityAmount(request) > quantityAmount(limit)
+        ) {
           problems.push(
             `${at}/requests/${resource}: must not exceed ${at}/limits/${resource} (${limit}), got ${show(request)}`,
           );
@@ -175,260 +146,19 @@ function toolProblems(config: StackConfig): string[] {
       }
     }
   }
-  return problems;
-}
-
-/**
- * Routing mistakes Alertmanager accepts silently: a receiver no route sends to, and a route that an
- * earlier sibling without matchers (and without `continue`) always takes first.
- */
-export function routingProblems(root: Route, receivers: readonly string[]): string[] {
-  const problems: string[] = [];
-  const used = new Set<string>();
-  const walk = (route: Route, at: string) => {
-    if (route.receiver !== undefined) used.add(route.receiver);
-    const children = route.routes ?? [];
-    const catchAll = children.findIndex((child) => (child.matchers ?? []).length === 0 && child.continue !== true);
-    children.forEach((child, i) => {
-      if (catchAll >= 0 && i > catchAll) {
-        problems.push(
-          `${at}/routes/${i}: is never reached: ${at}/routes/${catchAll} before it has no matchers and no continue, so it takes every alert`,
-        );
-      }
-      walk(child, `${at}/routes/${i}`);
-    });
-  };
-  walk(root, '/alertmanager/route');
-  receivers.forEach((name, i) => {
-    if (!used.has(name)) problems.push(`/alertmanager/receivers/${i}: receiver ${show(name)} is used by no route`);
-  });
-  return problems;
-}
-
-/** Runs each check, skipping one that throws: its section has a schema problem, already reported. */
-function guarded(...checks: Array<() => void>): void {
-  for (const fn of checks) {
-    try {
-      fn();
-    } catch {
-      // That section already has a schema problem.
+  for (const [key, selector] of Object.entries(config.network ?? {})) {
+    if (!isObject(selector)) continue;
+    const { matchLabels, allNamespaces } = selector as LabelSelector;
+    const labels = Object.keys(matchLabels ?? {});
+    if (labels.length > 0 === (allNamespaces === true)) {
+      problems.push(
+        `/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels.length > 0 ? 'both' : 'neither'}, got ${show(selector)}`,
+      );
     }
+    for (const label of labels)
+      if (!LABEL_KEY.test(label))
+        problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
   }
-}
-
-/**
- * What Alertmanager would refuse or never use in `am` (paths under /alertmanager). The loader reports
- * them for a config file; the Alertmanager construct validates its own config with them too.
- */
-export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
-  const problems: string[] = [];
-  guarded(() => {
-    if (am.replicas === 2)
-      problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
-  });
-  guarded(() =>
-    am.receivers.forEach((receiver, i) =>
-      (receiver.email ?? []).forEach((email, j) => {
-        const port = Number(email.smarthost.split(':').pop());
-        if (!(port >= 1 && port <= 65535))
-          problems.push(
-            `/alertmanager/receivers/${i}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`,
-          );
-      }),
-    ),
-  );
-  const names = new Set<string>();
-  guarded(() =>
-    am.receivers.forEach((receiver, i) => {
-      if (names.has(receiver.name))
-        problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
-      names.add(receiver.name);
-    }),
-  );
-  const walk = (route: Route, at: string) => {
-    if (route.receiver !== undefined && !names.has(route.receiver)) {
-      problems.push(
-        `${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`,
-      );
-    }
-    (route.matchers ?? []).forEach((m, i) => {
-      const problem = matcherProblem(m);
-      if (problem) problems.push(`${at}/matchers/${i}: ${problem}`);
-    });
-    for (const key of ['groupInterval', 'repeatInterval'] as const) {
-      const value = route[key];
-      if (value !== undefined && durationSeconds(value) === 0)
-        problems.push(`${at}/${key}: must be longer than 0 (Alertmanager refuses 0), got ${show(value)}`);
-    }
-    (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
-  };
-  guarded(() => walk(am.route, '/alertmanager/route'));
-  // A tree already reported broken would only add noise ("unused" receivers its typos meant to name).
-  guarded(() => {
-    if (!problems.some((p) => p.startsWith('/alertmanager/route')))
-      problems.push(
-        ...routingProblems(
-          am.route,
-          am.receivers.map((r) => r.name),
-        ),
-      );
-  });
-  guarded(() =>
-    am.inhibitRules.forEach((rule, i) => {
-      for (const side of ['sourceMatchers', 'targetMatchers'] as const) {
-        rule[side].forEach((m, j) => {
-          const problem = matcherProblem(m);
-          if (problem) problems.push(`/alertmanager/inhibitRules/${i}/${side}/${j}: ${problem}`);
-        });
-      }
-    }),
-  );
-  return problems;
-}
-
-/** What Prometheus would refuse, or a retention its volume cannot hold (paths under /prometheus). */
-export function prometheusProblems(prometheus: PrometheusConfig): string[] {
-  const problems: string[] = [];
-  guarded(() => {
-    const { retention, evaluationInterval } = prometheus;
-    if (durationSeconds(retention.time) < 2 * 3600) {
-      problems.push(`/prometheus/retention/time: must be at least the 2h block duration, got ${show(retention.time)}`);
-    } else if (durationSeconds(evaluationInterval) > durationSeconds(retention.time)) {
-      problems.push(
-        `/prometheus/evaluationInterval: must not be longer than /prometheus/retention/time (${retention.time}), got ${show(evaluationInterval)}`,
-      );
-    }
-  });
-  guarded(() => {
-    // Prometheus' sizes are powers of 2 (1GB = 1024 MB), as Kubernetes' Gi.
-    const { retention, storage } = prometheus;
-    const [, count = '', unit = ''] = /^([0-9]+)(B|KB|MB|GB|TB|PB)$/.exec(retention.size)!;
-    const sizeBytes = Number(count) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB', 'PB'].indexOf(unit);
-    if (sizeBytes > amount(storage.size)) {
-      problems.push(
-        `/prometheus/retention/size: must fit /prometheus/storage/size (${storage.size}), or the volume fills before the oldest blocks go, got ${show(retention.size)}`,
-      );
-    }
-  });
-  return problems;
-}
-
-/** An Elasticsearch cluster that cannot elect a master or starves its filesystem cache (paths under /elasticsearch). */
-export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): string[] {
-  const problems: string[] = [];
-  guarded(() => {
-    if (elasticsearch.replicas === 2) {
-      problems.push(
-        '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
-      );
-    }
-  });
-  guarded(() => {
-    // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
-    const { heap, resources } = elasticsearch;
-    const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
-    if (heapBytes > amount(resources.limits.memory) / 2) {
-      problems.push(
-        `/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
-      );
-    }
-  });
-  return problems;
-}
-
-/** Tail-sampling waits the collector cannot keep (paths under /collector/sampling). */
-export function samplingProblems(collector: CollectorConfig): string[] {
-  const problems: string[] = [];
-  guarded(() => {
-    const { decisionWait, decisionWaitAfterRoot } = collector.sampling;
-    const afterRoot = durationSeconds(decisionWaitAfterRoot);
-    if (afterRoot < 1 || !Number.isInteger(afterRoot)) {
-      problems.push(
-        `/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got ${show(decisionWaitAfterRoot)}`,
-      );
-    } else if (afterRoot >= durationSeconds(decisionWait)) {
-      problems.push(
-        `/collector/sampling/decisionWaitAfterRoot: must be shorter than /collector/sampling/decisionWait (${decisionWait}), or the root span would never speed up a decision, got ${show(decisionWaitAfterRoot)}`,
-      );
-    }
-  });
-  return problems;
-}
-
-/** Checks that JSON Schema cannot express: references between fields. */
-function semanticProblems(config: StackConfig): string[] {
-  const problems: string[] = [];
-  // Each check guards itself: on a config the schema rejected, a section may be missing or mistyped.
-  guarded(() => {
-    if (config.collector.agent.namespace === config.common.namespace) {
-      problems.push(
-        `/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got ${show(config.common.namespace)}`,
-      );
-    }
-  });
-  problems.push(
-    ...alertmanagerProblems(config.alertmanager),
-    ...prometheusProblems(config.prometheus),
-    ...elasticsearchProblems(config.elasticsearch),
-    ...samplingProblems(config.collector),
-  );
-  guarded(() => problems.push(...retentionProblems(config.retention)));
-  guarded(() => problems.push(...toolProblems(config)));
-  guarded(() => {
-    const ns = config.common.namespace;
-    if (SYSTEM_NAMESPACES.includes(ns) || ns === config.pki.clusterResourceNamespace) {
-      problems.push(
-        `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not ${[...SYSTEM_NAMESPACES, "cert-manager's"].join(', ')}, got ${show(ns)}`,
-      );
-    } else if (config.collector.agent.namespace === undefined && `${ns}-agent`.length > 63) {
-      problems.push(
-        `/common/namespace: must be at most 57 characters, since the agent's namespace is <namespace>-agent (or set /collector/agent/namespace), got ${show(ns)}`,
-      );
-    }
-  });
-  guarded(() => {
-    for (const [key, selector] of [
-      ['telemetryFrom', config.network.telemetryFrom],
-      ['uiFrom', config.network.uiFrom],
-    ] as const) {
-      if (selector === undefined) continue;
-      const labels = Object.keys(selector.matchLabels ?? {}).length;
-      if (labels > 0 === (selector.allNamespaces === true)) {
-        problems.push(
-          `/network/${key}: must give matchLabels (at least one label) or allNamespaces: true (every namespace of the cluster), not ${labels > 0 ? 'both' : 'neither'}, got ${show(selector)}`,
-        );
-      }
-      for (const label of Object.keys(selector.matchLabels ?? {})) {
-        if (!LABEL_KEY.test(label))
-          problems.push(`/network/${key}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
-      }
-    }
-  });
-  guarded(() => {
-    const taken = new Set<string>([...STACK_JOBS, APPS_JOB, ANNOTATED_PODS_JOB]);
-    const own = [config.common.namespace, config.collector.agent.namespace ?? `${config.common.namespace}-agent`];
-    config.scrapeTargets.forEach((t, i) => {
-      const at = `/scrapeTargets/${i}`;
-      if (taken.has(t.job))
-        problems.push(
-          `${at}/job: must differ from the stack's jobs and the other targets' (${[...taken].join(', ')}), got ${show(t.job)}`,
-        );
-      taken.add(t.job);
-      if ((t.port === undefined) === (t.portName === undefined))
-        problems.push(`${at}: must give port (a number) or portName, not ${t.port === undefined ? 'neither' : 'both'}`);
-      if (t.tls && t.scheme === 'http') problems.push(`${at}/scheme: must be https (or left out) with tls, got "http"`);
-      if (own.includes(t.namespace))
-        problems.push(
-          `${at}/namespace: must be the platform's, not one of the stack's own (${own.join(', ')}), got ${show(t.namespace)}`,
-        );
-      const labels = Object.keys(t.matchLabels);
-      if (labels.length === 0)
-        problems.push(`${at}/matchLabels: must name at least one label, or every pod of the namespace is the target`);
-      for (const label of labels)
-        if (!LABEL_KEY.test(label))
-          problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
-    });
-  });
   return problems;
 }
 
@@ -451,24 +181,49 @@ export function resolveConfig(user: unknown, source = 'inline config'): StackCon
   return checkConfig(merged, source);
 }
 
-/** Configs checkConfig accepted, so a config resolved once is not checked again when it is built. */
-const CHECKED = new WeakSet<object>();
+/** Configs checkConfig accepted, each with where it came from, so a config is checked once. */
+const CHECKED = new WeakMap<object, string>();
 
 /**
- * Every rule a whole stack config must meet: the schema, then the checks between fields. The one
- * place the rules run: `resolveConfig` calls it, and so does `buildStack`, for any program that builds
- * the constructs from a config it made itself (the Pulumi component's `config`). Throws ConfigError
- * listing every problem; returns the config.
+ * The loader's rules for a whole stack config: the schema, then the rules of its shared value types.
+ * `resolveConfig` calls it, and so does `buildStack`, for any program that builds the constructs from a
+ * config it made itself (the Pulumi component's `config`). Throws ConfigError listing every problem;
+ * returns the config. The rules between settings are the constructs' (buildStack reports them).
  */
 export function checkConfig(config: StackConfig, source = 'stack config'): StackConfig {
   if (CHECKED.has(config)) return config;
-  const problems = validateSchema(config) ? [] : [...new Set((validateSchema.errors ?? []).map(describe))];
-  // Cross-field checks also run on a config with schema problems, on the sections the schema accepted.
-  const broken = problems.map((p) => p.split(/[/:]/)[1]);
-  problems.push(...semanticProblems(config).filter((p) => !broken.includes(p.split(/[/:]/)[1])));
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  CHECKED.add(config);
+  if (!validateSchema(config)) {
+    const problems = [...new Set((validateSchema.errors ?? []).map(describe))];
+    throw new ConfigError(source, problems, standIn(config, problems));
+  }
+  const problems = valueProblems(config);
+  if (problems.length > 0) throw new ConfigError(source, problems, standIn(config, problems));
+  CHECKED.set(config, source);
   return config;
+}
+
+/** The top-level section a problem line is about: `alertmanager` for `/alertmanager/replicas: ...`. */
+export function problemSection(problem: string): string {
+  return problem.split(/[/:]/)[1] ?? '';
+}
+
+/** `config` with its profile's defaults in place of each section a problem names; undefined if that is not sound either. */
+function standIn(config: StackConfig, problems: readonly string[]): StackConfig | undefined {
+  const profile: unknown = config.profile;
+  const base = (typeof profile === 'string' && Object.hasOwn(PROFILES, profile)
+    ? merge(DEFAULTS, PROFILES[profile as ProfileName])
+    : DEFAULTS) as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...config };
+  for (const section of new Set(problems.map(problemSection))) {
+    if (Object.hasOwn(base, section)) out[section] = base[section];
+    else delete out[section];
+  }
+  return validateSchema(out) && valueProblems(out).length === 0 ? out : undefined;
+}
+
+/** Where a config checkConfig accepted came from (its file), for the problems the constructs find later. */
+export function configSource(config: StackConfig): string {
+  return CHECKED.get(config) ?? 'stack config';
 }
 
 /** Reads and resolves a YAML config file. */

@@ -17,3 +17,8 @@ export function cpuCores(quantity: string): number {
 export function cpuQuantity(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 }
+
+/** Cores of a CPU quantity or bytes of a byte quantity, for comparing a request with its limit. */
+export function quantityAmount(quantity: string): number {
+  return /[KMGT]i$/.test(quantity) ? quantityBytes(quantity) : cpuQuantity(quantity);
+}

@@ -3,17 +3,17 @@ import { dashboardFiles, PLATFORM_DASHBOARDS } from '../../dashboards/all';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, DEFAULTS, loadConfig, resolveConfig, StackConfig } from '../../src/config';
+import { DEFAULTS, loadConfig, resolveConfig, StackConfig } from '../../src/config';
+import { configProblems } from '../helpers';
 
-/** The problems a config is rejected with; fails the test when it is accepted or throws something else. */
+/**
+ * The problems synth rejects a config document with (the loader's, then the constructs'); fails the test
+ * when it is accepted or throws something else.
+ */
 function problemsOf(user: unknown): string[] {
-  try {
-    resolveConfig(user);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error(`config was accepted: ${JSON.stringify(user)}`);
+  const problems = configProblems(user);
+  if (problems.length === 0) throw new Error(`config was accepted: ${JSON.stringify(user)}`);
+  return problems;
 }
 
 /** A config document as a user writes it: YAML text, parsed the way loadConfig parses it. */
@@ -318,12 +318,17 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'the kube-system namespace',
     { common: { namespace: 'kube-system' } },
-    `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not default, kube-system, kube-public, kube-node-lease, cert-manager's, got "kube-system"`,
+    `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not default, kube-system, kube-public, kube-node-lease, got "kube-system"`,
+  ],
+  [
+    'kube-system as the agent namespace',
+    { collector: { agent: { namespace: 'kube-system' } } },
+    `/collector/agent/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "privileged" Pod Security Standard), not default, kube-system, kube-public, kube-node-lease, got "kube-system"`,
   ],
   [
     "cert-manager's namespace",
     { common: { namespace: 'cert-manager' } },
-    `/common/namespace: must be a namespace of the stack's own (it gets default-deny NetworkPolicies and the "restricted" Pod Security Standard), not default, kube-system, kube-public, kube-node-lease, cert-manager's, got "cert-manager"`,
+    `/common/namespace: must not be cert-manager's (/pki/clusterResourceNamespace): the stack's default-deny NetworkPolicies and "restricted" Pod Security would apply to cert-manager, got "cert-manager"`,
   ],
   [
     'spans kept less than a day',
@@ -353,7 +358,7 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'a scrape target named like a stack job',
     { scrapeTargets: [{ job: 'agents', namespace: 'shop', matchLabels: { app: 'api' }, port: 8080 }] },
-    '/scrapeTargets/0/job: must differ from the stack\'s jobs and the other targets\' (prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods), got "agents"',
+    '/scrapeTargets/0/job: must differ from the stack\'s jobs and the other targets\' (prometheus, alertmanager, otel-collector, otel-agent, agents, jaeger, grafana, kubernetes-pods), got "agents"',
   ],
   [
     'a scrape target with a port and a port name',
@@ -539,7 +544,7 @@ const MALFORMED: Array<[string, unknown, string]> = [
   ['a document that is a number', fromYaml('42\n'), '/: must be a mapping of stack settings, got 42'],
 ];
 
-describe('resolveConfig rejects malformed configs', () => {
+describe('synth rejects malformed configs', () => {
   test.each(MALFORMED)('fails with %s', (_name, user, line) => {
     expect(problemsOf(user)).toEqual([line]);
   });
@@ -633,7 +638,7 @@ const FORMER_DEFECTS: Array<[string, unknown, string[]]> = [
   ],
 ];
 
-describe('resolveConfig rejects configs that once slipped through', () => {
+describe('synth rejects configs that once slipped through', () => {
   test.each(FORMER_DEFECTS)('fails with %s', (_name, user, lines) => {
     expect(problemsOf(user)).toEqual(lines);
   });

@@ -37,7 +37,7 @@ describe('Alertmanager', () => {
     expect(find(prod.alertmanager, 'PodDisruptionBudget', 'alertmanager')).toBeDefined();
   });
 
-  test('a stack with 2 replicas fails with the config rule, written once (checkConfig)', () => {
+  test("a stack with 2 replicas fails with the construct's own rule", () => {
     const dev = resolveConfig({});
     expect(() => synthStack({ ...dev, alertmanager: { ...dev.alertmanager, replicas: 2 } })).toThrow(
       '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',

@@ -1,6 +1,5 @@
 import * as yaml from 'js-yaml';
-import { resolveConfig } from '../../src/config/loader';
-import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { configMapData, configProblems, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
 
 describe('OtelAgent', () => {
@@ -95,8 +94,8 @@ describe('OtelAgent', () => {
   });
 
   test('fails when its namespace is the stack namespace, whose "restricted" policy it cannot meet', () => {
-    expect(() => resolveConfig({ collector: { agent: { namespace: 'observability' } } })).toThrow(
-      '/collector/agent/namespace: must differ from /common/namespace',
-    );
+    expect(configProblems({ collector: { agent: { namespace: 'observability' } } })).toEqual([
+      '/collector/agent/namespace: must differ from /common/namespace, which enforces the "restricted" Pod Security Standard the agent cannot meet, got "observability"',
+    ]);
   });
 });

@@ -1,16 +1,9 @@
 import { BOOTSTRAP_APIS } from '../../constructs/elasticsearch-bootstrap';
 import { resolveConfig } from '../../src/config/loader';
-import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { configMapData, configProblems, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
 
-function problemsOf(user: unknown): string[] {
-  try {
-    resolveConfig(user);
-  } catch (e) {
-    return (e as { problems: string[] }).problems;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe('Retention', () => {
   const { files, parts } = synthStack(PROFILE_CONFIGS.dev);

@@ -4,12 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Alertmanager } from '../../constructs/alertmanager';
 import { Pki } from '../../constructs/mtls';
-import { ConfigError, resolveConfig } from '../../src/config/loader';
-import { PROFILE_CONFIGS } from '../helpers';
+import { configProblems, PROFILE_CONFIGS } from '../helpers';
 
 /**
- * A program using the constructs directly, not the config loader, gets the same rules when it
- * synthesizes: the constructs validate their own config with the functions the loader reports from.
+ * The constructs own the rules between their settings: a program using them directly gets the same
+ * one-line problems at synth as `cdk8s synth` reports for a config file (buildStack collects them).
  */
 describe('constructs validate their own config', () => {
   let outdir: string;
@@ -29,26 +28,19 @@ describe('constructs validate their own config', () => {
     return app;
   };
 
-  test('fails at synth with the one-line messages the loader gives for a config file', () => {
+  test('fails at synth with the one-line messages synth gives for a config file', () => {
     const config = {
       ...PROFILE_CONFIGS.dev.alertmanager,
       replicas: 2,
       route: { ...PROFILE_CONFIGS.dev.alertmanager.route, repeatInterval: '0s' },
     };
-    const fromLoader = (() => {
-      try {
-        resolveConfig({ alertmanager: { replicas: 2, route: { repeatInterval: '0s' } } });
-        return [];
-      } catch (e) {
-        return (e as ConfigError).problems;
-      }
-    })();
-    expect(fromLoader).toEqual([
+    const fromFile = configProblems({ alertmanager: { replicas: 2, route: { repeatInterval: '0s' } } });
+    expect(fromFile).toEqual([
       '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',
       '/alertmanager/route/repeatInterval: must be longer than 0 (Alertmanager refuses 0), got "0s"',
     ]);
     expect(() => alertmanagerApp(config).synth()).toThrow(
-      `Validation failed with the following errors:\n  ${fromLoader.map((p) => `[monitoring/Alertmanager] ${p}`).join('\n  ')}`,
+      `Validation failed with the following errors:\n  ${fromFile.map((p) => `[monitoring/Alertmanager] ${p}`).join('\n  ')}`,
     );
   });
 

@@ -6,13 +6,15 @@ import { Testing } from 'cdk8s';
 import { Alertmanager } from '../../constructs/alertmanager';
 import { Pki } from '../../constructs/mtls';
 import { activeRuleGroups, renderRuleFile } from '../../rules';
-import { ConfigError, resolveConfig } from '../../src/config/loader';
+import { resolveConfig } from '../../src/config/loader';
+import { configProblems } from '../helpers';
 import { AlertmanagerConfig, StackConfig } from '../../src/config/types';
 import { requireTool } from '../tools';
 
 /**
  * Synth refuses these configs (test/config/loader.test.ts holds each line). Here the real programs
- * say why: the construct renders the config without the check, and amtool or promtool rejects it.
+ * say why: the construct renders the config (its validation runs only at synth), and amtool or promtool
+ * rejects it.
  */
 const amtool = requireTool('amtool');
 const promtool = requireTool('promtool');
@@ -59,14 +61,7 @@ const ALERTMANAGER: Array<[string, AlertmanagerConfig, RegExp]> = [
   ],
 ];
 
-function problems(config: StackConfig): string[] {
-  try {
-    resolveConfig(config);
-    return [];
-  } catch (e) {
-    return (e as ConfigError).problems;
-  }
-}
+const problems = (config: StackConfig): string[] => configProblems(config);
 
 test.each(ALERTMANAGER)('synth refuses %s, and amtool rejects it rendered', (field, am, amtoolSays) => {
   expect(problems({ ...dev, alertmanager: am }).some((p) => p.startsWith(`${field}:`))).toBe(true);

@@ -1,5 +1,5 @@
-import { durationSeconds } from './duration';
-import { CompliancePreset, LifecycleConfig, LogStreamConfig, RetentionConfig } from './types';
+import { durationSeconds } from '../src/config/duration';
+import { CompliancePreset, LifecycleConfig, LogStreamConfig, RetentionConfig } from '../src/config/types';
 
 const DAY = 86400;
 
