@@ -4,6 +4,10 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Component, PortTls } from '../src/lib/component';
 import { show } from '../src/lib/problems';
 import type { TlsClientSettings, TlsServerSettings } from './otel-config';
+// cert-manager's objects typed by the models of its CRDs (types only: nothing of it runs at synth).
+import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
+import type { IClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
+import type { IIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
 
 /** Where a pod finds its certificate files; every TLS path in every rendered config comes from here. */
 export interface TlsFiles {
@@ -75,15 +79,16 @@ export class Pki extends Construct {
     let rootRef = { kind: 'ClusterIssuer', name: props.rootIssuer ?? '' };
     if (!props.rootIssuer) {
       const selfSigned = `agent-o11y-${props.namespace}-selfsigned`;
-      new ApiObject(this, 'SelfSignedIssuer', {
+      const root: IIssuer = {
         apiVersion: 'cert-manager.io/v1',
         kind: 'Issuer',
         metadata: { name: selfSigned, namespace: this.caNamespace, labels },
         spec: { selfSigned: {} },
-      });
+      };
+      new ApiObject(this, 'SelfSignedIssuer', root);
       rootRef = { kind: 'Issuer', name: selfSigned };
     }
-    new ApiObject(this, 'CaCertificate', {
+    const ca: ICertificate = {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: this.caSecretName, namespace: this.caNamespace, labels },
@@ -96,13 +101,15 @@ export class Pki extends Construct {
         privateKey: { algorithm: 'ECDSA', size: 384, rotationPolicy: 'Always' },
         issuerRef: { group: 'cert-manager.io', ...rootRef },
       },
-    });
-    const issuer = new ApiObject(this, 'CaIssuer', {
+    };
+    new ApiObject(this, 'CaCertificate', ca);
+    const caIssuer: IClusterIssuer = {
       apiVersion: 'cert-manager.io/v1',
       kind: 'ClusterIssuer',
       metadata: { name: this.issuerName, labels },
       spec: { ca: { secretName: this.caSecretName } },
-    });
+    };
+    const issuer = new ApiObject(this, 'CaIssuer', caIssuer);
     // Cluster-scoped: no namespace, whatever the chart's default is.
     issuer.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
@@ -125,7 +132,7 @@ export class Pki extends Construct {
       `${component.host}.cluster.local`,
       ...extraDnsNames,
     ];
-    new ApiObject(component, 'Certificate', {
+    const certificate: ICertificate = {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: secretName, labels: component.labels },
@@ -141,7 +148,8 @@ export class Pki extends Construct {
         usages: ['digital signature', 'key encipherment', ...usages],
         issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: this.issuerName },
       },
-    });
+    };
+    new ApiObject(component, 'Certificate', certificate);
     return {
       secretName,
       volume: { name: 'tls', secret: { secretName, defaultMode: 0o440 } },
