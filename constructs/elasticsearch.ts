@@ -212,6 +212,15 @@ export class Elasticsearch extends Component {
   }
 }
 
+/**
+ * Replica shards each index of a cluster of `dataNodes` asks for: Elasticsearch never puts a replica on
+ * the node holding its primary, so a single node gets none (one would stay unassigned, the cluster
+ * yellow for good); more nodes get one.
+ */
+export function replicaShards(dataNodes: number): number {
+  return dataNodes > 1 ? 1 : 0;
+}
+
 /** An Elasticsearch cluster that cannot elect a master or starves its filesystem cache (paths under /elasticsearch). */
 export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): string[] {
   const problems: string[] = [];

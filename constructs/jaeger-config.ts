@@ -55,9 +55,15 @@ export interface JaegerConfigInput {
   readonly tls: TlsFiles;
   /** Jaeger's port number of a port name. */
   readonly port: (name: string) => number;
-  /** Where spans are stored, and the mounted file holding Jaeger's password for it. */
-  readonly elasticsearch: { readonly url: string; readonly passwordFile: string };
+  /**
+   * Where spans are stored, the mounted file holding Jaeger's password for it, and the replica shards
+   * its indices ask for (`replicaShards` of the cluster's nodes).
+   */
+  readonly elasticsearch: { readonly url: string; readonly passwordFile: string; readonly replicas: number };
 }
+
+/** One index per day, one primary shard each. */
+const DAILY = { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1 } as const;
 
 /** Jaeger's config.yaml, as typed data. */
 export function jaegerConfig({ common, indexPrefix, tls, port, elasticsearch }: JaegerConfigInput): JaegerConfigFile {
@@ -95,8 +101,8 @@ export function jaegerConfig({ common, indexPrefix, tls, port, elasticsearch }: 
               tls: { ca_file: tls.ca, cert_file: tls.cert, key_file: tls.key },
               indices: {
                 index_prefix: indexPrefix,
-                spans: { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1, replicas: 1 },
-                services: { date_layout: '2006-01-02', rollover_frequency: 'day', shards: 1, replicas: 1 },
+                spans: { ...DAILY, replicas: elasticsearch.replicas },
+                services: { ...DAILY, replicas: elasticsearch.replicas },
               },
             },
           },

@@ -6,7 +6,7 @@ import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
 import { Component, httpProbe, PART_OF, Peer, scratch, secretKeys } from '../src/lib/component';
-import { Elasticsearch } from './elasticsearch';
+import { Elasticsearch, replicaShards } from './elasticsearch';
 import { jaegerConfig } from './jaeger-config';
 import { Pki } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
@@ -84,7 +84,11 @@ export class Jaeger extends Component {
       indexPrefix: config.indexPrefix,
       tls,
       port: (name) => this.port(name).port,
-      elasticsearch: { url: esUrl, passwordFile: `${ES_SECRET_DIR}/${creds.passwordKey}` },
+      elasticsearch: {
+        url: esUrl,
+        passwordFile: `${ES_SECRET_DIR}/${creds.passwordKey}`,
+        replicas: replicaShards(es.config.replicas),
+      },
     });
     this.rendered = toYaml(jaegerConfigFile);
     this.configMap('Config', this.name, { 'config.yaml': this.rendered });

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, RetentionConfig } from '../src/config/types';
 import { esDuration, retentionProblems, streamLifecycle } from './retention-policy';
+import { replicaShards } from './elasticsearch';
 
 /** ILM policy request body. */
 export type IlmPolicyBody = Required<Pick<estypes.IlmPutLifecycleRequest, 'policy'>>;
@@ -84,7 +85,7 @@ export class Retention extends Construct {
           settings: {
             'index.lifecycle.name': name,
             'index.number_of_shards': 1,
-            'index.number_of_replicas': props.dataNodes > 1 ? 1 : 0,
+            'index.number_of_replicas': replicaShards(props.dataNodes),
             // Seed 000 §18.3.
             'index.codec': 'best_compression',
           },

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { goMemLimit } from '../../constructs/jaeger';
-import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { ALL_CONFIGS, configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
 
 describe('Jaeger', () => {
@@ -22,6 +22,25 @@ describe('Jaeger', () => {
     const container = podSpec(find(files.jaeger, 'Deployment', 'jaeger')).containers[0];
     expect(container.livenessProbe.httpGet).toEqual({ path: '/status', port: 'health' });
   });
+
+  test.each(Object.entries(ALL_CONFIGS))(
+    'every index of %s asks for replica shards its Elasticsearch nodes can hold (a single node: none)',
+    (_name, stackConfig) => {
+      const stack = synthStack(stackConfig);
+      const nodes = stackConfig.elasticsearch.replicas;
+      const jaeger = (yaml.load(configMapData(stack.files.jaeger, 'jaeger', 'config.yaml')) as any).extensions
+        .jaeger_storage.backends.elasticsearch.elasticsearch.indices;
+      const asked = [
+        jaeger.spans.replicas,
+        jaeger.services.replicas,
+        ...Object.values(stack.parts.retention.indexTemplates).map(
+          (t) => t.template!.settings!['index.number_of_replicas'],
+        ),
+      ];
+      // A replica is never put on its primary's node: with n nodes, at most n - 1 can be assigned.
+      expect(asked.every((replicas) => replicas === Math.min(1, nodes - 1))).toBe(true);
+    },
+  );
 
   test('fails for a memory limit it cannot read', () => {
     expect(goMemLimit('1Gi')).toBe('819MiB');
