@@ -58,14 +58,41 @@ export interface AlertmanagerConfigFile {
   inhibit_rules: InhibitRuleFile[];
 }
 
+/** The receiver of the always-firing Watchdog alert: the dead man's switch. */
+export const WATCHDOG_RECEIVER = 'watchdog';
+
+/**
+ * The dead man's switch's route, ahead of the whole tree: Watchdog alone, sent at once and every
+ * `interval` after, never reaching the other receivers.
+ */
+function watchdogRoute(interval: string): RouteFile {
+  return {
+    receiver: WATCHDOG_RECEIVER,
+    matchers: ['alertname="Watchdog"'],
+    group_by: ['alertname'],
+    group_wait: '0s',
+    group_interval: interval,
+    repeat_interval: interval,
+  };
+}
+
 /** alertmanager.yml for `config`; `file` gives the mounted path of a Secret key (and records it). */
 export function alertmanagerConfig(
   config: AlertmanagerConfig,
   file: (ref: SecretKeyRef) => string,
 ): AlertmanagerConfigFile {
+  const root = renderRoute(config.route);
+  const { webhook, interval } = config.deadMansSwitch;
   return {
-    route: renderRoute(config.route),
-    receivers: config.receivers.map((r) => renderReceiver(r, file)),
+    route: { ...root, routes: [watchdogRoute(interval), ...(root.routes ?? [])] },
+    receivers: [
+      ...config.receivers.map((r) => renderReceiver(r, file)),
+      // A ping, not an incident: nothing to resolve.
+      {
+        name: WATCHDOG_RECEIVER,
+        ...(webhook ? { webhook_configs: [{ url_file: file(webhook.url), send_resolved: false }] } : {}),
+      },
+    ],
     inhibit_rules: config.inhibitRules.map((r) => ({
       source_matchers: r.sourceMatchers,
       target_matchers: r.targetMatchers,
@@ -195,6 +222,10 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
   );
   const names = new Set<string>();
   am.receivers.forEach((receiver, i) => {
+    if (receiver.name === WATCHDOG_RECEIVER)
+      problems.push(
+        `/alertmanager/receivers/${i}/name: ${show(WATCHDOG_RECEIVER)} is the dead man's switch's receiver (set /alertmanager/deadMansSwitch), give this one another name`,
+      );
     if (names.has(receiver.name))
       problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
     names.add(receiver.name);

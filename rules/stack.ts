@@ -27,6 +27,18 @@ export function stackRules(config: StackConfig): RuleGroup[] {
       name: 'stack_self_monitoring',
       rules: [
         alert({
+          // The dead man's switch: Alertmanager sends it to the `watchdog` receiver every
+          // alertmanager.deadMansSwitch.interval; a switch outside the cluster pages when it stops.
+          alert: 'Watchdog',
+          expr: 'vector(1)',
+          labels: { severity: 'none' },
+          annotations: {
+            summary: 'The alerting pipeline works (this alert always fires)',
+            description:
+              "Always firing, so that its absence at the dead man's switch means Prometheus, Alertmanager or the path between them is broken.",
+          },
+        }),
+        alert({
           alert: 'TargetDown',
           expr: `up{job=~"${STACK_JOBS.join('|')}"} == 0`,
           for: '5m',

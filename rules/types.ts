@@ -5,8 +5,8 @@ export function runbookUrl(base: string, alert: string): string {
   return `${base.replace(/\/+$/, '')}/${alert}.md`;
 }
 
-/** How urgently an alert needs a human; Alertmanager routes on it. */
-export type Severity = 'critical' | 'warning' | 'info';
+/** How urgently an alert needs a human; Alertmanager routes on it. `none`: never a human (the Watchdog). */
+export type Severity = 'critical' | 'warning' | 'info' | 'none';
 
 /** A Prometheus alerting rule. */
 export interface AlertRule {

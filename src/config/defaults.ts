@@ -124,6 +124,7 @@ export const DEFAULTS: StackConfig = {
         equal: ['alertname', 'cluster', 'agent_type'],
       },
     ],
+    deadMansSwitch: { interval: '5m' },
   },
   grafana: {
     resources: resources('100m', '256Mi', '500m', '512Mi'),

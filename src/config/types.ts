@@ -311,6 +311,20 @@ export interface AlertmanagerConfig {
   route: Route & { receiver: string };
   receivers: Receiver[];
   inhibitRules: InhibitRule[];
+  /** Where the always-firing `Watchdog` alert goes: proof that the alerting path works. */
+  deadMansSwitch: DeadMansSwitchConfig;
+}
+
+/**
+ * The dead man's switch: the `Watchdog` alert always fires, and its own route (ahead of the tree) sends
+ * it to the receiver `watchdog` every `interval`. A service outside the cluster that takes a ping at a
+ * secret URL (healthchecks.io, Dead Man's Snitch) pages you when the pings stop.
+ */
+export interface DeadMansSwitchConfig {
+  /** The switch's webhook; omitted: the `watchdog` receiver notifies nobody until you give one. */
+  webhook?: WebhookReceiver;
+  /** How often Watchdog is sent; set the switch's period above twice this. */
+  interval: Duration;
 }
 
 export interface GrafanaConfig {

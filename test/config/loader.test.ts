@@ -493,6 +493,16 @@ const MALFORMED: Array<[string, unknown, string]> = [
     '/alertmanager/receivers/3/name: duplicate receiver "critical"',
   ],
   [
+    "a receiver named like the dead man's switch's",
+    {
+      alertmanager: {
+        receivers: [...DEFAULT_RECEIVER_NAMES, { name: 'watchdog' }],
+        route: { routes: [...DEFAULTS.alertmanager.route.routes!, { receiver: 'watchdog', matchers: ['team="x"'] }] },
+      },
+    },
+    `/alertmanager/receivers/3/name: "watchdog" is the dead man's switch's receiver (set /alertmanager/deadMansSwitch), give this one another name`,
+  ],
+  [
     'a root route without a receiver',
     { alertmanager: { route: { receiver: null } } },
     '/alertmanager/route/receiver: must be string, got null',

@@ -11,8 +11,9 @@
  *   Opsgenie `url`s and the SMTP smarthost point at the local receiver (or a closed local port).
  * - The production HA pair runs as two processes with POD_NAME set as the StatefulSet would, sending to
  *   one Alertmanager (the 3-peer gossip cluster is not exercised here).
- * The stack config itself is chosen for speed (1s scrape/evaluation, 3s for:, 1s group wait) and
- * gives the critical receiver a webhook beside PagerDuty, so the alert's labels can be read exactly.
+ * The stack config itself is chosen for speed (1s scrape/evaluation, 3s for:, 1s group wait, a 2s
+ * dead man's switch) and gives the critical receiver a webhook beside PagerDuty, so the alert's labels
+ * can be read exactly.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -209,7 +210,12 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
     const alerts = (await getJson(`${prometheusUrls[0]}/api/v1/alerts`)) as {
       data: { alerts: Array<{ labels: Record<string, string>; state: string }> };
     };
-    expect(alerts.data.alerts.map((a) => [a.labels.alertname, a.labels.instance, a.state])).toEqual([
+    expect(
+      alerts.data.alerts
+        .map((a) => [a.labels.alertname, a.labels.instance, a.state])
+        .sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    ).toEqual([
+      ['Watchdog', undefined, 'firing'],
       ['critical_cpu_usage', breaching, 'firing'],
     ]);
     const healthySeries = (await getJson(
@@ -217,9 +223,30 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
     )) as { data: { result: unknown[] } };
     expect(healthySeries.data.result).toHaveLength(1);
     const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
-    expect(amAlerts.map((a) => a.labels.instance)).toEqual([breaching]);
+    expect(amAlerts.map((a) => a.labels.alertname).sort()).toEqual(['Watchdog', 'critical_cpu_usage']);
+    expect(amAlerts.find((a) => a.labels.alertname === 'critical_cpu_usage')!.labels.instance).toBe(breaching);
     expect(received.flatMap((r) => r.body.alerts ?? []).filter((a) => a.labels.instance === healthy)).toEqual([]);
   });
+
+  test(
+    "the Watchdog reaches the dead man's switch alone, again every interval, and no other receiver",
+    async () => {
+      const { received } = stack!;
+      const pings = () => received.filter((r) => r.path === '/webhook/watchdog');
+      await waitFor('two Watchdog pings', () => (pings().length >= 2 ? true : undefined));
+      for (const ping of pings()) {
+        expect(ping.body.receiver).toBe('watchdog');
+        expect(ping.body.alerts!.map((a) => [a.labels.alertname, a.labels.severity, a.status])).toEqual([
+          ['Watchdog', 'none', 'firing'],
+        ]);
+      }
+      const elsewhere = received.filter(
+        (r) => r.path !== '/webhook/watchdog' && (r.body.alerts ?? []).some((a) => a.labels.alertname === 'Watchdog'),
+      );
+      expect(elsewhere).toEqual([]);
+    },
+    WAIT_MS + 10_000,
+  );
 });
 
 describe('the production HA pair, with the real binaries', () => {
@@ -261,8 +288,9 @@ describe('the production HA pair, with the real binaries', () => {
         });
       }
       const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
-      expect(amAlerts).toHaveLength(1);
-      expect(amAlerts[0]!.labels.replica).toBeUndefined();
+      // Each alert once (the Watchdog too), without the replica label.
+      expect(amAlerts.map((a) => a.labels.alertname).sort()).toEqual(['Watchdog', 'critical_cpu_usage']);
+      expect(amAlerts.filter((a) => a.labels.replica !== undefined)).toEqual([]);
     },
     WAIT_MS + 10_000,
   );

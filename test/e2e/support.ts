@@ -134,6 +134,10 @@ export function fastAlertingConfig(overrides: Record<string, unknown> = {}): Sta
           ? { ...r, webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'critical-webhook-url' } }] }
           : r,
       ),
+      deadMansSwitch: {
+        webhook: { url: { secretName: 'alertmanager-receivers', key: 'watchdog-webhook-url' } },
+        interval: '2s',
+      },
     },
     ...overrides,
   });

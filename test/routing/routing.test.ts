@@ -36,7 +36,7 @@ const DEFAULT_CASES: RoutingCase[] = [
     { alertname: 'TargetDown', severity: 'warning', job: 'jaeger' },
     ['warning'],
   ],
-  ['an info alert falls through to the default webhook', { alertname: 'Watchdog', severity: 'info' }, ['default']],
+  ['an info alert falls through to the default webhook', { alertname: 'QueueInfo', severity: 'info' }, ['default']],
   ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
 ];
 
@@ -158,6 +158,15 @@ describe.each<[string, () => StackConfig, RoutingCase[]]>([
     // amtool exits non-zero when the receivers differ from --verify.receivers.
     const out = execFileSync(amtool, args, { encoding: 'utf8', stdio: 'pipe' });
     expect(out.trim()).toBe(receivers.join(','));
+  });
+
+  test("the always-firing Watchdog goes to the dead man's switch alone, whatever the tree", () => {
+    const out = execFileSync(
+      amtool,
+      ['config', 'routes', 'test', `--config.file=${file}`, 'alertname=Watchdog', 'severity=none', 'cluster=agents'],
+      { encoding: 'utf8', stdio: 'pipe' },
+    );
+    expect(out.trim()).toBe('watchdog');
   });
 
   test('every receiver is used by some case', () => {

@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 export interface PromTest {
   rule_files: string[];
   tests: Array<{
+    input_series?: unknown[];
     alert_rule_test?: Array<{ eval_time: string; alertname: string; exp_alerts?: unknown[] }>;
     promql_expr_test?: Array<{ expr: string; eval_time: string; exp_samples?: unknown[] }>;
   }>;
@@ -47,4 +48,18 @@ export function runPromtool(promtool: string, args: string[]): string {
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0) throw new Error(`${promtool} ${args.join(' ')} exited ${result.status}:\n${output}`);
   return output;
+}
+
+/**
+ * Whether a promtest shows an alert that reads no series (the Watchdog, which can never be silent)
+ * firing on no input at all, at its first evaluation and still a day later.
+ */
+export function showsAlwaysFiring(promtest: PromTest, alert: string): boolean {
+  return promtest.tests.some((group) => {
+    if ((group.input_series ?? []).length > 0) return false;
+    const firing = (group.alert_rule_test ?? [])
+      .filter((c) => c.alertname === alert && (c.exp_alerts ?? []).length > 0)
+      .map((c) => seconds(c.eval_time));
+    return firing.includes(0) && firing.some((t) => t >= 86400);
+  });
 }
