@@ -3,8 +3,9 @@
  * built from checked objects and `promtool check config` judges the result.
  */
 
-import type { ScrapeTargetConfig } from '../src/config/types';
+import type { ScrapeLimitsConfig, ScrapeTargetConfig } from '../src/config/types';
 import { ANNOTATED_PODS_JOB } from '../src/lib/names';
+import { DELIVERY_LABELS } from '../src/lib/metric-labels';
 export interface RelabelConfig {
   source_labels?: string[];
   separator?: string;
@@ -39,6 +40,9 @@ export interface ScrapeConfig {
   kubernetes_sd_configs?: KubernetesSdConfig[];
   relabel_configs?: RelabelConfig[];
   metric_relabel_configs?: RelabelConfig[];
+  sample_limit?: number;
+  label_limit?: number;
+  label_value_length_limit?: number;
 }
 
 export interface AlertmanagerTarget {
@@ -155,5 +159,34 @@ export function annotatedPodsJob(excludeNamespace: string): ScrapeConfig {
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
     ],
+  };
+}
+
+/**
+ * The labels a job gives each series besides the series' own: `job` and `instance`, every target label
+ * its relabelling sets, and for a job that honours the target's labels (the gateway's exporter) the
+ * labels the OTLP path sets. Undefined when they cannot be counted: a labelmap copies the pod's labels.
+ */
+export function jobLabels(job: ScrapeConfig): Set<string> | undefined {
+  const relabel = job.relabel_configs ?? [];
+  if (relabel.some((r) => r.action === 'labelmap')) return undefined;
+  const targets = relabel.flatMap((r) => (r.target_label && !r.target_label.startsWith('__') ? [r.target_label] : []));
+  // The gateway's exporter also labels a series with its meter's version, where the meter has one.
+  const otlp = job.honor_labels ? [...DELIVERY_LABELS.otlp, 'otel_scope_version'] : [];
+  return new Set(['job', 'instance', ...targets, ...otlp]);
+}
+
+/**
+ * `job` with its scrape limits: the config's, under its job's own where it has some. The label limit
+ * counts a series' own labels plus its name, `le` or `quantile`, and what its job gives it.
+ */
+export function withScrapeLimits(job: ScrapeConfig, limits: ScrapeLimitsConfig): ScrapeConfig {
+  const { samples, labels, labelValueLength } = { ...limits, ...limits.jobs[job.job_name] };
+  const given = jobLabels(job);
+  return {
+    ...job,
+    ...(samples > 0 ? { sample_limit: samples } : {}),
+    ...(labels > 0 && given ? { label_limit: labels + 2 + given.size } : {}),
+    ...(labelValueLength > 0 ? { label_value_length_limit: labelValueLength } : {}),
   };
 }

@@ -8,7 +8,14 @@ import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
-import { annotatedPodsJob, PrometheusConfigFile, ScrapeConfig, serviceJob, TlsConfig } from './prometheus-config';
+import {
+  annotatedPodsJob,
+  PrometheusConfigFile,
+  ScrapeConfig,
+  serviceJob,
+  TlsConfig,
+  withScrapeLimits,
+} from './prometheus-config';
 import { ANNOTATED_PODS_JOB, COMPONENTS } from '../src/lib/names';
 import { durationSeconds } from '../src/config/duration';
 import { quantityAmount } from '../src/lib/quantity';
@@ -73,7 +80,9 @@ export class Prometheus extends Component {
     const config = props.config;
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once). The
     // targets' rules run then, when every stack component it scrapes has been added.
-    this.node.addValidation({ validate: () => [...prometheusProblems(config), ...this.servicesProblems()] });
+    this.node.addValidation({
+      validate: () => [...prometheusProblems(config), ...this.servicesProblems(), ...this.limitsProblems()],
+    });
     for (const file of Object.keys(props.ruleFiles)) {
       if (!/^[a-z0-9-]+\.rules\.yaml$/.test(file)) {
         throw new Error(`prometheus: rule file name '${file}' must look like <name>.rules.yaml`);
@@ -206,7 +215,7 @@ export class Prometheus extends Component {
         ...this.targets.map((t) => this.componentJob(t)),
         ...(this.props.services ?? []).map((service) => serviceJob(service, this.tls)),
         annotatedPodsJob(common.namespace),
-      ],
+      ].map((job) => withScrapeLimits(job, config.scrapeLimits)),
     };
   }
 
@@ -276,6 +285,20 @@ export class Prometheus extends Component {
           problems.push(`${at}/matchLabels: ${show(label)} must be a label key like app.kubernetes.io/name`);
     });
     return problems;
+  }
+
+  /** Per-job scrape limits naming no job this Prometheus has (paths under /prometheus/scrapeLimits). */
+  private limitsProblems(): string[] {
+    const jobs = [
+      ...this.targets.map((t) => t.job ?? t.component.name),
+      ...(this.props.services ?? []).map((t) => t.job),
+      ANNOTATED_PODS_JOB,
+    ];
+    return Object.keys(this.props.config.scrapeLimits.jobs).flatMap((job) =>
+      jobs.includes(job)
+        ? []
+        : [`/prometheus/scrapeLimits/jobs/${job}: no scrape job is named so (expected one of: ${jobs.join(', ')})`],
+    );
   }
 
   /** `scheme` and `tls_config` for a target port, following the server's TLS. */

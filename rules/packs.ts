@@ -1,7 +1,7 @@
 import type { PlatformName, StackConfig } from '../src/config';
 import { ConfigError } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
-import { activeCatalogs, undeclaredMetrics } from './catalog';
+import { activeCatalogs, labelLimitProblems, undeclaredMetrics } from './catalog';
 import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
 import { analysePromql } from '../src/lib/promql';
 import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
@@ -140,6 +140,7 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ),
     ...undeclaredMetrics(all, catalogs),
     ...unreachableAlerts(all, catalogs, scrapeJobs(config)),
+    ...labelLimitProblems(catalogs, config.prometheus.scrapeLimits),
   ];
   // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
   if (problems.length > 0) throw new ConfigError('alert packs', problems);

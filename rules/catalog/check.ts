@@ -1,5 +1,6 @@
 import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
-import type { CustomMetric, PlatformName } from '../../src/config/types';
+import type { CustomMetric, PlatformName, ScrapeLimitsConfig } from '../../src/config/types';
+import { APPS_JOB } from '../../src/lib/names';
 import { isAlertRule, RuleGroup } from '../types';
 import { AGENTCORE } from './agentcore';
 import { MS_FRAMEWORK } from './ms-framework';
@@ -7,7 +8,7 @@ import { MULTIAGENTS } from './multiagents';
 import { PROGRESSIVE_V5 } from './progressive-v5';
 import { STACK } from './stack';
 import { SUTAZAI } from './sutazai';
-import { metric, MetricCatalog, seriesNames } from './types';
+import { deliveryOf, metric, MetricCatalog, MetricDef, seriesNames } from './types';
 
 import { analysePromql } from '../../src/lib/promql';
 
@@ -125,4 +126,29 @@ export function undeclaredMetrics(groups: readonly RuleGroup[], catalogs: readon
     }
   }
   return problems;
+}
+
+/**
+ * A label limit (prometheus.scrapeLimits) below the labels of an active catalogue's metric: every
+ * scrape of a target serving it would fail. OpenTelemetry metrics reach Prometheus through the
+ * `agents` job, whose own limit applies where it has one. One line per limit, naming the widest metric.
+ */
+export function labelLimitProblems(catalogs: readonly MetricCatalog[], limits: ScrapeLimitsConfig): string[] {
+  const widest = new Map<string, { limit: number; def: MetricDef; catalog: string }>();
+  for (const catalog of catalogs) {
+    for (const def of catalog.metrics) {
+      const own = deliveryOf(def, catalog) === 'otlp' ? limits.jobs[APPS_JOB]?.labels : undefined;
+      const [at, limit] =
+        own !== undefined
+          ? [`/prometheus/scrapeLimits/jobs/${APPS_JOB}/labels`, own]
+          : ['/prometheus/scrapeLimits/labels', limits.labels];
+      const seen = widest.get(at);
+      if (limit > 0 && def.labels.length > limit && (!seen || def.labels.length > seen.def.labels.length))
+        widest.set(at, { limit, def, catalog: catalog.name });
+    }
+  }
+  return [...widest].map(
+    ([at, { limit, def, catalog }]) =>
+      `${at}: must be at least ${def.labels.length}, the labels of ${catalog}'s ${def.name} (${def.labels.join(', ')}), or every scrape serving it fails, got ${limit}`,
+  );
 }

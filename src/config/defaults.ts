@@ -66,6 +66,13 @@ export const DEFAULTS: StackConfig = {
     scrapeInterval: '30s',
     evaluationInterval: '30s',
     retention: { time: '15d', size: '15GB' },
+    scrapeLimits: {
+      samples: 20000,
+      labels: 10,
+      labelValueLength: 1024,
+      // Every app's OpenTelemetry metrics come through the gateway's one exporter: one target, many series.
+      jobs: { agents: { samples: 500000 } },
+    },
   },
   alertmanager: {
     replicas: 1,

@@ -235,6 +235,28 @@ export interface PrometheusConfig {
     /** Delete oldest blocks beyond this size; keep it below the volume size. */
     size: ByteSize;
   };
+  /** What one scrape may bring in (seed 000 §18.3): past a limit the target's whole scrape fails (`up` 0). */
+  scrapeLimits: ScrapeLimitsConfig;
+}
+
+/** Limits on one scrape of one target; 0 turns a limit off. */
+export interface ScrapeLimits {
+  /** Series one scrape may return, after metric relabelling (`sample_limit`). @minimum 0 @asType integer */
+  samples: number;
+  /**
+   * Labels a series may carry of its own (seed 000 §18.3: 10), besides its name, `le` or `quantile`
+   * and the labels its job gives it (`label_limit` is rendered as their sum; a job that copies pod
+   * labels, `kubernetes-pods`, gets none).
+   * @minimum 0 @asType integer
+   */
+  labels: number;
+  /** Characters a label value may have, the metric name's included (`label_value_length_limit`). @minimum 0 @asType integer */
+  labelValueLength: number;
+}
+
+export interface ScrapeLimitsConfig extends ScrapeLimits {
+  /** Limits of single jobs over the ones above, by job name (the stack's, `agents`, `kubernetes-pods`, a scrape target's). */
+  jobs: Record<string, Partial<ScrapeLimits>>;
 }
 
 /** One label matcher in Alertmanager's `matchers` syntax, e.g. `severity="critical"`. */

@@ -331,6 +331,16 @@ const MALFORMED: Array<[string, unknown, string]> = [
     `/common/namespace: must not be cert-manager's (/pki/clusterResourceNamespace): the stack's default-deny NetworkPolicies and "restricted" Pod Security would apply to cert-manager, got "cert-manager"`,
   ],
   [
+    'scrape limits for a job that does not exist',
+    { prometheus: { scrapeLimits: { jobs: { agent: { samples: 10 } } } } },
+    '/prometheus/scrapeLimits/jobs/agent: no scrape job is named so (expected one of: prometheus, alertmanager, otel-collector, otel-agent, agents, jaeger, grafana, kubernetes-pods)',
+  ],
+  [
+    'a label limit below the labels of a catalogued metric',
+    { platforms: ['ms-framework'], prometheus: { scrapeLimits: { labels: 2 } } },
+    "/prometheus/scrapeLimits/labels: must be at least 3, the labels of ms-framework's task_completions_total (task_type, status, agent_type), or every scrape serving it fails, got 2",
+  ],
+  [
     'spans kept less than a day',
     { retention: { traces: '0d' } },
     '/retention/traces: must be at least 1d (spans live in daily indices, and the cleaner deletes whole days), got "0d"',
@@ -634,7 +644,7 @@ const FORMER_DEFECTS: Array<[string, unknown, string[]]> = [
     'a __proto__ key',
     fromYaml('prometheus:\n  __proto__:\n    replicas: 3\n'),
     [
-      '/prometheus/__proto__: unknown key (expected one of: replicas, resources, storage, scrapeInterval, evaluationInterval, retention)',
+      '/prometheus/__proto__: unknown key (expected one of: replicas, resources, storage, scrapeInterval, evaluationInterval, retention, scrapeLimits)',
     ],
   ],
   // Cross-field checks run only once the schema passes.

@@ -66,6 +66,10 @@ describe('Prometheus', () => {
         { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
         { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       ],
+      // 10 labels of its own, its name, le or quantile, and job, instance, namespace, pod.
+      sample_limit: 20000,
+      label_limit: 16,
+      label_value_length_limit: 1024,
     });
     expect(jobs.find((j) => j.job_name === 'billing')).toMatchObject({
       scheme: 'https',

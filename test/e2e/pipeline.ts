@@ -227,7 +227,7 @@ export interface AppPod {
 const metaName = (key: string) => key.replace(/[^a-zA-Z0-9_]/g, '_');
 
 /** The targets and labels Prometheus' pod role gives one container port of a pod. */
-function podTarget(
+export function podTarget(
   address: string,
   pod: {
     name: string;
