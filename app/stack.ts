@@ -13,6 +13,7 @@ import { Pki } from '../constructs/mtls';
 import { StackNamespace } from '../constructs/namespace';
 import { ExternalAllow, StackNetworkPolicies } from '../constructs/network-policy';
 import { agentNamespace, OtelAgent } from '../constructs/otel-agent';
+import { NodeExporter } from '../constructs/node-exporter';
 import { OtelCollector } from '../constructs/otel-collector';
 import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
@@ -34,6 +35,8 @@ export interface StackParts {
   readonly jaeger: Jaeger;
   readonly collector: OtelCollector;
   readonly agent: OtelAgent;
+  /** node-exporter, unless `nodeExporter.enabled` is false. */
+  readonly nodeExporter?: NodeExporter;
   readonly alertmanager: Alertmanager;
   readonly prometheus: Prometheus;
   readonly grafana: Grafana;
@@ -126,6 +129,15 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     gateway: collector,
     pki,
   });
+  const nodeExporterChart = chart('node-exporter', agentNs);
+  const nodeExporter = config.nodeExporter.enabled
+    ? new NodeExporter(nodeExporterChart, 'NodeExporter', {
+        config: config.nodeExporter,
+        common,
+        namespace: agentNs,
+        pki,
+      })
+    : undefined;
   const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', {
     config: config.alertmanager,
     common,
@@ -154,6 +166,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   prometheus.scrape({ component: alertmanager, port: 'web' });
   prometheus.scrape({ component: collector, port: 'metrics' });
   prometheus.scrape({ component: agent, port: 'metrics' });
+  if (nodeExporter) prometheus.scrape({ component: nodeExporter, port: 'metrics', nodeLabel: true });
   prometheus.scrape({ component: collector, port: 'prom-exporter', job: APPS_JOB, honorLabels: true });
   prometheus.scrape({ component: jaeger, port: 'metrics' });
   prometheus.scrape({ component: grafana, port: 'http' });
@@ -193,6 +206,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     jaeger,
     collector,
     agent,
+    ...(nodeExporter ? { nodeExporter } : {}),
     alertmanager,
     prometheus,
     grafana,

@@ -14,6 +14,7 @@ export * from './logstash-pipeline';
 export * from './mtls';
 export * from './namespace';
 export * from './network-policy';
+export * from './node-exporter';
 export * from './otel-agent';
 export * from './otel-collector';
 export * from './otel-config';

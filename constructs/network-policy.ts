@@ -73,7 +73,8 @@ export class StackNetworkPolicies extends Construct {
       },
     });
 
-    const peers = [...props.components, ...(props.otherPeers ?? [])];
+    // NetworkPolicies do not select pods on the node's network: a policy for them would only mislead.
+    const peers = [...props.components, ...(props.otherPeers ?? [])].filter((p) => p.hostNetwork !== true);
     for (const peer of peers) {
       const ingress = groupBy(
         links.filter((l) => l.to.name === peer.name),
@@ -120,8 +121,12 @@ export class StackNetworkPolicies extends Construct {
   }
 }
 
-/** Selects a peer's pods; a peer in another namespace (the collector agent) by that namespace too. */
+/**
+ * Selects a peer's pods; a peer in another namespace (the collector agent) by that namespace too; a
+ * peer on the node's network by address, which is a node's (any, at the link's ports only).
+ */
 function selectPeer(peer: Peer, namespace: string): k8s.NetworkPolicyPeer {
+  if (peer.hostNetwork) return { ipBlock: { cidr: '0.0.0.0/0' } };
   return {
     ...(peer.namespace && peer.namespace !== namespace
       ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } }

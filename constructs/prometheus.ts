@@ -47,6 +47,8 @@ export interface ScrapeTarget {
   readonly honorLabels?: boolean;
   /** Job name. @default the component's name */
   readonly job?: string;
+  /** Label each series with the name of the node its pod runs on (`node`), for per-node components. @default false */
+  readonly nodeLabel?: boolean;
 }
 
 const CONFIG_DIR = '/etc/prometheus';
@@ -251,6 +253,9 @@ export class Prometheus extends Component {
               { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' as const },
               { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' as const },
             ]),
+        ...(target.nodeLabel
+          ? [{ source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node', action: 'replace' as const }]
+          : []),
       ],
     };
   }

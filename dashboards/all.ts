@@ -61,7 +61,7 @@ export const PLATFORM_DASHBOARDS: Readonly<Record<DashboardPlatform, PlatformDas
 
 /** The metric catalogues a platform's dashboards are checked against: the stack's, the platform's, `customMetrics`. */
 export function dashboardCatalogs(platform: PlatformDashboards, config: StackConfig): MetricCatalog[] {
-  return activeCatalogs(platform.platforms, config.customMetrics);
+  return activeCatalogs(platform.platforms, config.customMetrics, { nodeExporter: config.nodeExporter.enabled });
 }
 
 /** Builds, checks and serializes one platform's dashboards. */

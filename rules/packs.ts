@@ -11,7 +11,7 @@ import { progressiveV5Rules } from './progressive-v5';
 import { stackRules } from './stack';
 import { sutazaiRules } from './sutazai';
 import { isAlertRule, RuleGroup } from './types';
-import { ANNOTATED_PODS_JOB, APPS_JOB, STACK_JOBS } from '../src/lib/names';
+import { ANNOTATED_PODS_JOB, APPS_JOB, stackJobs } from '../src/lib/names';
 
 /** An alert pack: rule groups from config, rendered into `<name>.rules.yaml`. */
 export type RulePack = (config: StackConfig) => RuleGroup[];
@@ -34,7 +34,7 @@ export const ALL_PACKS: Record<'stack' | PlatformName, RulePack> = { stack: stac
  * platform's own services (`scrapeTargets`) and the annotation-driven job.
  */
 export function scrapeJobs(config: StackConfig): string[] {
-  return [...STACK_JOBS, APPS_JOB, ...config.scrapeTargets.map((t) => t.job), ANNOTATED_PODS_JOB];
+  return [...stackJobs(config), APPS_JOB, ...config.scrapeTargets.map((t) => t.job), ANNOTATED_PODS_JOB];
 }
 
 /**
@@ -132,7 +132,9 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ]),
   );
   const all = Object.values(packs).flat();
-  const catalogs = activeCatalogs(config.platforms, config.customMetrics);
+  const catalogs = activeCatalogs(config.platforms, config.customMetrics, {
+    nodeExporter: config.nodeExporter.enabled,
+  });
   const problems = [
     ...forOverrideProblems(Object.values(complete).flat(), config.alerts.for),
     ...config.alerts.disabled.flatMap((name, i) =>

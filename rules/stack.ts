@@ -1,7 +1,7 @@
 import type { StackConfig } from '../src/config';
 import { alert, percent } from './helpers';
 import { RuleGroup } from './types';
-import { STACK_JOBS } from '../src/lib/names';
+import { COMPONENTS, stackJobs } from '../src/lib/names';
 
 const SIGNALS = ['spans', 'metric_points', 'log_records'] as const;
 
@@ -40,7 +40,7 @@ export function stackRules(config: StackConfig): RuleGroup[] {
         }),
         alert({
           alert: 'TargetDown',
-          expr: `up{job=~"${STACK_JOBS.join('|')}"} == 0`,
+          expr: `up{job=~"${stackJobs(config).join('|')}"} == 0`,
           for: '5m',
           labels: { severity: 'warning' },
           annotations: {
@@ -165,5 +165,41 @@ export function stackRules(config: StackConfig): RuleGroup[] {
         }),
       ],
     },
+    ...(config.nodeExporter.enabled ? [nodeRules(config)] : []),
   ];
+}
+
+/** The nodes, from node-exporter (as the monitoring mixins' node alerts, with the config's thresholds). */
+function nodeRules(config: StackConfig): RuleGroup {
+  const t = config.alerts.stack;
+  const job = `job="${COMPONENTS.nodeExporter}"`;
+  // Real disks only: the exporter already leaves out pseudo and container filesystems.
+  const fs = `${job}, fstype!=""`;
+  return {
+    name: 'nodes',
+    rules: [
+      alert({
+        alert: 'NodeMemoryHighUtilization',
+        expr: `1 - node_memory_MemAvailable_bytes{${job}} / node_memory_MemTotal_bytes{${job}} > ${t.nodeMemoryRatio}`,
+        for: '15m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'Node {{ $labels.node }} is running out of memory',
+          description: `Node {{ $labels.node }} has used {{ $value | humanizePercentage }} of its memory for 15 minutes (threshold ${percent(t.nodeMemoryRatio)}); the kernel will soon evict pods or kill processes.`,
+        },
+      }),
+      alert({
+        alert: 'NodeFilesystemAlmostFull',
+        expr:
+          `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} < ${t.nodeFilesystemFreeRatio}\n` +
+          `and\nnode_filesystem_readonly{${fs}} == 0`,
+        for: '30m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'Filesystem {{ $labels.mountpoint }} on node {{ $labels.node }} is almost full',
+          description: `Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on node {{ $labels.node }} has {{ $value | humanizePercentage }} of its space left (threshold ${percent(t.nodeFilesystemFreeRatio)}).`,
+        },
+      }),
+    ],
+  };
 }

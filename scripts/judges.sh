@@ -6,6 +6,7 @@
 #   jaeger/        jaeger (v2)
 #   prometheus/    prometheus, promtool
 #   alertmanager/  alertmanager, amtool
+#   node-exporter/ node_exporter
 #   checkov/       checkov, from PyPI into a virtual environment (requirements.txt pins every package)
 # Each build lands in .tools/judges/<module>-<key>/bin, key = hash of the module's files, this script
 # and the Go version, so an unchanged module is never rebuilt; .tools/bin links to the current builds.
@@ -111,6 +112,12 @@ build_jaeger() {
     actual/index.html -- github.com/jaegertracing/jaeger/cmd/jaeger
 }
 
+build_node_exporter() {
+  local version
+  version=$(required . github.com/prometheus/node_exporter)
+  go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" github.com/prometheus/node_exporter
+}
+
 build_checkov() {
   # The venv is built here and moved with the rest, so the entry point runs the venv's python by a
   # relative path instead of pip's console script (whose shebang names the build directory).
@@ -128,4 +135,5 @@ judge loadgen build_loadgen
 judge alertmanager build_alertmanager
 judge prometheus build_prometheus
 judge jaeger build_jaeger
+judge node-exporter build_node_exporter
 judge checkov build_checkov

@@ -57,6 +57,7 @@ describe('synthesized output', () => {
       'namespace.k8s.yaml',
       'network-policies-agent.k8s.yaml',
       'network-policies.k8s.yaml',
+      'node-exporter.k8s.yaml',
       'otel-agent.k8s.yaml',
       'otel-collector.k8s.yaml',
       'pki.k8s.yaml',

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /** The real programs tests use as judges, built from test/judges/ by scripts/judges.sh (checkov: a venv). */
-export type ToolName = 'promtool' | 'amtool' | 'prometheus' | 'alertmanager' | 'otelcol' | 'jaeger' | 'checkov';
+export type ToolName =
+  'promtool' | 'amtool' | 'prometheus' | 'alertmanager' | 'otelcol' | 'jaeger' | 'node_exporter' | 'checkov';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 

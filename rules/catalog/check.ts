@@ -5,6 +5,7 @@ import { isAlertRule, RuleGroup } from '../types';
 import { AGENTCORE } from './agentcore';
 import { MS_FRAMEWORK } from './ms-framework';
 import { MULTIAGENTS } from './multiagents';
+import { NODE_EXPORTER } from './node-exporter';
 import { PROGRESSIVE_V5 } from './progressive-v5';
 import { STACK } from './stack';
 import { SUTAZAI } from './sutazai';
@@ -30,13 +31,24 @@ export const PLATFORM_CATALOGS: Record<PlatformName, MetricCatalog> = {
   'progressive-v5': PROGRESSIVE_V5,
 };
 
-/** The catalogues that are active: the stack's own, each named platform's, and the user's custom metrics. */
+/** The stack's optional components whose metrics a catalogue describes, and whether each is deployed. */
+export interface CatalogComponents {
+  /** node-exporter (`nodeExporter.enabled`). */
+  readonly nodeExporter: boolean;
+}
+
+/**
+ * The catalogues that are active: the stack's own, its optional components' that are deployed, each
+ * named platform's, and the user's custom metrics.
+ */
 export function activeCatalogs(
   platforms: readonly PlatformName[],
   custom: readonly CustomMetric[] = [],
+  components: CatalogComponents = { nodeExporter: false },
 ): MetricCatalog[] {
   return [
     STACK,
+    ...(components.nodeExporter ? [NODE_EXPORTER] : []),
     ...platforms.map((p) => PLATFORM_CATALOGS[p]),
     ...(custom.length > 0
       ? [

@@ -5,4 +5,5 @@ export * from './sutazai';
 export * from './agentcore';
 export * from './progressive-v5';
 export * from './stack';
+export * from './node-exporter';
 export * from './check';

@@ -165,6 +165,7 @@ export const DEFAULTS: StackConfig = {
     systemPassword: { secretName: 'kibana-system', key: 'password' },
     encryptionKey: { secretName: 'kibana-system', key: 'encryption-key' },
   },
+  nodeExporter: { enabled: true, resources: resources('50m', '64Mi', '250m', '128Mi') },
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },
   },
@@ -217,7 +218,13 @@ export const DEFAULTS: StackConfig = {
     },
     agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 90 },
     sutazai: { agentErrorRatio: 0.05, cpuPercent: 90 },
-    stack: { notificationFailureRatio: 0.01, jaegerIndexErrorRatio: 0.01 },
+    stack: {
+      notificationFailureRatio: 0.01,
+      jaegerIndexErrorRatio: 0.01,
+      // The monitoring mixins' NodeMemoryHighUtilization (90%) and NodeFilesystemAlmostFull (10% left).
+      nodeMemoryRatio: 0.9,
+      nodeFilesystemFreeRatio: 0.1,
+    },
     for: {},
     disabled: [],
   },

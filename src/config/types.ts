@@ -390,6 +390,16 @@ export interface LogstashConfig {
   elasticsearch: CredentialsRef;
 }
 
+/**
+ * node-exporter on every node (a DaemonSet in the agent's namespace): the node's CPU, memory,
+ * filesystems and disks under the `node_*` names dashboards and the monitoring mixins query.
+ */
+export interface NodeExporterConfig {
+  /** Deploy it, scrape it and alert on node memory and filesystems. */
+  enabled: boolean;
+  resources: Resources;
+}
+
 export interface KibanaConfig {
   resources: Resources;
   /** Password for the built-in `kibana_system` user (set by the bootstrap Job). */
@@ -504,6 +514,10 @@ export interface StackThresholds {
   notificationFailureRatio: number;
   /** Share of span documents Elasticsearch rejects for JaegerStorageErrors. @exclusiveMinimum 0 @maximum 1 */
   jaegerIndexErrorRatio: number;
+  /** Share of a node's memory in use for NodeMemoryHighUtilization. @exclusiveMinimum 0 @maximum 1 */
+  nodeMemoryRatio: number;
+  /** Share of a filesystem still free below which NodeFilesystemAlmostFull fires. @exclusiveMinimum 0 @maximum 1 */
+  nodeFilesystemFreeRatio: number;
 }
 
 export interface AlertsConfig {
@@ -658,6 +672,7 @@ export interface StackConfig {
   elasticsearch: ElasticsearchConfig;
   logstash: LogstashConfig;
   kibana: KibanaConfig;
+  nodeExporter: NodeExporterConfig;
   network: NetworkConfig;
   pki: PkiConfig;
   /** The monitored platforms: each one's metric catalogue and alert pack are active. @minItems 1 @uniqueItems true */

@@ -32,6 +32,12 @@ export interface Peer {
   readonly selector: Record<string, string>;
   /** Namespace of its pods. @default - the stack's namespace */
   readonly namespace?: string;
+  /**
+   * Its pods use the node's network: they have the node's address, and NetworkPolicies do not select
+   * them, so a client reaches them by address (ipBlock) and they get no policy of their own.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
 }
 
 /** One connection between two components, recorded when one puts the other's address in its config. */
@@ -82,6 +88,8 @@ export interface ComponentProps {
   readonly namespace: string;
   /** What the component is, for `app.kubernetes.io/component`. */
   readonly role: string;
+  /** Its pods use the node's network (Peer.hostNetwork). @default false */
+  readonly hostNetwork?: boolean;
   /** Image version, for `app.kubernetes.io/version`. */
   readonly image: string;
   readonly ports: readonly PortSpec[];
@@ -136,6 +144,7 @@ export abstract class Component extends Construct implements Peer {
   public readonly name: string;
   public readonly namespace: string;
   public readonly image: string;
+  public readonly hostNetwork: boolean;
   /** Labels that select this component's pods. */
   public readonly selector: Record<string, string>;
   /** Labels on every object of this component. */
@@ -147,6 +156,7 @@ export abstract class Component extends Construct implements Peer {
     this.name = props.name;
     this.namespace = props.namespace;
     this.image = props.image;
+    this.hostNetwork = props.hostNetwork ?? false;
     this.selector = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/instance': PART_OF };
     this.labels = {
       ...this.selector,

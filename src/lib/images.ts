@@ -1,6 +1,6 @@
 /**
  * Every container image the stack runs, pinned to a release tag. One place, so an upgrade is a
- * one-line diff that CI validates. The collector, Prometheus, Alertmanager and Jaeger tags are the
+ * one-line diff that CI validates. The collector, Prometheus, Alertmanager, Jaeger and node-exporter tags are the
  * versions of the binaries the tests judge with (the go.mod of each test/judges module; a test keeps them equal); see
  * docs/deploying.md, "Pinned versions", for why each is the one it is.
  */
@@ -10,6 +10,7 @@ export const IMAGES = {
   alertmanager: 'quay.io/prometheus/alertmanager:v0.35.0',
   grafana: 'docker.io/grafana/grafana:12.4.3',
   jaeger: 'docker.io/jaegertracing/jaeger:2.13.0',
+  nodeExporter: 'quay.io/prometheus/node-exporter:v1.12.1',
   elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:9.5.4',
   logstash: 'docker.elastic.co/logstash/logstash:9.5.4',
   kibana: 'docker.elastic.co/kibana/kibana:9.5.4',

@@ -11,10 +11,24 @@ export const COMPONENTS = {
   agent: 'otel-agent',
   jaeger: 'jaeger',
   grafana: 'grafana',
+  nodeExporter: 'node-exporter',
 } as const;
 
-/** Scrape jobs of the stack's own components (app/stack.ts); TargetDown watches these. */
-export const STACK_JOBS = [COMPONENTS.prometheus, COMPONENTS.alertmanager, COMPONENTS.collector, COMPONENTS.agent, COMPONENTS.jaeger, COMPONENTS.grafana] as const;
+/** Scrape jobs of the stack's own components (app/stack.ts), each deployed or not by the config. */
+const STACK_JOBS = [
+  COMPONENTS.prometheus,
+  COMPONENTS.alertmanager,
+  COMPONENTS.collector,
+  COMPONENTS.agent,
+  COMPONENTS.jaeger,
+  COMPONENTS.grafana,
+  COMPONENTS.nodeExporter,
+] as const;
+
+/** The jobs of the stack's own components a config deploys; TargetDown watches these. */
+export function stackJobs(config: { readonly nodeExporter: { readonly enabled: boolean } }): string[] {
+  return STACK_JOBS.filter((job) => job !== COMPONENTS.nodeExporter || config.nodeExporter.enabled);
+}
 
 /** The job of the apps' metrics, which the gateway's Prometheus exporter serves. */
 export const APPS_JOB = 'agents';
@@ -32,6 +46,7 @@ export const STACK_FILES = [
   'jaeger',
   'otel-collector',
   'otel-agent',
+  'node-exporter',
   'alertmanager',
   'prometheus',
   'grafana',

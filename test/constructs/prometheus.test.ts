@@ -4,7 +4,7 @@ import { Alertmanager } from '../../constructs/alertmanager';
 import { Pki } from '../../constructs/mtls';
 import { Prometheus } from '../../constructs/prometheus';
 import { PrometheusConfigFile } from '../../constructs/prometheus-config';
-import { STACK_JOBS } from '../../src/lib/names';
+import { stackJobs } from '../../src/lib/names';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
@@ -23,6 +23,7 @@ describe('Prometheus', () => {
       'alertmanager',
       'otel-collector',
       'otel-agent',
+      'node-exporter',
       'agents',
       'jaeger',
       'grafana',
@@ -92,7 +93,7 @@ describe('Prometheus', () => {
         .map((s) => s.job_name)
         .filter((j) => !['agents', 'kubernetes-pods'].includes(j))
         .sort(),
-    ).toEqual([...STACK_JOBS].sort());
+    ).toEqual(stackJobs(PROFILE_CONFIGS.dev).sort());
   });
 
   test('runs production as an HA pair whose replicas label series apart, without v2 feature flags', () => {
@@ -141,6 +142,8 @@ describe('Prometheus', () => {
     expect(schemes).toEqual({
       prometheus: ['https', 'prometheus.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
       alertmanager: ['https', 'alertmanager.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      // On the node's network, at the node's address: its certificate names its Service name all the same.
+      'node-exporter': ['https', 'node-exporter.observability-agent.svc', '/etc/agent-o11y/tls/tls.crt'],
       agents: ['https', 'otel-collector.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
       // Plaintext: the collector's and Jaeger's internal telemetry readers have no TLS settings.
       'otel-collector': ['http', undefined, undefined],

@@ -20,7 +20,9 @@ const prometheus = yaml.load(
   configMapData(synthStack(EVERYTHING).files.prometheus, 'prometheus', 'prometheus.yml'),
 ) as PrometheusConfigFile;
 const jobs = new Map<string, ScrapeConfig>(prometheus.scrape_configs.map((j) => [j.job_name, j]));
-const index = seriesIndex(activeCatalogs(EVERYTHING.platforms, EVERYTHING.customMetrics));
+const index = seriesIndex(
+  activeCatalogs(EVERYTHING.platforms, EVERYTHING.customMetrics, { nodeExporter: EVERYTHING.nodeExporter.enabled }),
+);
 
 describe.each(Object.keys(ALL_PACKS))('the %s promtool test', (pack) => {
   const file = yaml.load(

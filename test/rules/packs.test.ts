@@ -164,7 +164,7 @@ describe('metric catalogues', () => {
       },
     });
     expect(() => activeRuleGroups(withAgent([]))).toThrow(
-      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, progressive-v5)\n',
+      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, node-exporter, progressive-v5)\n',
     );
     expect(() =>
       activeRuleGroups(
@@ -198,9 +198,9 @@ describe('metric catalogues', () => {
       }
     })();
     expect(problems).toEqual([
-      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
-      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
-      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
+      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
+      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
+      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
       "alert HighPodCPUUsage (group infrastructure.rules) selects container_cpu_usage_seconds_total, which comes from the kubelet's cAdvisor, which this stack does not scrape: scrape it, or list HighPodCPUUsage in alerts.disabled",
       'alert PodRestartLoop (group infrastructure.rules) selects kube_pod_container_status_restarts_total, which comes from kube-state-metrics, which this stack does not scrape: scrape it, or list PodRestartLoop in alerts.disabled',
     ]);

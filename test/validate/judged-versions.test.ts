@@ -14,6 +14,7 @@ const JUDGED: Array<[keyof typeof IMAGES, ToolName, string[], RegExp]> = [
   ['alertmanager', 'alertmanager', ['--version'], /^alertmanager, version (\S+) /m],
   ['alertmanager', 'amtool', ['--version'], /^amtool, version (\S+) /m],
   ['jaeger', 'jaeger', ['version'], /"gitVersion":\s*"(v?[^"]+)"/],
+  ['nodeExporter', 'node_exporter', ['--version'], /^node_exporter, version (\S+) /m],
 ];
 
 /** The tag of an image, without a leading `v` (the binaries print 3.13.5 for the tag v3.13.5). */

@@ -23,6 +23,12 @@ export interface Pods {
   readonly labels: Labels;
   readonly annotations: Labels;
   readonly ports: readonly ContainerPort[];
+  /**
+   * The pods use the node's network: NetworkPolicies do not select them, neither as the pods a policy
+   * applies to nor by a pod or namespace selector; their address is a node's, which only an ipBlock
+   * containing every address (0.0.0.0/0, since node addresses are not known here) is sure to hold.
+   */
+  readonly hostNetwork: boolean;
   /** The configs the pods read, each with where it comes from: mounted ConfigMaps, args, env. */
   readonly configs: ReadonlyArray<{ source: string; text: string }>;
 }
@@ -89,6 +95,7 @@ export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
       labels: template.metadata.labels ?? {},
       annotations: template.metadata.annotations ?? {},
       ports: template.spec.containers.flatMap((c: any) => c.ports ?? []),
+      hostNetwork: template.spec.hostNetwork === true,
       configs,
     });
   }
@@ -318,7 +325,7 @@ interface PolicyPort {
 interface PolicyPeer {
   podSelector?: Selector;
   namespaceSelector?: Selector;
-  ipBlock?: { cidr: string };
+  ipBlock?: { cidr: string; except?: string[] };
 }
 interface Rule {
   from?: PolicyPeer[];
@@ -362,9 +369,13 @@ export class NetworkTruth {
     return found;
   }
 
-  /** Whether a policy peer selects `pod`, seen from a policy in `namespace`. ipBlocks never select pods here. */
+  /**
+   * Whether a policy peer selects `pod`, seen from a policy in `namespace`. An ipBlock selects only a
+   * pod on the node's network, and only when it holds every address; selectors never select those.
+   */
   private peerSelects(peer: PolicyPeer, pod: Pods, namespace: string): boolean {
-    if (peer.ipBlock) return false;
+    if (peer.ipBlock) return pod.hostNetwork && peer.ipBlock.cidr === '0.0.0.0/0' && !peer.ipBlock.except?.length;
+    if (pod.hostNetwork) return false;
     const inNamespace = peer.namespaceSelector
       ? selects(
           peer.namespaceSelector,
@@ -386,6 +397,7 @@ export class NetworkTruth {
   }
 
   private selecting(pod: Pods, type: 'Ingress' | 'Egress'): Policy[] {
+    if (pod.hostNetwork) return [];
     return this.policies.filter(
       (p) =>
         p.namespace === pod.namespace &&
@@ -435,7 +447,7 @@ export class NetworkTruth {
     const out: Array<{ from: string; to: string; port: number; policy: string }> = [];
     for (const policy of this.policies) {
       for (const self of this.pods.filter(
-        (p) => p.namespace === policy.namespace && selects(policy.podSelector, p.labels),
+        (p) => !p.hostNetwork && p.namespace === policy.namespace && selects(policy.podSelector, p.labels),
       )) {
         for (const [rules, side] of [
           [policy.ingress, 'from'],
@@ -447,9 +459,12 @@ export class NetworkTruth {
               (p) => peers === undefined || peers.some((peer) => this.peerSelects(peer, p, policy.namespace)),
             )) {
               const server = side === 'from' ? self : other;
-              const listed = (rule.ports ?? [])
-                .filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number')
-                .map((p) => p.port as number);
+              // A node's address at a port its host-network pod does not serve is the node's, not the pod's.
+              const listed = other.hostNetwork
+                ? []
+                : (rule.ports ?? [])
+                    .filter((p) => (p.protocol ?? 'TCP') === 'TCP' && typeof p.port === 'number')
+                    .map((p) => p.port as number);
               const declared = server.ports
                 .filter(
                   (p) =>

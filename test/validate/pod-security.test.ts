@@ -3,16 +3,41 @@ import { ALL_CONFIGS, allObjects } from '../helpers';
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 /**
- * The one documented exception: the collector agent reads the node's pod logs, root-owned files, so
- * it mounts two host paths and runs as uid 0; it lives in its own namespace labeled "privileged".
- * Everything else "restricted" asks for still holds for it.
+ * The documented exceptions, each in the agent's own namespace, labeled "privileged"; everything else
+ * "restricted" asks for still holds for them:
+ * - the collector agent reads the node's pod logs, root-owned files, so it mounts two host paths and
+ *   runs as uid 0;
+ * - node-exporter reads the node's /proc, /sys and root filesystem, read-only, as `nobody`, on the
+ *   node's network (so its network metrics are the node's).
  */
-const AGENT_EXCEPTION = {
-  name: 'DaemonSet/otel-agent',
-  hostPaths: [
-    { path: '/var/log/pods', readOnly: true },
-    { path: '/var/lib/agent-o11y/otel-agent', readOnly: false },
-  ],
+const EXCEPTIONS: Record<
+  string,
+  { hostPaths: Array<{ path: string; readOnly: boolean }>; hostNetwork: boolean; podSecurity: object }
+> = {
+  'DaemonSet/otel-agent': {
+    hostPaths: [
+      { path: '/var/log/pods', readOnly: true },
+      { path: '/var/lib/agent-o11y/otel-agent', readOnly: false },
+    ],
+    hostNetwork: false,
+    podSecurity: { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile: { type: 'RuntimeDefault' } },
+  },
+  'DaemonSet/node-exporter': {
+    hostPaths: [
+      { path: '/proc', readOnly: true },
+      { path: '/sys', readOnly: true },
+      { path: '/', readOnly: true },
+    ],
+    hostNetwork: true,
+    podSecurity: {
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      fsGroup: 65534,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+  },
 };
 
 describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) => {
@@ -25,47 +50,55 @@ describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) 
       spec: o.kind === 'CronJob' ? (o as any).spec.jobTemplate.spec.template.spec : (o as any).spec.template.spec,
     }));
   const stackNamespace = ALL_CONFIGS[profile]!.common.namespace;
-  const pods = all.filter((p) => p.name !== AGENT_EXCEPTION.name);
+  const pods = all.filter((p) => !(p.name in EXCEPTIONS));
+  const exceptions = all.filter((p) => p.name in EXCEPTIONS);
 
-  test('runs in the stack namespace, which enforces "restricted", except the agent in its "privileged" one', () => {
+  test('runs in the stack namespace, which enforces "restricted", except the exceptions in their "privileged" one', () => {
     const labels = (name: string) =>
       objects.find((o) => o.kind === 'Namespace' && o.metadata.name === name)!.metadata.labels!;
     expect(labels(stackNamespace)['pod-security.kubernetes.io/enforce']).toBe('restricted');
     for (const { name, namespace } of pods) expect([name, namespace]).toEqual([name, stackNamespace]);
-    const agent = all.find((p) => p.name === AGENT_EXCEPTION.name)!;
-    expect(agent.namespace).not.toBe(stackNamespace);
-    expect(labels(agent.namespace!)).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'privileged',
-      'pod-security.kubernetes.io/warn': 'baseline',
-      'pod-security.kubernetes.io/audit': 'baseline',
-    });
+    expect(exceptions.map((p) => p.name).sort()).toEqual(
+      Object.keys(EXCEPTIONS)
+        .filter((n) => n !== 'DaemonSet/node-exporter' || ALL_CONFIGS[profile]!.nodeExporter.enabled)
+        .sort(),
+    );
+    for (const { namespace } of exceptions) {
+      expect(namespace).not.toBe(stackNamespace);
+      expect(labels(namespace!)).toMatchObject({
+        'pod-security.kubernetes.io/enforce': 'privileged',
+        'pod-security.kubernetes.io/warn': 'baseline',
+        'pod-security.kubernetes.io/audit': 'baseline',
+      });
+    }
   });
 
-  test('gives the agent only its documented exception: two host paths, read as root with no capabilities', () => {
-    const { spec } = all.find((p) => p.name === AGENT_EXCEPTION.name)!;
-    const hostPaths = (spec.volumes as any[])
-      .filter((v) => v.hostPath)
-      .map((v) => ({
-        path: v.hostPath.path,
-        readOnly: spec.containers[0].volumeMounts.find((m: any) => m.name === v.name).readOnly === true,
-      }));
-    expect(hostPaths).toEqual(AGENT_EXCEPTION.hostPaths);
-    expect(spec.hostNetwork || spec.hostPID || spec.hostIPC).toBeFalsy();
-    expect(spec.securityContext).toEqual({
-      runAsNonRoot: false,
-      runAsUser: 0,
-      runAsGroup: 0,
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
-    for (const c of spec.containers) {
-      expect(c.securityContext).toMatchObject({
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-      });
-      expect(c.securityContext.capabilities.add).toBeUndefined();
-      expect(c.ports.every((p: any) => p.hostPort === undefined)).toBe(true);
+  test('gives each exception only what it documents: its host paths (and network), no capabilities', () => {
+    for (const { name, spec } of exceptions) {
+      const exception = EXCEPTIONS[name]!;
+      const hostPaths = (spec.volumes as any[])
+        .filter((v) => v.hostPath)
+        .map((v) => ({
+          path: v.hostPath.path,
+          readOnly: spec.containers[0].volumeMounts.find((m: any) => m.name === v.name).readOnly === true,
+        }));
+      expect([name, hostPaths]).toEqual([name, exception.hostPaths]);
+      expect([name, spec.hostNetwork === true, spec.hostPID || spec.hostIPC]).toEqual([
+        name,
+        exception.hostNetwork,
+        undefined,
+      ]);
+      expect([name, spec.securityContext]).toEqual([name, exception.podSecurity]);
+      for (const c of spec.containers) {
+        expect(c.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(c.securityContext.capabilities.add).toBeUndefined();
+        expect(c.ports.every((p: any) => p.hostPort === undefined)).toBe(true);
+      }
     }
   });
 
