@@ -222,7 +222,10 @@ describe('Prometheus → Alertmanager → receiver, with the real binaries', () 
       `${prometheusUrls[0]}/api/v1/query?query=${encodeURIComponent(`multiagents_system_cpu_percent{instance="${healthy}"}`)}`,
     )) as { data: { result: unknown[] } };
     expect(healthySeries.data.result).toHaveLength(1);
-    const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+    const amAlerts = await waitFor('both alerts at Alertmanager', async () => {
+      const held = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+      return held.some((a) => a.labels.alertname === 'Watchdog') ? held : undefined;
+    });
     expect(amAlerts.map((a) => a.labels.alertname).sort()).toEqual(['Watchdog', 'critical_cpu_usage']);
     expect(amAlerts.find((a) => a.labels.alertname === 'critical_cpu_usage')!.labels.instance).toBe(breaching);
     expect(received.flatMap((r) => r.body.alerts ?? []).filter((a) => a.labels.instance === healthy)).toEqual([]);
@@ -287,8 +290,12 @@ describe('the production HA pair, with the real binaries', () => {
           return sent && Number(sent[1]) > 0 ? true : undefined;
         });
       }
-      const amAlerts = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
-      // Each alert once (the Watchdog too), without the replica label.
+      // Each alert once (the Watchdog too, which each replica's rule groups send on their own schedule),
+      // without the replica label.
+      const amAlerts = await waitFor('both alerts at Alertmanager', async () => {
+        const held = (await getJson(`${alertmanagerUrl}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
+        return held.some((a) => a.labels.alertname === 'Watchdog') ? held : undefined;
+      });
       expect(amAlerts.map((a) => a.labels.alertname).sort()).toEqual(['Watchdog', 'critical_cpu_usage']);
       expect(amAlerts.filter((a) => a.labels.replica !== undefined)).toEqual([]);
     },
