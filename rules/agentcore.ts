@@ -3,8 +3,10 @@ import { alert, percent } from './helpers';
 import { RuleGroup } from './types';
 
 /**
- * The AgentCore alert pack. Seed 003 defines metrics but no alerts; these three cover what its
- * catalogue makes observable: tool errors, agent failures and host memory.
+ * The AgentCore alert pack. Seed 003 defines metrics but no alert rules; these cover what its
+ * catalogue makes observable and what its own code warns about: the runtime's /metrics gone (its
+ * `agentcore` scrape job), tool errors, agent failures, and host CPU or memory above 80% (its
+ * resource monitor's warning).
  */
 export function agentcoreRules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.agentcore;
@@ -12,6 +14,18 @@ export function agentcoreRules(config: StackConfig): RuleGroup[] {
     {
       name: 'agentcore_alerts',
       rules: [
+        alert({
+          // Seed 003 scrapes the runtime as job `agentcore`: a scrapeTargets entry of that name.
+          alert: 'AgentCoreRuntimeDown',
+          expr: 'up{job="agentcore"} == 0',
+          for: '5m',
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: 'AgentCore runtime {{ $labels.instance }} is down',
+            description:
+              'Prometheus has failed to scrape the AgentCore runtime at {{ $labels.instance }} for 5 minutes: its agents and their metrics are gone.',
+          },
+        }),
         alert({
           alert: 'AgentCoreToolErrorRate',
           expr:
@@ -42,6 +56,16 @@ export function agentcoreRules(config: StackConfig): RuleGroup[] {
           annotations: {
             summary: 'AgentCore host memory high on {{ $labels.instance }}',
             description: `Memory use on {{ $labels.instance }} is {{ $value | printf "%.1f" }}% (threshold ${t.systemMemoryPercent}%).`,
+          },
+        }),
+        alert({
+          alert: 'AgentCoreSystemCpuHigh',
+          expr: `agentcore_system_cpu_percent > ${t.systemCpuPercent}`,
+          for: '10m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'AgentCore host CPU high on {{ $labels.instance }}',
+            description: `CPU use on {{ $labels.instance }} is {{ $value | printf "%.1f" }}% (threshold ${t.systemCpuPercent}%).`,
           },
         }),
       ],

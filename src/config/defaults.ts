@@ -216,7 +216,8 @@ export const DEFAULTS: StackConfig = {
       podCpuPercent: 80,
       podRestartsPerHour: 3,
     },
-    agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 90 },
+    // Seed 003's resource monitor warns when CPU or memory passes 80%.
+    agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 80, systemCpuPercent: 80 },
     sutazai: { agentErrorRatio: 0.05, cpuPercent: 90 },
     stack: {
       notificationFailureRatio: 0.01,

@@ -496,8 +496,10 @@ export interface AgentcoreThresholds {
   toolErrorRatio: number;
   /** Agent failures per philosophy in 10 minutes for AgentCoreAgentFailures. @exclusiveMinimum 0 */
   agentFailuresPer10m: number;
-  /** System memory percent for AgentCoreSystemMemoryHigh. @exclusiveMinimum 0 @maximum 100 */
+  /** System memory percent for AgentCoreSystemMemoryHigh (seed 003 warns above 80). @exclusiveMinimum 0 @maximum 100 */
   systemMemoryPercent: number;
+  /** System CPU percent for AgentCoreSystemCpuHigh (seed 003 warns above 80). @exclusiveMinimum 0 @maximum 100 */
+  systemCpuPercent: number;
 }
 
 /** Thresholds of the SutazAI alert pack (from seed 002's metrics). */

@@ -20,7 +20,7 @@ import { ConfigError, resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { PromTest, runPromtool, showsAlert, showsAlwaysFiring } from './promtest';
-import { ALL_PLATFORMS, EVERYTHING, PROGRESSIVE_SOURCES } from './sources';
+import { ALL_PLATFORMS, EVERYTHING, PLATFORM_SOURCES, PROGRESSIVE_SOURCES } from './sources';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const promtool = requireTool('promtool');
@@ -100,7 +100,7 @@ describe('metric catalogues', () => {
         activeRuleGroups({
           ...DEFAULTS,
           platforms: [platform],
-          ...(platform === 'progressive-v5' ? PROGRESSIVE_SOURCES : {}),
+          ...PLATFORM_SOURCES[platform],
         }),
       ).not.toThrow();
     }

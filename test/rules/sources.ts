@@ -14,6 +14,17 @@ export const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets' | 'alerts'> 
   alerts: { ...DEFAULTS.alerts, disabled: ['HighPodCPUUsage', 'PodRestartLoop'] },
 };
 
+/** What the agentcore pack needs: seed 003's `agentcore` job, which AgentCoreRuntimeDown watches. */
+export const AGENTCORE_SOURCES: Pick<StackConfig, 'scrapeTargets'> = {
+  scrapeTargets: [{ job: 'agentcore', namespace: 'agentcore', matchLabels: { app: 'agentcore' }, port: 8000 }],
+};
+
+/** What each platform's pack needs beyond the defaults to have every alert able to fire. */
+export const PLATFORM_SOURCES: Partial<Record<PlatformName, Partial<StackConfig>>> = {
+  'progressive-v5': PROGRESSIVE_SOURCES,
+  agentcore: AGENTCORE_SOURCES,
+};
+
 /**
  * Every platform, each scraped as its seed scrapes it: seed 004 one job per agent and its databases,
  * seed 003 a job of its own, seed 001 one per deployment; MS framework's agents (seed 000) by annotation, through
@@ -30,7 +41,7 @@ export const EVERYTHING: StackConfig = {
       matchLabels: { app: job },
       port: 9100,
     })),
-    { job: 'agentcore', namespace: 'agentcore', matchLabels: { app: 'agentcore' }, port: 8000 },
+    ...AGENTCORE_SOURCES.scrapeTargets,
     // Two deployments of MultiAgents, each its own job: its alerts are per job.
     ...['multiagents', 'multiagents-batch'].map((job) => ({
       job,
