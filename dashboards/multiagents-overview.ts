@@ -154,7 +154,8 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         title: 'Worker Failure Ratio',
         description: 'Worker executions whose status is not "success" as a share of all, by worker.',
         unit: units.PercentUnit,
-        thresholds: thresholds({ value: 0.05, color: SEVERITY_COLORS.warning }),
+        // worker_high_error_rate's threshold.
+        thresholds: thresholds({ value: limits.errorRatio, color: SEVERITY_COLORS.warning }),
         targets: [
           promQuery(
             `sum by (worker_name) (rate(multiagents_worker_executions_total{status!="success", ${NS}}[$__rate_interval]))` +
@@ -172,7 +173,8 @@ export function multiagentsOverview(config: StackConfig): dashboard.Dashboard {
         title: 'Worker Duration p95',
         description: '95th percentile worker execution time, by worker.',
         unit: units.Seconds,
-        thresholds: thresholds({ value: 5, color: SEVERITY_COLORS.warning }),
+        // slow_worker's threshold.
+        thresholds: thresholds({ value: limits.slowWorkerSeconds, color: SEVERITY_COLORS.warning }),
         targets: [
           promQuery(quantile(0.95, 'multiagents_worker_duration_seconds', ['worker_name'], NS), '{{worker_name}}'),
         ],

@@ -6,7 +6,7 @@ import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catal
 import { analysePromql } from '../src/lib/promql';
 import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
 import { msFrameworkRules } from './ms-framework';
-import { multiagentsRules } from './multiagents';
+import { multiagentsProblems, multiagentsRules } from './multiagents';
 import { progressiveV5Rules } from './progressive-v5';
 import { stackRules } from './stack';
 import { sutazaiRules } from './sutazai';
@@ -143,6 +143,7 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ...undeclaredMetrics(all, catalogs),
     ...unreachableAlerts(all, catalogs, scrapeJobs(config)),
     ...labelLimitProblems(catalogs, config.prometheus.scrapeLimits),
+    ...(config.platforms.includes('multiagents') ? multiagentsProblems(config) : []),
   ];
   // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
   if (problems.length > 0) throw new ConfigError('alert packs', problems);

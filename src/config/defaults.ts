@@ -202,7 +202,17 @@ export const DEFAULTS: StackConfig = {
       hookFailuresPerSecond: 0.05,
     },
     // Seed 001's AlertRule list.
-    multiagents: { errorRatio: 0.1, meanLatencySeconds: 5, cpuPercent: 90 },
+    multiagents: {
+      errorRatio: 0.1,
+      meanLatencySeconds: 5,
+      cpuPercent: 90,
+      errorSpikePer5m: 10,
+      slowWorkerSeconds: 5,
+      // The largest bucket boundary of the seed's workflow histogram (its 30 s is past every bucket).
+      slowWorkflowMs: 10000,
+      // OpenTelemetry's default histogram boundaries, which seed 001's create_histogram keeps.
+      workflowDurationBoundariesMs: [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000],
+    },
     // Seed 004's progressive_framework.rules and infrastructure.rules.
     progressiveV5: {
       agents: ['mca', 'npa', 'wpa', 'bma'],

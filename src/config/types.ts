@@ -464,6 +464,22 @@ export interface MultiagentsThresholds {
   meanLatencySeconds: number;
   /** System CPU percent for critical_cpu_usage. @exclusiveMinimum 0 @maximum 100 */
   cpuPercent: number;
+  /** Worker errors per job in 5 minutes above which error_spike fires (seed: more than 10). @exclusiveMinimum 0 */
+  errorSpikePer5m: number;
+  /** 95th percentile worker execution time in seconds for slow_worker (seed: slow_execution_threshold_ms 5000). @exclusiveMinimum 0 */
+  slowWorkerSeconds: number;
+  /**
+   * Workflow time in milliseconds above which slow_workflow fires. It must be one of
+   * `workflowDurationBoundariesMs`: the seed's 30000 cannot be told from 10001 with its buckets.
+   * @exclusiveMinimum 0
+   */
+  slowWorkflowMs: number;
+  /**
+   * The bucket boundaries of `multiagents_workflow_duration` in milliseconds, as the apps' OpenTelemetry
+   * SDK records it: seed 001 keeps the SDK's defaults (0 to 10000); an SDK View can set others.
+   * @minItems 1
+   */
+  workflowDurationBoundariesMs: number[];
 }
 
 /** Thresholds and selectors of the Progressive Framework v5 alert pack (seed 004 alerting rules). */

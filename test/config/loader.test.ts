@@ -341,6 +341,11 @@ const MALFORMED: Array<[string, unknown, string]> = [
     "/prometheus/scrapeLimits/labels: must be at least 3, the labels of ms-framework's task_completions_total (task_type, status, agent_type), or every scrape serving it fails, got 2",
   ],
   [
+    'a slow-workflow threshold between bucket boundaries',
+    { platforms: ['multiagents'], alerts: { multiagents: { slowWorkflowMs: 30000 } } },
+    '/alerts/multiagents/slowWorkflowMs: must be one of /alerts/multiagents/workflowDurationBoundariesMs (0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000), the buckets multiagents_workflow_duration is recorded in, got 30000',
+  ],
+  [
     'spans kept less than a day',
     { retention: { traces: '0d' } },
     '/retention/traces: must be at least 1d (spans live in daily indices, and the cleaner deletes whole days), got "0d"',

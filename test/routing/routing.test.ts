@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { loadConfig, resolveConfig } from '../../src/config/loader';
 import { routingProblems } from '../../constructs/alertmanager-config';
 import { StackConfig } from '../../src/config/types';
@@ -226,5 +227,17 @@ describe('routingProblems', () => {
       '/alertmanager/receivers/1: receiver "critical" is used by no route',
       '/alertmanager/receivers/2: receiver "warning" is used by no route',
     ]);
+  });
+});
+
+describe('the seed 001 tree', () => {
+  test('e-mails critical alerts as well as paging them, as its email handler takes every alert', () => {
+    const config = loadConfig(path.join(REPO_ROOT, 'examples', 'multiagents', 'agent-o11y.yaml'));
+    const am = yaml.load(configMapData(synthStack(config).files.alertmanager, 'alertmanager', 'alertmanager.yml')) as {
+      receivers: Array<{ name: string; email_configs?: Array<{ to: string }> }>;
+    };
+    const critical = am.receivers.find((r) => r.name === 'critical')!;
+    expect(critical.email_configs?.map((e) => e.to)).toEqual(['agents-alerts@example.com']);
+    expect(Object.keys(critical).sort()).toEqual(['email_configs', 'name', 'pagerduty_configs', 'slack_configs']);
   });
 });

@@ -147,6 +147,8 @@ describe('metric catalogues', () => {
         { name: 'multiagents_event_duration_seconds', type: 'histogram' },
         { name: 'multiagents_system_cpu_percent', type: 'gauge' },
         { name: 'multiagents_worker_executions_total', type: 'counter' },
+        { name: 'multiagents_worker_duration_seconds', type: 'histogram' },
+        { name: 'multiagents_workflow_duration', type: 'histogram' },
       ],
     );
     expect(undeclaredMetrics(groups, custom)).toEqual([]);
