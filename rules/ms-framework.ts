@@ -42,27 +42,38 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
   const critical: AlertRule[] = [
     alert({
       alert: 'AgentCrashLoop',
-      // increase() counts spawns in the window; the seed's rate() > 1 meant more than one spawn per second.
-      expr: `sum by (agent_type) (increase(agent_spawns_total[5m])) > ${t.crashLoopSpawnsPer5m}`,
+      // Spawns that did not add to the agents running: a scale-up, where every spawned agent stays,
+      // counts none; restarts count all. increase() counts spawns in the window (the seed's rate() > 1
+      // meant more than one spawn per second). A type with no active-count series counts every spawn.
+      expr:
+        'sum by (agent_type) (increase(agent_spawns_total[5m]))\n-\n(\n' +
+        '  sum by (agent_type) (delta(agent_active_count[5m]))\n  or\n' +
+        '  sum by (agent_type) (increase(agent_spawns_total[5m])) * 0\n)\n' +
+        `> ${t.crashLoopSpawnsPer5m}`,
       for: '2m',
       labels: { severity: 'critical' },
       annotations: {
         summary: 'Agent {{ $labels.agent_type }} crash loop detected',
         description:
           'Agents of type {{ $labels.agent_type }} were spawned {{ $value | humanize }} times in the last 5 minutes ' +
-          `(threshold ${t.crashLoopSpawnsPer5m}): they are restarting instead of staying up.`,
+          `beyond the growth of their running count (threshold ${t.crashLoopSpawnsPer5m}): they are restarting instead of staying up.`,
       },
     }),
     alert({
       alert: 'HighTaskErrorRate',
-      expr: `${TASK_ERROR_RATIO} > ${t.taskErrorRatio}`,
+      // Errors per completion; where tasks fail and none completes there is no ratio, so that case is
+      // its own branch, at +Inf (errors / 0).
+      expr:
+        `${TASK_ERROR_RATIO} > ${t.taskErrorRatio}\nor\n(\n` +
+        '  sum by (task_type, agent_type) (rate(task_errors_total[5m])) > 0\n  unless\n' +
+        '  sum by (task_type, agent_type) (rate(task_completions_total[5m])) > 0\n) / 0',
       for: '5m',
       labels: { severity: 'critical' },
       annotations: {
         summary: 'High task error rate for {{ $labels.task_type }} on {{ $labels.agent_type }}',
         description:
           'Task errors per completed {{ $labels.task_type }} task on {{ $labels.agent_type }} are ' +
-          `{{ $value | humanizePercentage }} over the last 5 minutes (threshold ${percent(t.taskErrorRatio)}).`,
+          `{{ $value | humanizePercentage }} over the last 5 minutes (threshold ${percent(t.taskErrorRatio)}; +Inf: tasks failed and none completed).`,
       },
     }),
     alert({

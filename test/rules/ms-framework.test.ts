@@ -41,6 +41,6 @@ describe('msFrameworkRules', () => {
     const changed = alertRules(msFrameworkRules(withThreshold(key, value)));
     const differing = changed.filter((rule, i) => rule.expr !== alerts[i]?.expr).map((rule) => rule.alert);
     expect(differing).toEqual([name]);
-    expect(changed.find((rule) => rule.alert === name)?.expr).toMatch(new RegExp(` > ${value}$`));
+    expect(changed.find((rule) => rule.alert === name)?.expr).toMatch(new RegExp(`\\s> ${value}(\\s|$)`));
   });
 });
