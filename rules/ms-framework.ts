@@ -6,15 +6,20 @@ import { AlertRule, RecordingRule, RuleGroup } from './types';
 export const TASK_DURATION_P95 = 'task_type:task_duration_seconds:p95_rate5m';
 /** p99 message latency per message type (seed 000 §15.5.2 CommunicationDelay). */
 export const MESSAGE_LATENCY_P99 = 'message_type:message_latency_seconds:p99_rate5m';
+/** p95 message latency, per message type (seed 000 §15.5.0 HighMessageLatency). */
+export const MESSAGE_LATENCY_P95 = 'message_type:message_latency_seconds:p95_rate5m';
+/** p99 task duration over 10 minutes, per task type (seed 000 §15.5.0 HighTaskLatencyP99). */
+export const TASK_DURATION_P99 = 'task_type:task_duration_seconds:p99_rate10m';
 /** Failed tasks per completed task, per task and agent type (seed 000 §15.5.1 HighTaskErrorRate). */
 export const TASK_ERROR_RATIO = 'task_type_agent_type:task_errors_per_completions:ratio_rate5m';
 
 /**
- * The MS-framework alert pack (seed 000 §15.5.1, §15.5.2, plus TaskExecutionStalled and HookExecutionFailures
- * of §15.5.0): agent crash loops, stalled tasks, task errors and latency, agent memory and CPU, message queues
- * and latency, failing Claude-CLI hooks. §15.5.0's other alerts read metrics §15.1 does not define
- * (`agent_coordination_failures_total`, `claude_cli_processes_failed_total`, `system_memory_total_gb`, a
- * `cluster_id` label) or repeat §15.5.1/2 with other thresholds; they are left out. Thresholds come from `config.alerts.msFramework`; the `for:`
+ * The MS-framework alert pack (seed 000 §15.5.1, §15.5.2, plus TaskExecutionStalled, HookExecutionFailures,
+ * the critical HighMessageLatency and HighTaskLatencyP99 of §15.5.0): agent crash loops, stalled tasks, task
+ * errors and latency, agent memory and CPU, message queues and latency, failing Claude-CLI hooks. §15.5.0's
+ * other alerts read metrics §15.1 does not define (`agent_coordination_failures_total`,
+ * `claude_cli_processes_failed_total`, `system_memory_total_gb`, a `cluster_id` label); they are left out
+ * until those metrics are catalogued. Thresholds come from `config.alerts.msFramework`; the `for:`
  * durations are the seed's.
  */
 export function msFrameworkRules(config: StackConfig): RuleGroup[] {
@@ -36,6 +41,14 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
     {
       record: MESSAGE_LATENCY_P99,
       expr: 'histogram_quantile(0.99, sum by (le, message_type) (rate(message_latency_seconds_bucket[5m])))',
+    },
+    {
+      record: MESSAGE_LATENCY_P95,
+      expr: 'histogram_quantile(0.95, sum by (le, message_type) (rate(message_latency_seconds_bucket[5m])))',
+    },
+    {
+      record: TASK_DURATION_P99,
+      expr: 'histogram_quantile(0.99, sum by (le, task_type) (rate(task_duration_seconds_bucket[10m])))',
     },
   ];
 
@@ -116,6 +129,18 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
           `(threshold ${t.messageQueueDepth}).`,
       },
     }),
+    alert({
+      alert: 'HighMessageLatency',
+      expr: `${MESSAGE_LATENCY_P95} > ${t.messageLatencyP95Seconds}`,
+      for: '5m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'Message latency critical for {{ $labels.message_type }}',
+        description:
+          '95th percentile latency of {{ $labels.message_type }} messages is {{ $value | humanizeDuration }} ' +
+          `(threshold ${t.messageLatencyP95Seconds}s; the baseline is under 1s).`,
+      },
+    }),
   ];
 
   const warning: AlertRule[] = [
@@ -129,6 +154,18 @@ export function msFrameworkRules(config: StackConfig): RuleGroup[] {
         description:
           '95th percentile duration of {{ $labels.task_type }} tasks is {{ $value | humanizeDuration }} ' +
           `(threshold ${t.taskLatencyP95Seconds}s).`,
+      },
+    }),
+    alert({
+      alert: 'HighTaskLatencyP99',
+      expr: `${TASK_DURATION_P99} > ${t.taskLatencyP99Seconds}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'Slowest tasks of {{ $labels.task_type }} take too long',
+        description:
+          '99th percentile duration of {{ $labels.task_type }} tasks over 10 minutes is {{ $value | humanizeDuration }} ' +
+          `(threshold ${t.taskLatencyP99Seconds}s).`,
       },
     }),
     alert({

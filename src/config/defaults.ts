@@ -200,6 +200,8 @@ export const DEFAULTS: StackConfig = {
       agentCpuPercent: 80,
       messageLatencyP99Seconds: 5,
       hookFailuresPerSecond: 0.05,
+      messageLatencyP95Seconds: 5,
+      taskLatencyP99Seconds: 60,
     },
     // Seed 001's AlertRule list.
     multiagents: {

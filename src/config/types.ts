@@ -452,6 +452,10 @@ export interface MsFrameworkThresholds {
   agentCpuPercent: number;
   /** p99 message latency in seconds for CommunicationDelay. @exclusiveMinimum 0 */
   messageLatencyP99Seconds: number;
+  /** p95 message latency in seconds for the critical HighMessageLatency (seed 000 §15.5.0: 5). @exclusiveMinimum 0 */
+  messageLatencyP95Seconds: number;
+  /** p99 task duration in seconds for HighTaskLatencyP99 (seed 000 §15.5.0: 60). @exclusiveMinimum 0 */
+  taskLatencyP99Seconds: number;
   /** Failed Claude-CLI hook executions per second, per hook, for HookExecutionFailures. @exclusiveMinimum 0 */
   hookFailuresPerSecond: number;
 }
