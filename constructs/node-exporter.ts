@@ -76,46 +76,39 @@ export class NodeExporter extends Component {
       { name: 'sys', path: '/sys', mountPath: HOST.sys },
       { name: 'root', path: '/', mountPath: HOST.root },
     ];
-    new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: this.name, labels: this.labels },
-      spec: {
-        selector: { matchLabels: this.selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: this.podTemplate({
-          rendered: [this.webConfig],
-          // The image's `nobody`: the node's /proc, /sys and files are world-readable where it reads them.
-          uid: 65534,
-          hostNetwork: true,
-          // Every node, tainted ones (control plane, dedicated pools) too.
-          tolerations: [{ operator: 'Exists' }],
-          containers: [
-            {
-              name: 'node-exporter',
-              args: nodeExporterArgs(port),
-              resources: props.config.resources,
-              // Its port requires a client certificate, which kubelet probes cannot present.
-              livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-              readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-              volumeMounts: [
-                { name: 'config', mountPath: `${CONFIG_DIR}/web.yml`, subPath: 'web.yml', readOnly: true },
-                ...hostMounts.map(({ name, mountPath }) => ({
-                  name,
-                  mountPath,
-                  readOnly: true,
-                  // Filesystems the node mounts later show up here too.
-                  ...(name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
-                })),
-                this.tls.mount,
-              ],
-            },
+    this.daemonSet({
+      rendered: [this.webConfig],
+      // The image's `nobody`: the node's /proc, /sys and files are world-readable where it reads them.
+      uid: 65534,
+      hostNetwork: true,
+      // Every node, tainted ones (control plane, dedicated pools) too.
+      tolerations: [{ operator: 'Exists' }],
+      containers: [
+        {
+          name: 'node-exporter',
+          args: nodeExporterArgs(port),
+          resources: props.config.resources,
+          // Its port requires a client certificate, which kubelet probes cannot present.
+          livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+          readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+          volumeMounts: [
+            { name: 'config', mountPath: `${CONFIG_DIR}/web.yml`, subPath: 'web.yml', readOnly: true },
+            ...hostMounts.map(({ name, mountPath }) => ({
+              name,
+              mountPath,
+              readOnly: true,
+              // Filesystems the node mounts later show up here too.
+              ...(name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
+            })),
+            this.tls.mount,
           ],
-          volumes: [
-            { name: 'config', configMap: { name: this.name } },
-            ...hostMounts.map(({ name, path }) => ({ name, hostPath: { path } })),
-            this.tls.volume,
-          ],
-        }),
-      },
+        },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: this.name } },
+        ...hostMounts.map(({ name, path }) => ({ name, hostPath: { path } })),
+        this.tls.volume,
+      ],
     });
   }
 }

@@ -123,61 +123,54 @@ export class OtelAgent extends Component {
     });
 
     const resources = props.config.resources;
-    new k8s.KubeDaemonSet(this, 'Resource', {
-      metadata: { name: this.name, labels: this.labels },
-      spec: {
-        selector: { matchLabels: this.selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
-        template: this.podTemplate({
-          rendered: [this.rendered],
-          apiAccess: true,
-          // Root only to read root-owned log files; no capabilities, so no access beyond owner rights.
+    this.daemonSet({
+      rendered: [this.rendered],
+      apiAccess: true,
+      // Root only to read root-owned log files; no capabilities, so no access beyond owner rights.
+      security: {
+        runAsNonRoot: false,
+        runAsUser: 0,
+        runAsGroup: 0,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      // Nodes tainted NoSchedule (control plane, dedicated pools) have logs too.
+      tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
+      containers: [
+        {
+          name: 'otel-agent',
+          args: ['--config=/etc/otelcol/config.yaml'],
+          env: [
+            { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+            { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+            collectorGoMemLimit(resources.limits.memory),
+          ],
+          resources: resources,
           security: {
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            readOnlyRootFilesystem: true,
             runAsNonRoot: false,
-            runAsUser: 0,
-            runAsGroup: 0,
+            capabilities: { drop: ['ALL'] },
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          // Nodes tainted NoSchedule (control plane, dedicated pools) have logs too.
-          tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
-          containers: [
-            {
-              name: 'otel-agent',
-              args: ['--config=/etc/otelcol/config.yaml'],
-              env: [
-                { name: 'K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-                { name: 'K8S_NODE_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
-                collectorGoMemLimit(resources.limits.memory),
-              ],
-              resources: resources,
-              security: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: false,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
-              livenessProbe: httpProbe('health', '/'),
-              readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
-                { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
-                { name: 'state', mountPath: STATE_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-                tls.mount,
-              ],
-            },
+          livenessProbe: httpProbe('health', '/'),
+          readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
+          volumeMounts: [
+            { name: 'config', mountPath: '/etc/otelcol/config.yaml', subPath: 'config.yaml', readOnly: true },
+            { name: 'pod-logs', mountPath: POD_LOGS, readOnly: true },
+            { name: 'state', mountPath: STATE_DIR },
+            { name: 'tmp', mountPath: '/tmp' },
+            tls.mount,
           ],
-          volumes: [
-            { name: 'config', configMap: { name: this.name } },
-            { name: 'pod-logs', hostPath: { path: POD_LOGS, type: 'Directory' } },
-            { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } },
-            scratch('tmp'),
-            tls.volume,
-          ],
-        }),
-      },
+        },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: this.name } },
+        { name: 'pod-logs', hostPath: { path: POD_LOGS, type: 'Directory' } },
+        { name: 'state', hostPath: { path: STATE_DIR, type: 'DirectoryOrCreate' } },
+        scratch('tmp'),
+        tls.volume,
+      ],
     });
   }
 

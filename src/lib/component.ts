@@ -288,6 +288,18 @@ export abstract class Component extends Construct implements Peer {
     };
   }
 
+  /** The component's pods as a DaemonSet, one per node, replaced a node at a time. */
+  protected daemonSet(pod: PodOptions): k8s.KubeDaemonSet {
+    return new k8s.KubeDaemonSet(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        selector: { matchLabels: this.selector },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } },
+        template: this.podTemplate(pod),
+      },
+    });
+  }
+
   /** A PodDisruptionBudget keeping all but one pod up during voluntary disruptions. */
   protected disruptionBudget(replicas: number): void {
     if (replicas < 2) return;
