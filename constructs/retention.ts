@@ -84,7 +84,7 @@ export class Retention extends Construct {
         template: {
           settings: {
             'index.lifecycle.name': name,
-            'index.number_of_shards': 1,
+            'index.number_of_shards': stream.primaryShards ?? 1,
             'index.number_of_replicas': replicaShards(props.dataNodes),
             // Seed 000 §18.3.
             'index.codec': 'best_compression',

@@ -647,6 +647,12 @@ export interface LogStreamConfig {
   compliance: CompliancePreset;
   /** Overrides of the preset's lifecycle; the preset's minimums still apply. */
   lifecycle?: Partial<LifecycleConfig>;
+  /**
+   * Primary shards of each backing index (seed 004's log index: 2). Warm indices shrink to one.
+   * @default 1
+   * @minimum 1 @maximum 64 @asType integer
+   */
+  primaryShards?: number;
 }
 
 /** Where snapshots go: an S3 bucket or a filesystem path shared by every Elasticsearch node. */

@@ -1,6 +1,6 @@
 import { BOOTSTRAP_APIS } from '../../constructs/elasticsearch-bootstrap';
 import { resolveConfig } from '../../src/config/loader';
-import { configMapData, configProblems, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { ALL_CONFIGS, configMapData, configProblems, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
 
 const problemsOf = configProblems;
@@ -54,6 +54,21 @@ describe('Retention', () => {
     const prod = synthStack(PROFILE_CONFIGS.production).parts.retention;
     expect(prod.indexTemplates['agent-o11y-logs-agents']!.template!.settings).toMatchObject({
       'index.number_of_replicas': 1,
+    });
+  });
+
+  test("gives each stream's backing indices its primary shards: one unless it says, seed 004's example two", () => {
+    const shards = (config: Parameters<typeof synthStack>[0]) =>
+      Object.fromEntries(
+        Object.entries(synthStack(config).parts.retention.indexTemplates).map(([name, t]) => [
+          name,
+          t.template!.settings!['index.number_of_shards'],
+        ]),
+      );
+    expect(shards(PROFILE_CONFIGS.dev)).toEqual({ 'agent-o11y-logs-agents': 1, 'agent-o11y-logs-audit': 1 });
+    expect(shards(ALL_CONFIGS['examples/progressive-v5']!)).toEqual({
+      'agent-o11y-logs-agents': 2,
+      'agent-o11y-logs-audit': 1,
     });
   });
 
