@@ -143,7 +143,15 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     common,
     pki,
   });
-  const rules = ruleFiles(config);
+  // The packs' problems (alerts that could never fire, unknown metrics) join the constructs' below.
+  let rules: Record<string, string> = {};
+  const packProblems: string[] = [];
+  try {
+    rules = ruleFiles(config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    packProblems.push(...e.problems);
+  }
   const prometheusChart = chart('prometheus');
   const prometheus = new Prometheus(prometheusChart, 'Prometheus', {
     config: config.prometheus,
@@ -192,7 +200,10 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     external: agentExternalAllows(config, agent),
   });
   // The constructs' own rules, for the whole stack at once: one ConfigError naming the config file.
-  const problems = charts.flatMap((c) => c.node.findAll().flatMap((construct) => construct.node.validate()));
+  const problems = [
+    ...packProblems,
+    ...charts.flatMap((c) => c.node.findAll().flatMap((construct) => construct.node.validate())),
+  ];
   if (problems.length > 0) throw new ConfigError(configSource(config), [...new Set(problems)]);
   return {
     namespace,

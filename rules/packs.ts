@@ -1,5 +1,5 @@
 import type { PlatformName, StackConfig } from '../src/config';
-import { ConfigError } from '../src/config/loader';
+import { ConfigError, configSource } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
 import { activeCatalogs, labelLimitProblems, undeclaredMetrics } from './catalog';
 import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
@@ -146,6 +146,6 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ...(config.platforms.includes('multiagents') ? multiagentsProblems(config) : []),
   ];
   // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
-  if (problems.length > 0) throw new ConfigError('alert packs', problems);
+  if (problems.length > 0) throw new ConfigError(configSource(config), problems);
   return packs;
 }

@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { DEFAULTS, loadConfig, resolveConfig, StackConfig } from '../../src/config';
 import { configProblems } from '../helpers';
+import { stackApp, withStackProblems } from '../../app/stack';
 
 /**
  * The problems synth rejects a config document with (the loader's, then the constructs'); fails the test
@@ -597,6 +598,19 @@ describe('synth rejects malformed configs', () => {
     ]);
   });
 
+  test("names the config file in the one report of the alert packs' and the constructs' problems", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-source-'));
+    const file = path.join(dir, 'agent-o11y.yaml');
+    fs.writeFileSync(file, 'alerts:\n  disabled: [NoSuchAlert]\nalertmanager:\n  replicas: 2\n');
+    try {
+      expect(() => stackApp(withStackProblems(() => loadConfig(file)))).toThrow(
+        `invalid stack config (${file}):\n  /alerts/disabled/0: no active alert is named "NoSuchAlert"\n  /alertmanager/replicas:`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fails with a ConfigError whose message is the header and one indented line per problem', () => {
     expect(() => resolveConfig({ jaeger: { replicas: 0 } }, 'agent-o11y.yaml')).toThrow(
       'invalid stack config (agent-o11y.yaml):\n  /jaeger/replicas: must be >= 1, got 0',
@@ -653,6 +667,14 @@ const FORMER_DEFECTS: Array<[string, unknown, string[]]> = [
     ],
   ],
   // Cross-field checks run only once the schema passes.
+  [
+    "an alert pack's problem and a construct's in one document, one report naming the file",
+    { alerts: { disabled: ['NoSuchAlert'] }, alertmanager: { replicas: 2 } },
+    [
+      '/alerts/disabled/0: no active alert is named "NoSuchAlert"',
+      '/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2',
+    ],
+  ],
   [
     'a schema problem and a cross-field problem in one document',
     { common: { namespace: 'Observability' }, alertmanager: { replicas: 2 } },
