@@ -334,13 +334,14 @@ export function withStackProblems(load: () => StackConfig): StackConfig {
   } catch (e) {
     if (!(e instanceof ConfigError) || e.standIn === undefined) throw e;
     const broken = new Set(e.problems.map(problemSection));
+    let more: string[] = [];
     try {
       buildStack(new App(), e.standIn);
-      throw e;
     } catch (f) {
-      if (f === e || !(f instanceof ConfigError)) throw f;
-      throw new ConfigError(e.source, [...e.problems, ...f.problems.filter((p) => !broken.has(problemSection(p)))]);
+      // The stand-in only adds lines: anything else it hits leaves the loader's problems as they are.
+      if (f instanceof ConfigError) more = f.problems.filter((p) => !broken.has(problemSection(p)));
     }
+    throw new ConfigError(e.source, [...e.problems, ...more]);
   }
 }
 
