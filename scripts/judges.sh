@@ -7,7 +7,10 @@
 #   prometheus/    prometheus, promtool
 #   alertmanager/  alertmanager, amtool
 #   node-exporter/ node_exporter
+#   kube-state-metrics/ kube-state-metrics
+#   elasticsearch-exporter/ elasticsearch_exporter
 #   checkov/       checkov, from PyPI into a virtual environment (requirements.txt pins every package)
+#   jruby          Maven Central's jruby-complete (no module: the jar, checked by its SHA-1), run by Java 21+
 # Each build lands in .tools/judges/<module>-<key>/bin, key = hash of the module's files, this script
 # and the Go version, so an unchanged module is never rebuilt; .tools/bin links to the current builds.
 # Idempotent; `npm test` runs it first. Needs Go and the Go module proxy (first run only, when cold).
@@ -118,6 +121,19 @@ build_node_exporter() {
   go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" github.com/prometheus/node_exporter
 }
 
+build_kube_state_metrics() {
+  local version
+  version=$(required . k8s.io/kube-state-metrics/v2)
+  # As KSM's Makefile does: the version keeps its v (v2.15.0).
+  go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=$version" -o "$1/" k8s.io/kube-state-metrics/v2
+}
+
+build_elasticsearch_exporter() {
+  local version
+  version=$(required . github.com/prometheus-community/elasticsearch_exporter)
+  go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" github.com/prometheus-community/elasticsearch_exporter
+}
+
 build_checkov() {
   # The venv is built here and moved with the rest, so the entry point runs the venv's python by a
   # relative path instead of pip's console script (whose shebang names the build directory).
@@ -130,10 +146,57 @@ SH
   chmod +x "$1/checkov"
 }
 
+# JRuby runs the Logstash pipeline's ruby filter: the jruby-complete jar at the version the deployed Logstash
+# bundles (its versions.yml, `jruby: version`: 10.0.6.0 for every 9.5 release). JRuby 10 needs Java 21 or
+# later; the oldest installed that is (Logstash bundles 21) runs it. Keyed by the version and that Java.
+jruby_judge() {
+  local version=10.0.6.0 sha1=1ec7c5d42e9ed138045ac5f537b606283d4cc2ac
+  local url="https://repo.maven.apache.org/maven2/org/jruby/jruby-complete/$version/jruby-complete-$version.jar"
+  local java="" major=0 candidate m
+  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+    [ -x "$candidate" ] || continue
+    # java.specification.version: 1.8, then 9, 10, ... 21.
+    m=$("$candidate" -XshowSettings:properties -version 2>&1 | awk -F' = ' '$1 ~ /java.specification.version/ { sub(/^1\./, "", $2); print $2 }')
+    if [ "${m:-0}" -ge 21 ] && { [ -z "$java" ] || [ "$m" -lt "$major" ]; }; then java=$(readlink -f "$candidate") major=$m; fi
+  done
+  if [ -z "$java" ]; then
+    echo "judges: jruby $version needs Java 21 or later, and none is installed" >&2
+    exit 1
+  fi
+  local wrapper="#!/bin/sh
+exec \"$java\" -jar \"\$(dirname \"\$(readlink -f \"\$0\")\")/../jruby-complete-$version.jar\" \"\$@\""
+  local key
+  key=$(printf '%s\n%s\n%s\n' "$version" "$sha1" "$wrapper" | sha256sum | cut -c1-16)
+  local out="$root/.tools/judges/jruby-$key"
+  if [ ! -f "$out/.complete" ]; then
+    echo "judges: downloading jruby $version ($key)"
+    rm -rf "$out" "$out.tmp"
+    mkdir -p "$out.tmp/bin"
+    curl -fsSL --retry 3 -o "$out.tmp/jruby-complete-$version.jar" "$url"
+    # The SHA-1 Maven Central serves beside the jar, which must also be the one pinned here.
+    local served
+    served=$(curl -fsSL --retry 3 "$url.sha1" | cut -c1-40)
+    if [ "$served" != "$sha1" ] || ! echo "$sha1  $out.tmp/jruby-complete-$version.jar" | sha1sum -c --quiet; then
+      echo "judges: jruby-complete-$version.jar does not have SHA-1 $sha1 (Maven Central serves $served)" >&2
+      exit 1
+    fi
+    printf '%s\n' "$wrapper" > "$out.tmp/bin/jruby"
+    chmod +x "$out.tmp/bin/jruby"
+    touch "$out.tmp/.complete"
+    mv "$out.tmp" "$out"
+    find "$root/.tools/judges" -mindepth 1 -maxdepth 1 -name "jruby-*" ! -name "jruby-$key" -exec rm -rf {} +
+  fi
+  mkdir -p "$root/.tools/bin"
+  ln -sfn "$out/bin/jruby" "$root/.tools/bin/jruby"
+}
+
 judge collector build_collector
 judge loadgen build_loadgen
 judge alertmanager build_alertmanager
 judge prometheus build_prometheus
 judge jaeger build_jaeger
 judge node-exporter build_node_exporter
+judge kube-state-metrics build_kube_state_metrics
+judge elasticsearch-exporter build_elasticsearch_exporter
 judge checkov build_checkov
+jruby_judge

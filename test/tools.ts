@@ -1,9 +1,22 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The real programs tests use as judges, built from test/judges/ by scripts/judges.sh (checkov: a venv). */
+/**
+ * The real programs tests use as judges, built from test/judges/ by scripts/judges.sh (checkov: a venv;
+ * jruby: Maven Central's jar).
+ */
 export type ToolName =
-  'promtool' | 'amtool' | 'prometheus' | 'alertmanager' | 'otelcol' | 'jaeger' | 'node_exporter' | 'checkov';
+  | 'promtool'
+  | 'amtool'
+  | 'prometheus'
+  | 'alertmanager'
+  | 'otelcol'
+  | 'jaeger'
+  | 'node_exporter'
+  | 'kube-state-metrics'
+  | 'elasticsearch_exporter'
+  | 'checkov'
+  | 'jruby';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
