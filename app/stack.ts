@@ -14,12 +14,24 @@ import { StackNamespace } from '../constructs/namespace';
 import { ExternalAllow, StackNetworkPolicies } from '../constructs/network-policy';
 import { agentNamespace, OtelAgent } from '../constructs/otel-agent';
 import { NodeExporter } from '../constructs/node-exporter';
+import { KubeStateMetrics } from '../constructs/kube-state-metrics';
+import { ElasticsearchExporter } from '../constructs/elasticsearch-exporter';
+import { TraceIntake } from '../constructs/trace-intake';
 import { OtelCollector } from '../constructs/otel-collector';
 import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
 import { dashboardFiles } from '../dashboards/all';
-import { activeRuleGroups, renderRuleFile } from '../rules';
+import {
+  activeInhibitRules,
+  activeRuleGroups,
+  CADVISOR,
+  KUBELET,
+  renderRuleFile,
+  RuleGroup,
+  seriesNames,
+} from '../rules';
 import { APPS_JOB, StackFile } from '../src/lib/names';
+import { deliveryLabels } from '../src/lib/metric-labels';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
@@ -37,6 +49,12 @@ export interface StackParts {
   readonly agent: OtelAgent;
   /** node-exporter, unless `nodeExporter.enabled` is false. */
   readonly nodeExporter?: NodeExporter;
+  /** kube-state-metrics, unless `kubeStateMetrics.enabled` is false. */
+  readonly kubeStateMetrics?: KubeStateMetrics;
+  /** The Elasticsearch exporter, unless `elasticsearchExporter.enabled` is false. */
+  readonly elasticsearchExporter?: ElasticsearchExporter;
+  /** The trace intake for Zipkin and Jaeger senders, with `traceIntake.enabled`. */
+  readonly traceIntake?: TraceIntake;
   readonly alertmanager: Alertmanager;
   readonly prometheus: Prometheus;
   readonly grafana: Grafana;
@@ -47,8 +65,12 @@ export interface StackParts {
 
 /** The rule files Prometheus loads: the self-monitoring pack and one per monitored platform. */
 export function ruleFiles(config: StackConfig): Record<string, string> {
+  return renderRuleFiles(activeRuleGroups(config));
+}
+
+function renderRuleFiles(packs: Record<string, RuleGroup[]>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(activeRuleGroups(config)).map(([pack, groups]) => [`${pack}.rules.yaml`, renderRuleFile(groups)]),
+    Object.entries(packs).map(([pack, groups]) => [`${pack}.rules.yaml`, renderRuleFile(groups)]),
   );
 }
 
@@ -120,6 +142,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     common,
     jaeger,
     logstash,
+    retention,
     pki,
   });
   const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', {
@@ -138,20 +161,49 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         pki,
       })
     : undefined;
-  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', {
-    config: config.alertmanager,
-    common,
-    pki,
-  });
+  const traceIntakeChart = chart('trace-intake');
+  const traceIntake = config.traceIntake.enabled
+    ? new TraceIntake(traceIntakeChart, 'TraceIntake', {
+        config: config.traceIntake,
+        common,
+        gateway: collector,
+        pki,
+      })
+    : undefined;
+  const kubeStateMetricsChart = chart('kube-state-metrics');
+  const kubeStateMetrics = config.kubeStateMetrics.enabled
+    ? new KubeStateMetrics(kubeStateMetricsChart, 'KubeStateMetrics', {
+        config: config.kubeStateMetrics,
+        common,
+        pki,
+      })
+    : undefined;
+  const elasticsearchExporterChart = chart('elasticsearch-exporter');
+  const elasticsearchExporter = config.elasticsearchExporter.enabled
+    ? new ElasticsearchExporter(elasticsearchExporterChart, 'ElasticsearchExporter', {
+        config: config.elasticsearchExporter,
+        common,
+        elasticsearch,
+        pki,
+        snapshots: config.retention.snapshots.enabled,
+      })
+    : undefined;
   // The packs' problems (alerts that could never fire, unknown metrics) join the constructs' below.
-  let rules: Record<string, string> = {};
+  let packs: Record<string, RuleGroup[]> = {};
   const packProblems: string[] = [];
   try {
-    rules = ruleFiles(config);
+    packs = activeRuleGroups(config);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     packProblems.push(...e.problems);
   }
+  const rules = renderRuleFiles(packs);
+  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', {
+    config: config.alertmanager,
+    common,
+    pki,
+    packInhibitRules: activeInhibitRules(packs),
+  });
   const prometheusChart = chart('prometheus');
   const prometheus = new Prometheus(prometheusChart, 'Prometheus', {
     config: config.prometheus,
@@ -160,6 +212,16 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     ruleFiles: rules,
     pki,
     services: config.scrapeTargets,
+    ...(config.kubelet.enabled
+      ? {
+          kubelet: {
+            verifyTls: config.kubelet.verifyTls,
+            // The catalogues are the jobs' allowlists: what an alert or a panel may read, and no more.
+            keep: { kubelet: KUBELET.metrics.flatMap(seriesNames), cadvisor: CADVISOR.metrics.flatMap(seriesNames) },
+          },
+        }
+      : {}),
+    ...(config.pki.scrapeCertManager ? { certManagerNamespace: config.pki.clusterResourceNamespace } : {}),
   });
   const grafana = new Grafana(chart('grafana'), 'Grafana', {
     config: config.grafana,
@@ -175,8 +237,21 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   prometheus.scrape({ component: collector, port: 'metrics' });
   prometheus.scrape({ component: agent, port: 'metrics' });
   if (nodeExporter) prometheus.scrape({ component: nodeExporter, port: 'metrics', nodeLabel: true });
-  prometheus.scrape({ component: collector, port: 'prom-exporter', job: APPS_JOB, honorLabels: true });
+  // Its series name the objects they describe (their namespace and pod), not its own pod; a series or
+  // more per pod, container and workload of the cluster, so its limit is a cluster's, not a target's.
+  if (kubeStateMetrics)
+    prometheus.scrape({ component: kubeStateMetrics, port: 'metrics', honorLabels: true, sampleLimit: 200000 });
+  if (elasticsearchExporter) prometheus.scrape({ component: elasticsearchExporter, port: 'metrics' });
+  prometheus.scrape({
+    component: collector,
+    port: 'prom-exporter',
+    job: APPS_JOB,
+    honorLabels: true,
+    // The exporter also labels a series with its meter's version, where the meter has one.
+    givenLabels: [...deliveryLabels(config.collector.resourceLabels).otlp, 'otel_scope_version'],
+  });
   prometheus.scrape({ component: jaeger, port: 'metrics' });
+  if (traceIntake) prometheus.scrape({ component: traceIntake, port: 'metrics' });
   prometheus.scrape({ component: grafana, port: 'http' });
 
   // Created last: it applies the users every other component registered.
@@ -189,9 +264,30 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   // Last of all: every link is recorded by now.
   const networkPolicies = new StackNetworkPolicies(chart('network-policies'), 'NetworkPolicies', {
     namespace: ns,
-    components: [elasticsearch, logstash, kibana, jaeger, collector, alertmanager, prometheus, grafana],
+    components: [
+      elasticsearch,
+      logstash,
+      kibana,
+      jaeger,
+      collector,
+      alertmanager,
+      prometheus,
+      grafana,
+      ...(kubeStateMetrics ? [kubeStateMetrics] : []),
+      ...(elasticsearchExporter ? [elasticsearchExporter] : []),
+      ...(traceIntake ? [traceIntake] : []),
+    ],
     otherPeers: [bootstrap.peer, jaeger.cleanerPeer],
-    external: externalAllows(config, agentNs, { collector, prometheus, alertmanager, grafana, kibana, jaeger }),
+    external: externalAllows(config, agentNs, {
+      collector,
+      prometheus,
+      alertmanager,
+      grafana,
+      kibana,
+      jaeger,
+      kubeStateMetrics,
+      traceIntake,
+    }),
   });
   // The agent's namespace denies by default too, and opens its links and what crosses the cluster's edge.
   new StackNetworkPolicies(chart('network-policies-agent', agentNs), 'AgentNetworkPolicies', {
@@ -218,6 +314,9 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     collector,
     agent,
     ...(nodeExporter ? { nodeExporter } : {}),
+    ...(kubeStateMetrics ? { kubeStateMetrics } : {}),
+    ...(elasticsearchExporter ? { elasticsearchExporter } : {}),
+    ...(traceIntake ? { traceIntake } : {}),
     alertmanager,
     prometheus,
     grafana,
@@ -237,6 +336,8 @@ function externalAllows(
     grafana: Grafana;
     kibana: Kibana;
     jaeger: Jaeger;
+    kubeStateMetrics?: KubeStateMetrics;
+    traceIntake?: TraceIntake;
   },
 ): ExternalAllow[] {
   const anywhere = '0.0.0.0/0';
@@ -270,6 +371,50 @@ function externalAllows(
       },
       why: 'scraping annotated pods in the other namespaces, at the port each one names',
     },
+    ...(c.traceIntake
+      ? [
+          {
+            peer: c.traceIntake,
+            direction: 'ingress' as const,
+            namespaces: config.network.telemetryFrom,
+            ports: ['zipkin', 'jaeger-grpc', 'jaeger-http'].map((p) => c.traceIntake!.port(p)),
+            why: 'Zipkin and Jaeger spans from instrumented agents in namespaces matching network.telemetryFrom',
+          },
+        ]
+      : []),
+    ...(config.kubelet.enabled
+      ? [
+          {
+            peer: c.prometheus,
+            direction: 'egress' as const,
+            ipBlock: anywhere,
+            ports: [{ port: 10250 }],
+            why: "every node's kubelet and its cAdvisor (the address is the node's IP)",
+          },
+        ]
+      : []),
+    ...(config.pki.scrapeCertManager
+      ? [
+          {
+            peer: c.prometheus,
+            direction: 'egress' as const,
+            namespaces: { matchLabels: { 'kubernetes.io/metadata.name': config.pki.clusterResourceNamespace } },
+            ports: [{ port: 9402 }],
+            why: "cert-manager's controller metrics (certificate expiry)",
+          },
+        ]
+      : []),
+    ...(c.kubeStateMetrics
+      ? [
+          {
+            peer: c.kubeStateMetrics,
+            direction: 'egress' as const,
+            ipBlock: anywhere,
+            ports: [{ port: 443 }, { port: 6443 }],
+            why: 'Kubernetes API, to list and watch the objects it reports',
+          },
+        ]
+      : []),
     {
       peer: c.alertmanager,
       direction: 'egress',

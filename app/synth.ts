@@ -16,6 +16,11 @@ export function synthToDirectory(config: StackConfig, outdir: string): StackPart
   try {
     const { app, parts } = stackApp(config, staging);
     app.synth();
+    // A component the config leaves out (node-exporter off, no trace intake) has no file, not an empty one.
+    for (const file of fs.readdirSync(staging)) {
+      if (file.endsWith('.k8s.yaml') && fs.statSync(path.join(staging, file)).size === 0)
+        fs.rmSync(path.join(staging, file));
+    }
     // Plain rule files too, so promtool (and a reviewer) can read them without unpacking a ConfigMap.
     fs.mkdirSync(path.join(staging, 'rules'));
     for (const [file, content] of Object.entries(parts.ruleFiles)) {

@@ -43,7 +43,8 @@ const variants = {
     fs.mkdirSync('${tmp}/floor', { recursive: true });
     // The options cdk8s' Yaml.stringify passes, so the floor writes byte for byte what our synth writes.
     const options = { keepUndefined: true, lineWidth: 0, version: '1.1' };
-    for (const [id, objs] of charts) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o, options)).join('---\\n'));
+    // A chart without objects (a component the config leaves out) gets no file, as in our synth.
+    for (const [id, objs] of charts) if (objs.length > 0) fs.writeFileSync('${tmp}/floor/' + id + '.k8s.yaml', objs.map((o) => YAML.stringify(o, options)).join('---\\n'));
     console.log('work-ms', Number(process.hrtime.bigint() - start) / 1e6);
   `,
     ],

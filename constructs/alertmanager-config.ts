@@ -3,7 +3,7 @@
  * that renders it from the config: `amtool check-config` judges the result, and a misspelt key is a
  * tsc error first. Credentials are never in it: each is a `*_file` path under the mounted Secrets.
  */
-import type { AlertmanagerConfig, Receiver, Route, SecretKeyRef } from '../src/config/types';
+import type { AlertmanagerConfig, InhibitRule, Receiver, Route, SecretKeyRef } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { show } from '../src/lib/problems';
 
@@ -76,10 +76,14 @@ function watchdogRoute(interval: string): RouteFile {
   };
 }
 
-/** alertmanager.yml for `config`; `file` gives the mounted path of a Secret key (and records it). */
+/**
+ * alertmanager.yml for `config`; `file` gives the mounted path of a Secret key (and records it).
+ * `packInhibitRules` (the alert packs' own pairs) follow the config's inhibit rules.
+ */
 export function alertmanagerConfig(
   config: AlertmanagerConfig,
   file: (ref: SecretKeyRef) => string,
+  packInhibitRules: readonly InhibitRule[] = [],
 ): AlertmanagerConfigFile {
   const root = renderRoute(config.route);
   const { webhook, interval } = config.deadMansSwitch;
@@ -93,7 +97,7 @@ export function alertmanagerConfig(
         ...(webhook ? { webhook_configs: [{ url_file: file(webhook.url), send_resolved: false }] } : {}),
       },
     ],
-    inhibit_rules: config.inhibitRules.map((r) => ({
+    inhibit_rules: [...config.inhibitRules, ...packInhibitRules].map((r) => ({
       source_matchers: r.sourceMatchers,
       target_matchers: r.targetMatchers,
       equal: r.equal,

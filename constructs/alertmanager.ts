@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { AlertmanagerConfig, CommonConfig, SecretKeyRef } from '../src/config/types';
+import { AlertmanagerConfig, CommonConfig, InhibitRule, SecretKeyRef } from '../src/config/types';
 import { alertmanagerConfig, AlertmanagerConfigFile, alertmanagerProblems } from './alertmanager-config';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
@@ -13,6 +13,8 @@ export interface AlertmanagerProps {
   readonly common: CommonConfig;
   /** Issues Alertmanager's certificate: its web port and gossip require client certificates. */
   readonly pki: Pki;
+  /** The active alert packs' inhibit rules (rules/packs.ts activeInhibitRules), after the config's. @default - none */
+  readonly packInhibitRules?: readonly InhibitRule[];
   /** @default IMAGES.alertmanager */
   readonly image?: string;
 }
@@ -67,7 +69,7 @@ export class Alertmanager extends Component {
       secrets.get(ref.secretName)!.add(ref.key);
       return `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
     };
-    this.configFile = alertmanagerConfig(config, file);
+    this.configFile = alertmanagerConfig(config, file, props.packInhibitRules ?? []);
     this.rendered = toYaml(this.configFile);
     const peers = config.replicas > 1 ? this.peerEndpoints(this, 'cluster') : [];
     const tlsFiles: Record<string, string> = {

@@ -9,7 +9,7 @@ import { Jaeger } from './jaeger';
 import { Pki } from './mtls';
 import { DASHBOARDS_DIR, datasourcesFile, ES_CREDENTIALS_DIR, grafanaIniFile, providersFile } from './grafana-config';
 import { Prometheus } from './prometheus';
-import { COMPONENTS } from '../src/lib/names';
+import { COMPONENTS, GRAFANA_PORT } from '../src/lib/names';
 
 /** A dashboard JSON file and the Grafana folder it goes in. */
 export interface GrafanaDashboard {
@@ -56,7 +56,9 @@ export class Grafana extends Component {
       role: 'dashboards',
       image,
       // TLS without client certificates: Grafana cannot verify them; people log in, Prometheus needs none.
-      ports: [{ name: 'http', port: 3000, carries: 'Grafana UI and API (HTTPS); its own /metrics', tls: 'tls' }],
+      ports: [
+        { name: 'http', port: GRAFANA_PORT, carries: 'Grafana UI and API (HTTPS); its own /metrics', tls: 'tls' },
+      ],
     });
     const config = props.config;
     const tls = props.pki.issue(this, ['server auth', 'client auth']);

@@ -4,6 +4,7 @@ export * from './elastic-home';
 export * from './elastic-settings';
 export * from './elasticsearch';
 export * from './elasticsearch-bootstrap';
+export * from './elasticsearch-exporter';
 export * from './grafana';
 export * from './grafana-config';
 export * from './jaeger';

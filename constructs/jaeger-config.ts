@@ -4,9 +4,10 @@
  * renders it. `jaeger validate` judges the result (test/validate/jaeger.test.ts).
  */
 import type { CommonConfig } from '../src/config/types';
+import type { Endpoint } from '../src/lib/component';
 import type { TlsFiles } from './mtls';
-import { otelServerTls } from './mtls';
-import type { OtlpReceiver, Telemetry, TlsServerSettings } from './otel-config';
+import { otelClientTls, otelServerTls } from './mtls';
+import type { OtlpReceiver, Telemetry, TlsClientSettings, TlsServerSettings } from './otel-config';
 
 interface DailyIndex {
   date_layout: string;
@@ -119,5 +120,71 @@ export function jaegerConfig({ common, indexPrefix, tls, port, elasticsearch }: 
     },
     processors: { batch: {} },
     exporters: { jaeger_storage_exporter: { trace_storage: backend } },
+  };
+}
+
+/**
+ * The trace intake's config file: the Jaeger binary as a translating collector, taking Zipkin and
+ * Jaeger (gRPC, Thrift over HTTP) spans over mTLS and forwarding them as OTLP to the gateway, which
+ * samples, redacts and stores them as it does every app's spans. `jaeger validate` judges it.
+ */
+export interface TraceIntakeConfigFile {
+  service: {
+    extensions: ['healthcheckv2'];
+    pipelines: { traces: { receivers: ['zipkin', 'jaeger']; processors: ['batch']; exporters: ['otlp'] } };
+    telemetry: Telemetry & { resource: Record<string, string> };
+  };
+  extensions: { healthcheckv2: { use_v2: true; http: { endpoint: string } } };
+  receivers: {
+    zipkin: { endpoint: string; tls: TlsServerSettings };
+    jaeger: {
+      protocols: {
+        grpc: { endpoint: string; tls: TlsServerSettings };
+        thrift_http: { endpoint: string; tls: TlsServerSettings };
+      };
+    };
+  };
+  processors: { batch: Record<string, never> };
+  exporters: { otlp: { endpoint: string; tls: TlsClientSettings } };
+}
+
+/** What the trace intake's config file is rendered from. */
+export interface TraceIntakeConfigInput {
+  readonly common: CommonConfig;
+  readonly tls: TlsFiles;
+  /** The intake's port number of a port name. */
+  readonly port: (name: string) => number;
+  /** The gateway's OTLP/gRPC endpoint. */
+  readonly gateway: Endpoint;
+}
+
+/** The trace intake's config.yaml, as typed data. */
+export function traceIntakeConfig({ common, tls, port, gateway }: TraceIntakeConfigInput): TraceIntakeConfigFile {
+  const server = otelServerTls(tls);
+  return {
+    service: {
+      extensions: ['healthcheckv2'],
+      pipelines: { traces: { receivers: ['zipkin', 'jaeger'], processors: ['batch'], exporters: ['otlp'] } },
+      telemetry: {
+        resource: { 'service.name': 'trace-intake' },
+        metrics: {
+          level: 'normal',
+          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: port('metrics') } } } }],
+        },
+        logs: { level: common.logLevel },
+      },
+    },
+    extensions: { healthcheckv2: { use_v2: true, http: { endpoint: `0.0.0.0:${port('health')}` } } },
+    receivers: {
+      zipkin: { endpoint: `0.0.0.0:${port('zipkin')}`, tls: server },
+      jaeger: {
+        protocols: {
+          grpc: { endpoint: `0.0.0.0:${port('jaeger-grpc')}`, tls: server },
+          thrift_http: { endpoint: `0.0.0.0:${port('jaeger-http')}`, tls: server },
+        },
+      },
+    },
+    processors: { batch: {} },
+    exporters: { otlp: { endpoint: gateway.hostPort, tls: otelClientTls(tls, gateway) } },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The Logstash pipeline that turns OTLP/HTTP JSON log exports from the collector into one
- * Elasticsearch document per log record, parsing the agents' structured JSON logs (seed 000 §15.3),
- * keeping trace_id/span_id for correlation, adding the cluster and environment, and routing each
- * record to its log stream's data stream (`logs-<stream>-<environment>`).
+ * Elasticsearch document per log record, parsing the agents' structured JSON logs (seed 000 §15.3,
+ * seed 004's winston format), keeping trace_id/span_id, the agent and the correlation and request ids
+ * for correlation, adding the cluster and environment, and routing each record to its log stream's
+ * data stream (`logs-<stream>-<environment>`).
  *
  * Every record arrives from the collector gateway, which has already redacted PII (Logstash has no
  * other input, so no log bypasses it). The gateway sees a JSON log body as text, so it hashes the
@@ -25,6 +26,15 @@ const RUBY_INIT = (o: LogstashPipelineOptions) => `
       @pseudonymize.each { |k| map[k] = Digest::SHA256.hexdigest(map[k].to_s) if map.key?(k) && !map[k].nil? }
       map
     end
+    # Top-level keys of a JSON body the code above reads itself.
+    @consumed = ["msg", "message", "level", "trace_id", "span_id", "resource", "attributes", "exception", "timestamp"]
+    # Document fields and the attribute names they are taken from (OpenTelemetry spelling, then snake case).
+    @correlation = {
+      "[agent][id]" => ["agent.id", "agent_id"],
+      "[agent][type]" => ["agent.type", "agent_type"],
+      "correlation_id" => ["correlation.id", "correlation_id"],
+      "request_id" => ["request.id", "request_id"]
+    }
     @value = lambda do |v|
       return nil if v.nil?
       return v["stringValue"] if v.key?("stringValue")
@@ -54,7 +64,8 @@ const RUBY_CODE = `
     span_id = rec["spanId"]
     ns = rec["timeUnixNano"].to_i
     ns = rec["observedTimeUnixNano"].to_i if ns == 0
-    event.set("@timestamp", LogStash::Timestamp.at(ns / 1000000000, (ns % 1000000000) / 1000.0)) if ns > 0
+    # Whole nanoseconds: microseconds as a Float or Rational lose the last nanosecond of some times.
+    event.set("@timestamp", LogStash::Timestamp.at(ns / 1000000000, ns % 1000000000, :nsec)) if ns > 0
     if body.is_a?(String) && body.lstrip.start_with?("{")
       begin
         parsed = JSON.parse(body)
@@ -62,9 +73,12 @@ const RUBY_CODE = `
         level = parsed["level"] || level
         trace_id = parsed["trace_id"] || trace_id
         span_id = parsed["span_id"] || span_id
-        # Attributes inside a JSON body were text to the gateway: redact them by name here.
+        # Attributes inside a JSON body were text to the gateway: redact them by name here. A logger
+        # that writes its fields at the top level (the winston format of seed 004: agent_type, correlation_id, ...)
+        # has them kept as attributes too; nulls are left out.
         resource = resource.merge(@redact.call(parsed["resource"] || {}))
-        attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))
+        own = parsed.reject { |k, v| v.nil? || @consumed.include?(k) }
+        attributes = attributes.merge(@redact.call(own)).merge(@redact.call(parsed["attributes"] || {}))
         event.set("exception", parsed["exception"]) if parsed["exception"]
         if parsed["timestamp"]
           event.set("@timestamp", LogStash::Timestamp.parse_iso8601(parsed["timestamp"])) rescue nil
@@ -73,14 +87,19 @@ const RUBY_CODE = `
         event.tag("_agent_json_parse_failure")
       end
     end
-    event.set("message", body.is_a?(String) ? body : body.to_json)
+    event.set("message", body.is_a?(String) ? body : body.to_json) unless body.nil?
     event.set("level", level.to_s.downcase) unless level.nil? || level.to_s.empty?
     event.set("trace_id", trace_id) unless trace_id.nil? || trace_id.empty?
     event.set("span_id", span_id) unless span_id.nil? || span_id.empty?
     event.set("[service][name]", resource["service.name"]) if resource["service.name"]
     event.set("[service][version]", resource["service.version"]) if resource["service.version"]
-    event.set("[agent][id]", attributes["agent.id"]) if attributes["agent.id"]
-    event.set("[agent][type]", attributes["agent.type"]) if attributes["agent.type"]
+    # The agent and the request a record belongs to, under one name whichever way the logger spells
+    # them, and not again among the labels.
+    @correlation.each do |field, names|
+      value = names.map { |n| attributes[n] }.compact.first
+      event.set(field, value.is_a?(String) ? value : value.to_s) unless value.nil?
+      names.each { |n| attributes.delete(n) }
+    end
     # The stream (data stream dataset) a record names, as the Elastic exporters do; unknown or none: the default.
     stream = attributes["data_stream.dataset"] || resource["data_stream.dataset"]
     event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)

@@ -1,4 +1,3 @@
-import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { show } from '../src/lib/problems';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
@@ -176,20 +175,10 @@ export class OtelAgent extends Component {
 
   /** Read-only access to pods and namespaces (k8s_attributes) and kubelet stats (kubelet_stats); nothing else. */
   private rbac(): void {
-    const name = `${this.namespace}-${this.name}`;
-    const role = new k8s.KubeClusterRole(this, 'MetadataRole', {
-      metadata: { name, labels: this.labels },
-      rules: [
-        { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] },
-      ],
-    });
-    const binding = new k8s.KubeClusterRoleBinding(this, 'MetadataBinding', {
-      metadata: { name, labels: this.labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
-    });
-    for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.clusterRole('Metadata', [
+      { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes/stats'], verbs: ['get'] },
+    ]);
   }
 }
 

@@ -4,17 +4,19 @@ import { CollectorConfig, CommonConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
+import { show } from '../src/lib/problems';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, Endpoint, PortSpec, httpProbe, scratch } from '../src/lib/component';
 import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
+import { logSamplingProblems, logSamplingProcessors, SampledStream } from './otel-log-sampling';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
 import { CollectorConfigFile, Id, Processors, SamplingPolicy } from './otel-config';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorTelemetry, redactionProcessor } from './otel-redaction';
+import { Retention } from './retention';
 import { COMPONENTS } from '../src/lib/names';
-import { show } from '../src/lib/problems';
 
 export interface OtelCollectorProps {
   readonly config: CollectorConfig;
@@ -23,6 +25,8 @@ export interface OtelCollectorProps {
   readonly jaeger: Jaeger;
   /** Where logs go (OTLP/HTTP with JSON encoding into Logstash's `http` input). */
   readonly logstash: Logstash;
+  /** The log streams Logstash routes records to, of which log sampling exempts some. */
+  readonly retention: Retention;
   /** Issues the gateway's certificate: it serves OTLP and metrics over mTLS and is a client of Jaeger and Logstash. */
   readonly pki: Pki;
   /** @default IMAGES.collector */
@@ -35,10 +39,10 @@ const QUEUE_DIR = '/var/lib/otelcol/queue';
  * The OpenTelemetry Collector (contrib) gateway: OTLP in over gRPC and HTTP; metrics out to a
  * Prometheus scrape endpoint, traces to Jaeger over OTLP, logs to Logstash as OTLP/JSON.
  *
- * Traces are tail-sampled and PII is redacted before anything leaves. With more than one replica,
- * a first pipeline routes every span by trace ID (`load_balancing`) to one replica's sampling
- * receiver through a headless Service, so all spans of a trace meet in one place whichever
- * replica received them. Exporter queues are persisted on each replica's volume (`file_storage`)
+ * Traces are tail-sampled, logs sampled by severity, and PII is redacted before anything leaves.
+ * With more than one replica, a first pipeline routes every span by trace ID (`load_balancing`) to
+ * one replica's sampling receiver through a headless Service, so all spans of a trace meet in one
+ * place whichever replica received them. Exporter queues are persisted on each replica's volume (`file_storage`)
  * and retried, so a backend outage of minutes loses nothing. `memory_limiter` runs first in every
  * pipeline, sized from the container's memory limit.
  */
@@ -94,7 +98,14 @@ export class OtelCollector extends Component {
     });
     const config = props.config;
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
-    this.node.addValidation({ validate: () => samplingProblems(config) });
+    const streams = props.retention.streams;
+    this.node.addValidation({
+      validate: () => [
+        ...samplingProblems(config),
+        ...resourceLabelProblems(config.resourceLabels),
+        ...logSamplingProblems(config.logSampling, streams),
+      ],
+    });
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
     const tls = this.tls;
     const jaeger = props.jaeger.endpoint(this, 'otlp-grpc');
@@ -112,6 +123,7 @@ export class OtelCollector extends Component {
       host: this.host,
       jaeger,
       logstash,
+      logStreams: streams,
       samplingPeers,
     });
     this.rendered = toYaml(this.configFile);
@@ -185,6 +197,8 @@ export interface GatewayConfigInput {
   readonly host: string;
   readonly jaeger: Endpoint;
   readonly logstash: Endpoint;
+  /** The log streams Logstash routes records to; the first takes records naming none. */
+  readonly logStreams: readonly SampledStream[];
   /** The headless sampling Service, when spans are routed by trace ID (more than one replica). */
   readonly samplingPeers?: Endpoint;
 }
@@ -198,6 +212,7 @@ export function gatewayConfig({
   host,
   jaeger,
   logstash,
+  logStreams,
   samplingPeers,
 }: GatewayConfigInput): CollectorConfigFile {
   const routed = samplingPeers !== undefined;
@@ -231,6 +246,7 @@ export function gatewayConfig({
     { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: sampling.percentage } },
   ];
   const redact: Array<Id<Processors>> = config.redaction.enabled ? ['transform/redact'] : [];
+  const logSampling = logSamplingProcessors(config.logSampling, logStreams);
   return {
     extensions: {
       health_check: { endpoint: `0.0.0.0:${port('health').port}` },
@@ -273,18 +289,20 @@ export function gatewayConfig({
         policies,
       },
       ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
+      ...logSampling,
       // An app's metrics carry the labels every alert and dashboard reads and no others: job and instance
-      // (the exporter's, from service.name and service.instance.id), the app's namespace and pod (from
-      // the resource attributes the agent's k8s_attributes added) and the meter's otel_scope_name. The
-      // other resource attributes (an SDK may add dozens, process IDs and command lines among them)
-      // stay in target_info; turned into labels they would make every series of an app unique per
-      // process and every alert carry them (src/lib/metric-labels.ts).
+      // (the exporter's, from service.name and service.instance.id), the resource attributes of
+      // collector.resourceLabels (by default the app's namespace and pod, which the agent's
+      // k8s_attributes added) and the meter's otel_scope_name. The other resource attributes (an SDK may
+      // add dozens, process IDs, command lines and pod UIDs among them) stay in target_info; turned into
+      // labels they would make every series of an app unique per process and every alert carry them
+      // (src/lib/metric-labels.ts).
       'transform/metric_labels': {
         error_mode: 'ignore',
         metric_statements: [
           {
             context: 'datapoint',
-            statements: Object.entries(APP_METRIC_LABELS).map(
+            statements: Object.entries(config.resourceLabels).map(
               ([label, attribute]) =>
                 `set(datapoint.attributes["${label}"], resource.attributes["${attribute}"]) where resource.attributes["${attribute}"] != nil`,
             ),
@@ -349,10 +367,47 @@ export function gatewayConfig({
           processors: processors('tail_sampling', ...redact),
           exporters: ['otlp_grpc/jaeger'],
         },
-        logs: { receivers: ['otlp'], processors: processors(...redact), exporters: ['otlp_http/logstash'] },
+        logs: {
+          receivers: ['otlp'],
+          // Sampled first: a dropped record costs no redaction.
+          processors: processors(
+            ...(logSampling ? (Object.keys(logSampling) as Array<keyof typeof logSampling>) : []),
+            ...redact,
+          ),
+          exporters: ['otlp_http/logstash'],
+        },
       },
     },
   };
+}
+
+/** A Prometheus label name. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Labels the Prometheus exporter gives every series of an app itself, or reserves. */
+const EXPORTER_LABELS = /^(job|instance|le|quantile|otel_scope_.*|__.*)$/;
+
+/**
+ * Resource labels the exporter cannot give, or that leave out a default the alert packs and
+ * dashboards select by (paths under /collector/resourceLabels).
+ */
+export function resourceLabelProblems(labels: Readonly<Record<string, string>>): string[] {
+  const problems = Object.keys(labels).flatMap((label) =>
+    !LABEL_NAME.test(label)
+      ? [
+          `/collector/resourceLabels/${label}: must be named like a Prometheus label (letters, digits and _, not starting with a digit), got ${show(label)}`,
+        ]
+      : EXPORTER_LABELS.test(label)
+        ? [
+            `/collector/resourceLabels/${label}: is a label the Prometheus exporter sets or reserves (job, instance, le, quantile, otel_scope_*, __*): choose another name`,
+          ]
+        : [],
+  );
+  const missing = Object.keys(APP_METRIC_LABELS).filter((label) => !Object.hasOwn(labels, label));
+  if (missing.length > 0)
+    problems.push(
+      `/collector/resourceLabels: must keep ${missing.join(' and ')} (the alert packs and dashboards select an app's metrics by ${Object.keys(APP_METRIC_LABELS).join(' and ')}), got ${show(labels)}`,
+    );
+  return problems;
 }
 
 /** Tail-sampling waits the collector cannot keep (paths under /collector/sampling). */

@@ -134,6 +134,21 @@ export interface TransformProcessor {
   log_statements?: OttlStatements[];
 }
 
+/**
+ * `probabilistic_sampler` on logs, in its `hash_seed` mode: a record is kept when the hash of its trace
+ * ID (or, without one, of `from_attribute`) falls within `sampling_percentage`, or within the
+ * percentage its `sampling_priority` attribute gives (a number above 0, which overrides it).
+ */
+export interface ProbabilisticSamplerProcessor {
+  mode?: 'hash_seed';
+  sampling_percentage: number;
+  /** Whether an item without randomness (no trace ID and no `from_attribute`) is dropped. */
+  fail_closed: boolean;
+  attribute_source?: 'traceID' | 'record';
+  from_attribute?: string;
+  sampling_priority?: string;
+}
+
 export interface ResourceProcessor {
   attributes: Array<{ key: string; value?: string; action: 'insert' | 'update' | 'upsert' | 'delete' }>;
 }
@@ -157,6 +172,7 @@ export interface K8sAttributesProcessor {
 export interface Processors {
   memory_limiter?: MemoryLimiterProcessor;
   tail_sampling?: TailSamplingProcessor;
+  [id: `probabilistic_sampler/${string}`]: ProbabilisticSamplerProcessor;
   [id: `transform/${string}`]: TransformProcessor;
   resource?: ResourceProcessor;
   batch?: BatchProcessor;

@@ -4,8 +4,7 @@
  */
 
 import type { ScrapeLimitsConfig, ScrapeTargetConfig } from '../src/config/types';
-import { ANNOTATED_PODS_JOB } from '../src/lib/names';
-import { DELIVERY_LABELS } from '../src/lib/metric-labels';
+import { ANNOTATED_PODS_JOB, CLUSTER_JOBS } from '../src/lib/names';
 export interface RelabelConfig {
   source_labels?: string[];
   separator?: string;
@@ -17,6 +16,7 @@ export interface RelabelConfig {
 
 export interface TlsConfig {
   ca_file?: string;
+  insecure_skip_verify?: boolean;
   cert_file?: string;
   key_file?: string;
   server_name?: string;
@@ -36,6 +36,7 @@ export interface ScrapeConfig {
   scheme?: 'http' | 'https';
   honor_labels?: boolean;
   tls_config?: TlsConfig;
+  authorization?: { credentials_file: string };
   static_configs?: { targets: string[]; labels?: Record<string, string> }[];
   kubernetes_sd_configs?: KubernetesSdConfig[];
   relabel_configs?: RelabelConfig[];
@@ -116,6 +117,50 @@ export function serviceJob(
   };
 }
 
+/** Where a pod's ServiceAccount token and the cluster CA are mounted. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * A job scraping every node's kubelet at `path` (its own /metrics, or cAdvisor's /metrics/cadvisor)
+ * with Prometheus' ServiceAccount token, which the kubelet authorizes as `get` on `nodes/metrics`.
+ * It keeps only the series named in `keep` (a kubelet serves hundreds of others), honours the series'
+ * own `namespace`, `pod` and `node` (the container's, not the kubelet's) and labels the rest with the node.
+ */
+export function kubeletJob(job: string, path: string, keep: readonly string[], verifyTls: boolean): ScrapeConfig {
+  return {
+    job_name: job,
+    scheme: 'https',
+    ...(path !== '/metrics' ? { metrics_path: path } : {}),
+    honor_labels: true,
+    authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+    tls_config: verifyTls ? { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` } : { insecure_skip_verify: true },
+    kubernetes_sd_configs: [{ role: 'node' }],
+    relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node', action: 'replace' }],
+    metric_relabel_configs: [{ source_labels: ['__name__'], regex: [...keep].sort().join('|'), action: 'keep' }],
+  };
+}
+
+/**
+ * cert-manager's controller in its namespace, at its metrics port (9402, plain HTTP: cert-manager's
+ * default), honouring the series' `namespace` (the Certificate's, not the controller's).
+ */
+export function certManagerJob(namespace: string): ScrapeConfig {
+  return {
+    job_name: CLUSTER_JOBS.certManager,
+    honor_labels: true,
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'cert-manager', action: 'keep' },
+      {
+        source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+        regex: 'controller',
+        action: 'keep',
+      },
+      { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '9402', action: 'keep' },
+    ],
+  };
+}
+
 /**
  * Pod discovery honouring the `prometheus.io/scrape|scheme|path|port` annotations (seed 004), with
  * the address rewrite for both IPv4 and IPv6 pod IPs.
@@ -164,25 +209,33 @@ export function annotatedPodsJob(excludeNamespace: string): ScrapeConfig {
 
 /**
  * The labels a job gives each series besides the series' own: `job` and `instance`, every target label
- * its relabelling sets, and for a job that honours the target's labels (the gateway's exporter) the
- * labels the OTLP path sets. Undefined when they cannot be counted: a labelmap copies the pod's labels.
+ * its relabelling sets, and `given`, the labels the target itself puts on every series it serves (the
+ * gateway's exporter: the OTLP path's). Undefined when they cannot be counted: a labelmap copies the
+ * pod's labels.
  */
-export function jobLabels(job: ScrapeConfig): Set<string> | undefined {
+export function jobLabels(job: ScrapeConfig, given: readonly string[] = []): Set<string> | undefined {
   const relabel = job.relabel_configs ?? [];
   if (relabel.some((r) => r.action === 'labelmap')) return undefined;
   const targets = relabel.flatMap((r) => (r.target_label && !r.target_label.startsWith('__') ? [r.target_label] : []));
-  // The gateway's exporter also labels a series with its meter's version, where the meter has one.
-  const otlp = job.honor_labels ? [...DELIVERY_LABELS.otlp, 'otel_scope_version'] : [];
-  return new Set(['job', 'instance', ...targets, ...otlp]);
+  return new Set(['job', 'instance', ...targets, ...given]);
 }
 
 /**
- * `job` with its scrape limits: the config's, under its job's own where it has some. The label limit
+ * `job` with its scrape limits: the config's, under the job's built-in ones (`own`), under the config's
+ * for its job where it has some. The label limit
  * counts a series' own labels plus its name, `le` or `quantile`, and what its job gives it.
  */
-export function withScrapeLimits(job: ScrapeConfig, limits: ScrapeLimitsConfig): ScrapeConfig {
-  const { samples, labels, labelValueLength } = { ...limits, ...limits.jobs[job.job_name] };
-  const given = jobLabels(job);
+export function withScrapeLimits(
+  job: ScrapeConfig,
+  limits: ScrapeLimitsConfig,
+  own: { readonly samples?: number; readonly givenLabels?: readonly string[] } = {},
+): ScrapeConfig {
+  const { samples, labels, labelValueLength } = {
+    ...limits,
+    ...(own.samples !== undefined ? { samples: own.samples } : {}),
+    ...limits.jobs[job.job_name],
+  };
+  const given = jobLabels(job, own.givenLabels);
   return {
     ...job,
     ...(samples > 0 ? { sample_limit: samples } : {}),

@@ -1,4 +1,4 @@
-import { JsonPatch, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, PrometheusConfig, ScrapeTargetConfig } from '../src/config/types';
@@ -10,13 +10,15 @@ import { Alertmanager } from './alertmanager';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import {
   annotatedPodsJob,
+  certManagerJob,
+  kubeletJob,
   PrometheusConfigFile,
   ScrapeConfig,
   serviceJob,
   TlsConfig,
   withScrapeLimits,
 } from './prometheus-config';
-import { ANNOTATED_PODS_JOB, COMPONENTS } from '../src/lib/names';
+import { ANNOTATED_PODS_JOB, CLUSTER_JOBS, COMPONENTS } from '../src/lib/names';
 import { durationSeconds } from '../src/config/duration';
 import { quantityAmount } from '../src/lib/quantity';
 import { LABEL_KEY, show } from '../src/lib/problems';
@@ -32,6 +34,16 @@ export interface PrometheusProps {
   readonly pki: Pki;
   /** A platform's own services, each scraped by a job of its own. @default [] */
   readonly services?: readonly ScrapeTargetConfig[];
+  /**
+   * Scrape every node's kubelet (job `kubelet`) and its cAdvisor (job `cadvisor`), keeping the series
+   * each list names. @default - the kubelets are not scraped
+   */
+  readonly kubelet?: {
+    readonly verifyTls: boolean;
+    readonly keep: { readonly kubelet: readonly string[]; readonly cadvisor: readonly string[] };
+  };
+  /** Scrape cert-manager's controller in this namespace (job `cert-manager`). @default - not scraped */
+  readonly certManagerNamespace?: string;
   /** @default IMAGES.prometheus */
   readonly image?: string;
 }
@@ -49,6 +61,13 @@ export interface ScrapeTarget {
   readonly job?: string;
   /** Label each series with the name of the node its pod runs on (`node`), for per-node components. @default false */
   readonly nodeLabel?: boolean;
+  /** The job's sample limit where `scrapeLimits.jobs` sets none. @default prometheus.scrapeLimits.samples */
+  readonly sampleLimit?: number;
+  /**
+   * Labels the target itself puts on every series it serves, beyond the job's (the gateway's exporter:
+   * the OTLP path's), counted into the job's label limit. @default none
+   */
+  readonly givenLabels?: readonly string[];
 }
 
 const CONFIG_DIR = '/etc/prometheus';
@@ -214,10 +233,18 @@ export class Prometheus extends Component {
         ],
       },
       scrape_configs: [
-        ...this.targets.map((t) => this.componentJob(t)),
-        ...(this.props.services ?? []).map((service) => serviceJob(service, this.tls)),
-        annotatedPodsJob(common.namespace),
-      ].map((job) => withScrapeLimits(job, config.scrapeLimits)),
+        ...this.targets.map((t) =>
+          withScrapeLimits(this.componentJob(t), config.scrapeLimits, {
+            samples: t.sampleLimit,
+            givenLabels: t.givenLabels,
+          }),
+        ),
+        ...this.clusterJobs().map((job) => withScrapeLimits(job, config.scrapeLimits)),
+        ...(this.props.services ?? []).map((service) =>
+          withScrapeLimits(serviceJob(service, this.tls), config.scrapeLimits),
+        ),
+        withScrapeLimits(annotatedPodsJob(common.namespace), config.scrapeLimits),
+      ],
     };
   }
 
@@ -230,6 +257,20 @@ export class Prometheus extends Component {
   /** Hash of the rendered configuration, for tests and annotations. */
   public get configHash(): string {
     return contentHash(this.renderConfig());
+  }
+
+  /** The jobs of what the stack scrapes but does not run: the kubelets, their cAdvisor, cert-manager. */
+  private clusterJobs(): ScrapeConfig[] {
+    const { kubelet, certManagerNamespace } = this.props;
+    return [
+      ...(kubelet
+        ? [
+            kubeletJob(CLUSTER_JOBS.kubelet, '/metrics', kubelet.keep.kubelet, kubelet.verifyTls),
+            kubeletJob(CLUSTER_JOBS.cadvisor, '/metrics/cadvisor', kubelet.keep.cadvisor, kubelet.verifyTls),
+          ]
+        : []),
+      ...(certManagerNamespace !== undefined ? [certManagerJob(certManagerNamespace)] : []),
+    ];
   }
 
   private componentJob(target: ScrapeTarget): ScrapeConfig {
@@ -266,7 +307,11 @@ export class Prometheus extends Component {
    */
   private servicesProblems(): string[] {
     const problems: string[] = [];
-    const taken = new Set([...this.targets.map((t) => t.job ?? t.component.name), ANNOTATED_PODS_JOB]);
+    const taken = new Set([
+      ...this.targets.map((t) => t.job ?? t.component.name),
+      ...this.clusterJobs().map((j) => j.job_name),
+      ANNOTATED_PODS_JOB,
+    ]);
     const own = [...new Set(this.targets.map((t) => t.component.namespace))];
     (this.props.services ?? []).forEach((t, i) => {
       const at = `/scrapeTargets/${i}`;
@@ -296,6 +341,7 @@ export class Prometheus extends Component {
   private limitsProblems(): string[] {
     const jobs = [
       ...this.targets.map((t) => t.job ?? t.component.name),
+      ...this.clusterJobs().map((j) => j.job_name),
       ...(this.props.services ?? []).map((t) => t.job),
       ANNOTATED_PODS_JOB,
     ];
@@ -312,22 +358,22 @@ export class Prometheus extends Component {
     return tlsConfig ? { scheme: 'https', tls_config: tlsConfig } : {};
   }
 
+  /**
+   * Discovery (pods, services, endpoints) cluster-wide, read-only; with the kubelets scraped, the node
+   * list and `get` on `nodes/metrics`, which the kubelet asks for /metrics and /metrics/cadvisor (not
+   * `nodes/proxy`, which would also allow exec through the kubelet).
+   */
   private rbac(): void {
-    const name = `${this.namespace}-${this.name}`;
-    const role = new k8s.KubeClusterRole(this, 'DiscoveryRole', {
-      metadata: { name, labels: this.labels },
-      rules: [
-        { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      ],
-    });
-    const binding = new k8s.KubeClusterRoleBinding(this, 'DiscoveryBinding', {
-      metadata: { name, labels: this.labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
-    });
-    // Cluster-scoped objects carry no namespace, whatever the chart's default is.
-    for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.clusterRole('Discovery', [
+      { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ...(this.props.kubelet
+        ? [
+            { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+            { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+          ]
+        : []),
+    ]);
   }
 }
 

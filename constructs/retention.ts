@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import type { estypes } from '@elastic/elasticsearch';
-import { CommonConfig, RetentionConfig } from '../src/config/types';
+import { CommonConfig, LogStreamConfig, RetentionConfig } from '../src/config/types';
 import { esDuration, retentionProblems, streamLifecycle } from './retention-policy';
 import { replicaShards } from './elasticsearch';
+import { SNAPSHOT_REPOSITORY } from '../src/lib/names';
 
 /** ILM policy request body. */
 export type IlmPolicyBody = Required<Pick<estypes.IlmPutLifecycleRequest, 'policy'>>;
@@ -36,6 +37,8 @@ export class Retention extends Construct {
   public readonly slmPolicies: Record<string, SlmPolicyBody>;
   /** Data stream name pattern of each log stream, by stream name. */
   public readonly streamPatterns: Record<string, string>;
+  /** The log streams, in the config's order: the first takes records naming none. */
+  public readonly streams: readonly LogStreamConfig[];
   /** A filesystem snapshot location, which Elasticsearch must list in `path.repo`. */
   public readonly snapshotPath?: string;
 
@@ -47,6 +50,7 @@ export class Retention extends Construct {
     this.ilmPolicies = {};
     this.indexTemplates = {};
     this.streamPatterns = {};
+    this.streams = config.streams;
     for (const stream of config.streams) {
       const name = `agent-o11y-logs-${stream.name}`;
       const life = streamLifecycle(stream);
@@ -102,6 +106,8 @@ export class Retention extends Construct {
               level: { type: 'keyword' },
               trace_id: { type: 'keyword' },
               span_id: { type: 'keyword' },
+              correlation_id: { type: 'keyword' },
+              request_id: { type: 'keyword' },
               agent: { properties: { id: { type: 'keyword' }, type: { type: 'keyword' } } },
               service: { properties: { name: { type: 'keyword' }, version: { type: 'keyword' } } },
               cluster: { type: 'keyword' },
@@ -119,7 +125,7 @@ export class Retention extends Construct {
     this.slmPolicies = {};
     const snapshots = config.snapshots;
     if (snapshots.enabled) {
-      const repository = 'agent-o11y';
+      const repository = SNAPSHOT_REPOSITORY;
       const { s3, fs } = snapshots.repository ?? {};
       if (s3) {
         this.snapshotRepositories[repository] = {

@@ -1,5 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { activeCatalogs, MetricCatalog } from '../rules/catalog';
+import { activeCatalogs, catalogComponents, MetricCatalog } from '../rules/catalog';
+import { shipsDashboards } from '../rules/helpers';
 import type { DashboardPlatform, PlatformName, StackConfig } from '../src/config';
 import { agentcoreOverview } from './agentcore-overview';
 import { checkDashboard } from './check';
@@ -61,7 +62,7 @@ export const PLATFORM_DASHBOARDS: Readonly<Record<DashboardPlatform, PlatformDas
 
 /** The metric catalogues a platform's dashboards are checked against: the stack's, the platform's, `customMetrics`. */
 export function dashboardCatalogs(platform: PlatformDashboards, config: StackConfig): MetricCatalog[] {
-  return activeCatalogs(platform.platforms, config.customMetrics, { nodeExporter: config.nodeExporter.enabled });
+  return activeCatalogs(platform.platforms, config.customMetrics, catalogComponents(config));
 }
 
 /** Builds, checks and serializes one platform's dashboards. */
@@ -76,9 +77,8 @@ export function platformDashboardFiles(platform: PlatformDashboards, config: Sta
 
 /** Every dashboard the stack provisions, in a stable order. */
 export function dashboardFiles(config: StackConfig): DashboardFile[] {
-  const chosen = new Set<DashboardPlatform>(config.dashboards.platforms ?? [...config.platforms, 'stack']);
   const files = (Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[])
-    .filter((id) => chosen.has(id))
+    .filter((id) => shipsDashboards(config, id))
     .flatMap((id) => platformDashboardFiles(PLATFORM_DASHBOARDS[id], config));
   const seen = new Set<string>();
   for (const file of files) {

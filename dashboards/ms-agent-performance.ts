@@ -12,9 +12,10 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework agent performance dashboard. */
-export const MS_AGENT_PERFORMANCE_UID = 'ms-agent-performance';
+export const MS_AGENT_PERFORMANCE_UID = MS_DASHBOARD_UIDS.agentPerformance;
 
 /**
  * Seed 000 §15.6.2 rebuilt: its "timeline" of a raw histogram becomes quantiles and a bucket heatmap

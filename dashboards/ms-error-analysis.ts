@@ -11,9 +11,10 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework error analysis dashboard. */
-export const MS_ERROR_ANALYSIS_UID = 'ms-error-analysis';
+export const MS_ERROR_ANALYSIS_UID = MS_DASHBOARD_UIDS.errorAnalysis;
 
 /** Which tasks fail, how, in which agent type; failed deliveries and hooks; crash loops. */
 export function msErrorAnalysis(config: StackConfig): dashboard.Dashboard {

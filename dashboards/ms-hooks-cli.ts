@@ -13,18 +13,20 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework hooks and CLI dashboard. */
-export const MS_HOOKS_CLI_UID = 'ms-hooks-cli';
+export const MS_HOOKS_CLI_UID = MS_DASHBOARD_UIDS.hooksCli;
 
 const HOOK_TYPE = 'hook_type=~"$hook_type"';
 
 /** Seed 000 §15.1.4: Claude CLI processes, parallel agents, hook executions, failures and durations. */
-export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
+export function msHooksCli(config: StackConfig): dashboard.Dashboard {
+  const limits = config.alerts.msFramework;
   return baseDashboard({
     uid: MS_HOOKS_CLI_UID,
     title: 'Mister Smith - Hooks / CLI',
-    description: 'Claude CLI processes and parallel agents; hook executions, failures and durations.',
+    description: 'Claude CLI processes, their failures and parallel agents; hook executions, failures and durations.',
     tags: [...MS_TAGS, 'claude-cli'],
   })
     .withVariable(labelValuesVariable('hook_type', 'claude_cli_hook_executions_total', 'hook_type'))
@@ -130,6 +132,21 @@ export function msHooksCli(_config: StackConfig): dashboard.Dashboard {
         selector: HOOK_TYPE,
       })
         .span(12)
+        .height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'CLI Process Failures',
+        description:
+          'Claude CLI processes failing per second over all agents, by namespace; the line is the ClaudeCLIProcessFailures threshold.',
+        unit: 'suffix:/s',
+        thresholds: thresholds({ value: limits.cliProcessFailuresPerSecond, color: SEVERITY_COLORS.critical }),
+        targets: [
+          promQuery('sum by (namespace) (rate(claude_cli_processes_failed_total[$__rate_interval]))', '{{namespace}}'),
+        ],
+      })
+        .min(0)
+        .span(24)
         .height(8),
     )
     .build();

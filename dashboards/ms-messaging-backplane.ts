@@ -12,9 +12,10 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework messaging backplane dashboard. */
-export const MS_MESSAGING_BACKPLANE_UID = 'ms-messaging-backplane';
+export const MS_MESSAGING_BACKPLANE_UID = MS_DASHBOARD_UIDS.messagingBackplane;
 
 const TRANSPORT = 'transport=~"$transport"';
 

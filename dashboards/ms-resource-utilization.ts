@@ -11,9 +11,10 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework resource utilization dashboard. */
-export const MS_RESOURCE_UTILIZATION_UID = 'ms-resource-utilization';
+export const MS_RESOURCE_UTILIZATION_UID = MS_DASHBOARD_UIDS.resourceUtilization;
 
 const GIB = 1024 ** 3;
 

@@ -11,17 +11,22 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework swarm coordination dashboard. */
-export const MS_SWARM_COORDINATION_UID = 'ms-swarm-coordination';
+export const MS_SWARM_COORDINATION_UID = MS_DASHBOARD_UIDS.swarmCoordination;
 
-/** Seed 000 §6.2 / §6.3: who talks to whom, how tasks are handed out, how long coordination takes. */
+/**
+ * Seed 000 §6.2 / §6.3: who talks to whom, how tasks are handed out, how long coordination takes, and
+ * the §15.5.0 coordination alerts' measures (failures, formations).
+ */
 export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
   const limits = config.alerts.msFramework;
   return baseDashboard({
     uid: MS_SWARM_COORDINATION_UID,
     title: 'Mister Smith - Swarm Coordination',
-    description: 'Agents per type, messages between agent types, task assignment and queues, coordination latency.',
+    description:
+      'Agents per type, messages between agent types, task assignment and queues, coordination latency, failures and formations.',
     tags: [...MS_TAGS],
   })
     .withVariable(agentTypeVariable())
@@ -113,6 +118,39 @@ export function msSwarmCoordination(config: StackConfig): dashboard.Dashboard {
         unit: units.Seconds,
         thresholds: thresholds({ value: limits.messageLatencyP99Seconds, color: SEVERITY_COLORS.warning }),
         targets: [promQuery(quantile(0.99, 'message_latency_seconds', ['message_type']), '{{message_type}}')],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Coordination Failures',
+        description:
+          'Failed coordinations per second over all agents, by namespace; the line is the AgentCoordinationFailure threshold.',
+        unit: 'suffix:/s',
+        thresholds: thresholds({ value: limits.coordinationFailuresPerSecond, color: SEVERITY_COLORS.critical }),
+        targets: [
+          promQuery('sum by (namespace) (rate(agent_coordination_failures_total[$__rate_interval]))', '{{namespace}}'),
+        ],
+      })
+        .min(0)
+        .span(12)
+        .height(8),
+    )
+    .withPanel(
+      timeseriesPanel({
+        title: 'Swarm Formations',
+        description:
+          'Cluster formations (cluster_id) with active agents, by namespace: more than one is a split brain (SwarmSplitBrain).',
+        unit: units.Short,
+        thresholds: thresholds({ value: 2, color: SEVERITY_COLORS.critical }),
+        targets: [
+          promQuery(
+            'count by (namespace) (group by (namespace, cluster_id) (agent_active_count{cluster_id!=""} > 0))',
+            '{{namespace}}',
+          ),
+        ],
       })
         .min(0)
         .span(12)

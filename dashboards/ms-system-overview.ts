@@ -11,9 +11,10 @@ import {
   thresholds,
   timeseriesPanel,
 } from './panels';
+import { MS_DASHBOARD_UIDS } from '../src/lib/names';
 
 /** Fixed uid of the MS-framework system overview. */
-export const MS_SYSTEM_OVERVIEW_UID = 'ms-system-overview';
+export const MS_SYSTEM_OVERVIEW_UID = MS_DASHBOARD_UIDS.systemOverview;
 
 /**
  * Seed 000 §15.6.1 rebuilt on current panel types: the seed's Angular `graph` panels become time

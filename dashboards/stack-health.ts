@@ -362,8 +362,8 @@ function alertmanagerPanels({ alertmanager }: Selectors): Panel[] {
 /**
  * The observability stack watching itself: is telemetry getting in (collector accepted / refused,
  * exporter queues and failures), are spans reaching Jaeger, is Prometheus ingesting and evaluating,
- * are notifications leaving Alertmanager. Elasticsearch health and disk need an Elasticsearch
- * exporter, which the stack does not deploy, so they are not here.
+ * are notifications leaving Alertmanager. Elasticsearch health and disk are alerted on from its
+ * exporter (rules/cluster.ts) but have no panel here yet.
  */
 export function stackHealth(config: StackConfig): dashboard.Dashboard {
   const namespace = config.common.namespace;

@@ -1,8 +1,15 @@
+import type { DashboardPlatform, StackConfig } from '../src/config';
+import { grafanaUrl } from '../src/lib/names';
 import { AlertRule, RuleGroup, runbookUrl } from './types';
 
 /** An alert as a pack writes it: the runbook link is added from its name (withRunbooks). */
 export interface AlertWithoutRunbook extends Omit<AlertRule, 'annotations'> {
-  readonly annotations: { readonly summary: string; readonly description: string };
+  readonly annotations: {
+    readonly summary: string;
+    readonly description: string;
+    /** The dashboard that shows what the alert measures (dashboardUrl). */
+    readonly dashboard_url?: string;
+  };
 }
 
 /** An alert of a pack. */
@@ -22,6 +29,20 @@ export function withRunbooks(groups: readonly RuleGroup[], base: string | undefi
       'alert' in r ? { ...r, annotations: { ...r.annotations, runbook_url: runbookUrl(base, r.alert) } } : r,
     ),
   }));
+}
+
+/** Whether `platform`'s dashboards ship: `dashboards.platforms`, by default the monitored platforms' and the stack's. */
+export function shipsDashboards(config: StackConfig, platform: DashboardPlatform): boolean {
+  return (config.dashboards.platforms ?? [...config.platforms, 'stack']).includes(platform);
+}
+
+/**
+ * A `dashboard_url`: the dashboard `uid` on the stack's Grafana, each of `vars` set from the alert's label
+ * of the same name (`var-agent_type={{ $labels.agent_type | urlquery }}`), so the link opens on what fired.
+ */
+export function dashboardUrl(config: StackConfig, uid: string, vars: readonly string[] = []): string {
+  const query = vars.map((v) => `var-${v}={{ $labels.${v} | urlquery }}`).join('&');
+  return `${grafanaUrl(config.common.namespace)}/d/${uid}${query ? `?${query}` : ''}`;
 }
 
 /** A ratio as a percentage without float noise (0.05 * 100 is 5.000000000000001). */

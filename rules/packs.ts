@@ -1,17 +1,18 @@
-import type { PlatformName, StackConfig } from '../src/config';
+import type { InhibitRule, PlatformName, StackConfig } from '../src/config';
 import { ConfigError, configSource } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
-import { activeCatalogs, labelLimitProblems, undeclaredMetrics } from './catalog';
+import { activeCatalogs, catalogComponents, labelLimitProblems, undeclaredMetrics } from './catalog';
 import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
 import { analysePromql } from '../src/lib/promql';
 import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
-import { msFrameworkRules } from './ms-framework';
+import { MS_FRAMEWORK_INHIBITIONS, msFrameworkRules } from './ms-framework';
 import { multiagentsProblems, multiagentsRules } from './multiagents';
 import { progressiveV5Rules } from './progressive-v5';
-import { stackRules } from './stack';
+import { STACK_INHIBITIONS, stackRules } from './stack';
 import { sutazaiRules } from './sutazai';
-import { isAlertRule, RuleGroup } from './types';
+import { Inhibition, isAlertRule, RuleGroup } from './types';
 import { ANNOTATED_PODS_JOB, APPS_JOB, stackJobs } from '../src/lib/names';
+import { Delivery, DELIVERY_LABELS, deliveryLabels } from '../src/lib/metric-labels';
 
 /** An alert pack: rule groups from config, rendered into `<name>.rules.yaml`. */
 export type RulePack = (config: StackConfig) => RuleGroup[];
@@ -47,6 +48,7 @@ export function unreachableAlerts(
   groups: readonly RuleGroup[],
   catalogs: readonly MetricCatalog[],
   jobs: readonly string[],
+  delivery: Readonly<Record<Delivery, readonly string[]>> = DELIVERY_LABELS,
 ): string[] {
   const bySeries = new Map<string, { def: MetricDef; catalog: MetricCatalog }>(
     catalogs.flatMap((catalog) =>
@@ -60,13 +62,8 @@ export function unreachableAlerts(
       const fix = `or list ${rule.alert} in alerts.disabled`;
       for (const selector of analysePromql(rule.expr).selectors) {
         const known = bySeries.get(selector.metric);
-        const source = known?.def.unscrapedSource;
-        if (source)
-          problems.push(
-            `alert ${rule.alert} (group ${group.name}) selects ${selector.metric}, which comes from ${source}, which this stack does not scrape: scrape it, ${fix}`,
-          );
-        if (known && !source) {
-          const carried = seriesLabelNames(known.def, known.catalog, selector.metric);
+        if (known) {
+          const carried = seriesLabelNames(known.def, known.catalog, selector.metric, delivery);
           // A matcher that an absent label satisfies (`!=`, `!~`, `=""`, a regex matching "") requires nothing.
           for (const m of selector.matchers.filter(
             (x) => x.label !== '__name__' && !carried.includes(x.label) && !matchesEmpty(x),
@@ -132,20 +129,48 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ]),
   );
   const all = Object.values(packs).flat();
-  const catalogs = activeCatalogs(config.platforms, config.customMetrics, {
-    nodeExporter: config.nodeExporter.enabled,
-  });
+  const catalogs = activeCatalogs(config.platforms, config.customMetrics, catalogComponents(config));
   const problems = [
     ...forOverrideProblems(Object.values(complete).flat(), config.alerts.for),
     ...config.alerts.disabled.flatMap((name, i) =>
       known.has(name) ? [] : [`/alerts/disabled/${i}: no active alert is named ${JSON.stringify(name)}`],
     ),
     ...undeclaredMetrics(all, catalogs),
-    ...unreachableAlerts(all, catalogs, scrapeJobs(config)),
+    ...unreachableAlerts(all, catalogs, scrapeJobs(config), deliveryLabels(config.collector.resourceLabels)),
     ...labelLimitProblems(catalogs, config.prometheus.scrapeLimits),
     ...(config.platforms.includes('multiagents') ? multiagentsProblems(config) : []),
   ];
   // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
   if (problems.length > 0) throw new ConfigError(configSource(config), problems);
   return packs;
+}
+
+/** Each pack's pairs of alerts on one condition at two severities (Alertmanager inhibit rules). */
+export const PACK_INHIBITIONS: Partial<Record<keyof typeof ALL_PACKS, readonly Inhibition[]>> = {
+  stack: STACK_INHIBITIONS,
+  'ms-framework': MS_FRAMEWORK_INHIBITIONS,
+};
+
+/**
+ * Alertmanager inhibit rules for the active packs' pairs (after the config's own `alertmanager.inhibitRules`):
+ * while the source alert fires, the target is muted where the `equal` labels agree. `packs` are the
+ * active packs as rendered (activeRuleGroups): a pair with an alert they leave out (disabled, or not
+ * rendered for this config) is left out.
+ */
+export function activeInhibitRules(packs: Readonly<Record<string, readonly RuleGroup[]>>): InhibitRule[] {
+  const rendered = new Set(
+    Object.values(packs).flatMap((groups) => groups.flatMap((g) => g.rules.filter(isAlertRule).map((r) => r.alert))),
+  );
+  const matchers = (alert: string, severity?: string) => [
+    `alertname="${alert}"`,
+    ...(severity ? [`severity="${severity}"`] : []),
+  ];
+  return Object.keys(packs)
+    .flatMap((name) => PACK_INHIBITIONS[name as keyof typeof ALL_PACKS] ?? [])
+    .filter((i) => rendered.has(i.source) && rendered.has(i.target))
+    .map((i) => ({
+      sourceMatchers: matchers(i.source, i.sourceSeverity),
+      targetMatchers: matchers(i.target, i.targetSeverity),
+      equal: [...i.equal],
+    }));
 }

@@ -1,7 +1,8 @@
 import type { StackConfig } from '../src/config';
 import { alert, percent } from './helpers';
-import { RuleGroup } from './types';
-import { COMPONENTS, stackJobs } from '../src/lib/names';
+import { Inhibition, RuleGroup } from './types';
+import { clusterRules } from './cluster';
+import { stackJobs } from '../src/lib/names';
 
 const SIGNALS = ['spans', 'metric_points', 'log_records'] as const;
 
@@ -14,11 +15,24 @@ function perSignal(metric: (signal: string) => string, by: string): string {
 }
 
 /**
+ * The stack pack's pairs of one condition at two severities: a volume's critical alert mutes its own
+ * warning, and only its own (the claim's namespace and name, in the cluster).
+ */
+export const STACK_INHIBITIONS: readonly Inhibition[] = [
+  {
+    source: 'KubePersistentVolumeFillingUp',
+    sourceSeverity: 'critical',
+    target: 'KubePersistentVolumeFillingUp',
+    targetSeverity: 'warning',
+    equal: ['cluster', 'namespace', 'persistentvolumeclaim'],
+  },
+];
+
+/**
  * The stack's self-monitoring pack: targets down, Prometheus rule evaluation and TSDB trouble, alerts
  * not reaching Alertmanager, Alertmanager notifications failing, collector data refused, dropped or
- * failing to export, and Jaeger's span writes rejected by Elasticsearch. Elasticsearch's own health
- * and disk watermarks need an Elasticsearch exporter, which the stack does not deploy: no alert
- * pretends to watch them.
+ * failing to export, and Jaeger's span writes rejected by Elasticsearch; then the cluster's and
+ * Elasticsearch's groups (rules/cluster.ts), each with the source the config scrapes.
  */
 export function stackRules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.stack;
@@ -165,41 +179,6 @@ export function stackRules(config: StackConfig): RuleGroup[] {
         }),
       ],
     },
-    ...(config.nodeExporter.enabled ? [nodeRules(config)] : []),
+    ...clusterRules(config),
   ];
-}
-
-/** The nodes, from node-exporter (as the monitoring mixins' node alerts, with the config's thresholds). */
-function nodeRules(config: StackConfig): RuleGroup {
-  const t = config.alerts.stack;
-  const job = `job="${COMPONENTS.nodeExporter}"`;
-  // Real disks only: the exporter already leaves out pseudo and container filesystems.
-  const fs = `${job}, fstype!=""`;
-  return {
-    name: 'nodes',
-    rules: [
-      alert({
-        alert: 'NodeMemoryHighUtilization',
-        expr: `1 - node_memory_MemAvailable_bytes{${job}} / node_memory_MemTotal_bytes{${job}} > ${t.nodeMemoryRatio}`,
-        for: '15m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Node {{ $labels.node }} is running out of memory',
-          description: `Node {{ $labels.node }} has used {{ $value | humanizePercentage }} of its memory for 15 minutes (threshold ${percent(t.nodeMemoryRatio)}); the kernel will soon evict pods or kill processes.`,
-        },
-      }),
-      alert({
-        alert: 'NodeFilesystemAlmostFull',
-        expr:
-          `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} < ${t.nodeFilesystemFreeRatio}\n` +
-          `and\nnode_filesystem_readonly{${fs}} == 0`,
-        for: '30m',
-        labels: { severity: 'warning' },
-        annotations: {
-          summary: 'Filesystem {{ $labels.mountpoint }} on node {{ $labels.node }} is almost full',
-          description: `Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on node {{ $labels.node }} has {{ $value | humanizePercentage }} of its space left (threshold ${percent(t.nodeFilesystemFreeRatio)}).`,
-        },
-      }),
-    ],
-  };
 }

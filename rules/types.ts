@@ -35,6 +35,21 @@ export interface RecordingRule {
   readonly labels?: { readonly [name: string]: string };
 }
 
+/**
+ * Two alerts of a pack on one condition at two severities: while the more severe `source` fires,
+ * Alertmanager mutes `target` wherever the `equal` labels agree (labels both alerts carry; an absent
+ * label would count as equal everywhere).
+ */
+export interface Inhibition {
+  readonly source: string;
+  readonly target: string;
+  readonly equal: readonly string[];
+  /** The source's severity, where both alerts have one name (one condition at two thresholds). @default - any */
+  readonly sourceSeverity?: Severity;
+  /** The target's severity, likewise. @default - any */
+  readonly targetSeverity?: Severity;
+}
+
 /** A rule group: its rules are evaluated in order, at one interval. */
 export interface RuleGroup {
   readonly name: string;

@@ -49,10 +49,12 @@ describe('synthesized output', () => {
   test('writes one file per component plus plain rule files', () => {
     expect(Object.keys(readTree(path.join(tmp, 'a'))).sort()).toEqual([
       'alertmanager.k8s.yaml',
+      'elasticsearch-exporter.k8s.yaml',
       'elasticsearch.k8s.yaml',
       'grafana.k8s.yaml',
       'jaeger.k8s.yaml',
       'kibana.k8s.yaml',
+      'kube-state-metrics.k8s.yaml',
       'logstash.k8s.yaml',
       'namespace.k8s.yaml',
       'network-policies-agent.k8s.yaml',

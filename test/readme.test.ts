@@ -7,6 +7,11 @@ import { stackApp } from '../app/stack';
 import { PROFILE_CONFIGS } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
+/** The dev stack with every component that is off by default turned on. */
+const WITH_OPTIONAL_COMPONENTS = {
+  ...PROFILE_CONFIGS.dev,
+  traceIntake: { ...PROFILE_CONFIGS.dev.traceIntake, enabled: true },
+};
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const README = read('README.md');
 const ARCHITECTURE = read('docs/architecture.md');
@@ -29,8 +34,8 @@ const anchor = (heading: string) =>
     .replace(/ /g, '-');
 
 describe('the README and docs/', () => {
-  test('list every link of the default stack in the connection table, and no other', () => {
-    const { app } = stackApp(PROFILE_CONFIGS.dev);
+  test('list every link of the default stack, and of its optional components, in the connection table, and no other', () => {
+    const { app } = stackApp(WITH_OPTIONAL_COMPONENTS);
     const links = Topology.of(app).links.map(
       (l) => `| ${l.from.name} | ${l.to.name} | ${l.port.port} (${l.port.name}) |`,
     );
@@ -41,7 +46,7 @@ describe('the README and docs/', () => {
   });
 
   test('give each link of the connection table the TLS mode its server port declares', () => {
-    const { app } = stackApp(PROFILE_CONFIGS.dev);
+    const { app } = stackApp(WITH_OPTIONAL_COMPONENTS);
     const mode = { mtls: 'mTLS', tls: 'TLS' } as const;
     const links = Topology.of(app).links.map(
       (l) =>

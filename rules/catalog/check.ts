@@ -1,9 +1,13 @@
 import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
 import type { CustomMetric, PlatformName, ScrapeLimitsConfig } from '../../src/config/types';
-import { APPS_JOB } from '../../src/lib/names';
+import { APPS_JOB, JobSwitches } from '../../src/lib/names';
 import { isAlertRule, RuleGroup } from '../types';
 import { AGENTCORE } from './agentcore';
 import { MS_FRAMEWORK } from './ms-framework';
+import { CERT_MANAGER } from './cert-manager';
+import { KUBE_STATE_METRICS } from './kube-state-metrics';
+import { ELASTICSEARCH_EXPORTER } from './elasticsearch-exporter';
+import { CADVISOR, KUBELET } from './kubelet';
 import { MULTIAGENTS } from './multiagents';
 import { NODE_EXPORTER } from './node-exporter';
 import { PROGRESSIVE_V5 } from './progressive-v5';
@@ -35,20 +39,66 @@ export const PLATFORM_CATALOGS: Record<PlatformName, MetricCatalog> = {
 export interface CatalogComponents {
   /** node-exporter (`nodeExporter.enabled`). */
   readonly nodeExporter: boolean;
+  /** kube-state-metrics (`kubeStateMetrics.enabled`). */
+  readonly kubeStateMetrics: boolean;
+  /** The Elasticsearch exporter (`elasticsearchExporter.enabled`). */
+  readonly elasticsearchExporter: boolean;
+  /** The kubelets and their cAdvisor (`kubelet.enabled`). */
+  readonly kubelet: boolean;
+  /** cert-manager's controller (`pki.scrapeCertManager`). */
+  readonly certManager: boolean;
 }
 
+/** No optional source: the stack's own components only. */
+export const NO_CLUSTER_SOURCES: CatalogComponents = {
+  nodeExporter: false,
+  kubeStateMetrics: false,
+  elasticsearchExporter: false,
+  kubelet: false,
+  certManager: false,
+};
+
+/** The optional sources a config scrapes. */
+export function catalogComponents(config: JobSwitches): CatalogComponents {
+  return {
+    nodeExporter: config.nodeExporter.enabled,
+    kubeStateMetrics: config.kubeStateMetrics.enabled,
+    elasticsearchExporter: config.elasticsearchExporter.enabled,
+    kubelet: config.kubelet.enabled,
+    certManager: config.pki.scrapeCertManager,
+  };
+}
+
+/** The catalogue of each optional source, with the setting that has the stack scrape it. */
+export const OPTIONAL_SOURCES: ReadonlyArray<{
+  readonly catalog: MetricCatalog;
+  readonly setting: string;
+  readonly on: (c: CatalogComponents) => boolean;
+}> = [
+  { catalog: NODE_EXPORTER, setting: 'nodeExporter.enabled: true', on: (c) => c.nodeExporter },
+  { catalog: KUBE_STATE_METRICS, setting: 'kubeStateMetrics.enabled: true', on: (c) => c.kubeStateMetrics },
+  {
+    catalog: ELASTICSEARCH_EXPORTER,
+    setting: 'elasticsearchExporter.enabled: true',
+    on: (c) => c.elasticsearchExporter,
+  },
+  { catalog: KUBELET, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
+  { catalog: CADVISOR, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
+  { catalog: CERT_MANAGER, setting: 'pki.scrapeCertManager: true', on: (c) => c.certManager },
+];
+
 /**
- * The catalogues that are active: the stack's own, its optional components' that are deployed, each
- * named platform's, and the user's custom metrics.
+ * The catalogues that are active: the stack's own, its optional sources' that are deployed and
+ * scraped, each named platform's, and the user's custom metrics.
  */
 export function activeCatalogs(
   platforms: readonly PlatformName[],
   custom: readonly CustomMetric[] = [],
-  components: CatalogComponents = { nodeExporter: false },
+  components: CatalogComponents = NO_CLUSTER_SOURCES,
 ): MetricCatalog[] {
   return [
     STACK,
-    ...(components.nodeExporter ? [NODE_EXPORTER] : []),
+    ...OPTIONAL_SOURCES.filter((s) => s.on(components)).map((s) => s.catalog),
     ...platforms.map((p) => PLATFORM_CATALOGS[p]),
     ...(custom.length > 0
       ? [
@@ -129,11 +179,20 @@ export function undeclaredMetrics(groups: readonly RuleGroup[], catalogs: readon
       const ruleName = isAlertRule(rule) ? `alert ${rule.alert}` : `recording rule ${rule.record}`;
       for (const ref of synthMetrics(rule.expr)) {
         const known = ref.name !== undefined ? declared.has(ref.name) : names.some((n) => ref.pattern!.test(n));
-        if (!known) {
-          problems.push(
-            `${ruleName} (group ${group.name}) queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`,
-          );
-        }
+        if (known) continue;
+        // A source the config does not scrape: say which setting scrapes it.
+        const source = OPTIONAL_SOURCES.find(
+          (s) =>
+            !catalogs.includes(s.catalog) &&
+            ref.name !== undefined &&
+            s.catalog.metrics.some((d) => seriesNames(d).includes(ref.name!)),
+        );
+        const disable = isAlertRule(rule) ? `, or list ${rule.alert} in alerts.disabled` : '';
+        problems.push(
+          source
+            ? `${ruleName} (group ${group.name}) queries ${ref.text}, which comes from ${source.catalog.name}, which this stack does not scrape: set ${source.setting}${disable}`
+            : `${ruleName} (group ${group.name}) queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`,
+        );
       }
     }
   }

@@ -6,4 +6,8 @@ export * from './agentcore';
 export * from './progressive-v5';
 export * from './stack';
 export * from './node-exporter';
+export * from './kube-state-metrics';
+export * from './elasticsearch-exporter';
+export * from './kubelet';
+export * from './cert-manager';
 export * from './check';

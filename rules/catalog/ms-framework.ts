@@ -1,14 +1,21 @@
 import { metric, MetricCatalog } from './types';
 
-/** MS framework (seed 000 §15.1): agent lifecycle, task execution, communication and Claude-CLI hook metrics. */
+/**
+ * MS framework (seed 000 §15.1): agent lifecycle, task execution, communication and Claude-CLI hook
+ * metrics, and what only its §15.5.0 alerts read: §15.1 and the seed's instrumentation code (§2.3,
+ * §15.8.0, §16) never define `agent_coordination_failures_total`, `claude_cli_processes_failed_total`
+ * or the `cluster_id` label, so they are catalogued as those alerts use them (a counter read by
+ * `rate()`, no labels the seed does not name).
+ */
 export const MS_FRAMEWORK: MetricCatalog = {
   name: 'ms-framework',
-  source: 'seed 000 §15.1.1-15.1.4',
+  source: 'seed 000 §15.1.1-15.1.4, §15.5.0',
   // The agents' Prometheus endpoints (seed 000 scrapes `/metrics`).
   delivery: 'scrape',
   metrics: [
     metric('agent_spawns_total', 'counter', ['agent_type', 'spawn_method'], 'Number of agent instances spawned'),
-    metric('agent_active_count', 'gauge', ['agent_type', 'state'], 'Current number of active agents'),
+    // cluster_id: the swarm formation the agents belong to, which SwarmSplitBrain counts (seed 000 §15.5.0).
+    metric('agent_active_count', 'gauge', ['agent_type', 'state', 'cluster_id'], 'Current number of active agents'),
     metric('agent_duration_seconds', 'histogram', ['agent_type', 'state'], 'Time agents spend in each state'),
     metric('agent_memory_bytes', 'gauge', ['agent_id', 'agent_type'], 'Memory usage per agent'),
     metric('agent_cpu_percent', 'gauge', ['agent_id', 'agent_type'], 'CPU utilization per agent'),
@@ -49,5 +56,17 @@ export const MS_FRAMEWORK: MetricCatalog = {
       'Number of hook executions',
     ),
     metric('claude_cli_hook_duration_seconds', 'histogram', ['hook_type', 'hook_name'], 'Hook execution duration'),
+    metric(
+      'agent_coordination_failures_total',
+      'counter',
+      [],
+      'Failed coordination operations between agents (seed 000 §15.5.0 AgentCoordinationFailure)',
+    ),
+    metric(
+      'claude_cli_processes_failed_total',
+      'counter',
+      [],
+      'Number of Claude CLI processes that failed (seed 000 §15.5.0 ClaudeCLIProcessFailures)',
+    ),
   ],
 };

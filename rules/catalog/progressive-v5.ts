@@ -42,10 +42,9 @@ function agentMetrics(agent: string): MetricDef[] {
 }
 
 /**
- * Progressive Framework v5 (seed 004, "Custom Agent Metrics Implementation"), plus the Kubernetes
- * metrics its infrastructure alerts read: `container_cpu_usage_seconds_total` from the kubelet's
- * cAdvisor and `kube_pod_container_status_restarts_total` from kube-state-metrics. This stack deploys
- * neither; a cluster that runs them must have them scraped (e.g. by annotation) for those alerts to work.
+ * Progressive Framework v5 (seed 004, "Custom Agent Metrics Implementation"). The Kubernetes metrics
+ * its infrastructure alerts read come from the cluster sources' catalogues: `container_cpu_usage_seconds_total`
+ * from the kubelet's cAdvisor (`cadvisor`), `kube_pod_container_status_restarts_total` from kube-state-metrics.
  */
 export const PROGRESSIVE_V5: MetricCatalog = {
   name: 'progressive-v5',
@@ -120,19 +119,5 @@ export const PROGRESSIVE_V5: MetricCatalog = {
     metric('bma_expense_analyses_total', 'counter', ['analysis_type'], 'Total number of expense analyses performed'),
     metric('bma_savings_identified_dollars', 'gauge', ['category'], 'Total savings identified in dollars'),
     metric('bma_budget_compliance_percentage', 'gauge', ['user_id', 'category'], 'Budget compliance percentage'),
-    metric(
-      'container_cpu_usage_seconds_total',
-      'counter',
-      ['namespace', 'pod', 'container'],
-      'Cumulative container CPU time (kubelet cAdvisor)',
-      { unscrapedSource: "the kubelet's cAdvisor" },
-    ),
-    metric(
-      'kube_pod_container_status_restarts_total',
-      'counter',
-      ['namespace', 'pod', 'container'],
-      'Container restarts (kube-state-metrics)',
-      { unscrapedSource: 'kube-state-metrics' },
-    ),
   ],
 };

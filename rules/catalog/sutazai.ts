@@ -5,10 +5,17 @@ import { metric, MetricCatalog } from './types';
  * the OTel instruments under the names the collector's Prometheus exporter gives them (dots become
  * underscores, counters end in `_total`, units become suffixes: `%` → `_percent`, `By` → `_bytes`,
  * a unit-1 gauge → `_ratio`).
+ *
+ * Its alert rules (§3) read some metrics under names its code does not define: `agi_agent_activity_total`
+ * is its counter `agent.activity.total` (`agent_activity_total` here) and `agi_memory_usage_bytes` its
+ * gauge `resource.memory.usage` (`resource_memory_usage_bytes`). `agi_memory_limit_bytes`,
+ * `agi_value_alignment_score` and `agi_mesa_optimization_probability` are defined nowhere in it (the
+ * last two only read again by its safety dashboard panel): no type or labels to catalogue, so they are
+ * not here (rules/sutazai.ts says how its alerts do without them).
  */
 export const SUTAZAI: MetricCatalog = {
   name: 'sutazai',
-  source: 'seed 002 §1 performance metrics collection and its Agent Fleet Status dashboard',
+  source: 'seed 002 §1 performance metrics collection, §3 alert rules and its Agent Fleet Status dashboard',
   // OTel instruments through the collector; the prometheus_client metrics (agi_*) from the pods' endpoint.
   delivery: 'otlp',
   metrics: [
@@ -37,6 +44,7 @@ export const SUTAZAI: MetricCatalog = {
       'Processing network coherence across coordinator regions',
       { delivery: 'scrape' },
     ),
+    // A prometheus_client Summary: it exports only `_sum` and `_count` (that client computes no quantiles).
     metric(
       'agi_agent_coordination_score',
       'summary',

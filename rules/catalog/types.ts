@@ -10,11 +10,6 @@ export interface MetricDef {
   readonly type: MetricType;
   readonly labels: readonly string[];
   readonly help: string;
-  /**
-   * An exporter the stack does not deploy or scrape that the metric comes from. An alert that selects
-   * it could never fire here, so synth refuses it until the exporter is a source (or the alert disabled).
-   */
-  readonly unscrapedSource?: "the kubelet's cAdvisor" | 'kube-state-metrics';
   /** How it reaches Prometheus, where it differs from its catalogue's. */
   readonly delivery?: Delivery;
 }
@@ -36,7 +31,7 @@ export function metric(
   type: MetricType,
   labels: readonly string[],
   help: string,
-  more: Pick<MetricDef, 'unscrapedSource' | 'delivery'> = {},
+  more: Pick<MetricDef, 'delivery'> = {},
 ): MetricDef {
   return { name, type, labels, help, ...more };
 }
@@ -60,14 +55,20 @@ export function seriesNames(def: MetricDef): string[] {
 
 /**
  * Every label a series of `def` named `series` can carry: the metric's own, `le` on a histogram's
- * buckets, `quantile` on a summary's quantiles, and what its delivery adds (src/lib/metric-labels.ts).
+ * buckets, `quantile` on a summary's quantiles, and what its delivery adds (`delivery`: the stack's
+ * config decides what an app's OpenTelemetry metrics carry, src/lib/metric-labels.ts).
  */
-export function seriesLabelNames(def: MetricDef, catalog: MetricCatalog, series: string): string[] {
+export function seriesLabelNames(
+  def: MetricDef,
+  catalog: MetricCatalog,
+  series: string,
+  delivery: Readonly<Record<Delivery, readonly string[]>> = DELIVERY_LABELS,
+): string[] {
   const extra =
     def.type === 'histogram' && series === `${def.name}_bucket`
       ? ['le']
       : def.type === 'summary' && series === def.name
         ? ['quantile']
         : [];
-  return [...new Set([...DELIVERY_LABELS[deliveryOf(def, catalog)], ...def.labels, ...extra])];
+  return [...new Set([...delivery[deliveryOf(def, catalog)], ...def.labels, ...extra])];
 }

@@ -1,4 +1,5 @@
 import { ProfileName, Resources, StackConfig } from './types';
+import { APP_METRIC_LABELS } from '../lib/metric-labels';
 
 /** A partial of T at every depth: what a profile or a user's file may set. */
 export type DeepPartial<T> = T extends readonly (infer U)[]
@@ -37,6 +38,9 @@ export const DEFAULTS: StackConfig = {
       decisionWait: '10s',
       decisionWaitAfterRoot: '5s',
     },
+    // Every record kept, unless a profile samples.
+    logSampling: { debug: 100, info: 100, unspecified: 100 },
+    resourceLabels: { ...APP_METRIC_LABELS },
     redaction: {
       enabled: true,
       emails: 'hash',
@@ -124,13 +128,10 @@ export const DEFAULTS: StackConfig = {
         ],
       },
     ],
-    inhibitRules: [
-      {
-        sourceMatchers: ['severity="critical"'],
-        targetMatchers: ['severity="warning"'],
-        equal: ['alertname', 'cluster', 'agent_type'],
-      },
-    ],
+    // The packs' own pairs (rules/packs.ts PACK_INHIBITIONS) are added after these: each names its two
+    // alerts and the labels that make them one condition. A blanket "critical mutes warning of the same
+    // alertname" would mute one volume's warning while another volume is critical.
+    inhibitRules: [],
     deadMansSwitch: { interval: '5m' },
   },
   grafana: {
@@ -166,10 +167,18 @@ export const DEFAULTS: StackConfig = {
     encryptionKey: { secretName: 'kibana-system', key: 'encryption-key' },
   },
   nodeExporter: { enabled: true, resources: resources('50m', '64Mi', '250m', '128Mi') },
+  kubeStateMetrics: { enabled: true, resources: resources('50m', '128Mi', '250m', '256Mi') },
+  elasticsearchExporter: {
+    enabled: true,
+    resources: resources('50m', '32Mi', '250m', '128Mi'),
+    elasticsearch: { secretName: 'elasticsearch-exporter', usernameKey: 'username', passwordKey: 'password' },
+  },
+  kubelet: { enabled: true, verifyTls: true },
+  traceIntake: { enabled: false, replicas: 1, resources: resources('50m', '64Mi', '500m', '256Mi') },
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },
   },
-  pki: { clusterResourceNamespace: 'cert-manager' },
+  pki: { clusterResourceNamespace: 'cert-manager', scrapeCertManager: true },
   platforms: ['ms-framework'],
   customMetrics: [],
   scrapeTargets: [],
@@ -202,6 +211,9 @@ export const DEFAULTS: StackConfig = {
       hookFailuresPerSecond: 0.05,
       messageLatencyP95Seconds: 5,
       taskLatencyP99Seconds: 60,
+      systemMemoryRatio: 0.85,
+      coordinationFailuresPerSecond: 0.1,
+      cliProcessFailuresPerSecond: 0.1,
     },
     // Seed 001's AlertRule list.
     multiagents: {
@@ -230,13 +242,30 @@ export const DEFAULTS: StackConfig = {
     },
     // Seed 003's resource monitor warns when CPU or memory passes 80%.
     agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 80, systemCpuPercent: 80 },
-    sutazai: { agentErrorRatio: 0.05, cpuPercent: 90 },
+    // Seed 002's alert rules; its Docker config limits the agent container to 8G.
+    sutazai: {
+      agentErrorRatio: 0.05,
+      cpuPercent: 90,
+      systemStateSpikePerMinute: 0.1,
+      systemStateStddev: 0.2,
+      coordinationScore: 0.5,
+      memoryLimitGiB: 8,
+      memoryRatio: 0.9,
+    },
     stack: {
       notificationFailureRatio: 0.01,
       jaegerIndexErrorRatio: 0.01,
       // The monitoring mixins' NodeMemoryHighUtilization (90%) and NodeFilesystemAlmostFull (10% left).
       nodeMemoryRatio: 0.9,
       nodeFilesystemFreeRatio: 0.1,
+      // The monitoring mixins' KubePersistentVolumeFillingUp: 3% left, or 15% left and full within 4 days.
+      volumeFreeRatio: 0.03,
+      volumeFillingFreeRatio: 0.15,
+      // The stack's certificates renew 30 days before they expire: 14 days left means renewal has failed for 16.
+      certificateExpiryDays: 14,
+      // Elasticsearch's default high disk watermark; a daily snapshot (01:30) missed once and a half.
+      elasticsearchDiskUsedRatio: 0.9,
+      elasticsearchSnapshotMaxAgeHours: 36,
     },
     for: {},
     disabled: [],
@@ -263,6 +292,8 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
       replicas: 3,
       resources: resources('500m', '1Gi', '2', '1Gi'),
       sampling: { percentage: 1 },
+      // Seed 000 §18.3: INFO 10%, DEBUG 0.1%; warnings, errors and the audit stream whole.
+      logSampling: { info: 10, debug: 0.1 },
       queue: { storage: { size: '20Gi' } },
     },
     prometheus: {

@@ -180,6 +180,31 @@ export interface TraceSamplingConfig {
   maxTraces?: number;
 }
 
+/**
+ * The share of log records the gateway keeps, in percent, by severity (seed 000 §18.3: INFO 10%,
+ * DEBUG 0.1%). WARN, ERROR and FATAL records, and every record of an exempt stream, are always kept.
+ * A record with a trace ID is kept or dropped as the other records of its trace at its severity.
+ */
+export interface LogSamplingConfig {
+  /** Percentage of TRACE and DEBUG records kept. @exclusiveMinimum 0 @maximum 100 */
+  debug: number;
+  /** Percentage of INFO records kept. @exclusiveMinimum 0 @maximum 100 */
+  info: number;
+  /**
+   * Percentage of records without a severity kept: container stdout and stderr lines carry none, and
+   * an error among them cannot be told apart. @exclusiveMinimum 0 @maximum 100
+   */
+  unspecified: number;
+  /**
+   * Log streams (`retention.streams` names) whose records are all kept, whatever their severity: a
+   * record is in the stream its `data_stream.dataset` names, as Logstash routes it. Left out: every
+   * `sox` stream.
+   * @uniqueItems true
+   * @default - every `sox` stream (financial and audit records, such as the default `audit` stream)
+   */
+  exemptStreams?: DatasetName[];
+}
+
 /** PII removed before anything is stored, from span attributes, log attributes and log bodies (seed 000 §18.2, seed 001). */
 export interface RedactionConfig {
   enabled: boolean;
@@ -218,6 +243,15 @@ export interface CollectorConfig {
   /** Batch size the gateway sends per request. @minimum 1 @asType integer */
   batchSize: number;
   sampling: TraceSamplingConfig;
+  /** Log records kept by severity in the gateway (seed 000 §18.3). */
+  logSampling: LogSamplingConfig;
+  /**
+   * The resource attributes an app's OpenTelemetry metrics carry as labels, by label name (seed 000
+   * §18.3); every other resource attribute (pod UIDs, process IDs, SDK versions) stays in the
+   * exporter's `target_info` series. A file's entries add to the defaults, which are what the alert
+   * packs and dashboards select and group by (`namespace`, `pod`).
+   */
+  resourceLabels: Record<string, AttributeName>;
   redaction: RedactionConfig;
   queue: CollectorQueueConfig;
   agent: CollectorAgentConfig;
@@ -400,6 +434,57 @@ export interface NodeExporterConfig {
   resources: Resources;
 }
 
+/**
+ * kube-state-metrics (a Deployment in the stack's namespace): the state of pods, nodes, workloads,
+ * jobs and volume claims as the `kube_*` metrics the seeds and the Kubernetes monitoring mixins query,
+ * read with list and watch only.
+ */
+export interface KubeStateMetricsConfig {
+  /** Deploy it, scrape it and alert on pods, workloads and node conditions. */
+  enabled: boolean;
+  resources: Resources;
+}
+
+/**
+ * The Prometheus community's elasticsearch_exporter (a Deployment in the stack's namespace): the health,
+ * shards, disks, ILM and snapshots of the stack's Elasticsearch as `elasticsearch_*` metrics, read over
+ * verified TLS as a monitoring user of its own that may read and change nothing else.
+ */
+export interface ElasticsearchExporterConfig {
+  /** Deploy it, scrape it and alert on the cluster's health, disks, ILM errors and snapshots. */
+  enabled: boolean;
+  resources: Resources;
+  /** Elasticsearch user it reads as (the bootstrap Job creates it with a read-only monitoring role). */
+  elasticsearch: CredentialsRef;
+}
+
+/**
+ * The kubelet's and its cAdvisor's metrics (volume usage, container CPU and memory), scraped from
+ * every node's kubelet with a token allowed `get` on `nodes/metrics` and nothing more.
+ */
+export interface KubeletConfig {
+  /** Scrape the kubelets (jobs `kubelet` and `cadvisor`) and alert on volumes filling. */
+  enabled: boolean;
+  /**
+   * Verify each kubelet's serving certificate against the cluster CA. Kubelets that sign their own
+   * (kubeadm without `serverTLSBootstrap`, kind) fail verification: turn on `serverTLSBootstrap`, or set
+   * this false (the token is then sent to whatever answers at the node's address).
+   */
+  verifyTls: boolean;
+}
+
+/**
+ * The trace intake (a Deployment in the stack's namespace): Zipkin (9411) and Jaeger (gRPC 14250, Thrift
+ * over HTTP 14268) senders' spans, translated to OTLP and forwarded to the gateway, which samples,
+ * redacts and stores them as it does OTLP spans. Every port requires a client certificate, as OTLP does.
+ */
+export interface TraceIntakeConfig {
+  /** Deploy it (for apps instrumented with Zipkin or Jaeger clients). */
+  enabled: boolean;
+  replicas: Replicas;
+  resources: Resources;
+}
+
 export interface KibanaConfig {
   resources: Resources;
   /** Password for the built-in `kibana_system` user (set by the bootstrap Job). */
@@ -434,6 +519,12 @@ export interface PkiConfig {
   rootIssuer?: DnsSubdomain;
   /** cert-manager's cluster resource namespace (`--cluster-resource-namespace`), where the CA ClusterIssuer's key pair lives. */
   clusterResourceNamespace: DnsLabel;
+  /**
+   * Scrape cert-manager's controller (its pods labelled `app.kubernetes.io/name: cert-manager` and
+   * `app.kubernetes.io/component: controller` in `clusterResourceNamespace`, port `http-metrics`) and
+   * alert on certificates expiring or not ready.
+   */
+  scrapeCertManager: boolean;
 }
 
 /** Thresholds of the MS-framework alert pack (seed 000 §15.5, baselines §15.7). */
@@ -458,6 +549,12 @@ export interface MsFrameworkThresholds {
   taskLatencyP99Seconds: number;
   /** Failed Claude-CLI hook executions per second, per hook, for HookExecutionFailures. @exclusiveMinimum 0 */
   hookFailuresPerSecond: number;
+  /** Share of the nodes' memory the agents together hold for SystemMemoryPressure (seed 000 §15.5.0: 0.85). @exclusiveMinimum 0 @maximum 1 */
+  systemMemoryRatio: number;
+  /** Failed agent coordinations per second, per namespace, for AgentCoordinationFailure (seed 000 §15.5.0: 0.1). @exclusiveMinimum 0 */
+  coordinationFailuresPerSecond: number;
+  /** Failed Claude-CLI processes per second, per namespace, for ClaudeCLIProcessFailures (seed 000 §15.5.0: 0.1). @exclusiveMinimum 0 */
+  cliProcessFailuresPerSecond: number;
 }
 
 /** Thresholds of the MultiAgents alert pack (seed 001 alert rules). */
@@ -528,6 +625,16 @@ export interface SutazaiThresholds {
   agentErrorRatio: number;
   /** CPU percent for SutazaiHighCpuUsage. @exclusiveMinimum 0 @maximum 100 */
   cpuPercent: number;
+  /** Rise of Φ within a minute for SutazaiSystemStateSpike (seed 002 high_system_state_spike: 0.1). @exclusiveMinimum 0 */
+  systemStateSpikePerMinute: number;
+  /** Standard deviation of Φ over 5 minutes for SutazaiSystemStateInstability (seed 002: 0.2). @exclusiveMinimum 0 */
+  systemStateStddev: number;
+  /** Mean coordination score under which SutazaiAgentCoordinationFailure fires (seed 002: 0.5). @exclusiveMinimum 0 @maximum 1 */
+  coordinationScore: number;
+  /** The agents' memory limit in GiB, which SutazaiMemoryPressure divides by (seed 002's container limit: 8G). @exclusiveMinimum 0 */
+  memoryLimitGiB: number;
+  /** Share of `memoryLimitGiB` in use for SutazaiMemoryPressure (seed 002 memory_pressure: 0.9). @exclusiveMinimum 0 @maximum 1 */
+  memoryRatio: number;
 }
 
 /** Thresholds of the stack self-monitoring pack. */
@@ -540,6 +647,23 @@ export interface StackThresholds {
   nodeMemoryRatio: number;
   /** Share of a filesystem still free below which NodeFilesystemAlmostFull fires. @exclusiveMinimum 0 @maximum 1 */
   nodeFilesystemFreeRatio: number;
+  /** Share of a volume still free below which KubePersistentVolumeFillingUp is critical. @exclusiveMinimum 0 @maximum 1 */
+  volumeFreeRatio: number;
+  /**
+   * Share of a volume still free below which KubePersistentVolumeFillingUp warns, when the last 6 hours'
+   * trend fills it within 4 days. @exclusiveMinimum 0 @maximum 1
+   */
+  volumeFillingFreeRatio: number;
+  /** Days of validity left under which CertificateExpiringSoon fires. @exclusiveMinimum 0 */
+  certificateExpiryDays: number;
+  /**
+   * Share of an Elasticsearch node's data filesystem in use above which ElasticsearchDiskWatermarkHigh
+   * fires: Elasticsearch's high disk watermark (90%), where it moves shards off the node.
+   * @exclusiveMinimum 0 @maximum 1
+   */
+  elasticsearchDiskUsedRatio: number;
+  /** Hours since the last successful Elasticsearch snapshot after which ElasticsearchSnapshotTooOld fires. @exclusiveMinimum 0 */
+  elasticsearchSnapshotMaxAgeHours: number;
 }
 
 export interface AlertsConfig {
@@ -701,6 +825,10 @@ export interface StackConfig {
   logstash: LogstashConfig;
   kibana: KibanaConfig;
   nodeExporter: NodeExporterConfig;
+  kubeStateMetrics: KubeStateMetricsConfig;
+  elasticsearchExporter: ElasticsearchExporterConfig;
+  kubelet: KubeletConfig;
+  traceIntake: TraceIntakeConfig;
   network: NetworkConfig;
   pki: PkiConfig;
   /** The monitored platforms: each one's metric catalogue and alert pack are active. @minItems 1 @uniqueItems true */

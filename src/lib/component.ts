@@ -1,3 +1,4 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Resources, SecretKeyRef, Storage } from '../config/types';
@@ -211,6 +212,21 @@ export abstract class Component extends Construct implements Peer {
       metadata: { name: this.name, labels: this.labels },
       automountServiceAccountToken: automount,
     });
+  }
+
+  /**
+   * A ClusterRole granting exactly `rules`, bound to the component's ServiceAccount. Cluster-scoped
+   * objects carry no namespace, whatever the chart's default is.
+   */
+  protected clusterRole(id: string, rules: k8s.PolicyRule[]): void {
+    const name = `${this.namespace}-${this.name}`;
+    const role = new k8s.KubeClusterRole(this, `${id}Role`, { metadata: { name, labels: this.labels }, rules });
+    const binding = new k8s.KubeClusterRoleBinding(this, `${id}Binding`, {
+      metadata: { name, labels: this.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
+    for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
 
   /** The component's Service with every named port; `headless` for StatefulSet peer discovery. */

@@ -12,23 +12,53 @@ export const COMPONENTS = {
   jaeger: 'jaeger',
   grafana: 'grafana',
   nodeExporter: 'node-exporter',
+  kubeStateMetrics: 'kube-state-metrics',
+  elasticsearchExporter: 'elasticsearch-exporter',
+  traceIntake: 'trace-intake',
 } as const;
 
-/** Scrape jobs of the stack's own components (app/stack.ts), each deployed or not by the config. */
-const STACK_JOBS = [
-  COMPONENTS.prometheus,
-  COMPONENTS.alertmanager,
-  COMPONENTS.collector,
-  COMPONENTS.agent,
-  COMPONENTS.jaeger,
-  COMPONENTS.grafana,
-  COMPONENTS.nodeExporter,
-] as const;
+/**
+ * Jobs of what the stack scrapes but does not run: each node's kubelet and its cAdvisor (the names the
+ * Kubernetes monitoring mixins select by default), and cert-manager's controller.
+ */
+export const CLUSTER_JOBS = { kubelet: 'kubelet', cadvisor: 'cadvisor', certManager: 'cert-manager' } as const;
 
-/** The jobs of the stack's own components a config deploys; TargetDown watches these. */
-export function stackJobs(config: { readonly nodeExporter: { readonly enabled: boolean } }): string[] {
-  return STACK_JOBS.filter((job) => job !== COMPONENTS.nodeExporter || config.nodeExporter.enabled);
+/** The parts of the config that decide which of the stack's jobs exist. */
+export interface JobSwitches {
+  readonly nodeExporter: { readonly enabled: boolean };
+  readonly kubeStateMetrics: { readonly enabled: boolean };
+  readonly elasticsearchExporter: { readonly enabled: boolean };
+  readonly kubelet: { readonly enabled: boolean };
+  readonly traceIntake: { readonly enabled: boolean };
+  readonly pki: { readonly scrapeCertManager: boolean };
 }
+
+/**
+ * The jobs of the stack's own components and of the cluster's parts it scrapes, as the config deploys
+ * and scrapes them (app/stack.ts); TargetDown watches these.
+ */
+export function stackJobs(config: JobSwitches): string[] {
+  return [
+    COMPONENTS.prometheus,
+    COMPONENTS.alertmanager,
+    COMPONENTS.collector,
+    COMPONENTS.agent,
+    COMPONENTS.jaeger,
+    COMPONENTS.grafana,
+    ...(config.nodeExporter.enabled ? [COMPONENTS.nodeExporter] : []),
+    ...(config.kubeStateMetrics.enabled ? [COMPONENTS.kubeStateMetrics] : []),
+    ...(config.elasticsearchExporter.enabled ? [COMPONENTS.elasticsearchExporter] : []),
+    ...(config.traceIntake.enabled ? [COMPONENTS.traceIntake] : []),
+    ...(config.kubelet.enabled ? [CLUSTER_JOBS.kubelet, CLUSTER_JOBS.cadvisor] : []),
+    ...(config.pki.scrapeCertManager ? [CLUSTER_JOBS.certManager] : []),
+  ];
+}
+
+/**
+ * The Elasticsearch snapshot repository the bootstrap Job registers when `retention.snapshots` names
+ * one: the SLM policy writes to it and the snapshot alerts watch it.
+ */
+export const SNAPSHOT_REPOSITORY = 'agent-o11y';
 
 /** The job of the apps' metrics, which the gateway's Prometheus exporter serves. */
 export const APPS_JOB = 'agents';
@@ -47,6 +77,9 @@ export const STACK_FILES = [
   'otel-collector',
   'otel-agent',
   'node-exporter',
+  'kube-state-metrics',
+  'elasticsearch-exporter',
+  'trace-intake',
   'alertmanager',
   'prometheus',
   'grafana',
@@ -57,3 +90,25 @@ export type StackFile = (typeof STACK_FILES)[number];
 
 /** Grafana's datasource uids, which the provisioned datasources carry and every panel names. */
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', jaeger: 'jaeger', elasticsearch: 'elasticsearch' } as const;
+
+/** Grafana's HTTPS port, which its Service serves. */
+export const GRAFANA_PORT = 3000;
+
+/**
+ * The URL of the stack's Grafana inside the cluster (its Service, HTTPS): what the alerts' `dashboard_url`
+ * links start with. It is the address its peers reach it at (test/constructs/grafana.test.ts holds the two equal).
+ */
+export function grafanaUrl(namespace: string): string {
+  return `https://${COMPONENTS.grafana}.${namespace}.svc:${GRAFANA_PORT}`;
+}
+
+/** The MS-framework dashboards' fixed uids: the dashboards carry them and the MS alerts link to them. */
+export const MS_DASHBOARD_UIDS = {
+  systemOverview: 'ms-system-overview',
+  agentPerformance: 'ms-agent-performance',
+  swarmCoordination: 'ms-swarm-coordination',
+  errorAnalysis: 'ms-error-analysis',
+  resourceUtilization: 'ms-resource-utilization',
+  messagingBackplane: 'ms-messaging-backplane',
+  hooksCli: 'ms-hooks-cli',
+} as const;

@@ -66,8 +66,20 @@ function tokenize(promql: string): Token[] | string {
   return tokens;
 }
 
+/** Each expression read so far: synth reads every rule's twice (its metrics, then its selectors' labels). */
+const analysed = new Map<string, PromqlAnalysis>();
+
 /** Reads a Grafana PromQL expression: its metrics and labels, and bracket and token errors. */
 export function analysePromql(expr: string): PromqlAnalysis {
+  let analysis = analysed.get(expr);
+  if (analysis === undefined) {
+    analysis = readPromql(expr);
+    analysed.set(expr, analysis);
+  }
+  return analysis;
+}
+
+function readPromql(expr: string): PromqlAnalysis {
   const promql = substituteVariables(expr);
   const none = { metrics: [], selectors: [], groupingLabels: [] };
   if (promql.trim() === '') {

@@ -334,12 +334,12 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'scrape limits for a job that does not exist',
     { prometheus: { scrapeLimits: { jobs: { agent: { samples: 10 } } } } },
-    '/prometheus/scrapeLimits/jobs/agent: no scrape job is named so (expected one of: prometheus, alertmanager, otel-collector, otel-agent, node-exporter, agents, jaeger, grafana, kubernetes-pods)',
+    '/prometheus/scrapeLimits/jobs/agent: no scrape job is named so (expected one of: prometheus, alertmanager, otel-collector, otel-agent, node-exporter, kube-state-metrics, elasticsearch-exporter, agents, jaeger, grafana, kubelet, cadvisor, cert-manager, kubernetes-pods)',
   ],
   [
     'a label limit below the labels of a catalogued metric',
-    { platforms: ['ms-framework'], nodeExporter: { enabled: false }, prometheus: { scrapeLimits: { labels: 2 } } },
-    "/prometheus/scrapeLimits/labels: must be at least 3, the labels of ms-framework's task_completions_total (task_type, status, agent_type), or every scrape serving it fails, got 2",
+    { platforms: ['ms-framework'], prometheus: { scrapeLimits: { labels: 2 } } },
+    "/prometheus/scrapeLimits/labels: must be at least 9, the labels of elasticsearch-exporter's elasticsearch_filesystem_data_available_bytes (cluster, host, name, es_master_node, es_data_node, es_ingest_node, es_client_node, mount, path), or every scrape serving it fails, got 2",
   ],
   [
     'a slow-workflow threshold between bucket boundaries',
@@ -374,7 +374,7 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'a scrape target named like a stack job',
     { scrapeTargets: [{ job: 'agents', namespace: 'shop', matchLabels: { app: 'api' }, port: 8080 }] },
-    '/scrapeTargets/0/job: must differ from the stack\'s jobs and the other targets\' (prometheus, alertmanager, otel-collector, otel-agent, node-exporter, agents, jaeger, grafana, kubernetes-pods), got "agents"',
+    '/scrapeTargets/0/job: must differ from the stack\'s jobs and the other targets\' (prometheus, alertmanager, otel-collector, otel-agent, node-exporter, kube-state-metrics, elasticsearch-exporter, agents, jaeger, grafana, kubelet, cadvisor, cert-manager, kubernetes-pods), got "agents"',
   ],
   [
     'a scrape target with a port and a port name',

@@ -56,7 +56,7 @@ describe('Elasticsearch', () => {
       [
         'elastic/password',
         'kibana-system/password',
-        ...['u0', 'u1', 'u2'].flatMap((u) => [`users/${u}/password`, `users/${u}/username`]),
+        ...['u0', 'u1', 'u2', 'u3'].flatMap((u) => [`users/${u}/password`, `users/${u}/username`]),
       ].sort(),
     );
   });
@@ -81,10 +81,11 @@ describe('Elasticsearch', () => {
       'agent_o11y_grafana_reader',
       'agent_o11y_jaeger',
       'agent_o11y_logstash_writer',
+      'agent_o11y_monitoring',
     ]);
     const job = find(files.elasticsearch, 'Job', parts.bootstrap.jobName);
     const env = podSpec(job).containers[0].env as Array<{ name: string; value?: string }>;
-    expect(env.find((e) => e.name === 'USERS')!.value).toBe('u0 u1 u2');
+    expect(env.find((e) => e.name === 'USERS')!.value).toBe('u0 u1 u2 u3');
     // Role bodies in the ConfigMap are exactly the typed request objects.
     for (const [name, body] of Object.entries(parts.bootstrap.requests.roles)) {
       expect(JSON.parse(configMapData(files.elasticsearch, parts.bootstrap.jobName, `role-${name}.json`))).toEqual(

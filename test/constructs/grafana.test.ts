@@ -2,10 +2,11 @@ import { Testing } from 'cdk8s';
 import { Grafana } from '../../constructs/grafana';
 import * as yaml from 'js-yaml';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { grafanaUrl } from '../../src/lib/names';
 import { fileYaml, podSpec } from './snapshot';
 
 describe('Grafana', () => {
-  const { files } = synthStack(PROFILE_CONFIGS.dev);
+  const { files, parts } = synthStack(PROFILE_CONFIGS.dev);
   const datasources = yaml.load(configMapData(files.grafana, 'grafana-datasources', 'datasources.yaml')) as {
     datasources: Array<Record<string, any>>;
   };
@@ -19,6 +20,13 @@ describe('Grafana', () => {
         tlsClientKey: '$__file{/etc/agent-o11y/tls/tls.key}',
       });
     }
+  });
+
+  test('answers at the URL the alerts link their dashboards under', () => {
+    // Prometheus scrapes this port already: asking for its address records no new link.
+    expect(parts.grafana.endpoint(parts.prometheus, 'http').url()).toBe(
+      grafanaUrl(PROFILE_CONFIGS.dev.common.namespace),
+    );
   });
 
   test('provisions Prometheus, Jaeger and Elasticsearch datasources at their Services', () => {

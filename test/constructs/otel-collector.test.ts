@@ -1,8 +1,10 @@
 import * as yaml from 'js-yaml';
+import { resourceLabelProblems } from '../../constructs/otel-collector';
 import { CollectorConfigFile } from '../../constructs/otel-config';
 import { REDACTION_PATTERNS } from '../../constructs/otel-redaction';
 import { resolveConfig } from '../../src/config/loader';
-import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { StackConfig } from '../../src/config/types';
+import { configMapData, configProblems, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
 
 describe('OtelCollector', () => {
@@ -211,5 +213,120 @@ describe('OtelCollector', () => {
       decision_cache: { sampled_cache_size: 1000, non_sampled_cache_size: 1000 },
       num_shards: 3,
     });
+  });
+
+  const gateway = (stack: StackConfig) =>
+    yaml.load(configMapData(synthStack(stack).files['otel-collector'], 'otel-collector', 'config.yaml')) as any;
+
+  test("copies the configured resource attributes onto an app's metric data points, and no others", () => {
+    const statements = (c: any): string[] => c.processors['transform/metric_labels'].metric_statements[0].statements;
+    expect(statements(config)).toEqual([
+      'set(datapoint.attributes["namespace"], resource.attributes["k8s.namespace.name"]) where resource.attributes["k8s.namespace.name"] != nil',
+      'set(datapoint.attributes["pod"], resource.attributes["k8s.pod.name"]) where resource.attributes["k8s.pod.name"] != nil',
+    ]);
+    // A file's entries add to the defaults.
+    const more = gateway(resolveConfig({ collector: { resourceLabels: { deployment: 'k8s.deployment.name' } } }));
+    expect(statements(more)).toHaveLength(3);
+    expect(statements(more)[2]).toBe(
+      'set(datapoint.attributes["deployment"], resource.attributes["k8s.deployment.name"]) where resource.attributes["k8s.deployment.name"] != nil',
+    );
+    // The exporter turns no resource attribute into a label by itself.
+    expect(config.exporters.prometheus).not.toHaveProperty('resource_to_telemetry_conversion');
+    expect(config.service.pipelines.metrics!.processors).toContain('transform/metric_labels');
+  });
+
+  test('samples logs by severity in production (INFO 10%, DEBUG and TRACE 0.1%) before redaction, and none in dev or staging', () => {
+    for (const c of [config, gateway(PROFILE_CONFIGS.staging)])
+      expect(c.service.pipelines.logs.processors).toEqual(['memory_limiter', 'transform/redact', 'resource', 'batch']);
+    expect(prodConfig.service.pipelines.logs.processors).toEqual([
+      'memory_limiter',
+      'transform/log_priority',
+      'probabilistic_sampler/logs',
+      'transform/log_priority_cleanup',
+      'transform/redact',
+      'resource',
+      'batch',
+    ]);
+    const notAudit =
+      'not (log.attributes["data_stream.dataset"] == "audit" or (log.attributes["data_stream.dataset"] == nil and (resource.attributes["data_stream.dataset"] == "audit")))';
+    expect(prodConfig.processors['transform/log_priority'].log_statements[0].statements).toEqual([
+      'delete_key(log.attributes, "sampling.priority")',
+      `set(log.attributes["sampling.priority"], 0.1) where log.severity_number >= SEVERITY_NUMBER_TRACE and log.severity_number < SEVERITY_NUMBER_INFO and ${notAudit}`,
+      `set(log.attributes["sampling.priority"], 10.0) where log.severity_number >= SEVERITY_NUMBER_INFO and log.severity_number < SEVERITY_NUMBER_WARN and ${notAudit}`,
+      'set(log.attributes["sampling.key"], UUID()) where log.attributes["sampling.priority"] != nil',
+    ]);
+    expect(prodConfig.processors['probabilistic_sampler/logs']).toEqual({
+      mode: 'hash_seed',
+      sampling_percentage: 100,
+      fail_closed: false,
+      attribute_source: 'traceID',
+      from_attribute: 'sampling.key',
+      sampling_priority: 'sampling.priority',
+    });
+  });
+
+  test('samples, when the first log stream is exempt, only the records that name another stream', () => {
+    const c = gateway(
+      resolveConfig({
+        profile: 'production',
+        collector: { logSampling: { unspecified: 50, exemptStreams: ['agents'] } },
+      }),
+    );
+    const statements: string[] = c.processors['transform/log_priority'].log_statements[0].statements;
+    const inAudit =
+      '(log.attributes["data_stream.dataset"] == "audit" or (log.attributes["data_stream.dataset"] == nil and (resource.attributes["data_stream.dataset"] == "audit")))';
+    expect(statements.slice(1, 4).map((st) => st.split(' where ')[0])).toEqual([
+      'set(log.attributes["sampling.priority"], 0.1)',
+      'set(log.attributes["sampling.priority"], 10.0)',
+      'set(log.attributes["sampling.priority"], 50.0)',
+    ]);
+    for (const st of statements.slice(1, 4)) expect(st.endsWith(` and ${inAudit}`)).toBe(true);
+    // By default the sox streams are exempt, whatever they are called.
+    const ledger = gateway(
+      resolveConfig({
+        profile: 'production',
+        retention: {
+          streams: [
+            { name: 'app', compliance: 'gdpr' },
+            { name: 'ledger', compliance: 'sox' },
+          ],
+        },
+      }),
+    );
+    expect(ledger.processors['transform/log_priority'].log_statements[0].statements[2]).toMatch(
+      / and not \(log\.attributes\["data_stream\.dataset"\] == "ledger" or .*"ledger"\)\)\)$/,
+    );
+    // Every stream exempt: nothing to sample.
+    const none = gateway(
+      resolveConfig({ profile: 'production', collector: { logSampling: { exemptStreams: ['agents', 'audit'] } } }),
+    );
+    expect(none.processors['probabilistic_sampler/logs']).toBeUndefined();
+  });
+
+  test('fails an exempt stream that is no log stream, a share of 0 and a reserved or malformed label name, naming each key', () => {
+    expect(
+      configProblems({
+        collector: {
+          logSampling: { info: 0, exemptStreams: ['audits'] },
+          resourceLabels: { job: 'k8s.deployment.name', 'k8s.node': 'k8s.node.name', otel_scope_team: 'team' },
+        },
+      }),
+    ).toEqual(['/collector/logSampling/info: must be > 0, got 0']);
+    expect(
+      configProblems({
+        collector: {
+          logSampling: { exemptStreams: ['audits'] },
+          resourceLabels: { job: 'k8s.deployment.name', 'k8s.node': 'k8s.node.name', otel_scope_team: 'team' },
+        },
+      }),
+    ).toEqual([
+      '/collector/resourceLabels/job: is a label the Prometheus exporter sets or reserves (job, instance, le, quantile, otel_scope_*, __*): choose another name',
+      '/collector/resourceLabels/k8s.node: must be named like a Prometheus label (letters, digits and _, not starting with a digit), got "k8s.node"',
+      '/collector/resourceLabels/otel_scope_team: is a label the Prometheus exporter sets or reserves (job, instance, le, quantile, otel_scope_*, __*): choose another name',
+      '/collector/logSampling/exemptStreams/0: must name a log stream of /retention/streams (agents, audit), got "audits"',
+    ]);
+    expect(resourceLabelProblems({ namespace: 'k8s.namespace.name' })).toEqual([
+      `/collector/resourceLabels: must keep pod (the alert packs and dashboards select an app's metrics by namespace and pod), got {"namespace":"k8s.namespace.name"}`,
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import { Testing } from 'cdk8s';
 import { Alertmanager } from '../../constructs/alertmanager';
 import { Pki } from '../../constructs/mtls';
 import { Prometheus } from '../../constructs/prometheus';
-import { PrometheusConfigFile } from '../../constructs/prometheus-config';
+import { PrometheusConfigFile, ScrapeConfig } from '../../constructs/prometheus-config';
+import { CADVISOR, KUBELET, seriesNames } from '../../rules/catalog';
 import { stackJobs } from '../../src/lib/names';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
@@ -24,11 +25,57 @@ describe('Prometheus', () => {
       'otel-collector',
       'otel-agent',
       'node-exporter',
+      'kube-state-metrics',
+      'elasticsearch-exporter',
       'agents',
       'jaeger',
       'grafana',
+      'kubelet',
+      'cadvisor',
+      'cert-manager',
       'kubernetes-pods',
     ]);
+  });
+
+  test("scrapes each node's kubelet and cAdvisor with its token, verifying the kubelet against the cluster CA, keeping the catalogued series", () => {
+    const kubelet = config.scrape_configs.find((j) => j.job_name === 'kubelet')!;
+    const cadvisor = config.scrape_configs.find((j) => j.job_name === 'cadvisor')!;
+    for (const job of [kubelet, cadvisor]) {
+      expect(job.kubernetes_sd_configs).toEqual([{ role: 'node' }]);
+      expect(job.authorization).toEqual({ credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
+      expect(job.tls_config).toEqual({ ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' });
+    }
+    expect(cadvisor.metrics_path).toBe('/metrics/cadvisor');
+    const kept = (job: ScrapeConfig) => job.metric_relabel_configs![0]!.regex!.split('|');
+    expect(kept(kubelet)).toEqual(KUBELET.metrics.flatMap(seriesNames).sort());
+    expect(kept(cadvisor)).toEqual(CADVISOR.metrics.flatMap(seriesNames).sort());
+    const insecure = yaml.load(
+      configMapData(
+        synthStack(resolveConfig({ kubelet: { verifyTls: false } })).files.prometheus,
+        'prometheus',
+        'prometheus.yml',
+      ),
+    ) as PrometheusConfigFile;
+    expect(insecure.scrape_configs.find((j) => j.job_name === 'cadvisor')!.tls_config).toEqual({
+      insecure_skip_verify: true,
+    });
+  });
+
+  test('scrapes no kubelet, kube-state-metrics or cert-manager when they are off, and asks for no node access then', () => {
+    const off = synthStack(
+      resolveConfig({
+        kubelet: { enabled: false },
+        kubeStateMetrics: { enabled: false },
+        pki: { scrapeCertManager: false },
+      }),
+    ).files;
+    const jobs = (
+      yaml.load(configMapData(off.prometheus, 'prometheus', 'prometheus.yml')) as PrometheusConfigFile
+    ).scrape_configs.map((j) => j.job_name);
+    for (const job of ['kubelet', 'cadvisor', 'kube-state-metrics', 'cert-manager']) expect(jobs).not.toContain(job);
+    const role = find(off.prometheus, 'ClusterRole', 'observability-prometheus') as any;
+    expect(role.rules.flatMap((r: any) => r.resources)).not.toContain('nodes/metrics');
+    expect(off['kube-state-metrics']).toEqual([]);
   });
 
   test("scrapes a platform's own service by a job of its own: its pods, its port, its path, params and TLS", () => {
@@ -151,6 +198,13 @@ describe('Prometheus', () => {
       jaeger: ['http', undefined, undefined],
       // Grafana serves TLS but cannot verify client certificates: none is presented.
       grafana: ['https', 'grafana.observability.svc', undefined],
+      'kube-state-metrics': ['https', 'kube-state-metrics.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      'elasticsearch-exporter': ['https', 'elasticsearch-exporter.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      // The kubelets: their own serving certificates, verified against the cluster CA, and the token.
+      kubelet: ['https', undefined, undefined],
+      cadvisor: ['https', undefined, undefined],
+      // cert-manager serves its metrics in plaintext by default.
+      'cert-manager': ['http', undefined, undefined],
       'kubernetes-pods': ['http', undefined, undefined],
     });
     expect(config.alerting.alertmanagers[0]).toMatchObject({
@@ -176,9 +230,15 @@ describe('Prometheus', () => {
     ]);
   });
 
-  test('has read-only discovery RBAC and nothing more', () => {
+  test("has read-only discovery RBAC, the node list and the kubelets' metrics, and nothing more", () => {
     const role = find(files.prometheus, 'ClusterRole', 'observability-prometheus') as any;
-    for (const rule of role.rules) expect(rule.verbs).toEqual(['get', 'list', 'watch']);
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+      // Not nodes/proxy, which would also let it exec into pods through the kubelet.
+      { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+    ]);
   });
 
   test('fails for a rule file name promtool globbing would miss', () => {

@@ -93,7 +93,7 @@ describe('Retention', () => {
       }
     }
     expect(Object.keys(cm.data).filter((k) => k.endsWith('.json'))).toHaveLength(compared);
-    expect(compared).toBe(3 + 2 + 2);
+    expect(compared).toBe(4 + 2 + 2);
   });
 
   test('snapshots daily to the configured repository, and allows a filesystem one in path.repo', () => {

@@ -82,7 +82,9 @@ describe('Logstash', () => {
   test("redacts attributes parsed from JSON log bodies by the gateway's names", () => {
     expect(pipeline).toContain('require "digest"');
     expect(pipeline).toContain('@pseudonymize = ["user.id","user_id","enduser.id","user.name","user.email"]');
-    expect(pipeline).toContain('attributes = attributes.merge(@redact.call(parsed["attributes"] || {}))');
+    expect(pipeline).toContain(
+      'attributes = attributes.merge(@redact.call(own)).merge(@redact.call(parsed["attributes"] || {}))',
+    );
     const regex = /@secret_name = Regexp\.new\((".*"), Regexp::IGNORECASE\)/.exec(pipeline)![1];
     // The Ruby string literal holds the same pattern the gateway uses.
     const named = new RegExp(JSON.parse(regex!) as string, 'i');

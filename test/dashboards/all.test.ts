@@ -216,6 +216,11 @@ describe('threshold lines', () => {
     config.alerts.multiagents = { ...config.alerts.multiagents, cpuPercent: 75, errorRatio: 0.2 };
     config.alerts.agentcore = { ...config.alerts.agentcore, systemMemoryPercent: 70 };
     config.alerts.sutazai = { ...config.alerts.sutazai, cpuPercent: 95 };
+    config.alerts.msFramework = {
+      ...config.alerts.msFramework,
+      coordinationFailuresPerSecond: 0.2,
+      cliProcessFailuresPerSecond: 0.3,
+    };
     config.alerts.progressiveV5 = {
       ...config.alerts.progressiveV5,
       mcaLatencyP95Seconds: 3,
@@ -232,5 +237,7 @@ describe('threshold lines', () => {
     expect(steps(config, 'progressive-v5-mca', 'MCA 5xx Ratio')).toEqual([0.01, 0.02]);
     expect(steps(config, 'progressive-v5-agent-health', 'Agent Response Time p95')).toEqual([0.25]);
     expect(steps(config, 'progressive-v5-agent-health', 'Memory Usage by Agent')).toEqual([512 * 1024 ** 2]);
+    expect(steps(config, 'ms-swarm-coordination', 'Coordination Failures')).toEqual([0.2]);
+    expect(steps(config, 'ms-hooks-cli', 'CLI Process Failures')).toEqual([0.3]);
   });
 });

@@ -72,10 +72,15 @@ export function tracesRequest(service: Attributes, spans: SpanSpec[]): unknown {
   };
 }
 
-export function logsRequest(
-  service: Attributes,
-  records: Array<{ body: string; attributes?: Attributes; traceId?: string }>,
-): unknown {
+/** A log record as the test describes it; its severity is INFO unless it says (OTLP's number, 0 for none, and text). */
+export interface LogSpec {
+  body: string;
+  attributes?: Attributes;
+  traceId?: string;
+  severity?: { number: number; text?: string };
+}
+
+export function logsRequest(service: Attributes, records: LogSpec[]): unknown {
   const now = String(BigInt(Date.now()) * NANOS_PER_MS);
   return {
     resourceLogs: [
@@ -87,8 +92,8 @@ export function logsRequest(
             logRecords: records.map((r) => ({
               timeUnixNano: now,
               observedTimeUnixNano: now,
-              severityNumber: 9,
-              severityText: 'INFO',
+              severityNumber: r.severity?.number ?? 9,
+              ...(r.severity ? (r.severity.text ? { severityText: r.severity.text } : {}) : { severityText: 'INFO' }),
               body: { stringValue: r.body },
               attributes: otlpAttributes(r.attributes ?? {}),
               ...(r.traceId ? { traceId: r.traceId } : {}),
@@ -193,4 +198,123 @@ export function postOtlp(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** POSTs a body over mTLS with the app's certificate to a path of a local port; resolves the status. */
+export function postTls(
+  port: number,
+  urlPath: string,
+  body: Buffer | string,
+  contentType: string,
+  certDir: string,
+  serverName: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method: 'POST',
+        servername: serverName,
+        ca: fs.readFileSync(path.join(certDir, 'ca.crt')),
+        cert: fs.readFileSync(path.join(certDir, 'tls.crt')),
+        key: fs.readFileSync(path.join(certDir, 'tls.key')),
+        minVersion: 'TLSv1.3',
+        headers: { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A failed span as a Zipkin v2 JSON sender (zipkin-js, Brave) posts it to /api/v2/spans. */
+export function zipkinSpans(service: string, traceId: string, name: string, durationMs: number): string {
+  return JSON.stringify([
+    {
+      traceId,
+      id: newSpanId(),
+      name,
+      kind: 'SERVER',
+      timestamp: Date.now() * 1000 - durationMs * 1000,
+      duration: durationMs * 1000,
+      localEndpoint: { serviceName: service },
+      tags: { error: 'upstream refused', 'http.method': 'GET' },
+    },
+  ]);
+}
+
+/**
+ * A failed span as jaeger-client posts it to a collector's /api/traces: a Jaeger Thrift `Batch`
+ * (jaeger.thrift) in Thrift's binary protocol, written out field by field.
+ */
+export function jaegerThriftBatch(service: string, traceId: string, name: string, durationMs: number): Buffer {
+  const parts: Buffer[] = [];
+  const field = (type: number, id: number) => {
+    const b = Buffer.alloc(3);
+    b.writeUInt8(type, 0);
+    b.writeInt16BE(id, 1);
+    parts.push(b);
+  };
+  const i32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v);
+    parts.push(b);
+  };
+  const i64 = (v: bigint) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(BigInt.asIntN(64, v));
+    parts.push(b);
+  };
+  const str = (s: string) => {
+    i32(Buffer.byteLength(s));
+    parts.push(Buffer.from(s));
+  };
+  const stop = () => parts.push(Buffer.from([0]));
+  const [STRING, I32, I64, STRUCT, LIST, BOOL] = [11, 8, 10, 12, 15, 2];
+  const micros = BigInt(Date.now()) * 1000n;
+  // Batch.process: Process { 1: serviceName }
+  field(STRUCT, 1);
+  field(STRING, 1);
+  str(service);
+  stop();
+  // Batch.spans: list<Span> of one
+  field(LIST, 2);
+  parts.push(Buffer.from([STRUCT]));
+  i32(1);
+  field(I64, 1);
+  i64(BigInt(`0x${traceId.slice(16)}`)); // traceIdLow
+  field(I64, 2);
+  i64(BigInt(`0x${traceId.slice(0, 16)}`)); // traceIdHigh
+  field(I64, 3);
+  i64(BigInt(`0x${newSpanId()}`)); // spanId
+  field(I64, 4);
+  i64(0n); // parentSpanId: a root span
+  field(STRING, 5);
+  str(name); // operationName
+  field(I32, 7);
+  i32(1); // flags: sampled
+  field(I64, 8);
+  i64(micros - BigInt(durationMs) * 1000n); // startTime
+  field(I64, 9);
+  i64(BigInt(durationMs) * 1000n); // duration
+  // tags: list<Tag> of one, error=true (Tag { 1: key, 2: vType BOOL=2, 5: vBool })
+  field(LIST, 10);
+  parts.push(Buffer.from([STRUCT]));
+  i32(1);
+  field(STRING, 1);
+  str('error');
+  field(I32, 2);
+  i32(2);
+  field(BOOL, 5);
+  parts.push(Buffer.from([1]));
+  stop();
+  stop(); // end of Span
+  stop(); // end of Batch
+  return Buffer.concat(parts);
 }

@@ -20,10 +20,21 @@ import * as yaml from 'js-yaml';
 import type { PrometheusConfigFile, ScrapeConfig } from '../../constructs/prometheus-config';
 import { activeCatalogs } from '../../rules';
 import type { StackConfig } from '../../src/config/types';
-import { DELIVERY_LABELS } from '../../src/lib/metric-labels';
+import { deliveryLabels } from '../../src/lib/metric-labels';
 import { configMapData, synthStack } from '../helpers';
 import { seriesIndex, targetLabelNames } from '../rules/delivery';
-import { Attributes, counterRequest, logsRequest, newTraceId, postOtlp, SpanSpec, tracesRequest } from './otlp';
+import {
+  Attributes,
+  counterRequest,
+  jaegerThriftBatch,
+  logsRequest,
+  newTraceId,
+  postOtlp,
+  postTls,
+  SpanSpec,
+  tracesRequest,
+  zipkinSpans,
+} from './otlp';
 import { AppPod, LocalPipeline, REWRITES } from './pipeline';
 import { OtlpAttribute } from './stubs';
 import { fastAlertingConfig, waitFor } from './support';
@@ -39,11 +50,20 @@ const BASELINE_PERCENT = 25;
 // Long enough for both spans of a trace to arrive (one goes through the agent's 2s batch) on a loaded machine.
 const DECISION_WAIT_S = 6;
 
-/** The alerting test's fast config, with two gateways, a baseline share that sampling can be measured on, and the MultiAgents pods' own job. */
+/**
+ * The alerting test's fast config, with two gateways, a baseline share that sampling can be measured on,
+ * an app's deployment among the resource attributes its metrics carry as labels, and the MultiAgents
+ * pods' own job.
+ */
 function e2eConfig() {
   return fastAlertingConfig({
-    collector: { replicas: 2, sampling: { percentage: BASELINE_PERCENT, decisionWait: `${DECISION_WAIT_S}s` } },
+    collector: {
+      replicas: 2,
+      sampling: { percentage: BASELINE_PERCENT, decisionWait: `${DECISION_WAIT_S}s` },
+      resourceLabels: { deployment: 'k8s.deployment.name' },
+    },
     scrapeTargets: [{ job: 'multiagents', namespace: 'agents', matchLabels: { app: 'multiagents' }, port: 9100 }],
+    traceIntake: { enabled: true },
   });
 }
 
@@ -75,6 +95,7 @@ const EXPECTED_JOBS = [
   'otel-collector',
   'otel-agent',
   'jaeger',
+  'trace-intake',
   'agents',
   'multiagents',
   'kubernetes-pods',
@@ -205,8 +226,11 @@ async function sendLogs(records: Array<{ body: string; attributes?: Attributes }
 
 describe('the rendered pipeline, end to end over mTLS', () => {
   test('a client without a certificate is refused at every port that declares mTLS, and one with a certificate is served', async () => {
-    const { agent, gateway0, jaeger, prometheus, alertmanager } = pipeline.pods;
+    const { agent, gateway0, jaeger, prometheus, alertmanager, intake } = pipeline.pods;
     const mtlsPorts: Array<[string, number]> = [
+      ['trace-intake zipkin', intake!.port(9411)],
+      ['trace-intake jaeger-grpc', intake!.port(14250)],
+      ['trace-intake jaeger-http', intake!.port(14268)],
       ['agent otlp-grpc', agent.port(4317)],
       ['agent otlp-http', agent.port(4318)],
       ['gateway otlp-grpc', gateway0.port(4317)],
@@ -369,6 +393,51 @@ describe('the rendered pipeline, end to end over mTLS', () => {
       ]);
   }, 120_000);
 
+  test("Zipkin and Jaeger senders' spans reach the trace store through the intake and the gateway, sampled as OTLP spans are", async () => {
+    const intake = pipeline.pods.intake!;
+    const serverName = 'trace-intake.observability.svc';
+    const zipkinTrace = newTraceId();
+    const jaegerTrace = newTraceId();
+    expect(
+      await postTls(
+        intake.port(9411),
+        '/api/v2/spans',
+        zipkinSpans('legacy-zipkin', zipkinTrace, 'GET /zipkin', 20),
+        'application/json',
+        pipeline.appTlsDir,
+        serverName,
+      ),
+    ).toBe(202);
+    expect(
+      await postTls(
+        intake.port(14268),
+        '/api/traces',
+        jaegerThriftBatch('legacy-jaeger', jaegerTrace, 'GET /jaeger', 20),
+        'application/x-thrift',
+        pipeline.appTlsDir,
+        serverName,
+      ),
+    ).toBe(202);
+    // Both failed, so the gateway's tail sampling keeps them whatever the baseline share.
+    await waitFor(
+      'the Zipkin and Jaeger spans in the trace store',
+      () => {
+        const traces = storedTraces();
+        const zipkin = traces.get(zipkinTrace);
+        const jaeger = traces.get(jaegerTrace);
+        return zipkin && jaeger ? { zipkin, jaeger } : undefined;
+      },
+      (DECISION_WAIT_S + 30) * 1000,
+    )
+      .then(({ zipkin, jaeger }) => {
+        expect(zipkin.map((s) => s.operationName)).toEqual(['GET /zipkin']);
+        expect(jaeger.map((s) => s.operationName)).toEqual(['GET /jaeger']);
+        // Their failure survives the translations (Zipkin's error tag, Jaeger's error=true: OTLP's error status).
+        for (const span of [...zipkin, ...jaeger]) expect(String(tag(span, 'error'))).toBe('true');
+      })
+      .catch(failWithLogs);
+  });
+
   test("every target carries exactly the labels its rendered job gives it, the stack's, the apps' and the annotated pod's", async () => {
     let up: Awaited<ReturnType<typeof pipeline.prometheusQuery>> = [];
     const targets = await waitFor(
@@ -398,12 +467,15 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     );
   }, 60_000);
 
-  test("an app's OTLP metric reaches Prometheus with exactly the labels of its delivery: job, instance, the app's namespace and pod, its meter", async () => {
-    // In the cluster the agent's k8s_attributes adds the pod's namespace and name; here (no API server) the app says them.
+  test("an app's OTLP metric reaches Prometheus with exactly the labels of its delivery: job, instance, the configured resource labels, its meter; not its pod's UID", async () => {
+    // In the cluster the agent's k8s_attributes adds the pod's namespace, name, UID and deployment; here
+    // (no API server) the app says them.
     const app = {
       ...SERVICE,
       'k8s.namespace.name': 'agents',
       'k8s.pod.name': 'multiagents-worker-5f7c9-x2k4q',
+      'k8s.pod.uid': '3f9c1b2e-7d4a-4e8b-9a61-0c5d2f8e4b17',
+      'k8s.deployment.name': 'multiagents-worker',
       'telemetry.sdk.language': 'python',
       'process.pid': '4242',
     };
@@ -428,15 +500,18 @@ describe('the rendered pipeline, end to end over mTLS', () => {
     // Exactly what the catalogue's delivery says (the promtool tests feed the same), no resource attribute besides.
     const workflows = seriesIndex(activeCatalogs(['multiagents'])).get('multiagents_workflows_total')!;
     expect(Object.keys(series[0]!.metric).sort()).toEqual(
-      ['__name__', ...DELIVERY_LABELS.otlp, ...workflows.def.labels].sort(),
+      ['__name__', ...deliveryLabels(pipeline.config.collector.resourceLabels).otlp, ...workflows.def.labels].sort(),
     );
     expect(series[0]!.metric).toMatchObject({
       job: SERVICE['service.name'],
       instance: SERVICE['service.instance.id'],
       namespace: 'agents',
       pod: app['k8s.pod.name'],
+      deployment: app['k8s.deployment.name'],
       otel_scope_name: 'multiagents.workflows',
     });
+    // No label carries the pod's UID, under any name.
+    expect(Object.values(series[0]!.metric)).not.toContain(app['k8s.pod.uid']);
     // The rest of the resource is in target_info, joinable on job and instance.
     const info = await pipeline.prometheusQuery(`target_info{job="${SERVICE['service.name']}"}`);
     expect(info.map((s) => s.metric)).toEqual([
@@ -444,6 +519,7 @@ describe('the rendered pipeline, end to end over mTLS', () => {
         instance: SERVICE['service.instance.id'],
         telemetry_sdk_language: 'python',
         process_pid: '4242',
+        k8s_pod_uid: app['k8s.pod.uid'],
       }),
     ]);
   }, 60_000);

@@ -268,10 +268,33 @@ export function podTarget(
   };
 }
 
+/**
+ * Certificates from a throwaway CA in `dir`, one Secret directory each, for exactly the names the
+ * rendered Certificates among `objects` carry, and `app/` for an app outside the stack, as
+ * docs/architecture.md's client section sets one up.
+ */
+export function writeStackPki(dir: string, objects: readonly KubeObject[]): void {
+  const certificates = objects.filter(
+    (o) => o.kind === 'Certificate' && !(o as unknown as { spec: { isCA?: boolean } }).spec.isCA,
+  );
+  writeTestPki(dir, {
+    ...Object.fromEntries(
+      certificates.map((c) => {
+        const spec = (c as unknown as { spec: { secretName: string; dnsNames?: string[]; commonName?: string } }).spec;
+        return [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]];
+      }),
+    ),
+    app: ['app.agents.svc'],
+  });
+}
+
 /** The running pipeline: its pods, stand-ins, processes, and how to reach each from the test. */
 export class LocalPipeline {
   readonly processes = new Processes();
-  readonly pods: Record<'agent' | 'gateway0' | 'gateway1' | 'jaeger' | 'prometheus' | 'alertmanager', LocalPod>;
+  readonly pods: Record<'agent' | 'gateway0' | 'gateway1' | 'jaeger' | 'prometheus' | 'alertmanager', LocalPod> & {
+    /** The trace intake (the Jaeger binary translating Zipkin and Jaeger spans), with `traceIntake.enabled`. */
+    intake?: LocalPod;
+  };
   readonly children = new Map<string, ChildProcess>();
   readonly pkiDir: string;
   elasticsearch!: Awaited<ReturnType<typeof elasticsearchStub>>;
@@ -289,23 +312,8 @@ export class LocalPipeline {
     const { files, parts } = synthStack(config);
     this.files = files;
     this.ruleFiles = parts.ruleFiles;
-    const all = Object.values(files).flat();
-    // Certificates for exactly the names the rendered Certificates carry, one Secret directory each.
     this.pkiDir = path.join(options.dir, 'pki');
-    const certificates = all.filter(
-      (o) => o.kind === 'Certificate' && !(o as unknown as { spec: { isCA?: boolean } }).spec.isCA,
-    );
-    writeTestPki(this.pkiDir, {
-      ...Object.fromEntries(
-        certificates.map((c) => {
-          const spec = (c as unknown as { spec: { secretName: string; dnsNames?: string[]; commonName?: string } })
-            .spec;
-          return [spec.secretName, spec.dnsNames ?? [spec.commonName ?? spec.secretName]];
-        }),
-      ),
-      // An app outside the stack, as docs/architecture.md's client section sets one up.
-      app: ['app.agents.svc'],
-    });
+    writeStackPki(this.pkiDir, Object.values(files).flat());
     const ns = config.common.namespace;
     const pod = (objects: KubeObject[], workload: string, name: string, namespace = ns) =>
       new LocalPod(objects, workload, name, namespace, options.dir, this.pkiDir);
@@ -316,6 +324,7 @@ export class LocalPipeline {
       jaeger: pod(files.jaeger, 'jaeger', 'jaeger-0'),
       prometheus: pod(files.prometheus, 'prometheus', 'prometheus-0'),
       alertmanager: pod(files.alertmanager, 'alertmanager', 'alertmanager-0'),
+      ...(config.traceIntake.enabled ? { intake: pod(files['trace-intake'], 'trace-intake', 'trace-intake-0') } : {}),
     };
   }
 
@@ -363,6 +372,17 @@ export class LocalPipeline {
       ['--config', jaeger.local('/etc/jaeger/config.yaml')],
       podEnv(this.files.jaeger, 'jaeger'),
     ]);
+
+    // The trace intake: the Jaeger binary too, forwarding to the gateway Service (replica 0 here).
+    const intake = this.pods.intake;
+    if (intake) {
+      this.writeConfig(intake, '/etc/jaeger/config.yaml', (c) => localizeAddresses(c, intake, peers));
+      this.define('trace-intake', () => [
+        this.options.jaeger,
+        ['--config', intake.local('/etc/jaeger/config.yaml')],
+        podEnv(this.files['trace-intake'], 'trace-intake'),
+      ]);
+    }
 
     // The gateways: each its own queue volume; the trace-ID routing tier resolves both replicas.
     for (const gateway of [gateway0, gateway1]) {
@@ -444,7 +464,15 @@ export class LocalPipeline {
       { POD_NAME: prometheus.podName },
     ]);
 
-    for (const name of ['jaeger', 'otel-collector-0', 'otel-collector-1', 'otel-agent', 'alertmanager', 'prometheus'])
+    for (const name of [
+      'jaeger',
+      'otel-collector-0',
+      'otel-collector-1',
+      'otel-agent',
+      ...(intake ? ['trace-intake'] : []),
+      'alertmanager',
+      'prometheus',
+    ])
       this.run(name);
     await this.waitReady();
   }
@@ -470,9 +498,10 @@ export class LocalPipeline {
       await waitFor(`${pod.podName} to be healthy`, async () =>
         (await fetch(`http://127.0.0.1:${pod.port(13133)}/`)).ok ? true : undefined,
       );
-    await waitFor('jaeger to be healthy', async () =>
-      (await fetch(`http://127.0.0.1:${jaeger.port(13133)}/status`)).ok ? true : undefined,
-    );
+    for (const pod of [jaeger, ...(this.pods.intake ? [this.pods.intake] : [])])
+      await waitFor(`${pod.podName} to be healthy`, async () =>
+        (await fetch(`http://127.0.0.1:${pod.port(13133)}/status`)).ok ? true : undefined,
+      );
     await waitFor('prometheus to be ready', async () =>
       (await this.httpsGet(this.pods.prometheus, '/-/ready')).status === 200 ? true : undefined,
     );

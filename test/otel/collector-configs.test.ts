@@ -32,6 +32,17 @@ const CONFIGS: Array<[string, StackConfig]> = [
       collector: { redaction: { emails: 'remove', ipv4: 'keep', pseudonymize: [] } },
     }),
   ],
+  // Log sampling of records without a severity, only in the streams a record names (the first is exempt).
+  [
+    'production with the default log stream exempt and a resource label added',
+    resolveConfig({
+      profile: 'production',
+      collector: {
+        logSampling: { unspecified: 50, exemptStreams: ['agents'] },
+        resourceLabels: { deployment: 'k8s.deployment.name' },
+      },
+    }),
+  ],
 ];
 
 /** The collector workloads: the gateway and the agent, each named like its ConfigMap. */

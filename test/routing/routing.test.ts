@@ -4,7 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig, resolveConfig } from '../../src/config/loader';
-import { routingProblems } from '../../constructs/alertmanager-config';
+import { AlertmanagerConfigFile, routingProblems } from '../../constructs/alertmanager-config';
+import { alertRules, SUTAZAI_TEAMS, sutazaiRules } from '../../rules';
+import { DEFAULTS } from '../../src/config';
 import { StackConfig } from '../../src/config/types';
 import { configMapData, configProblems, synthStack } from '../helpers';
 import { requireTool } from '../tools';
@@ -120,6 +122,51 @@ const MULTIAGENTS_CASES: RoutingCase[] = [
   ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
 ];
 
+/** The labels a SutazAI alert carries as its pack renders it (name, severity, team), with the series' labels it keeps. */
+function sutazaiAlert(name: string, seriesLabels: Record<string, string> = {}): Record<string, string> {
+  const rule = alertRules(sutazaiRules(DEFAULTS)).find((a) => a.alert === name);
+  if (!rule) throw new Error(`the sutazai pack has no alert ${name}`);
+  return { alertname: name, ...rule.labels, cluster: 'sutazai', ...seriesLabels };
+}
+
+/**
+ * Seed 002's `_route_alert` (examples/sutazai): critical → emergency response; its Φ alerts → the
+ * system-state (intelligence) team; team safety → the safety team, urgently; the team routes continue.
+ */
+const SUTAZAI_CASES: RoutingCase[] = [
+  [
+    'a Φ spike reaches the intelligence team and the warnings channel',
+    sutazaiAlert('SutazaiSystemStateSpike', { job: 'kubernetes-pods', coordinator_region: 'global' }),
+    ['intelligence-team', 'warning'],
+  ],
+  [
+    'Φ instability reaches the intelligence team and the emergency response',
+    sutazaiAlert('SutazaiSystemStateInstability', { job: 'kubernetes-pods', coordinator_region: 'global' }),
+    ['intelligence-team', 'critical'],
+  ],
+  [
+    'an agent deadlock reaches the emergency response',
+    sutazaiAlert('SutazaiAgentDeadlock', { job: 'sutazai' }),
+    ['critical'],
+  ],
+  [
+    "poor coordination, the seed's error severity, goes to the warnings channel",
+    sutazaiAlert('SutazaiAgentCoordinationFailure', { agent_group: 'planners' }),
+    ['warning'],
+  ],
+  [
+    'memory pressure goes to the warnings channel',
+    sutazaiAlert('SutazaiMemoryPressure', { job: 'sutazai' }),
+    ['warning'],
+  ],
+  [
+    'a critical safety alert (as value_alignment_drift would be) reaches the safety team and the emergency response',
+    { alertname: 'SutazaiValueAlignmentDrift', severity: 'critical', team: SUTAZAI_TEAMS.safety, cluster: 'sutazai' },
+    ['safety-team', 'critical'],
+  ],
+  ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
+];
+
 function renderedAlertmanagerYml(config: StackConfig, dir: string): string {
   const file = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(file, configMapData(synthStack(config).files.alertmanager, 'alertmanager', 'alertmanager.yml'));
@@ -137,6 +184,11 @@ describe.each<[string, () => StackConfig, RoutingCase[]]>([
     'the seed 001 tree (examples/multiagents)',
     () => loadConfig(path.join(REPO_ROOT, 'examples', 'multiagents', 'agent-o11y.yaml')),
     MULTIAGENTS_CASES,
+  ],
+  [
+    'the seed 002 tree (examples/sutazai)',
+    () => loadConfig(path.join(REPO_ROOT, 'examples', 'sutazai', 'agent-o11y.yaml')),
+    SUTAZAI_CASES,
   ],
 ])('%s', (_name, config, cases) => {
   let dir: string;
@@ -184,6 +236,26 @@ describe('the seed 004 tree', () => {
         sourceMatchers: ['severity="critical"'],
         targetMatchers: ['severity="warning"'],
         equal: ['alertname', 'service', 'instance'],
+      },
+    ]);
+  });
+});
+
+describe('the default tree (seed 000)', () => {
+  test("renders the stack's and the MS-framework pack's inhibit rules, each naming its two alerts", () => {
+    const rendered = yaml.load(
+      configMapData(synthStack(resolveConfig({})).files.alertmanager, 'alertmanager', 'alertmanager.yml'),
+    ) as AlertmanagerConfigFile;
+    expect(rendered.inhibit_rules).toEqual([
+      {
+        source_matchers: ['alertname="KubePersistentVolumeFillingUp"', 'severity="critical"'],
+        target_matchers: ['alertname="KubePersistentVolumeFillingUp"', 'severity="warning"'],
+        equal: ['cluster', 'namespace', 'persistentvolumeclaim'],
+      },
+      {
+        source_matchers: ['alertname="HighMessageLatency"'],
+        target_matchers: ['alertname="CommunicationDelay"'],
+        equal: ['cluster', 'environment', 'message_type'],
       },
     ]);
   });

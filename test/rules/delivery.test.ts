@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import type { PrometheusConfigFile, ScrapeConfig } from '../../constructs/prometheus-config';
-import { activeCatalogs, ALL_PACKS } from '../../rules';
+import { activeCatalogs, ALL_PACKS, catalogComponents } from '../../rules';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { parseSeries, seriesIndex, seriesLabelProblem, targetLabelNames } from './delivery';
@@ -21,7 +21,7 @@ const prometheus = yaml.load(
 ) as PrometheusConfigFile;
 const jobs = new Map<string, ScrapeConfig>(prometheus.scrape_configs.map((j) => [j.job_name, j]));
 const index = seriesIndex(
-  activeCatalogs(EVERYTHING.platforms, EVERYTHING.customMetrics, { nodeExporter: EVERYTHING.nodeExporter.enabled }),
+  activeCatalogs(EVERYTHING.platforms, EVERYTHING.customMetrics, catalogComponents(EVERYTHING)),
 );
 
 describe.each(Object.keys(ALL_PACKS))('the %s promtool test', (pack) => {

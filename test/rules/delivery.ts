@@ -64,12 +64,10 @@ export function seriesLabels(
   labels: Readonly<Record<string, string>>,
   index: ReturnType<typeof seriesIndex>,
   jobs: ReadonlyMap<string, ScrapeConfig>,
-): SeriesLabels | undefined {
+): SeriesLabels {
   const entry = index.get(name);
   if (!entry) return { problem: `${name} is in no active catalogue` };
   const { def, catalog, extra } = entry;
-  // cAdvisor and kube-state-metrics are not sources yet (synth refuses their alerts): nothing to compare with.
-  if (def.unscrapedSource) return undefined;
   let deliveryLabels: readonly string[];
   let delivery: string = deliveryOf(def, catalog);
   if (delivery === 'otlp') {
@@ -102,7 +100,6 @@ export function seriesLabelProblem(
   jobs: ReadonlyMap<string, ScrapeConfig>,
 ): string | undefined {
   const result = seriesLabels(name, labels, index, jobs);
-  if (!result) return undefined;
   if ('problem' in result) return result.problem;
   const { delivery, got, expected, missing, unknown } = result;
   if (missing.length === 0 && unknown.length === 0) return undefined;

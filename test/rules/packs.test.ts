@@ -15,18 +15,19 @@ import {
   activeCatalogs,
   scrapeJobs,
   unreachableAlerts,
+  PACK_INHIBITIONS,
 } from '../../rules';
 import { ConfigError, resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { PromTest, runPromtool, showsAlert, showsAlwaysFiring } from './promtest';
-import { ALL_PLATFORMS, EVERYTHING, PLATFORM_SOURCES, PROGRESSIVE_SOURCES } from './sources';
+import { ALL_PLATFORMS, EVERYTHING, PLATFORM_SOURCES, PROGRESSIVE_SOURCES, PROMTEST_CONFIG } from './sources';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const promtool = requireTool('promtool');
 
 describe.each(Object.keys(ALL_PACKS))('the %s pack', (pack) => {
-  const groups = ALL_PACKS[pack as keyof typeof ALL_PACKS](DEFAULTS);
+  const groups = ALL_PACKS[pack as keyof typeof ALL_PACKS](PROMTEST_CONFIG);
   const alerts = alertRules(groups);
   const promtestFile = path.join(REPO_ROOT, 'rules', `${pack}.promtest.yaml`);
   const promtest = yaml.load(fs.readFileSync(promtestFile, 'utf8')) as PromTest;
@@ -161,12 +162,12 @@ describe('metric catalogues', () => {
       customMetrics,
       scrapeTargets: PROGRESSIVE_SOURCES.scrapeTargets,
       alerts: {
-        ...PROGRESSIVE_SOURCES.alerts,
+        ...DEFAULTS.alerts,
         progressiveV5: { ...DEFAULTS.alerts.progressiveV5, agents: ['mca', 'spa'] },
       },
     });
     expect(() => activeRuleGroups(withAgent([]))).toThrow(
-      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, node-exporter, progressive-v5)\n',
+      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, node-exporter, kube-state-metrics, elasticsearch-exporter, kubelet, cadvisor, cert-manager, progressive-v5)\n',
     );
     expect(() =>
       activeRuleGroups(
@@ -189,7 +190,13 @@ describe('metric catalogues', () => {
   });
 
   test('refuses, one line each, every alert that could never fire in the rendered stack, and leaves out disabled ones', () => {
-    const unreachable = () => activeRuleGroups({ ...DEFAULTS, platforms: ['progressive-v5'] });
+    const unreachable = () =>
+      activeRuleGroups({
+        ...DEFAULTS,
+        platforms: ['progressive-v5'],
+        kubeStateMetrics: { ...DEFAULTS.kubeStateMetrics, enabled: false },
+        kubelet: { ...DEFAULTS.kubelet, enabled: false },
+      });
     expect(unreachable).toThrow(ConfigError);
     const problems = (() => {
       try {
@@ -200,17 +207,17 @@ describe('metric catalogues', () => {
       }
     })();
     expect(problems).toEqual([
-      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
-      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
-      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
-      "alert HighPodCPUUsage (group infrastructure.rules) selects container_cpu_usage_seconds_total, which comes from the kubelet's cAdvisor, which this stack does not scrape: scrape it, or list HighPodCPUUsage in alerts.disabled",
-      'alert PodRestartLoop (group infrastructure.rules) selects kube_pod_container_status_restarts_total, which comes from kube-state-metrics, which this stack does not scrape: scrape it, or list PodRestartLoop in alerts.disabled',
+      'alert HighPodCPUUsage (group infrastructure.rules) queries container_cpu_usage_seconds_total, which comes from cadvisor, which this stack does not scrape: set kubelet.enabled: true, or list HighPodCPUUsage in alerts.disabled',
+      'alert PodRestartLoop (group infrastructure.rules) queries kube_pod_container_status_restarts_total, which comes from kube-state-metrics, which this stack does not scrape: set kubeStateMetrics.enabled: true, or list PodRestartLoop in alerts.disabled',
+      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
+      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
+      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
     ]);
     const names = Object.values(activeRuleGroups(EVERYTHING))
       .flatMap(alertRules)
       .map((a) => a.alert);
     expect(names).toContain('MCAAgentDown');
-    expect(names).not.toContain('HighPodCPUUsage');
+    expect(names).toContain('HighPodCPUUsage');
     expect(() =>
       activeRuleGroups({ ...EVERYTHING, alerts: { ...EVERYTHING.alerts, disabled: ['NoSuchAlert'] } }),
     ).toThrow('/alerts/disabled/0: no active alert is named "NoSuchAlert"');
@@ -267,10 +274,42 @@ describe('metric catalogues', () => {
     ).toEqual([]);
   });
 
-  test('alert names are unique across all packs', () => {
+  test('alert names are unique across all packs, but for one condition at two severities', () => {
     const names = Object.values(activeRuleGroups(EVERYTHING))
       .flatMap(alertRules)
-      .map((a) => a.alert);
+      .map((a) => `${a.alert} ${a.labels.severity}`);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+});
+
+describe.each(
+  Object.entries(PACK_INHIBITIONS).flatMap(([pack, pairs]) => (pairs ?? []).map((pair) => [pack, pair] as const)),
+)('the %s pack inhibition %o', (pack, pair) => {
+  // The labels each alert is shown firing with in its pack's promtool test, and Prometheus' external labels.
+  const promtest = yaml.load(fs.readFileSync(path.join(REPO_ROOT, 'rules', `${pack}.promtest.yaml`), 'utf8')) as {
+    tests: Array<{
+      alert_rule_test?: Array<{ alertname: string; exp_alerts?: Array<{ exp_labels: Record<string, string> }> }>;
+    }>;
+  };
+  const prometheusYml = yaml.load(
+    configMapData(synthStack(EVERYTHING).files.prometheus, 'prometheus', 'prometheus.yml'),
+  ) as { global: { external_labels: Record<string, string> } };
+  const external = Object.keys(prometheusYml.global.external_labels);
+  const firing = (alert: string, severity?: string) =>
+    promtest.tests
+      .flatMap((t) => t.alert_rule_test ?? [])
+      .filter((c) => c.alertname === alert)
+      .flatMap((c) => c.exp_alerts ?? [])
+      .filter((a) => severity === undefined || a.exp_labels.severity === severity)
+      .map((a) => [...Object.keys(a.exp_labels), ...external]);
+
+  test('mutes only where both alerts carry every `equal` label: an absent one would count as equal everywhere', () => {
+    for (const [alert, severity] of [
+      [pair.source, pair.sourceSeverity],
+      [pair.target, pair.targetSeverity],
+    ] as const) {
+      expect(firing(alert, severity).length).toBeGreaterThan(0);
+      for (const labels of firing(alert, severity)) expect(labels).toEqual(expect.arrayContaining([...pair.equal]));
+    }
   });
 });

@@ -3,15 +3,14 @@ import { PLATFORM_PACKS } from '../../rules';
 
 export const ALL_PLATFORMS = Object.keys(PLATFORM_PACKS) as PlatformName[];
 
-/** What the progressive-v5 pack needs to have every alert able to fire: seed 004's jobs, and two alerts off. */
-export const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets' | 'alerts'> = {
+/** What the progressive-v5 pack needs to have every alert able to fire: seed 004's jobs. */
+export const PROGRESSIVE_SOURCES: Pick<StackConfig, 'scrapeTargets'> = {
   scrapeTargets: ['mca', 'postgres', 'redis'].map((job) => ({
     job,
     namespace: 'progressive-framework-v5',
     matchLabels: { app: job },
     port: 9100,
   })),
-  alerts: { ...DEFAULTS.alerts, disabled: ['HighPodCPUUsage', 'PodRestartLoop'] },
 };
 
 /** What the agentcore pack needs: seed 003's `agentcore` job, which AgentCoreRuntimeDown watches. */
@@ -50,4 +49,20 @@ export const EVERYTHING: StackConfig = {
       port: 8000,
     })),
   ],
+};
+
+/**
+ * The config each pack's promtool test renders its rules with: the defaults, and a snapshot repository,
+ * so the stack pack's snapshot alerts (which only a configured repository renders) are tested too.
+ */
+export const PROMTEST_CONFIG: StackConfig = {
+  ...DEFAULTS,
+  retention: {
+    ...DEFAULTS.retention,
+    snapshots: {
+      ...DEFAULTS.retention.snapshots,
+      enabled: true,
+      repository: { fs: { location: '/mnt/es-snapshots' } },
+    },
+  },
 };

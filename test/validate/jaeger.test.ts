@@ -32,6 +32,16 @@ describe.each(Object.entries(ALL_CONFIGS))('the Jaeger config of %s', (name, con
   });
 });
 
+describe.each(Object.entries(ALL_CONFIGS).filter(([, c]) => c.traceIntake.enabled))(
+  'the trace intake config of %s',
+  (name, config) => {
+    test('is accepted by `jaeger validate` (the intake runs the Jaeger binary)', () => {
+      const objects = synthStack(config).files['trace-intake'];
+      validate(`intake-${name}`, renderedConfig(objects, 'trace-intake'), podEnv(objects, 'trace-intake'));
+    });
+  },
+);
+
 test('`jaeger validate` rejects a misspelt key, naming it (the judge judges)', () => {
   const objects = synthStack(ALL_CONFIGS.dev).files.jaeger;
   const broken = yaml.load(renderedConfig(objects, 'jaeger')) as {

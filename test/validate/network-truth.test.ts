@@ -1,6 +1,6 @@
 import { ALL_CONFIGS, allObjects, PROFILE_CONFIGS } from '../helpers';
 import { resolveConfig } from '../../src/config/loader';
-import { connections, key, NetworkTruth, selects } from './network-truth';
+import { connections, key, KUBELET, NetworkTruth, selects } from './network-truth';
 
 /**
  * The NetworkPolicies against what the rendered configs really dial (network-truth.ts): found in the
@@ -83,4 +83,35 @@ test('opens the UIs to every namespace only when the config says allNamespaces, 
   expect(uiRule({ matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } })).toEqual([
     { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
   ]);
+});
+
+test("the truth finds Prometheus' and the agent's connections to every node's kubelet, and judges them", () => {
+  const config = PROFILE_CONFIGS.dev;
+  const objects = allObjects(config);
+  const kubelet = connections(objects, config.common.namespace)
+    .filter((c) => c.to === KUBELET)
+    .map(key);
+  expect([...new Set(kubelet)].sort()).toEqual([
+    'DaemonSet/otel-agent > Node/kubelet:10250',
+    'StatefulSet/prometheus > Node/kubelet:10250',
+  ]);
+  // Without Prometheus' egress to the nodes' addresses at 10250, its kubelet jobs are denied.
+  const withoutNodes = objects.map((o: any) =>
+    o.kind === 'NetworkPolicy' && o.metadata.name === 'prometheus'
+      ? {
+          ...o,
+          spec: {
+            ...o.spec,
+            egress: o.spec.egress.filter((r: any) => !(r.ports ?? []).some((p: any) => p.port === 10250)),
+          },
+        }
+      : o,
+  );
+  expect(
+    new NetworkTruth(withoutNodes, config.common.namespace).denied({
+      from: 'StatefulSet/prometheus',
+      to: KUBELET,
+      port: 10250,
+    }),
+  ).toBeDefined();
 });

@@ -31,7 +31,25 @@ export interface Pods {
   readonly hostNetwork: boolean;
   /** The configs the pods read, each with where it comes from: mounted ConfigMaps, args, env. */
   readonly configs: ReadonlyArray<{ source: string; text: string }>;
+  /** The pods' environment variables that hold their node's address (`status.hostIP`). */
+  readonly hostIpVars: readonly string[];
 }
+
+/**
+ * Every node's kubelet, as pods on the node's network serving 10250: what Prometheus' node-role jobs
+ * and a config dialling its node's address (`status.hostIP`) reach. No NetworkPolicy selects it.
+ */
+export const KUBELET = 'Node/kubelet';
+const KUBELET_PODS: Pods = {
+  workload: KUBELET,
+  namespace: '',
+  labels: {},
+  annotations: {},
+  ports: [{ name: 'kubelet', containerPort: 10250 }],
+  hostNetwork: true,
+  configs: [],
+  hostIpVars: [],
+};
 
 /** One connection a config opens: from a workload's pods to a workload's pods, at a container port. */
 export interface Connection {
@@ -97,8 +115,12 @@ export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
       ports: template.spec.containers.flatMap((c: any) => c.ports ?? []),
       hostNetwork: template.spec.hostNetwork === true,
       configs,
+      hostIpVars: containers.flatMap((c) =>
+        (c.env ?? []).filter((e: any) => e.valueFrom?.fieldRef?.fieldPath === 'status.hostIP').map((e: any) => e.name),
+      ),
     });
   }
+  out.push(KUBELET_PODS);
   return out;
 }
 
@@ -211,6 +233,14 @@ export function connections(objects: KubeObject[], defaultNamespace: string): Co
           out.push({ from: client.workload, to: server.workload, port, source: a.source });
         }
       }
+      // Its own node's address, read from the pod's environment: that node's kubelet.
+      for (const name of client.hostIpVars) {
+        for (const m of config.text.matchAll(new RegExp(`(?:\\$\\{env:${name}\\}|\\$\\(${name}\\)):(\\d+)`, 'g'))) {
+          if (Number(m[1]) !== 10250)
+            throw new Error(`${client.workload}: ${config.source}: its node's port ${m[1]} is not the kubelet's`);
+          out.push({ from: client.workload, to: KUBELET, port: 10250, source: `${client.workload}: ${config.source}` });
+        }
+      }
     }
   }
   return [...out, ...scrapes(objects, all, defaultNamespace)];
@@ -265,10 +295,32 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
     const config = yaml.load(prometheus.configs.find((c) => c.source.endsWith('prometheus.yml'))!.text) as any;
     for (const job of config.scrape_configs ?? []) {
       for (const sd of job.kubernetes_sd_configs ?? []) {
+        if (sd.role === 'node') {
+          // Each node, at the address and kubelet port discovery gives it, through the job's relabelling.
+          let labels: Labels | undefined = {
+            __address__: '10.0.0.2:10250',
+            __scheme__: job.scheme ?? 'http',
+            __metrics_path__: job.metrics_path ?? '/metrics',
+            __meta_kubernetes_node_name: 'node-0',
+            __meta_kubernetes_node_address_InternalIP: '10.0.0.2',
+          };
+          for (const rule of job.relabel_configs ?? []) {
+            labels = relabel(labels, rule);
+            if (!labels) break;
+          }
+          if (labels)
+            out.push({
+              from: prometheus.workload,
+              to: KUBELET,
+              port: Number(/:(\d+)$/.exec(labels.__address__ ?? '')?.[1]),
+              source: `${prometheus.workload}: scrape job ${job.job_name}`,
+            });
+          continue;
+        }
         if (sd.role !== 'pod')
           throw new Error(`scrape job ${job.job_name}: discovery role ${sd.role} is not simulated here`);
         const namespaces: string[] | undefined = sd.namespaces?.names;
-        for (const pod of all.filter((p) => !namespaces || namespaces.includes(p.namespace))) {
+        for (const pod of all.filter((p) => p !== KUBELET_PODS && (!namespaces || namespaces.includes(p.namespace)))) {
           for (const port of pod.ports.filter((p) => (p.protocol ?? 'TCP') === 'TCP')) {
             let labels: Labels | undefined = {
               __address__: `10.0.0.1:${port.containerPort}`,
@@ -488,7 +540,7 @@ export class NetworkTruth {
 
   /** Namespaces that hold rendered pods but no default-deny policy for both directions. */
   undefended(): string[] {
-    const namespaces = [...new Set(this.pods.map((p) => p.namespace))];
+    const namespaces = [...new Set(this.pods.filter((p) => p !== KUBELET_PODS).map((p) => p.namespace))];
     return namespaces.filter(
       (ns) =>
         !this.policies.some(

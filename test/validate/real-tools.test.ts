@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { ALL_CONFIGS, configMapData, synthStack } from '../helpers';
 import { placeTlsFiles, writeTestCertificates } from '../tls-fixture';
+import { SERVICE_ACCOUNT_DIR } from '../../constructs/prometheus-config';
 import { requireTool } from '../tools';
 
 const promtool = requireTool('promtool');
@@ -41,8 +42,16 @@ describe.each(Object.keys(ALL_CONFIGS))('the %s config', (profile) => {
     // And the certificate paths: test certificates stand in for the pod's Secret.
     const tlsDir = path.join(dir, 'tls');
     writeTestCertificates(tlsDir, [parts.prometheus.host]);
+    // And the pod's ServiceAccount files, which the kubelet jobs present: a stand-in token and the test CA.
+    const serviceAccountDir = path.join(dir, 'serviceaccount');
+    fs.mkdirSync(serviceAccountDir);
+    fs.writeFileSync(path.join(serviceAccountDir, 'token'), 'stand-in-token');
+    fs.copyFileSync(path.join(tlsDir, 'ca.crt'), path.join(serviceAccountDir, 'ca.crt'));
     const file = path.join(dir, 'prometheus.yml');
-    fs.writeFileSync(file, placeTlsFiles(yaml.dump(config), tlsDir));
+    fs.writeFileSync(
+      file,
+      placeTlsFiles(yaml.dump(config), tlsDir).split(`${SERVICE_ACCOUNT_DIR}/`).join(`${serviceAccountDir}/`),
+    );
     const out = run(promtool, ['check', 'config', file]);
     expect(out).toContain('SUCCESS');
     expect(out).toMatch(/SUCCESS: \d+ rules found/);

@@ -1,0 +1,108 @@
+import { Construct } from 'constructs';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { CommonConfig, KubeStateMetricsConfig } from '../src/config/types';
+import { IMAGES } from '../src/lib/images';
+import { toYaml } from '../src/lib/render';
+import { Component } from '../src/lib/component';
+import { COMPONENTS } from '../src/lib/names';
+import { Pki, TlsFiles, webConfig } from './mtls';
+
+export interface KubeStateMetricsProps {
+  readonly config: KubeStateMetricsConfig;
+  readonly common: CommonConfig;
+  /** Issues its certificate: its metrics port requires a client certificate from the stack CA. */
+  readonly pki: Pki;
+  /** @default IMAGES.kubeStateMetrics */
+  readonly image?: string;
+}
+
+/**
+ * The kinds it watches, by API group: what the cluster alerts and the seeds read, and nothing that
+ * holds secrets or grows with every object's labels. Its ClusterRole lists and watches exactly these.
+ */
+export const KSM_RESOURCES: Readonly<Record<string, readonly string[]>> = {
+  '': ['nodes', 'persistentvolumeclaims', 'pods'],
+  apps: ['daemonsets', 'deployments', 'statefulsets'],
+  batch: ['jobs'],
+};
+
+const CONFIG_DIR = '/etc/kube-state-metrics';
+/** Its own telemetry (informer and scrape metrics), on the pod's loopback only: nothing scrapes it. */
+const TELEMETRY_PORT = 8081;
+
+/** The command line, from its port and TLS file: the tests run the real binary with it. */
+export function kubeStateMetricsArgs(port: number, tlsConfigFile = `${CONFIG_DIR}/web.yml`): string[] {
+  const resources = Object.values(KSM_RESOURCES).flat();
+  return [
+    `--port=${port}`,
+    `--telemetry-host=127.0.0.1`,
+    `--telemetry-port=${TELEMETRY_PORT}`,
+    `--resources=${resources.sort().join(',')}`,
+    `--tls-config=${tlsConfigFile}`,
+  ];
+}
+
+/**
+ * kube-state-metrics: the state of the cluster's pods, nodes, workloads, jobs and volume claims as
+ * `kube_*` metrics, under the names the seeds and the Kubernetes monitoring mixins query. One replica
+ * in the stack's namespace, restricted like every pod there; its ServiceAccount may list and watch the
+ * kinds it reports and nothing else. Its port requires a client certificate from the stack CA, as
+ * every metrics port of the stack does.
+ */
+export class KubeStateMetrics extends Component {
+  public readonly tls: TlsFiles;
+  /** The rendered web config (TLS). */
+  public readonly webConfig: string;
+
+  constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
+    super(scope, id, {
+      name: COMPONENTS.kubeStateMetrics,
+      namespace: props.common.namespace,
+      role: 'cluster-metrics',
+      image: props.image ?? IMAGES.kubeStateMetrics,
+      ports: [{ name: 'metrics', port: 8080, carries: "the cluster objects' state", tls: 'mtls' }],
+    });
+    this.tls = props.pki.issue(this, ['server auth']);
+    this.webConfig = toYaml(webConfig(this.tls, 'RequireAndVerifyClientCert'));
+    this.configMap('Config', this.name, { 'web.yml': this.webConfig });
+    this.serviceAccount(true);
+    this.clusterRole(
+      'Read',
+      Object.entries(KSM_RESOURCES).map(([group, kinds]) => ({
+        apiGroups: [group],
+        resources: [...kinds],
+        verbs: ['list', 'watch'],
+      })),
+    );
+    this.service();
+    const probe = { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 };
+    new k8s.KubeDeployment(this, 'Resource', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: this.selector },
+        template: this.podTemplate({
+          rendered: [this.webConfig],
+          apiAccess: true,
+          // The image's `nobody` (65534): it writes nothing.
+          uid: 65534,
+          containers: [
+            {
+              name: 'kube-state-metrics',
+              args: kubeStateMetricsArgs(this.port('metrics').port),
+              resources: props.config.resources,
+              // Its port requires a client certificate, which kubelet probes cannot present.
+              livenessProbe: { ...probe, initialDelaySeconds: 5 },
+              readinessProbe: probe,
+              volumeMounts: [
+                { name: 'config', mountPath: `${CONFIG_DIR}/web.yml`, subPath: 'web.yml', readOnly: true },
+                this.tls.mount,
+              ],
+            },
+          ],
+          volumes: [{ name: 'config', configMap: { name: this.name } }, this.tls.volume],
+        }),
+      },
+    });
+  }
+}
