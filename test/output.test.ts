@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadConfig, resolveConfig } from '../src/config/loader';
 import { synthToDirectory } from '../app/synth';
-import { find, synthStack } from './helpers';
+import { ALL_CONFIGS, find, synthStack } from './helpers';
+import { stackApp } from '../app/stack';
 import type { StackFile } from '../src/lib/names';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -109,5 +110,25 @@ describe('config hashes', () => {
     expect(annotation(after, 'prometheus', 'StatefulSet', 'prometheus')).not.toEqual(
       annotation(before, 'prometheus', 'StatefulSet', 'prometheus'),
     );
+  });
+});
+
+describe.each(Object.keys(ALL_CONFIGS))('the files of the %s config', (name) => {
+  test("are what cdk8s' own app.synth() writes, each chart serialized once (no construct declares a dependency)", () => {
+    const config = ALL_CONFIGS[name]!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-charts-'));
+    try {
+      synthToDirectory(config, path.join(dir, 'ours'));
+      const { app } = stackApp(config, path.join(dir, 'cdk8s'));
+      app.synth();
+      expect(app.node.findAll().filter((c) => c.node.dependencies.length > 0)).toEqual([]);
+      const cdk8s = readTree(path.join(dir, 'cdk8s'));
+      // cdk8s writes a chart without objects as an empty file; ours leaves it out.
+      const written = Object.fromEntries(Object.entries(cdk8s).filter(([, text]) => text !== ''));
+      const ours = readTree(path.join(dir, 'ours'));
+      expect(Object.fromEntries(Object.entries(ours).filter(([file]) => !file.startsWith('rules')))).toEqual(written);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
