@@ -55,7 +55,7 @@ function writeCharts(app: App, outdir: string): void {
     const objects = new DependencyGraph(chart.node)
       .topology()
       .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-      .map((o) => o.toJson());
+      .map((o): unknown => o.toJson());
     Yaml.save(path.join(outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`), objects);
   }
 }
