@@ -3,11 +3,10 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, ElasticsearchExporterConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
-import { toYaml } from '../src/lib/render';
-import { Component } from '../src/lib/component';
 import { COMPONENTS } from '../src/lib/names';
 import { Elasticsearch } from './elasticsearch';
-import { Pki, TlsFiles, webConfig } from './mtls';
+import { Exporter } from './exporter';
+import { Pki } from './mtls';
 
 export interface ElasticsearchExporterProps {
   readonly config: ElasticsearchExporterConfig;
@@ -79,14 +78,12 @@ export function elasticsearchExporterArgs(args: ElasticsearchExporterArgs): stri
  * cluster state, index metadata and snapshot lists (the bootstrap Job creates both). Its port requires
  * a client certificate from the stack CA, as every metrics port of the stack does.
  */
-export class ElasticsearchExporter extends Component {
-  public readonly tls: TlsFiles;
-  /** The rendered web config (TLS). */
-  public readonly webConfig: string;
+export class ElasticsearchExporter extends Exporter {
   /** Its command line. */
   public readonly args: readonly string[];
 
   constructor(scope: Construct, id: string, props: ElasticsearchExporterProps) {
+    // Its certificate's ca.crt is the stack CA, which signed Elasticsearch's too.
     super(scope, id, {
       name: COMPONENTS.elasticsearchExporter,
       namespace: props.common.namespace,
@@ -95,64 +92,43 @@ export class ElasticsearchExporter extends Component {
       ports: [
         { name: 'metrics', port: 9114, carries: "Elasticsearch's health, disks, ILM and snapshots", tls: 'mtls' },
       ],
+      pki: props.pki,
+      configDir: CONFIG_DIR,
     });
     const creds = props.config.elasticsearch;
     const snapshots = props.snapshots ?? false;
-    // Its certificate's ca.crt is the stack CA, which signed Elasticsearch's too.
-    this.tls = props.pki.issue(this, ['server auth']);
     const esUrl = props.elasticsearch.grant(
       this,
       creds,
       ELASTICSEARCH_EXPORTER_ROLE,
       elasticsearchExporterRole(snapshots),
     );
-    this.webConfig = toYaml(webConfig(this.tls, 'RequireAndVerifyClientCert'));
     this.args = elasticsearchExporterArgs({
       listen: `:${this.port('metrics').port}`,
       elasticsearch: esUrl,
       ca: this.tls.ca,
+      webConfig: this.webConfigFile,
       snapshots,
     });
-    this.configMap('Config', this.name, { 'web.yml': this.webConfig });
     this.serviceAccount();
     this.service();
-    const probe = { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 };
     new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: this.selector },
-        template: this.podTemplate({
-          rendered: [this.webConfig],
-          // The image's `nobody` (65534): it writes nothing.
-          uid: 65534,
-          containers: [
-            {
-              name: 'elasticsearch-exporter',
-              args: [...this.args],
-              // It reads its credentials from these variables or the URL only (no file option).
-              env: [
-                {
-                  name: 'ES_USERNAME',
-                  valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } },
-                },
-                {
-                  name: 'ES_PASSWORD',
-                  valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.passwordKey } },
-                },
-              ],
-              resources: props.config.resources,
-              // Its port requires a client certificate, which kubelet probes cannot present.
-              livenessProbe: { ...probe, initialDelaySeconds: 5 },
-              readinessProbe: probe,
-              volumeMounts: [
-                { name: 'config', mountPath: `${CONFIG_DIR}/web.yml`, subPath: 'web.yml', readOnly: true },
-                this.tls.mount,
-              ],
-            },
-          ],
-          volumes: [{ name: 'config', configMap: { name: this.name } }, this.tls.volume],
-        }),
+        template: this.podTemplate(
+          this.exporterPod({
+            name: 'elasticsearch-exporter',
+            args: [...this.args],
+            // It reads its credentials from these variables or the URL only (no file option).
+            env: [
+              { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
+              { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.passwordKey } } },
+            ],
+            resources: props.config.resources,
+          }),
+        ),
       },
     });
   }

@@ -2,10 +2,9 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, KubeStateMetricsConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
-import { toYaml } from '../src/lib/render';
-import { Component } from '../src/lib/component';
 import { COMPONENTS } from '../src/lib/names';
-import { Pki, TlsFiles, webConfig } from './mtls';
+import { Exporter } from './exporter';
+import { Pki } from './mtls';
 
 export interface KubeStateMetricsProps {
   readonly config: KubeStateMetricsConfig;
@@ -49,11 +48,7 @@ export function kubeStateMetricsArgs(port: number, tlsConfigFile = `${CONFIG_DIR
  * kinds it reports and nothing else. Its port requires a client certificate from the stack CA, as
  * every metrics port of the stack does.
  */
-export class KubeStateMetrics extends Component {
-  public readonly tls: TlsFiles;
-  /** The rendered web config (TLS). */
-  public readonly webConfig: string;
-
+export class KubeStateMetrics extends Exporter {
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id, {
       name: COMPONENTS.kubeStateMetrics,
@@ -61,10 +56,9 @@ export class KubeStateMetrics extends Component {
       role: 'cluster-metrics',
       image: props.image ?? IMAGES.kubeStateMetrics,
       ports: [{ name: 'metrics', port: 8080, carries: "the cluster objects' state", tls: 'mtls' }],
+      pki: props.pki,
+      configDir: CONFIG_DIR,
     });
-    this.tls = props.pki.issue(this, ['server auth']);
-    this.webConfig = toYaml(webConfig(this.tls, 'RequireAndVerifyClientCert'));
-    this.configMap('Config', this.name, { 'web.yml': this.webConfig });
     this.serviceAccount(true);
     this.clusterRole(
       'Read',
@@ -75,33 +69,21 @@ export class KubeStateMetrics extends Component {
       })),
     );
     this.service();
-    const probe = { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 };
     new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: this.selector },
-        template: this.podTemplate({
-          rendered: [this.webConfig],
-          apiAccess: true,
-          // The image's `nobody` (65534): it writes nothing.
-          uid: 65534,
-          containers: [
+        template: this.podTemplate(
+          this.exporterPod(
             {
               name: 'kube-state-metrics',
-              args: kubeStateMetricsArgs(this.port('metrics').port),
+              args: kubeStateMetricsArgs(this.port('metrics').port, this.webConfigFile),
               resources: props.config.resources,
-              // Its port requires a client certificate, which kubelet probes cannot present.
-              livenessProbe: { ...probe, initialDelaySeconds: 5 },
-              readinessProbe: probe,
-              volumeMounts: [
-                { name: 'config', mountPath: `${CONFIG_DIR}/web.yml`, subPath: 'web.yml', readOnly: true },
-                this.tls.mount,
-              ],
             },
-          ],
-          volumes: [{ name: 'config', configMap: { name: this.name } }, this.tls.volume],
-        }),
+            { apiAccess: true },
+          ),
+        ),
       },
     });
   }

@@ -2,9 +2,8 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, NodeExporterConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
-import { toYaml } from '../src/lib/render';
-import { Component } from '../src/lib/component';
-import { Pki, TlsFiles, webConfig } from './mtls';
+import { Exporter } from './exporter';
+import { Pki } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
 
 export interface NodeExporterProps {
@@ -52,11 +51,7 @@ export function nodeExporterArgs(port: number): string[] {
  * NetworkPolicies do not select them (Prometheus reaches them by address). Its port requires a client
  * certificate from the stack CA, as every metrics port of the stack does.
  */
-export class NodeExporter extends Component {
-  public readonly tls: TlsFiles;
-  /** The rendered web config (TLS). */
-  public readonly webConfig: string;
-
+export class NodeExporter extends Exporter {
   constructor(scope: Construct, id: string, props: NodeExporterProps) {
     super(scope, id, {
       name: COMPONENTS.nodeExporter,
@@ -65,10 +60,9 @@ export class NodeExporter extends Component {
       image: props.image ?? IMAGES.nodeExporter,
       hostNetwork: true,
       ports: [{ name: 'metrics', port: 9100, carries: "the node's metrics", tls: 'mtls' }],
+      pki: props.pki,
+      configDir: CONFIG_DIR,
     });
-    this.tls = props.pki.issue(this, ['server auth']);
-    this.webConfig = toYaml(webConfig(this.tls, 'RequireAndVerifyClientCert'));
-    this.configMap('Config', this.name, { 'web.yml': this.webConfig });
     this.serviceAccount();
     const port = this.port('metrics').port;
     const hostMounts = [
@@ -76,39 +70,31 @@ export class NodeExporter extends Component {
       { name: 'sys', path: '/sys', mountPath: HOST.sys },
       { name: 'root', path: '/', mountPath: HOST.root },
     ];
-    this.daemonSet({
-      rendered: [this.webConfig],
-      // The image's `nobody`: the node's /proc, /sys and files are world-readable where it reads them.
-      uid: 65534,
-      hostNetwork: true,
-      // Every node, tainted ones (control plane, dedicated pools) too.
-      tolerations: [{ operator: 'Exists' }],
-      containers: [
+    // On the node's network, probed as soon as it starts.
+    const probe = { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 };
+    this.daemonSet(
+      this.exporterPod(
         {
           name: 'node-exporter',
           args: nodeExporterArgs(port),
           resources: props.config.resources,
-          // Its port requires a client certificate, which kubelet probes cannot present.
-          livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-          readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-          volumeMounts: [
-            { name: 'config', mountPath: `${CONFIG_DIR}/web.yml`, subPath: 'web.yml', readOnly: true },
-            ...hostMounts.map(({ name, mountPath }) => ({
-              name,
-              mountPath,
-              readOnly: true,
-              // Filesystems the node mounts later show up here too.
-              ...(name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
-            })),
-            this.tls.mount,
-          ],
+          livenessProbe: probe,
+          readinessProbe: probe,
+          volumeMounts: hostMounts.map(({ name, mountPath }) => ({
+            name,
+            mountPath,
+            readOnly: true,
+            // Filesystems the node mounts later show up here too.
+            ...(name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
+          })),
         },
-      ],
-      volumes: [
-        { name: 'config', configMap: { name: this.name } },
-        ...hostMounts.map(({ name, path }) => ({ name, hostPath: { path } })),
-        this.tls.volume,
-      ],
-    });
+        {
+          hostNetwork: true,
+          // Every node, tainted ones (control plane, dedicated pools) too.
+          tolerations: [{ operator: 'Exists' }],
+          volumes: hostMounts.map(({ name, path }) => ({ name, hostPath: { path } })),
+        },
+      ),
+    );
   }
 }

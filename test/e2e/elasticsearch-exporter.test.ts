@@ -13,7 +13,6 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import type { estypes } from '@elastic/elasticsearch';
@@ -28,7 +27,7 @@ import { placeTlsFiles, writeTestCertificates, writeTestPki } from '../tls-fixtu
 import { requireTool } from '../tools';
 import { ConnectProxy, FakeElasticsearch, startConnectProxy, startFakeElasticsearch } from './fake-elasticsearch';
 import { podTarget } from './pipeline';
-import { freePort, getJson, Processes, waitFor, WAIT_MS } from './support';
+import { freePort, getJson, httpsGet, parseExposition, Processes, Sample, waitFor, WAIT_MS } from './support';
 
 const exporterBin = requireTool('elasticsearch_exporter');
 const prometheusBin = requireTool('prometheus');
@@ -243,51 +242,6 @@ const ANSWERS: Record<string, unknown> = {
   [`/_snapshot/${SNAPSHOT_REPOSITORY}/_all`]: SNAPSHOTS,
 };
 
-/** One sample of the text exposition format. */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The samples and `# TYPE`s of a text-format exposition. */
-function parseExposition(text: string): { samples: Sample[]; types: Map<string, string> } {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (type) types.set(type[1]!, type[2]!);
-    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!sample) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
-      labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
-  }
-  return { samples, types };
-}
-
-/** GET over TLS with the given client certificate files (or none); resolves to the body of a 200. */
-function get(port: number, pathname: string, ca: string, client?: { cert: string; key: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: '127.0.0.1',
-        port,
-        path: pathname,
-        ca: fs.readFileSync(ca),
-        ...(client && { cert: fs.readFileSync(client.cert), key: fs.readFileSync(client.key) }),
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
 describe('the Elasticsearch exporter, with the real elasticsearch_exporter and a stand-in Elasticsearch', () => {
   const config = resolveConfig({
     prometheus: { scrapeInterval: '1s' },
@@ -391,13 +345,13 @@ describe('the Elasticsearch exporter, with the real elasticsearch_exporter and a
 
       // The snapshots collector answers last (it asks for the repositories, then each one's snapshots).
       const text = await waitFor('the exporter to serve snapshot metrics', async () => {
-        const body = await get(port, '/metrics', path.join(pki, 'ca.crt'), prometheusClient);
+        const body = await httpsGet(port, '/metrics', path.join(pki, 'ca.crt'), prometheusClient);
         return body.includes('elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds') ? body : undefined;
       }).catch(fail);
       ({ samples, types } = parseExposition(text));
       refused = parseExposition(
         await waitFor('the refusing exporter to serve /metrics', async () => {
-          const body = await get(untrustedPort, '/metrics', path.join(pki, 'ca.crt'), prometheusClient);
+          const body = await httpsGet(untrustedPort, '/metrics', path.join(pki, 'ca.crt'), prometheusClient);
           return body.includes('elasticsearch_scrape_success') ? body : undefined;
         }).catch(fail),
       ).samples;
@@ -498,7 +452,7 @@ describe('the Elasticsearch exporter, with the real elasticsearch_exporter and a
   });
 
   test('refuses a client without a certificate from the stack CA', async () => {
-    await expect(get(port, '/metrics', path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
+    await expect(httpsGet(port, '/metrics', path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
   });
 
   test.each(ELASTICSEARCH_EXPORTER.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(

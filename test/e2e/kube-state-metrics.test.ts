@@ -9,7 +9,6 @@
  * as test/e2e/pipeline.ts does), must store each with exactly the labels its delivery gives.
  */
 import * as fs from 'fs';
-import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import type { IDaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
@@ -28,7 +27,7 @@ import { placeTlsFiles, writeTestPki } from '../tls-fixture';
 import { requireTool } from '../tools';
 import { FakeApiServer, startFakeApiServer } from './fake-apiserver';
 import { podTarget } from './pipeline';
-import { freePort, getJson, Processes, waitFor, WAIT_MS } from './support';
+import { freePort, getJson, httpsGet, parseExposition, Processes, Sample, waitFor, WAIT_MS } from './support';
 
 const ksmBin = requireTool('kube-state-metrics');
 const prometheusBin = requireTool('prometheus');
@@ -177,51 +176,6 @@ const job: IJob = {
 
 const FIXTURES = [node, crashing, running, pending, claim, deployment, statefulSet, daemonSet, job];
 
-/** One sample of the text exposition format. */
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** The samples and `# TYPE`s of a text-format exposition. */
-function parseExposition(text: string): { samples: Sample[]; types: Map<string, string> } {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (type) types.set(type[1]!, type[2]!);
-    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-    if (!sample) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
-      labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
-  }
-  return { samples, types };
-}
-
-/** GET over TLS with the given client certificate files (or none); resolves to the body of a 200. */
-function get(port: number, pathname: string, ca: string, client?: { cert: string; key: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      {
-        host: '127.0.0.1',
-        port,
-        path: pathname,
-        ca: fs.readFileSync(ca),
-        ...(client && { cert: fs.readFileSync(client.cert), key: fs.readFileSync(client.key) }),
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
 describe('kube-state-metrics, with the real kube-state-metrics and a fake API server', () => {
   const config = resolveConfig({ prometheus: { scrapeInterval: '1s' } });
   const { files, parts } = synthStack(config);
@@ -289,7 +243,7 @@ describe('kube-state-metrics, with the real kube-state-metrics and a fake API se
           : undefined,
       ).catch(fail);
       const text = await waitFor('kube-state-metrics to serve /metrics', () =>
-        get(port, '/metrics', path.join(pki, 'ca.crt'), prometheusClient),
+        httpsGet(port, '/metrics', path.join(pki, 'ca.crt'), prometheusClient),
       ).catch(fail);
       ({ samples, types } = parseExposition(text));
 
@@ -354,7 +308,7 @@ describe('kube-state-metrics, with the real kube-state-metrics and a fake API se
   });
 
   test('refuses a client without a certificate from the stack CA', async () => {
-    await expect(get(port, '/metrics', path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
+    await expect(httpsGet(port, '/metrics', path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
   });
 
   test.each(KUBE_STATE_METRICS.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(

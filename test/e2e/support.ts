@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as https from 'https';
 import * as net from 'net';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -201,4 +202,54 @@ export function localAlertmanagerConfig(rendered: string, dir: string, sinkUrl: 
     }
   }
   return yaml.dump(am);
+}
+
+/** One sample of the text exposition format. */
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The samples and `# TYPE`s of a text-format exposition. */
+export function parseExposition(text: string): { samples: Sample[]; types: Map<string, string> } {
+  const samples: Sample[] = [];
+  const types = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type) types.set(type[1]!, type[2]!);
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (!sample) continue;
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g))
+      labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
+  }
+  return { samples, types };
+}
+
+/** GET over TLS with the given client certificate files (or none); resolves to the body of a 200. */
+export function httpsGet(
+  port: number,
+  pathname: string,
+  ca: string,
+  client?: { cert: string; key: string },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: pathname,
+        ca: fs.readFileSync(ca),
+        ...(client && { cert: fs.readFileSync(client.cert), key: fs.readFileSync(client.key) }),
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+  });
 }
