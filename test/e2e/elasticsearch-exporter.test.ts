@@ -27,7 +27,17 @@ import { placeTlsFiles, writeTestCertificates, writeTestPki } from '../tls-fixtu
 import { requireTool } from '../tools';
 import { ConnectProxy, FakeElasticsearch, startConnectProxy, startFakeElasticsearch } from './fake-elasticsearch';
 import { podTarget } from './pipeline';
-import { freePort, getJson, httpsGet, parseExposition, Processes, Sample, waitFor, WAIT_MS } from './support';
+import {
+  freePort,
+  getJson,
+  httpsGet,
+  parseExposition,
+  Processes,
+  Sample,
+  startLocalPrometheus,
+  waitFor,
+  WAIT_MS,
+} from './support';
 
 const exporterBin = requireTool('elasticsearch_exporter');
 const prometheusBin = requireTool('prometheus');
@@ -374,20 +384,7 @@ describe('the Elasticsearch exporter, with the real elasticsearch_exporter and a
           { name: 'metrics', number: exporter.port('metrics').port },
         );
       job.static_configs = [target(pods.trusting, port), target(pods.refusing, untrustedPort)];
-      fs.writeFileSync(
-        path.join(dir, 'prometheus.yml'),
-        placeTlsFiles(
-          yaml.dump({ global: { scrape_interval: '1s' }, scrape_configs: [job] }),
-          path.join(pki, 'prometheus'),
-        ),
-      );
-      const promPort = await freePort();
-      prometheusUrl = `http://127.0.0.1:${promPort}`;
-      processes.start('prometheus', prometheusBin, [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ]);
+      prometheusUrl = await startLocalPrometheus(processes, prometheusBin, dir, [job], path.join(pki, 'prometheus'));
       await waitFor('a scrape of both exporters with snapshot metrics', async () => {
         const up = await query(`up{job="${exporter.name}"} == 1`);
         const snapshots = await query('elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds');

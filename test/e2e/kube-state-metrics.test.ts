@@ -27,7 +27,17 @@ import { placeTlsFiles, writeTestPki } from '../tls-fixture';
 import { requireTool } from '../tools';
 import { FakeApiServer, startFakeApiServer } from './fake-apiserver';
 import { podTarget } from './pipeline';
-import { freePort, getJson, httpsGet, parseExposition, Processes, Sample, waitFor, WAIT_MS } from './support';
+import {
+  freePort,
+  getJson,
+  httpsGet,
+  parseExposition,
+  Processes,
+  Sample,
+  startLocalPrometheus,
+  waitFor,
+  WAIT_MS,
+} from './support';
 
 const ksmBin = requireTool('kube-state-metrics');
 const prometheusBin = requireTool('prometheus');
@@ -265,20 +275,7 @@ describe('kube-state-metrics, with the real kube-state-metrics and a fake API se
           { name: 'metrics', number: ksm.port('metrics').port },
         ),
       ];
-      fs.writeFileSync(
-        path.join(dir, 'prometheus.yml'),
-        placeTlsFiles(
-          yaml.dump({ global: { scrape_interval: '1s' }, scrape_configs: [job] }),
-          path.join(pki, 'prometheus'),
-        ),
-      );
-      const promPort = await freePort();
-      prometheusUrl = `http://127.0.0.1:${promPort}`;
-      processes.start('prometheus', prometheusBin, [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ]);
+      prometheusUrl = await startLocalPrometheus(processes, prometheusBin, dir, [job], path.join(pki, 'prometheus'));
       await waitFor('the first scrape of kube-state-metrics', async () => {
         const up = await query(`up{job="${ksm.name}"}`);
         return up[0]?.value[1] === '1' ? true : undefined;

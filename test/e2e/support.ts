@@ -13,6 +13,7 @@ import * as yaml from 'js-yaml';
 import { DEFAULTS } from '../../src/config';
 import { resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
+import { placeTlsFiles } from '../tls-fixture';
 
 export const WAIT_MS = 60_000;
 
@@ -252,4 +253,30 @@ export function httpsGet(
     );
     req.on('error', reject);
   });
+}
+
+/**
+ * Starts the real Prometheus on 127.0.0.1 scraping `jobs` every second (a rendered job with its
+ * discovery made static), with its client certificate from `tlsDir` in place of the pod's; resolves to
+ * its URL. The process belongs to `processes`, which stops it.
+ */
+export async function startLocalPrometheus(
+  processes: Processes,
+  bin: string,
+  dir: string,
+  jobs: readonly unknown[],
+  tlsDir: string,
+): Promise<string> {
+  const config = path.join(dir, 'prometheus.yml');
+  fs.writeFileSync(
+    config,
+    placeTlsFiles(yaml.dump({ global: { scrape_interval: '1s' }, scrape_configs: jobs }), tlsDir),
+  );
+  const port = await freePort();
+  processes.start('prometheus', bin, [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${path.join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+  ]);
+  return `http://127.0.0.1:${port}`;
 }
