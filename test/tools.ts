@@ -15,7 +15,6 @@ export type ToolName =
   | 'node_exporter'
   | 'kube-state-metrics'
   | 'elasticsearch_exporter'
-  | 'json_exporter'
   | 'checkov'
   | 'jruby';
 
