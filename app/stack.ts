@@ -251,6 +251,8 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     givenLabels: [...deliveryLabels(config.collector.resourceLabels).otlp, 'otel_scope_version'],
   });
   prometheus.scrape({ component: jaeger, port: 'metrics' });
+  // Logstash's pipeline and dead-letter-queue stats, through its json_exporter sidecar.
+  prometheus.scrape({ component: logstash, port: 'metrics', path: '/probe', params: logstash.metricsParams });
   if (traceIntake) prometheus.scrape({ component: traceIntake, port: 'metrics' });
   prometheus.scrape({ component: grafana, port: 'http' });
 

@@ -2,13 +2,15 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, LogstashConfig, RedactionConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
+import { COMPONENTS } from '../src/lib/names';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, httpProbe, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { otlpLogsPipeline } from './logstash-pipeline';
-import { Pki } from './mtls';
+import { logstashJsonExporterArgs, logstashProbeParams, renderLogstashJsonExporterConfig } from './logstash-metrics';
+import { Pki, webConfig } from './mtls';
 import { REDACTION_PATTERNS } from './otel-redaction';
 import { Retention } from './retention';
 import type { LogstashPipelineEntry, LogstashSettings } from './elastic-settings';
@@ -24,9 +26,15 @@ export interface LogstashProps {
   readonly redaction?: RedactionConfig;
   /** @default IMAGES.logstash */
   readonly image?: string;
+  /** The json_exporter sidecar's image. @default IMAGES.jsonExporter */
+  readonly metricsImage?: string;
 }
 
 const HOME = '/usr/share/logstash';
+const METRICS_DIR = '/etc/json-exporter';
+
+/** The json_exporter sidecar's resources: one small JSON document per scrape. */
+const METRICS_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } };
 
 /**
  * Logstash as a StatefulSet: an `http` input receiving the collector's OTLP/JSON log exports, the
@@ -36,17 +44,31 @@ const HOME = '/usr/share/logstash';
 export class Logstash extends Component {
   public readonly pipeline: string;
   public readonly settings: string;
+  /** The json_exporter sidecar's module config (Logstash's pipeline stats as Prometheus metrics). */
+  public readonly metricsConfig: string;
+  /** The sidecar's TLS web config: its port requires a client certificate from the stack CA. */
+  public readonly metricsWebConfig: string;
+  /** The sidecar's command line. */
+  public readonly metricsArgs: readonly string[];
+  /** The scrape's query: json_exporter's module and Logstash's stats URL on the pod's loopback. */
+  public readonly metricsParams: Record<string, string[]>;
 
   constructor(scope: Construct, id: string, props: LogstashProps) {
     const image = props.image ?? IMAGES.logstash;
     super(scope, id, {
-      name: 'logstash',
+      name: COMPONENTS.logstash,
       namespace: props.common.namespace,
       role: 'log-processing',
       image,
       ports: [
         { name: 'otlp-http', port: 8080, carries: 'logs as OTLP/HTTP JSON from the collector', tls: 'mtls' },
         { name: 'api', port: 9600, carries: 'Logstash monitoring API (health)' },
+        {
+          name: 'metrics',
+          port: 7979,
+          carries: "Logstash's pipeline and dead-letter-queue metrics (the json_exporter sidecar)",
+          tls: 'mtls',
+        },
       ],
     });
     const config = props.config;
@@ -104,7 +126,22 @@ export class Logstash extends Component {
           }
         : {}),
     });
-    this.configMap('Config', this.name, { 'logstash.yml': this.settings, 'pipelines.yml': pipelines });
+    // The json_exporter sidecar reads the API on the pod's loopback (api.http.host binds every address:
+    // the kubelet probes it at the pod's IP) and serves the metrics over mTLS with Logstash's certificate.
+    this.metricsConfig = renderLogstashJsonExporterConfig(pipelineEntries.map((p) => p['pipeline.id']));
+    this.metricsWebConfig = toYaml(webConfig(tls, 'RequireAndVerifyClientCert'));
+    this.metricsArgs = logstashJsonExporterArgs({
+      listen: `:${this.port('metrics').port}`,
+      config: `${METRICS_DIR}/json-exporter.yml`,
+      webConfig: `${METRICS_DIR}/web.yml`,
+    });
+    this.metricsParams = logstashProbeParams(this.port('api').port);
+    this.configMap('Config', this.name, {
+      'logstash.yml': this.settings,
+      'pipelines.yml': pipelines,
+      'json-exporter.yml': this.metricsConfig,
+      'web.yml': this.metricsWebConfig,
+    });
     this.configMap('Pipeline', `${this.name}-pipeline`, { 'otlp-logs.conf': this.pipeline });
     this.serviceAccount();
     this.service();
@@ -132,7 +169,7 @@ export class Logstash extends Component {
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
         template: this.podTemplate({
-          rendered: [this.settings, pipelines, this.pipeline],
+          rendered: [this.settings, pipelines, this.pipeline, this.metricsConfig, this.metricsWebConfig],
           uid: ELASTIC_UID,
           terminationGracePeriodSeconds: 60,
           replicas: config.replicas,
@@ -158,6 +195,26 @@ export class Logstash extends Component {
                   readOnly: true,
                 })),
                 { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
+                tls.mount,
+              ],
+            },
+            {
+              // Its port is declared on the logstash container (one pod network): a pod's named port
+              // is one target for Prometheus' pod discovery.
+              name: 'json-exporter',
+              image: props.metricsImage ?? IMAGES.jsonExporter,
+              servesPorts: false,
+              args: [...this.metricsArgs],
+              resources: METRICS_RESOURCES,
+              livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+              readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+              volumeMounts: [
+                ...['json-exporter.yml', 'web.yml'].map((f) => ({
+                  name: 'settings',
+                  mountPath: `${METRICS_DIR}/${f}`,
+                  subPath: f,
+                  readOnly: true,
+                })),
                 tls.mount,
               ],
             },

@@ -55,6 +55,8 @@ export interface ScrapeTarget {
   readonly port: string;
   /** @default '/metrics' */
   readonly path?: string;
+  /** The scrape's URL query (a probing exporter's module and target). @default none */
+  readonly params?: Record<string, string[]>;
   /** Keep the labels the target sets (for exporters that re-export other jobs' metrics). @default false */
   readonly honorLabels?: boolean;
   /** Job name. @default the component's name */
@@ -280,6 +282,7 @@ export class Prometheus extends Component {
       // Targets are pod IPs: verify the certificate against the component's Service name.
       ...this.tlsFor(c.port(target.port), c.host),
       ...(target.path && target.path !== '/metrics' ? { metrics_path: target.path } : {}),
+      ...(target.params ? { params: target.params } : {}),
       ...(target.honorLabels ? { honor_labels: true } : {}),
       // Every pod of the component, not one behind the Service's load balancing.
       kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [c.namespace] } }],

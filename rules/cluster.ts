@@ -6,7 +6,7 @@ import { CLUSTER_JOBS, COMPONENTS, SNAPSHOT_REPOSITORY } from '../src/lib/names'
 /**
  * The cluster the stack runs in, from the sources the config scrapes: the nodes (node-exporter), the
  * pods, workloads, jobs and nodes' conditions (kube-state-metrics), the volumes (the kubelets), the
- * certificates (cert-manager) and the stack's Elasticsearch (its exporter). The alerts follow the Kubernetes monitoring mixins' where those exist,
+ * certificates (cert-manager), the stack's Elasticsearch (its exporter) and Logstash (its json_exporter sidecar). The alerts follow the Kubernetes monitoring mixins' where those exist,
  * with the config's thresholds. A source that is not scraped takes its alerts with it.
  */
 export function clusterRules(config: StackConfig): RuleGroup[] {
@@ -16,7 +16,45 @@ export function clusterRules(config: StackConfig): RuleGroup[] {
     ...(config.kubelet.enabled ? [volumeRules(config)] : []),
     ...(config.pki.scrapeCertManager ? [certificateRules(config)] : []),
     ...(config.elasticsearchExporter.enabled ? [elasticsearchRules(config)] : []),
+    // Logstash is always deployed, and its json_exporter sidecar with it.
+    logstashRules(),
   ];
+}
+
+/**
+ * Logstash's pipelines, from its json_exporter sidecar (Logstash's `/_node/stats/pipelines`): a
+ * dead-letter queue that keeps growing (Elasticsearch rejects documents) and a pipeline that takes
+ * events in but sends none out.
+ */
+function logstashRules(): RuleGroup {
+  const job = `job="${COMPONENTS.logstash}"`;
+  return {
+    name: 'logstash',
+    rules: [
+      alert({
+        alert: 'LogstashDeadLetterQueueGrowing',
+        expr: `delta(logstash_pipeline_dead_letter_queue_size_bytes{${job}}[15m]) > 0`,
+        for: '15m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: 'Logstash pipeline {{ $labels.pipeline }} is dead-lettering events',
+          description:
+            'The dead-letter queue of Logstash pipeline {{ $labels.pipeline }} on {{ $labels.pod }} has grown by {{ $value | humanize1024 }}B in 15 minutes, for 15 minutes: Elasticsearch rejects documents (a mapping conflict, a closed or read-only index), and those logs are kept out of search until replayed; when the queue is full Logstash drops them.',
+        },
+      }),
+      alert({
+        alert: 'LogstashPipelineStalled',
+        expr: `increase(logstash_pipeline_events_in_total{${job}}[10m]) > 0 and increase(logstash_pipeline_events_out_total{${job}}[10m]) == 0`,
+        for: '10m',
+        labels: { severity: 'critical' },
+        annotations: {
+          summary: 'Logstash pipeline {{ $labels.pipeline }} sends nothing out',
+          description:
+            'Logstash pipeline {{ $labels.pipeline }} on {{ $labels.pod }} has taken events in but sent none out for 10 minutes: its output (Elasticsearch) blocks or its workers hang, and the persistent queue is filling; once it is full the collector can no longer deliver logs.',
+        },
+      }),
+    ],
+  };
 }
 
 /** The nodes, from node-exporter (as the monitoring mixins' node alerts, with the config's thresholds). */

@@ -9,6 +9,7 @@
 #   node-exporter/ node_exporter
 #   kube-state-metrics/ kube-state-metrics
 #   elasticsearch-exporter/ elasticsearch_exporter
+#   json-exporter/ json_exporter (Logstash's monitoring API as Prometheus metrics)
 #   checkov/       checkov, from PyPI into a virtual environment (requirements.txt pins every package)
 #   jruby          Maven Central's jruby-complete (no module: the jar, checked by its SHA-1), run by Java 21+
 # Each build lands in .tools/judges/<module>-<key>/bin, key = hash of the module's files, this script
@@ -134,6 +135,12 @@ build_elasticsearch_exporter() {
   go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" github.com/prometheus-community/elasticsearch_exporter
 }
 
+build_json_exporter() {
+  local version
+  version=$(required . github.com/prometheus-community/json_exporter)
+  go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" github.com/prometheus-community/json_exporter
+}
+
 build_checkov() {
   # The venv is built here and moved with the rest, so the entry point runs the venv's python by a
   # relative path instead of pip's console script (whose shebang names the build directory).
@@ -198,5 +205,6 @@ judge jaeger build_jaeger
 judge node-exporter build_node_exporter
 judge kube-state-metrics build_kube_state_metrics
 judge elasticsearch-exporter build_elasticsearch_exporter
+judge json-exporter build_json_exporter
 judge checkov build_checkov
 jruby_judge

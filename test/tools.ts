@@ -15,6 +15,7 @@ export type ToolName =
   | 'node_exporter'
   | 'kube-state-metrics'
   | 'elasticsearch_exporter'
+  | 'json_exporter'
   | 'checkov'
   | 'jruby';
 

@@ -6,6 +6,7 @@ import { AGENTCORE } from './agentcore';
 import { MS_FRAMEWORK } from './ms-framework';
 import { CERT_MANAGER } from './cert-manager';
 import { KUBE_STATE_METRICS } from './kube-state-metrics';
+import { LOGSTASH } from './logstash';
 import { ELASTICSEARCH_EXPORTER } from './elasticsearch-exporter';
 import { CADVISOR, KUBELET } from './kubelet';
 import { MULTIAGENTS } from './multiagents';
@@ -98,6 +99,8 @@ export function activeCatalogs(
 ): MetricCatalog[] {
   return [
     STACK,
+    // Logstash is always deployed, and its json_exporter sidecar with it.
+    LOGSTASH,
     ...OPTIONAL_SOURCES.filter((s) => s.on(components)).map((s) => s.catalog),
     ...platforms.map((p) => PLATFORM_CATALOGS[p]),
     ...(custom.length > 0

@@ -8,6 +8,7 @@ export * from './stack';
 export * from './node-exporter';
 export * from './kube-state-metrics';
 export * from './elasticsearch-exporter';
+export * from './logstash';
 export * from './kubelet';
 export * from './cert-manager';
 export * from './check';

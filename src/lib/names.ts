@@ -14,6 +14,7 @@ export const COMPONENTS = {
   nodeExporter: 'node-exporter',
   kubeStateMetrics: 'kube-state-metrics',
   elasticsearchExporter: 'elasticsearch-exporter',
+  logstash: 'logstash',
   traceIntake: 'trace-intake',
 } as const;
 
@@ -45,6 +46,7 @@ export function stackJobs(config: JobSwitches): string[] {
     COMPONENTS.agent,
     COMPONENTS.jaeger,
     COMPONENTS.grafana,
+    COMPONENTS.logstash,
     ...(config.nodeExporter.enabled ? [COMPONENTS.nodeExporter] : []),
     ...(config.kubeStateMetrics.enabled ? [COMPONENTS.kubeStateMetrics] : []),
     ...(config.elasticsearchExporter.enabled ? [COMPONENTS.elasticsearchExporter] : []),

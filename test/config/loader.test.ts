@@ -334,7 +334,7 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'scrape limits for a job that does not exist',
     { prometheus: { scrapeLimits: { jobs: { agent: { samples: 10 } } } } },
-    '/prometheus/scrapeLimits/jobs/agent: no scrape job is named so (expected one of: prometheus, alertmanager, otel-collector, otel-agent, node-exporter, kube-state-metrics, elasticsearch-exporter, agents, jaeger, grafana, kubelet, cadvisor, cert-manager, kubernetes-pods)',
+    '/prometheus/scrapeLimits/jobs/agent: no scrape job is named so (expected one of: prometheus, alertmanager, otel-collector, otel-agent, node-exporter, kube-state-metrics, elasticsearch-exporter, agents, jaeger, logstash, grafana, kubelet, cadvisor, cert-manager, kubernetes-pods)',
   ],
   [
     'a label limit below the labels of a catalogued metric',
@@ -374,7 +374,7 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'a scrape target named like a stack job',
     { scrapeTargets: [{ job: 'agents', namespace: 'shop', matchLabels: { app: 'api' }, port: 8080 }] },
-    '/scrapeTargets/0/job: must differ from the stack\'s jobs and the other targets\' (prometheus, alertmanager, otel-collector, otel-agent, node-exporter, kube-state-metrics, elasticsearch-exporter, agents, jaeger, grafana, kubelet, cadvisor, cert-manager, kubernetes-pods), got "agents"',
+    '/scrapeTargets/0/job: must differ from the stack\'s jobs and the other targets\' (prometheus, alertmanager, otel-collector, otel-agent, node-exporter, kube-state-metrics, elasticsearch-exporter, agents, jaeger, logstash, grafana, kubelet, cadvisor, cert-manager, kubernetes-pods), got "agents"',
   ],
   [
     'a scrape target with a port and a port name',

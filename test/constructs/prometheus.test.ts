@@ -29,6 +29,7 @@ describe('Prometheus', () => {
       'elasticsearch-exporter',
       'agents',
       'jaeger',
+      'logstash',
       'grafana',
       'kubelet',
       'cadvisor',
@@ -200,6 +201,8 @@ describe('Prometheus', () => {
       grafana: ['https', 'grafana.observability.svc', undefined],
       'kube-state-metrics': ['https', 'kube-state-metrics.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
       'elasticsearch-exporter': ['https', 'elasticsearch-exporter.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
+      // Logstash's json_exporter sidecar, with Logstash's certificate.
+      logstash: ['https', 'logstash.observability.svc', '/etc/agent-o11y/tls/tls.crt'],
       // The kubelets: their own serving certificates, verified against the cluster CA, and the token.
       kubelet: ['https', undefined, undefined],
       cadvisor: ['https', undefined, undefined],

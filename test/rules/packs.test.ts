@@ -132,7 +132,7 @@ describe('metric catalogues', () => {
       },
     ];
     expect(undeclaredMetrics(groups, activeCatalogs(['ms-framework']))).toEqual([
-      'alert Oops (group g) queries made_up_metric, which no active metric catalogue declares (stack, ms-framework)',
+      'alert Oops (group g) queries made_up_metric, which no active metric catalogue declares (stack, logstash, ms-framework)',
     ]);
   });
 
@@ -167,7 +167,7 @@ describe('metric catalogues', () => {
       },
     });
     expect(() => activeRuleGroups(withAgent([]))).toThrow(
-      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, node-exporter, kube-state-metrics, elasticsearch-exporter, kubelet, cadvisor, cert-manager, progressive-v5)\n',
+      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, logstash, node-exporter, kube-state-metrics, elasticsearch-exporter, kubelet, cadvisor, cert-manager, progressive-v5)\n',
     );
     expect(() =>
       activeRuleGroups(
@@ -209,9 +209,9 @@ describe('metric catalogues', () => {
     expect(problems).toEqual([
       'alert HighPodCPUUsage (group infrastructure.rules) queries container_cpu_usage_seconds_total, which comes from cadvisor, which this stack does not scrape: set kubelet.enabled: true, or list HighPodCPUUsage in alerts.disabled',
       'alert PodRestartLoop (group infrastructure.rules) queries kube_pod_container_status_restarts_total, which comes from kube-state-metrics, which this stack does not scrape: set kubeStateMetrics.enabled: true, or list PodRestartLoop in alerts.disabled',
-      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
-      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
-      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
+      'alert MCAAgentDown (group progressive_framework.rules) selects up{job="mca"}, but no scrape job is named "mca" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, logstash, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: mca, or list MCAAgentDown in alerts.disabled',
+      'alert PostgreSQLDown (group infrastructure.rules) selects up{job="postgres"}, but no scrape job is named "postgres" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, logstash, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: postgres, or list PostgreSQLDown in alerts.disabled',
+      'alert RedisDown (group infrastructure.rules) selects up{job="redis"}, but no scrape job is named "redis" (jobs: prometheus, alertmanager, otel-collector, otel-agent, jaeger, grafana, logstash, node-exporter, elasticsearch-exporter, cert-manager, agents, kubernetes-pods): add a scrapeTargets entry with job: redis, or list RedisDown in alerts.disabled',
     ]);
     const names = Object.values(activeRuleGroups(EVERYTHING))
       .flatMap(alertRules)
