@@ -17,17 +17,34 @@ import { placeTlsFiles } from '../tls-fixture';
 
 export const WAIT_MS = 60_000;
 
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out by this process, never twice. They come from below Linux's ephemeral range
+ * (32768-60999): a port from that range (what `listen(0)` gives) is also what the kernel picks for
+ * the outgoing connections of the processes under test, so one of their many reconnects could take
+ * it between this check and the server binding it.
+ */
+const handedOut = new Set<number>();
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
+    server.on('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A port that was free on 127.0.0.1 a moment ago, below the ephemeral range and not handed out before. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port)) continue;
+    if (await tryListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port between 20000 and 32000 on 127.0.0.1');
 }
 
 /** An HTTP server on a free port of 127.0.0.1. */
