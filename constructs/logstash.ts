@@ -9,7 +9,11 @@ import { claimTemplate, Component, httpProbe, resourceRequirements } from '../sr
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Elasticsearch } from './elasticsearch';
 import { otlpLogsPipeline } from './logstash-pipeline';
-import { logstashJsonExporterArgs, logstashProbeParams, renderLogstashJsonExporterConfig } from './logstash-metrics';
+import {
+  logstashJsonExporterArgs,
+  logstashProbeParams,
+  renderLogstashJsonExporterConfig,
+} from '../src/lib/logstash-metrics';
 import { Pki, webConfig } from './mtls';
 import { REDACTION_PATTERNS } from './otel-redaction';
 import { Retention } from './retention';

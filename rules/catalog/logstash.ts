@@ -1,8 +1,8 @@
-import { LOGSTASH_PIPELINE_METRICS } from '../../constructs/logstash-metrics';
+import { LOGSTASH_PIPELINE_METRICS } from '../../src/lib/logstash-metrics';
 import { metric, MetricCatalog } from './types';
 
 /**
- * What the json_exporter sidecar of Logstash (constructs/logstash-metrics.ts) exports from Logstash's
+ * What the json_exporter sidecar of Logstash (src/lib/logstash-metrics.ts) exports from Logstash's
  * `GET /_node/stats/pipelines`: per pipeline (label `pipeline`), its events in, filtered and out, its
  * persistent queue and its dead-letter queue. Its job (`logstash`) gives each series the Logstash pod's
  * `namespace` and `pod`; the real binary's output is held to these names and labels in

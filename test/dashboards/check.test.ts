@@ -75,7 +75,7 @@ describe('checkDashboard', () => {
 
   test('fails naming the dashboard, panel and metric of an undeclared metric', () => {
     expect(() => checkDashboard(withExpr('sum(agent_zombie_count)'), declared)).toThrow(
-      "dashboards: 'ms-system-overview' panel 'Active Agents' queries undeclared metric 'agent_zombie_count', which no active metric catalogue declares (stack, ms-framework)",
+      "dashboards: 'ms-system-overview' panel 'Active Agents' queries undeclared metric 'agent_zombie_count', which no active metric catalogue declares (stack, logstash, ms-framework)",
     );
   });
 

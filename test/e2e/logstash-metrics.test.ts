@@ -16,7 +16,7 @@ import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import * as yaml from 'js-yaml';
-import { logstashJsonExporterArgs, LOGSTASH_STATS_PATH } from '../../constructs/logstash-metrics';
+import { logstashJsonExporterArgs, LOGSTASH_STATS_PATH } from '../../src/lib/logstash-metrics';
 import { activeRuleGroups, isAlertRule, LOGSTASH, seriesLabelNames, seriesNames } from '../../rules';
 import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, KubeObject, synthStack } from '../helpers';

@@ -1,4 +1,4 @@
-import { toYaml } from '../src/lib/render';
+import { toYaml } from './render';
 
 /** The json_exporter module that reads Logstash's pipeline stats. */
 export const LOGSTASH_METRICS_MODULE = 'logstash';
