@@ -20,6 +20,7 @@ import { TraceIntake } from '../constructs/trace-intake';
 import { OtelCollector } from '../constructs/otel-collector';
 import { Retention } from '../constructs/retention';
 import { Prometheus } from '../constructs/prometheus';
+import { endpointPort } from '../constructs/prometheus-backup';
 import { dashboardFiles } from '../dashboards/all';
 import {
   activeInhibitRules,
@@ -279,8 +280,9 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       ...(elasticsearchExporter ? [elasticsearchExporter] : []),
       ...(traceIntake ? [traceIntake] : []),
     ],
-    otherPeers: [bootstrap.peer, jaeger.cleanerPeer],
+    otherPeers: [bootstrap.peer, jaeger.cleanerPeer, ...(prometheus.backup ? [prometheus.backup.retention.peer] : [])],
     external: externalAllows(config, agentNs, {
+      elasticsearch,
       collector,
       prometheus,
       alertmanager,
@@ -333,6 +335,7 @@ function externalAllows(
   agentNamespace: string,
   c: {
     collector: OtelCollector;
+    elasticsearch: Elasticsearch;
     prometheus: Prometheus;
     alertmanager: Alertmanager;
     grafana: Grafana;
@@ -343,6 +346,8 @@ function externalAllows(
   },
 ): ExternalAllow[] {
   const anywhere = '0.0.0.0/0';
+  const backupBucket = config.prometheus.backup.s3;
+  const snapshotBucket = config.retention.snapshots.enabled ? config.retention.snapshots.repository?.s3 : undefined;
   const usesEmail = config.alertmanager.receivers.some((r) => (r.email ?? []).length > 0);
   const ui = config.network.uiFrom;
   return [
@@ -414,6 +419,27 @@ function externalAllows(
             ipBlock: anywhere,
             ports: [{ port: 443 }, { port: 6443 }],
             why: 'Kubernetes API, to list and watch the objects it reports',
+          },
+        ]
+      : []),
+    // Object storage is outside the cluster (or reached at an address, as S3 clients are): HTTPS anywhere.
+    ...(c.prometheus.backup && backupBucket
+      ? [c.prometheus, c.prometheus.backup.retention.peer].map((peer) => ({
+          peer,
+          direction: 'egress' as const,
+          ipBlock: anywhere,
+          ports: [{ port: endpointPort(backupBucket) }],
+          why: `the backup bucket at ${backupBucket.endpoint}`,
+        }))
+      : []),
+    ...(snapshotBucket
+      ? [
+          {
+            peer: c.elasticsearch,
+            direction: 'egress' as const,
+            ipBlock: anywhere,
+            ports: [{ port: 443 }],
+            why: `the snapshot repository's S3 bucket ${snapshotBucket.bucket}`,
           },
         ]
       : []),

@@ -7,6 +7,17 @@ import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
+import {
+  BACKUP_CONFIG_DIR,
+  BACKUP_PROMETHEUS_ARGS,
+  backupCredentials,
+  OBJSTORE_FILE,
+  PrometheusBackupRetention,
+  prometheusBackupProblems,
+  thanosObjstoreConfig,
+  thanosPrometheusClient,
+  thanosSidecarArgs,
+} from './prometheus-backup';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
 import {
   annotatedPodsJob,
@@ -18,7 +29,7 @@ import {
   TlsConfig,
   withScrapeLimits,
 } from './prometheus-config';
-import { ANNOTATED_PODS_JOB, CLUSTER_JOBS, COMPONENTS } from '../src/lib/names';
+import { ANNOTATED_PODS_JOB, CLUSTER_JOBS, COMPONENTS, THANOS_SIDECAR_JOB } from '../src/lib/names';
 import { durationSeconds } from '../src/config/duration';
 import { quantityAmount } from '../src/lib/quantity';
 import { LABEL_KEY, show } from '../src/lib/problems';
@@ -46,6 +57,8 @@ export interface PrometheusProps {
   readonly certManagerNamespace?: string;
   /** @default IMAGES.prometheus */
   readonly image?: string;
+  /** The backup sidecar's and retention job's image. @default IMAGES.thanos */
+  readonly backupImage?: string;
 }
 
 /** A stack component Prometheus scrapes. */
@@ -73,6 +86,8 @@ export interface ScrapeTarget {
 }
 
 const CONFIG_DIR = '/etc/prometheus';
+/** The Thanos sidecar's HTTP port (its metrics). */
+const SIDECAR_PORT = 'thanos-http';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
 
@@ -87,6 +102,8 @@ export class Prometheus extends Component {
   private readonly targets: ScrapeTarget[] = [];
   private readonly props: PrometheusProps;
   private rendered?: string;
+  /** The backup's sidecar command line and retention job, when `backup.enabled`. */
+  public readonly backup?: { readonly sidecarArgs: readonly string[]; readonly retention: PrometheusBackupRetention };
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     const image = props.image ?? IMAGES.prometheus;
@@ -95,7 +112,19 @@ export class Prometheus extends Component {
       namespace: props.common.namespace,
       role: 'metrics',
       image,
-      ports: [{ name: 'web', port: 9090, carries: 'PromQL API and UI; its own /metrics', tls: 'mtls' }],
+      ports: [
+        { name: 'web', port: 9090, carries: 'PromQL API and UI; its own /metrics', tls: 'mtls' },
+        ...(props.config.backup.enabled
+          ? [
+              {
+                name: SIDECAR_PORT,
+                port: 10902,
+                carries: "the Thanos sidecar's /metrics (its uploads)",
+                tls: 'mtls' as const,
+              },
+            ]
+          : []),
+      ],
     });
     this.props = props;
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
@@ -104,7 +133,12 @@ export class Prometheus extends Component {
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once). The
     // targets' rules run then, when every stack component it scrapes has been added.
     this.node.addValidation({
-      validate: () => [...prometheusProblems(config), ...this.servicesProblems(), ...this.limitsProblems()],
+      validate: () => [
+        ...prometheusProblems(config),
+        ...prometheusBackupProblems(config.backup),
+        ...this.servicesProblems(),
+        ...this.limitsProblems(),
+      ],
     });
     for (const file of Object.keys(props.ruleFiles)) {
       if (!/^[a-z0-9-]+\.rules\.yaml$/.test(file)) {
@@ -113,18 +147,49 @@ export class Prometheus extends Component {
     }
 
     this.scrape({ component: this, port: 'web' });
+    const backup = config.backup.enabled && config.backup.s3 ? { ...config.backup, s3: config.backup.s3 } : undefined;
+    if (backup) this.scrape({ component: this, port: SIDECAR_PORT, job: THANOS_SIDECAR_JOB });
 
     // Rendered at synth, after every scrape target has been added (cdk8s resolves the token then).
     const configYaml = Lazy.any({ produce: () => this.renderConfig() }) as string;
     const web = toYaml(webConfig(tls, 'RequireAndVerifyClientCert'));
     // promtool's client settings for the probes: it connects to 127.0.0.1, which the certificate does not name.
     const probeClient = toYaml({ tls_config: prometheusClientTls(tls, this.port('web'), this.host) });
+    // The backup sidecar's client settings for Prometheus' API.
+    const sidecarClient = toYaml(thanosPrometheusClient(tls, this.host));
     this.configMap('Config', this.name, {
       'prometheus.yml': configYaml,
       'web.yml': web,
       'probe-http.yml': probeClient,
+      ...(backup ? { 'thanos-client.yml': sidecarClient } : {}),
     });
     this.configMap('Rules', `${this.name}-rules`, props.ruleFiles);
+    const backupImage = props.backupImage ?? IMAGES.thanos;
+    // The bucket's config is shared with the retention job; the sidecar's client config is Prometheus'.
+    const objstore = backup ? toYaml(thanosObjstoreConfig(backup.s3)) : undefined;
+    const credentials = backup ? backupCredentials(backup.s3) : undefined;
+    if (backup && objstore) {
+      this.configMap('Backup', `${this.name}-backup`, { 'objstore.yml': objstore });
+      this.backup = {
+        sidecarArgs: thanosSidecarArgs({
+          tsdbPath: DATA_DIR,
+          prometheusUrl: `https://127.0.0.1:${this.port('web').port}`,
+          prometheusClientFile: `${CONFIG_DIR}/thanos-client.yml`,
+          objstoreFile: OBJSTORE_FILE,
+          httpAddress: `0.0.0.0:${this.port(SIDECAR_PORT).port}`,
+          httpConfigFile: `${CONFIG_DIR}/web.yml`,
+          grpcAddress: '127.0.0.1:10901',
+          logLevel: props.common.logLevel,
+        }),
+        retention: new PrometheusBackupRetention(this, 'BackupRetention', {
+          namespace: this.namespace,
+          labels: this.labels,
+          config: backup,
+          configMap: `${this.name}-backup`,
+          image: backupImage,
+        }),
+      };
+    }
 
     this.serviceAccount(true);
     this.service();
@@ -143,7 +208,13 @@ export class Prometheus extends Component {
           apiAccess: true,
           annotations: Lazy.any({
             produce: () =>
-              this.podAnnotations(this.renderConfig(), web, probeClient, ...Object.values(props.ruleFiles)),
+              this.podAnnotations(
+                this.renderConfig(),
+                web,
+                probeClient,
+                ...Object.values(props.ruleFiles),
+                ...(backup && objstore ? [objstore, sidecarClient] : []),
+              ),
           }) as Record<string, string>,
           uid: 65534,
           replicas: config.replicas,
@@ -160,6 +231,7 @@ export class Prometheus extends Component {
                 `--web.config.file=${CONFIG_DIR}/web.yml`,
                 // Keeps exemplars (trace ids on histogram samples) so Grafana links metrics to traces.
                 '--enable-feature=exemplar-storage',
+                ...(backup ? BACKUP_PROMETHEUS_ARGS : []),
               ],
               // Prometheus 3 expands ${POD_NAME} in external labels by default (the v2 feature flag is gone).
               env: ha ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : [],
@@ -185,10 +257,45 @@ export class Prometheus extends Component {
                 tls.mount,
               ],
             },
+            ...(this.backup && backup
+              ? [
+                  {
+                    // Its port is declared on the prometheus container (one pod network): a pod's named
+                    // port is one target for Prometheus' pod discovery.
+                    name: 'thanos-sidecar',
+                    image: backupImage,
+                    servesPorts: false,
+                    args: [...this.backup.sidecarArgs],
+                    env: credentials?.env ?? [],
+                    resources: backup.resources,
+                    // Its HTTP port requires a client certificate, which kubelet probes cannot present.
+                    livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(SIDECAR_PORT) }, periodSeconds: 10 },
+                    readinessProbe: {
+                      tcpSocket: { port: k8s.IntOrString.fromString(SIDECAR_PORT) },
+                      periodSeconds: 10,
+                    },
+                    volumeMounts: [
+                      ...['web.yml', 'thanos-client.yml'].map((f) => ({
+                        name: 'config',
+                        mountPath: `${CONFIG_DIR}/${f}`,
+                        subPath: f,
+                        readOnly: true,
+                      })),
+                      { name: 'backup', mountPath: BACKUP_CONFIG_DIR, readOnly: true },
+                      ...(credentials?.mounts ?? []),
+                      // It writes which blocks it shipped (thanos.shipper.json) beside them.
+                      { name: 'data', mountPath: DATA_DIR },
+                      tls.mount,
+                    ],
+                  },
+                ]
+              : []),
           ],
           volumes: [
             { name: 'config', configMap: { name: this.name } },
             { name: 'rules', configMap: { name: `${this.name}-rules` } },
+            ...(backup ? [{ name: 'backup', configMap: { name: `${this.name}-backup` } }] : []),
+            ...(credentials?.volumes ?? []),
             scratch('tmp'),
             tls.volume,
           ],

@@ -1,12 +1,12 @@
 import type { StackConfig } from '../src/config';
 import { alert, percent } from './helpers';
 import { RuleGroup } from './types';
-import { CLUSTER_JOBS, COMPONENTS, SNAPSHOT_REPOSITORY } from '../src/lib/names';
+import { CLUSTER_JOBS, COMPONENTS, SNAPSHOT_REPOSITORY, THANOS_SIDECAR_JOB } from '../src/lib/names';
 
 /**
  * The cluster the stack runs in, from the sources the config scrapes: the nodes (node-exporter), the
  * pods, workloads, jobs and nodes' conditions (kube-state-metrics), the volumes (the kubelets), the
- * certificates (cert-manager), the stack's Elasticsearch (its exporter) and Logstash (its json_exporter sidecar). The alerts follow the Kubernetes monitoring mixins' where those exist,
+ * certificates (cert-manager), the stack's Elasticsearch (its exporter), Logstash (its json_exporter sidecar) and Prometheus' backup (its Thanos sidecar). The alerts follow the Kubernetes monitoring mixins' where those exist,
  * with the config's thresholds. A source that is not scraped takes its alerts with it.
  */
 export function clusterRules(config: StackConfig): RuleGroup[] {
@@ -18,7 +18,45 @@ export function clusterRules(config: StackConfig): RuleGroup[] {
     ...(config.elasticsearchExporter.enabled ? [elasticsearchRules(config)] : []),
     // Logstash is always deployed, and its json_exporter sidecar with it.
     logstashRules(),
+    ...(config.prometheus.backup.enabled ? [prometheusBackupRules(config)] : []),
   ];
+}
+
+/**
+ * Prometheus' backup, from the Thanos sidecar that uploads its blocks (`prometheus.backup`): the newest
+ * block in the bucket too old (seed 000 §18.4's snapshot age), and the bucket refusing operations.
+ */
+function prometheusBackupRules(config: StackConfig): RuleGroup {
+  const job = `job="${THANOS_SIDECAR_JOB}"`;
+  const maxAge = config.alerts.stack.prometheusBackupMaxAgeHours;
+  return {
+    name: 'prometheus_backup',
+    rules: [
+      alert({
+        alert: 'PrometheusBackupTooOld',
+        // The upload time is 0 until a sidecar's first upload: one that started less than maxAge ago
+        // has not had the time to upload (Prometheus writes its first block 2 to 3 hours after start).
+        expr: `(time() - max by (namespace, pod) (thanos_objstore_bucket_last_successful_upload_time{${job}}) > ${maxAge} * 3600) and on (namespace, pod) (time() - max by (namespace, pod) (process_start_time_seconds{${job}}) > ${maxAge} * 3600)`,
+        for: '15m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: "Prometheus' newest backup is too old",
+          description: `The Thanos sidecar of {{ $labels.pod }} last uploaded a block {{ $value | humanizeDuration }} ago (threshold ${maxAge} hours; Prometheus writes one every 2 hours): what Prometheus stored since is only on its volume, and lost with it.`,
+        },
+      }),
+      alert({
+        alert: 'PrometheusBackupUploadFailing',
+        expr: `sum by (namespace, pod, operation) (increase(thanos_objstore_bucket_operation_failures_total{${job}}[5m])) > 0`,
+        for: '15m',
+        labels: { severity: 'warning' },
+        annotations: {
+          summary: "Prometheus' backup bucket refuses operations",
+          description:
+            "The Thanos sidecar of {{ $labels.pod }} has had its bucket's {{ $labels.operation }} operations fail for 15 minutes ({{ $value | humanize }} in the last 5 minutes): the credentials, the bucket's policy or the endpoint are wrong, or the bucket cannot be reached; blocks wait on the volume until it works.",
+        },
+      }),
+    ],
+  };
 }
 
 /**

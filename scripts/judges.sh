@@ -141,6 +141,23 @@ build_json_exporter() {
   go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" github.com/prometheus-community/json_exporter
 }
 
+# Thanos' go.mod has replace directives, which apply only to the main module: it is built inside its
+# own module's source, as its release is.
+build_thanos() {
+  local version src
+  version=$(required . github.com/thanos-io/thanos)
+  src=$(mktemp -d)
+  (cd "$src" && go mod download -json "github.com/thanos-io/thanos@$version") |
+    sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' | { read -r dir && cp -r "$dir/." "$src/"; }
+  chmod -R u+w "$src"
+  (cd "$src" && go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" ./cmd/thanos)
+  rm -rf "$src"
+}
+
+build_fakes3() {
+  go build -trimpath -o "$1/fakes3" .
+}
+
 build_checkov() {
   # The venv is built here and moved with the rest, so the entry point runs the venv's python by a
   # relative path instead of pip's console script (whose shebang names the build directory).
@@ -206,5 +223,7 @@ judge node-exporter build_node_exporter
 judge kube-state-metrics build_kube_state_metrics
 judge elasticsearch-exporter build_elasticsearch_exporter
 judge json-exporter build_json_exporter
+judge thanos build_thanos
+judge fakes3 build_fakes3
 judge checkov build_checkov
 jruby_judge

@@ -16,6 +16,8 @@ export type ToolName =
   | 'kube-state-metrics'
   | 'elasticsearch_exporter'
   | 'json_exporter'
+  | 'thanos'
+  | 'fakes3'
   | 'checkov'
   | 'jruby';
 

@@ -14,6 +14,7 @@ import { NODE_EXPORTER } from './node-exporter';
 import { PROGRESSIVE_V5 } from './progressive-v5';
 import { STACK } from './stack';
 import { SUTAZAI } from './sutazai';
+import { THANOS_SIDECAR } from './thanos-sidecar';
 import { deliveryOf, metric, MetricCatalog, MetricDef, seriesNames } from './types';
 
 import { analysePromql } from '../../src/lib/promql';
@@ -48,6 +49,8 @@ export interface CatalogComponents {
   readonly kubelet: boolean;
   /** cert-manager's controller (`pki.scrapeCertManager`). */
   readonly certManager: boolean;
+  /** The Thanos sidecar that backs Prometheus up (`prometheus.backup.enabled`). */
+  readonly thanosSidecar: boolean;
 }
 
 /** No optional source: the stack's own components only. */
@@ -57,6 +60,7 @@ export const NO_CLUSTER_SOURCES: CatalogComponents = {
   elasticsearchExporter: false,
   kubelet: false,
   certManager: false,
+  thanosSidecar: false,
 };
 
 /** The optional sources a config scrapes. */
@@ -67,6 +71,7 @@ export function catalogComponents(config: JobSwitches): CatalogComponents {
     elasticsearchExporter: config.elasticsearchExporter.enabled,
     kubelet: config.kubelet.enabled,
     certManager: config.pki.scrapeCertManager,
+    thanosSidecar: config.prometheus.backup.enabled,
   };
 }
 
@@ -86,6 +91,7 @@ export const OPTIONAL_SOURCES: ReadonlyArray<{
   { catalog: KUBELET, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
   { catalog: CADVISOR, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
   { catalog: CERT_MANAGER, setting: 'pki.scrapeCertManager: true', on: (c) => c.certManager },
+  { catalog: THANOS_SIDECAR, setting: 'prometheus.backup.enabled: true', on: (c) => c.thanosSidecar },
 ];
 
 /**

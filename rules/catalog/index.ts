@@ -11,4 +11,5 @@ export * from './elasticsearch-exporter';
 export * from './logstash';
 export * from './kubelet';
 export * from './cert-manager';
+export * from './thanos-sidecar';
 export * from './check';

@@ -77,6 +77,8 @@ export const DEFAULTS: StackConfig = {
       // Every app's OpenTelemetry metrics come through the gateway's one exporter: one target, many series.
       jobs: { agents: { samples: 500000 } },
     },
+    // Off until you name a bucket: it and its credentials are yours.
+    backup: { enabled: false, keep: '7d', schedule: '0 2 * * *', resources: resources('50m', '64Mi', '500m', '256Mi') },
   },
   alertmanager: {
     replicas: 1,
@@ -266,6 +268,7 @@ export const DEFAULTS: StackConfig = {
       // Elasticsearch's default high disk watermark; a daily snapshot (01:30) missed once and a half.
       elasticsearchDiskUsedRatio: 0.9,
       elasticsearchSnapshotMaxAgeHours: 36,
+      prometheusBackupMaxAgeHours: 6,
     },
     for: {},
     disabled: [],

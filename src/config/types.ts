@@ -271,6 +271,51 @@ export interface PrometheusConfig {
   };
   /** What one scrape may bring in (seed 000 §18.3): past a limit the target's whole scrape fails (`up` 0). */
   scrapeLimits: ScrapeLimitsConfig;
+  /**
+   * Prometheus' blocks uploaded to an S3 bucket by a Thanos sidecar as Prometheus writes them, and
+   * deleted from it past `keep` by a daily job (seed 000 §18.4); docs/recovery.md restores them.
+   */
+  backup: PrometheusBackupConfig;
+}
+
+/**
+ * Prometheus' data in an S3 bucket (seed 000 §18.4), uploaded by a Thanos sidecar: each two-hour block
+ * as Prometheus writes it, so a lost volume loses at most the last two to three hours. Local compaction
+ * is off while it is on (Thanos' sidecar needs it so). A daily job deletes the bucket's blocks older
+ * than `keep`. See docs/recovery.md for restoring.
+ */
+export interface PrometheusBackupConfig {
+  /** Run the sidecar and the retention job (needs `s3`). */
+  enabled: boolean;
+  /** Required when enabled: the bucket and its credentials are yours to create. */
+  s3?: S3BucketConfig;
+  /**
+   * Blocks are kept in the bucket this long (seed 000 §18.4: seven daily snapshots). What a restore
+   * brings back: at most this much history.
+   */
+  keep: Duration;
+  /** When the daily job that deletes older blocks runs: a CronJob schedule, in UTC (seed 000 §18.4: 02:00). */
+  schedule: string;
+  /** The sidecar's resources: it reads each new block from the volume and streams it to the bucket. */
+  resources: Resources;
+}
+
+/** An S3 (or S3-compatible) bucket. */
+export interface S3BucketConfig {
+  /** The bucket's name. */
+  bucket: string;
+  /** The S3 API's host and optional port, without a scheme (it is always HTTPS), e.g. `s3.eu-west-1.amazonaws.com`. */
+  endpoint: string;
+  /** The bucket's region; omitted: asked of the endpoint. */
+  region?: string;
+  /** Objects go under this key prefix (default `prometheus`). */
+  prefix?: string;
+  /**
+   * A Secret in the stack's namespace whose key `credentials` is an AWS shared credentials file (a
+   * `[default]` section with `aws_access_key_id` and `aws_secret_access_key`, as Velero's), mounted
+   * as a file. Omitted: the pod's cloud identity (IRSA, or the node's instance profile).
+   */
+  credentialsSecret?: DnsSubdomain;
 }
 
 /** Limits on one scrape of one target; 0 turns a limit off. */
@@ -664,6 +709,11 @@ export interface StackThresholds {
   elasticsearchDiskUsedRatio: number;
   /** Hours since the last successful Elasticsearch snapshot after which ElasticsearchSnapshotTooOld fires. @exclusiveMinimum 0 */
   elasticsearchSnapshotMaxAgeHours: number;
+  /**
+   * Hours since the Thanos sidecar last uploaded a block of Prometheus' data after which
+   * PrometheusBackupTooOld fires: Prometheus writes a block every two hours. @exclusiveMinimum 0
+   */
+  prometheusBackupMaxAgeHours: number;
 }
 
 export interface AlertsConfig {

@@ -24,6 +24,9 @@ export const COMPONENTS = {
  */
 export const CLUSTER_JOBS = { kubelet: 'kubelet', cadvisor: 'cadvisor', certManager: 'cert-manager' } as const;
 
+/** The job of the Thanos sidecar that copies Prometheus' blocks to the backup bucket. */
+export const THANOS_SIDECAR_JOB = 'thanos-sidecar';
+
 /** The parts of the config that decide which of the stack's jobs exist. */
 export interface JobSwitches {
   readonly nodeExporter: { readonly enabled: boolean };
@@ -32,6 +35,7 @@ export interface JobSwitches {
   readonly kubelet: { readonly enabled: boolean };
   readonly traceIntake: { readonly enabled: boolean };
   readonly pki: { readonly scrapeCertManager: boolean };
+  readonly prometheus: { readonly backup: { readonly enabled: boolean } };
 }
 
 /**
@@ -53,6 +57,7 @@ export function stackJobs(config: JobSwitches): string[] {
     ...(config.traceIntake.enabled ? [COMPONENTS.traceIntake] : []),
     ...(config.kubelet.enabled ? [CLUSTER_JOBS.kubelet, CLUSTER_JOBS.cadvisor] : []),
     ...(config.pki.scrapeCertManager ? [CLUSTER_JOBS.certManager] : []),
+    ...(config.prometheus.backup.enabled ? [THANOS_SIDECAR_JOB] : []),
   ];
 }
 

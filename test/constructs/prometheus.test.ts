@@ -7,7 +7,7 @@ import { PrometheusConfigFile, ScrapeConfig } from '../../constructs/prometheus-
 import { CADVISOR, KUBELET, seriesNames } from '../../rules/catalog';
 import { stackJobs } from '../../src/lib/names';
 import { resolveConfig } from '../../src/config/loader';
-import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
+import { configMapData, configProblems, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
 
 describe('Prometheus', () => {
@@ -263,5 +263,118 @@ describe('Prometheus', () => {
           ruleFiles: { 'agents.yml': '' },
         }),
     ).toThrow("prometheus: rule file name 'agents.yml' must look like <name>.rules.yaml");
+  });
+
+  describe('backup', () => {
+    const bucket = {
+      bucket: 'agent-o11y-backups',
+      endpoint: 'minio.storage.svc:9000',
+      credentialsSecret: 'prometheus-backup',
+    };
+    const on = synthStack(resolveConfig({ prometheus: { backup: { enabled: true, s3: bucket } } }));
+    const pod = (objects: typeof files.prometheus) =>
+      (find(objects, 'StatefulSet', 'prometheus') as unknown as { spec: { template: { spec: PodSpecLike } } }).spec
+        .template.spec;
+    type PodSpecLike = {
+      containers: Array<{ name: string; args?: string[]; env?: unknown[] }>;
+      volumes: Array<{ name: string }>;
+    };
+
+    test('off by default: no sidecar, no retention job, local compaction as usual', () => {
+      const spec = pod(files.prometheus);
+      expect(spec.containers.map((c) => c.name)).toEqual(['prometheus']);
+      expect(files.prometheus.filter((o) => o.kind === 'CronJob')).toEqual([]);
+      expect(spec.containers[0]!.args!.filter((a) => a.includes('block-duration'))).toEqual([]);
+      expect(config.scrape_configs.map((j) => j.job_name)).not.toContain('thanos-sidecar');
+    });
+
+    test("on: a Thanos sidecar uploads two-hour blocks, with the bucket's credentials from its Secret", () => {
+      const spec = pod(on.files.prometheus);
+      const [prometheus, sidecar] = spec.containers;
+      expect(sidecar!.name).toBe('thanos-sidecar');
+      expect(sidecar!.args).toEqual([...on.parts.prometheus.backup!.sidecarArgs]);
+      expect(prometheus!.args).toEqual(
+        expect.arrayContaining(['--storage.tsdb.min-block-duration=2h', '--storage.tsdb.max-block-duration=2h']),
+      );
+      expect(sidecar!.env).toEqual([
+        { name: 'AWS_SHARED_CREDENTIALS_FILE', value: '/etc/thanos-credentials/credentials' },
+      ]);
+      expect(spec.volumes).toContainEqual({
+        name: 'backup-credentials',
+        secret: {
+          secretName: 'prometheus-backup',
+          defaultMode: 0o440,
+          items: [{ key: 'credentials', path: 'credentials' }],
+        },
+      });
+      expect(yaml.load(configMapData(on.files.prometheus, 'prometheus-backup', 'objstore.yml'))).toEqual({
+        type: 'S3',
+        prefix: 'prometheus',
+        config: { bucket: 'agent-o11y-backups', endpoint: 'minio.storage.svc:9000' },
+      });
+    });
+
+    test('on: the daily job deletes blocks older than keep, one run at a time, at 02:00 UTC', () => {
+      const job = find(on.files.prometheus, 'CronJob', 'prometheus-backup-retention') as unknown as {
+        spec: { schedule: string; timeZone: string; concurrencyPolicy: string };
+      };
+      expect(job.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
+      expect(on.parts.prometheus.backup!.retention.args.mark).toContain('--retention.resolution-raw=7d');
+    });
+
+    test('on: Prometheus and the retention job may reach the bucket at its port, and nothing else new', () => {
+      const policies = on.files['network-policies'] as unknown as Array<{
+        metadata: { name: string; annotations: Record<string, string> };
+        spec: { egress?: Array<{ to?: Array<{ ipBlock?: { cidr: string } }>; ports?: Array<{ port: number }> }> };
+      }>;
+      for (const name of ['prometheus', 'prometheus-backup-retention']) {
+        const policy = policies.find((p) => p.metadata.name === name)!;
+        expect(policy.metadata.annotations['agent-o11y.dev/why']).toContain(
+          'the backup bucket at minio.storage.svc:9000',
+        );
+        expect(policy.spec.egress).toContainEqual({
+          to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+          ports: [{ port: 9000, protocol: 'TCP' }],
+        });
+      }
+      const retention = policies.find((p) => p.metadata.name === 'prometheus-backup-retention')!;
+      expect(retention.spec.egress).toHaveLength(1);
+    });
+
+    test('names the key of a backup config Thanos or Kubernetes would refuse', () => {
+      expect(configProblems({ prometheus: { backup: { enabled: true } } })).toEqual([
+        '/prometheus/backup/s3: required when backup is enabled (the bucket and its credentials are yours)',
+      ]);
+      expect(
+        configProblems({
+          prometheus: {
+            backup: {
+              enabled: true,
+              keep: '12h',
+              schedule: '0 2 * *',
+              s3: { bucket: 'Backups', endpoint: 'https://s3.amazonaws.com', prefix: '/prometheus' },
+            },
+          },
+        }),
+      ).toEqual([
+        '/prometheus/backup/schedule: must be a five-field CronJob schedule like "0 2 * * *", got "0 2 * *"',
+        "/prometheus/backup/keep: must be at least 1d, or blocks go before a day's restore points exist, got 12h",
+        '/prometheus/backup/s3/bucket: must be an S3 bucket name (3-63 lower-case letters, digits, . and -, starting and ending with a letter or digit, not an IP address), got "Backups"',
+        '/prometheus/backup/s3/endpoint: must be a host and optional port without a scheme, like "s3.eu-west-1.amazonaws.com", got "https://s3.amazonaws.com"',
+        '/prometheus/backup/s3/prefix: must be key segments of letters, digits, . _ and - joined by /, got "/prometheus"',
+      ]);
+    });
+  });
+
+  test('an S3 snapshot repository lets Elasticsearch reach HTTPS anywhere, and only then', () => {
+    type Policy = { metadata: { name: string }; spec: { egress?: unknown[] } };
+    const egress = (objects: (typeof files)['network-policies']) =>
+      (objects as unknown as Policy[]).find((p) => p.metadata.name === 'elasticsearch')!.spec.egress ?? [];
+    const s3 = synthStack(
+      resolveConfig({ retention: { snapshots: { enabled: true, repository: { s3: { bucket: 'es-snapshots' } } } } }),
+    );
+    const https = { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] };
+    expect(egress(s3.files['network-policies'])).toContainEqual(https);
+    expect(egress(files['network-policies'])).not.toContainEqual(https);
   });
 });

@@ -29,8 +29,16 @@ export const PLATFORM_SOURCES: Partial<Record<PlatformName, Partial<StackConfig>
  * seed 003 a job of its own, seed 001 one per deployment; MS framework's agents (seed 000) by annotation, through
  * `kubernetes-pods`. The promtool tests feed the labels these jobs give (delivery.test.ts).
  */
+/** Prometheus backed up to a bucket, so the backup's sidecar, job and alerts render. */
+const BACKUP: StackConfig['prometheus']['backup'] = {
+  ...DEFAULTS.prometheus.backup,
+  enabled: true,
+  s3: { bucket: 'agent-o11y-backups', endpoint: 's3.eu-west-1.amazonaws.com', credentialsSecret: 'prometheus-backup' },
+};
+
 export const EVERYTHING: StackConfig = {
   ...DEFAULTS,
+  prometheus: { ...DEFAULTS.prometheus, backup: BACKUP },
   platforms: ALL_PLATFORMS,
   ...PROGRESSIVE_SOURCES,
   scrapeTargets: [
@@ -57,6 +65,7 @@ export const EVERYTHING: StackConfig = {
  */
 export const PROMTEST_CONFIG: StackConfig = {
   ...DEFAULTS,
+  prometheus: { ...DEFAULTS.prometheus, backup: BACKUP },
   retention: {
     ...DEFAULTS.retention,
     snapshots: {

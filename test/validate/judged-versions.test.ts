@@ -18,6 +18,7 @@ const JUDGED: Array<[keyof typeof IMAGES, ToolName, string[], RegExp]> = [
   ['kubeStateMetrics', 'kube-state-metrics', ['version'], /^kube-state-metrics, version (\S+) /m],
   ['elasticsearchExporter', 'elasticsearch_exporter', ['--version'], /^elasticsearch_exporter, version (\S+) /m],
   ['jsonExporter', 'json_exporter', ['--version'], /^json_exporter, version (\S+) /m],
+  ['thanos', 'thanos', ['--version'], /^thanos, version (\S+) /m],
 ];
 
 /** The tag of an image, without a leading `v` (the binaries print 3.13.5 for the tag v3.13.5). */
