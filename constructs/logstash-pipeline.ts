@@ -1,8 +1,9 @@
 /**
  * The Logstash pipeline that turns OTLP/HTTP JSON log exports from the collector into one
  * Elasticsearch document per log record, parsing the agents' structured JSON logs (seed 000 §15.3,
- * seed 004's winston format), keeping trace_id/span_id, the agent and the correlation and request ids
- * for correlation, adding the cluster and environment, and routing each record to its log stream's
+ * seed 004's winston format) and seed 002's text lines (its ingest pipeline's grok and script:
+ * `<ISO 8601 time> <LEVEL> [<agent>] <message>`), keeping trace_id/span_id, the agent and the
+ * correlation and request ids for correlation, adding the cluster and environment, and routing each record to its log stream's
  * data stream (`logs-<stream>-<environment>`).
  *
  * Every record arrives from the collector gateway, which has already redacted PII (Logstash has no
@@ -14,10 +15,24 @@
  * wrapped in single quotes.
  */
 
+/**
+ * A line of seed 002 as its ingest pipeline's grok reads it, `%{TIMESTAMP_ISO8601} %{LOGLEVEL}
+ * \[%{DATA:agent}\] %{GREEDYDATA:message}`: the level, the agent and the rest (Ruby syntax; matched
+ * ignoring case, `.` matching newlines, so a multi-line message stays whole).
+ */
+const AGENT_LINE = String.raw`\A\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s+(alert|trace|debug|notice|info|information|warn|warning|err|error|crit|critical|fatal|severe|emerg|emergency)\s+\[([^\]]+)\]\s?(.*)\z`;
+
+/** Seed 002's `integration_score=<number>` in a line's text. */
+const INTEGRATION_SCORE = String.raw`integration_score=(\d+(?:\.\d+)?)`;
+
 const RUBY_INIT = (o: LogstashPipelineOptions) => `
     require "json"
     require "digest"
     @streams = ${JSON.stringify(o.streams)}
+    # The lines of seed 002, as its grok reads them (TIMESTAMP_ISO8601 LOGLEVEL [DATA] GREEDYDATA).
+    @agent_line = Regexp.new(${JSON.stringify(AGENT_LINE)}, Regexp::IGNORECASE | Regexp::MULTILINE)
+    @integration_score = Regexp.new(${JSON.stringify(INTEGRATION_SCORE)})
+    @critical_agents = ${JSON.stringify(o.criticalAgentTypes ?? [])}
     @secret_name = ${o.redaction ? `Regexp.new(${JSON.stringify(o.redaction.removedName)}, Regexp::IGNORECASE)` : 'nil'}
     @pseudonymize = ${JSON.stringify(o.redaction?.pseudonymize ?? [])}
     @redact = lambda do |map|
@@ -86,6 +101,16 @@ const RUBY_CODE = `
       rescue JSON::ParserError
         event.tag("_agent_json_parse_failure")
       end
+    elsif body.is_a?(String) && (line = @agent_line.match(body))
+      # The record keeps its own time (the container runtime read the line at that instant).
+      level = line[1] if level.nil? || level.empty?
+      # Its agent is "<type>-<n>" (the script of seed 002: the name up to the first "-").
+      attributes["agent.id"] ||= line[2]
+      attributes["agent.type"] ||= line[2].split("-").first
+      body = line[3]
+    end
+    if body.is_a?(String) && (score = @integration_score.match(body))
+      event.set("integration_score", score[1].to_f)
     end
     event.set("message", body.is_a?(String) ? body : body.to_json) unless body.nil?
     event.set("level", level.to_s.downcase) unless level.nil? || level.to_s.empty?
@@ -100,6 +125,7 @@ const RUBY_CODE = `
       event.set(field, value.is_a?(String) ? value : value.to_s) unless value.nil?
       names.each { |n| attributes.delete(n) }
     end
+    event.set("[agent][critical]", @critical_agents.include?(event.get("[agent][type]"))) unless @critical_agents.empty? || event.get("[agent][type]").nil?
     # The stream (data stream dataset) a record names, as the Elastic exporters do; unknown or none: the default.
     stream = attributes["data_stream.dataset"] || resource["data_stream.dataset"]
     event.set("[data_stream][dataset]", @streams.include?(stream) ? stream : @streams.first)
@@ -127,6 +153,8 @@ export interface LogstashPipelineOptions {
    * JSON log bodies). @default - none
    */
   readonly redaction?: { readonly removedName: string; readonly pseudonymize: readonly string[] };
+  /** Agent types whose records get `agent.critical: true`, the others false (seed 002). @default - no flag */
+  readonly criticalAgentTypes?: readonly string[];
 }
 
 /** The `otlp-logs` pipeline definition (Logstash config language). */

@@ -121,6 +121,7 @@ export class Logstash extends Component {
       keyFile: tls.key,
       dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
       streams: Object.keys(props.retention.streamPatterns),
+      criticalAgentTypes: config.criticalAgentTypes,
       ...(props.redaction?.enabled
         ? {
             redaction: {

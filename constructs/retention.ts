@@ -108,7 +108,11 @@ export class Retention extends Construct {
               span_id: { type: 'keyword' },
               correlation_id: { type: 'keyword' },
               request_id: { type: 'keyword' },
-              agent: { properties: { id: { type: 'keyword' }, type: { type: 'keyword' } } },
+              agent: {
+                properties: { id: { type: 'keyword' }, type: { type: 'keyword' }, critical: { type: 'boolean' } },
+              },
+              // Seed 002's `integration_score=` in a line's text.
+              integration_score: { type: 'double' },
               service: { properties: { name: { type: 'keyword' }, version: { type: 'keyword' } } },
               cluster: { type: 'keyword' },
               environment: { type: 'keyword' },

@@ -162,6 +162,7 @@ export const DEFAULTS: StackConfig = {
     heap: '512m',
     workers: 2,
     elasticsearch: { secretName: 'elasticsearch-logstash', usernameKey: 'username', passwordKey: 'password' },
+    criticalAgentTypes: [],
   },
   kibana: {
     resources: resources('100m', '1Gi', '1', '1Gi'),

@@ -467,6 +467,12 @@ export interface LogstashConfig {
   workers: number;
   /** Elasticsearch user Logstash writes as. */
   elasticsearch: CredentialsRef;
+  /**
+   * Agent types whose log records get `agent.critical: true`, every other typed record false (seed 002:
+   * coordinator, intelligence, safety). Empty: no flag. A record's type is its `agent.type`, or its agent
+   * name up to the first `-`.
+   */
+  criticalAgentTypes: string[];
 }
 
 /**

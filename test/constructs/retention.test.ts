@@ -50,7 +50,13 @@ describe('Retention', () => {
     });
     const properties = template.template!.mappings!.properties as Record<string, any>;
     for (const field of ['trace_id', 'span_id', 'level']) expect(properties[field]).toEqual({ type: 'keyword' });
-    expect(properties.agent.properties).toEqual({ id: { type: 'keyword' }, type: { type: 'keyword' } });
+    expect(properties.agent.properties).toEqual({
+      id: { type: 'keyword' },
+      type: { type: 'keyword' },
+      critical: { type: 'boolean' },
+    });
+    // Seed 002's integration score: a number, so it can be charted and compared.
+    expect(properties.integration_score).toEqual({ type: 'double' });
     const prod = synthStack(PROFILE_CONFIGS.production).parts.retention;
     expect(prod.indexTemplates['agent-o11y-logs-agents']!.template!.settings).toMatchObject({
       'index.number_of_replicas': 1,

@@ -39,8 +39,8 @@ const VARIANTS: Record<string, StackConfig> = {
   }),
 };
 const CONFIGS: Record<string, StackConfig> = { ...ALL_CONFIGS, ...VARIANTS };
-/** The configs every case runs on: the default, the example of seed 004, and the variants. */
-const JUDGED = ['dev', 'examples/progressive-v5', ...Object.keys(VARIANTS)];
+/** The configs every case runs on: the default, the examples of seeds 004 and 002, and the variants. */
+const JUDGED = ['dev', 'examples/progressive-v5', 'examples/sutazai', ...Object.keys(VARIANTS)];
 
 const PIPELINES = Object.fromEntries(
   Object.entries(CONFIGS).map(([name, config]) => [
@@ -236,6 +236,11 @@ function cases(filter: string, config: StackConfig): Case[] {
   const routed = (name: string) => (streams.includes(name) ? name : streams[0]);
   const at = (time: Record<string, string>) => ({ severityText: 'INFO', body: { stringValue: 'tick' }, ...time });
   const tick = { message: 'tick', level: 'info', ...base, labels: {} };
+  /** `agent.critical` as the config's critical types give it, or nothing when it names none. */
+  const critical = (type: string) => {
+    const types = config.logstash.criticalAgentTypes;
+    return types.length === 0 ? {} : { critical: types.includes(type) };
+  };
 
   return [
     {
@@ -248,7 +253,7 @@ function cases(filter: string, config: StackConfig): Case[] {
         level: 'warn',
         trace_id: '5b8efff798038103d269b633813fc60c',
         span_id: 'eee19b7ec3c1b174',
-        agent: { id: 'npa-1', type: 'npa' },
+        agent: { id: 'npa-1', type: 'npa', ...critical('npa') },
         ...base,
         labels: {
           retry_count: '2',
@@ -310,7 +315,7 @@ function cases(filter: string, config: StackConfig): Case[] {
         // winston's trace_id and span_id are null: the record's own are kept.
         trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
         span_id: '00f067aa0ba902b7',
-        agent: { type: 'npa', id: 'npa-7f9c' },
+        agent: { type: 'npa', id: 'npa-7f9c', ...critical('npa') },
         correlation_id: 'corr-5d1e',
         request_id: 'req-8842',
         ...base,
@@ -323,6 +328,67 @@ function cases(filter: string, config: StackConfig): Case[] {
           statusCode: '202',
           http_route: '/api/v1/tasks',
         },
+      },
+    },
+    {
+      name: "seed 002's text line: its level, its agent and the agent's type, the message after them, the integration score as a number",
+      filter,
+      data: splitEvent(
+        containerLine(
+          '2024-01-01T12:00:00.123Z INFO [intelligence-3] cycle done integration_score=0.873 optimization=on',
+          '1704110400125000000',
+        ),
+      ),
+      expected: {
+        '@timestamp': '2024-01-01T12:00:00.125Z',
+        message: 'cycle done integration_score=0.873 optimization=on',
+        level: 'info',
+        agent: { id: 'intelligence-3', type: 'intelligence', ...critical('intelligence') },
+        integration_score: 0.873,
+        ...base,
+        labels: { log_iostream: 'stdout' },
+      },
+    },
+    {
+      name: "seed 002's text line with a space for the T, an offset and a lower-case level; a multi-line message kept whole",
+      filter,
+      data: splitEvent(
+        containerLine(
+          '2024-01-01 14:00:00+02:00 warning [coordinator-core-1] split brain suspected\n  peers: 2 of 5',
+          '1704110400000000000',
+        ),
+      ),
+      expected: {
+        '@timestamp': '2024-01-01T12:00:00.000Z',
+        message: 'split brain suspected\n  peers: 2 of 5',
+        level: 'warning',
+        agent: { id: 'coordinator-core-1', type: 'coordinator', ...critical('coordinator') },
+        ...base,
+        labels: { log_iostream: 'stdout' },
+      },
+    },
+    {
+      name: "seed 002's text line of an agent type that is not critical",
+      filter,
+      data: splitEvent(containerLine('2024-01-01T12:00:00Z ERROR [worker-12] task failed', '1704110400000000000')),
+      expected: {
+        '@timestamp': '2024-01-01T12:00:00.000Z',
+        message: 'task failed',
+        level: 'error',
+        agent: { id: 'worker-12', type: 'worker', ...critical('worker') },
+        ...base,
+        labels: { log_iostream: 'stdout' },
+      },
+    },
+    {
+      name: 'a text line without an [agent]: the whole line is the message, no level or agent read from it',
+      filter,
+      data: splitEvent(containerLine('2024-01-01T12:00:00Z INFO started on :8080', '1704110400000000000')),
+      expected: {
+        '@timestamp': '2024-01-01T12:00:00.000Z',
+        message: '2024-01-01T12:00:00Z INFO started on :8080',
+        ...base,
+        labels: { log_iostream: 'stdout' },
       },
     },
     {
