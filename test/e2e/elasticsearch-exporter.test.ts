@@ -28,6 +28,7 @@ import { requireTool } from '../tools';
 import { ConnectProxy, FakeElasticsearch, startConnectProxy, startFakeElasticsearch } from './fake-elasticsearch';
 import { podTarget } from './pipeline';
 import {
+  catalogArrivalTests,
   freePort,
   getJson,
   httpsGet,
@@ -35,8 +36,8 @@ import {
   Processes,
   Sample,
   startLocalPrometheus,
-  waitFor,
   WAIT_MS,
+  waitFor,
 } from './support';
 
 const exporterBin = requireTool('elasticsearch_exporter');
@@ -452,15 +453,7 @@ describe('the Elasticsearch exporter, with the real elasticsearch_exporter and a
     await expect(httpsGet(port, '/metrics', path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
   });
 
-  test.each(ELASTICSEARCH_EXPORTER.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(
-    '%s arrives as a %s with exactly its catalogued labels',
-    (name, type, labels) => {
-      const series = samples.filter((s) => s.name === name);
-      expect(series.length).toBeGreaterThan(0);
-      for (const s of series) expect(Object.keys(s.labels).sort()).toEqual([...labels].sort());
-      expect(types.get(name)).toBe(type);
-    },
-  );
+  catalogArrivalTests(ELASTICSEARCH_EXPORTER, () => ({ samples, types }));
 
   test.each([
     ['elasticsearch_cluster_health_status', { cluster: CLUSTER, color: 'yellow' }, 1],

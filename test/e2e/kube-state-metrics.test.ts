@@ -28,6 +28,7 @@ import { requireTool } from '../tools';
 import { FakeApiServer, startFakeApiServer } from './fake-apiserver';
 import { podTarget } from './pipeline';
 import {
+  catalogArrivalTests,
   freePort,
   getJson,
   httpsGet,
@@ -35,8 +36,8 @@ import {
   Processes,
   Sample,
   startLocalPrometheus,
-  waitFor,
   WAIT_MS,
+  waitFor,
 } from './support';
 
 const ksmBin = requireTool('kube-state-metrics');
@@ -308,15 +309,7 @@ describe('kube-state-metrics, with the real kube-state-metrics and a fake API se
     await expect(httpsGet(port, '/metrics', path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
   });
 
-  test.each(KUBE_STATE_METRICS.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(
-    '%s arrives as a %s with exactly its catalogued labels',
-    (name, type, labels) => {
-      const series = samples.filter((s) => s.name === name);
-      expect(series.length).toBeGreaterThan(0);
-      for (const s of series) expect(Object.keys(s.labels).sort()).toEqual([...labels].sort());
-      expect(types.get(name)).toBe(type);
-    },
-  );
+  catalogArrivalTests(KUBE_STATE_METRICS, () => ({ samples, types }));
 
   test.each(
     KUBE_STATE_METRICS.metrics.flatMap((def) =>

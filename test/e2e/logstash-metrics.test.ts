@@ -24,6 +24,7 @@ import { placeTlsFiles, writeTestPki } from '../tls-fixture';
 import { requireTool } from '../tools';
 import { podTarget } from './pipeline';
 import {
+  catalogArrivalTests,
   freePort,
   getJson,
   httpsGet,
@@ -31,8 +32,8 @@ import {
   Processes,
   Sample,
   startLocalPrometheus,
-  waitFor,
   WAIT_MS,
+  waitFor,
 } from './support';
 
 const exporterBin = requireTool('json_exporter');
@@ -297,15 +298,7 @@ describe('Logstash metrics, with the real json_exporter and a stand-in of Logsta
     await expect(httpsGet(port, probePath(), path.join(pki, 'ca.crt'))).rejects.toThrow(/certificate required/);
   });
 
-  test.each(LOGSTASH.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(
-    '%s arrives as a %s with exactly its catalogued labels',
-    (name, type, labels) => {
-      const series = samples.filter((s) => s.name === name);
-      expect(series.length).toBe(1);
-      for (const s of series) expect(Object.keys(s.labels).sort()).toEqual([...labels].sort());
-      expect(types.get(name)).toBe(type);
-    },
-  );
+  catalogArrivalTests(LOGSTASH, () => ({ samples, types }));
 
   test.each([
     ['logstash_pipeline_events_in_total', 125_340],

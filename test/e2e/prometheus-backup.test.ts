@@ -24,7 +24,17 @@ import { configMapData, find, KubeObject, synthStack } from '../helpers';
 import { placeTlsFiles, writeTestPki } from '../tls-fixture';
 import { requireTool } from '../tools';
 import { podTarget } from './pipeline';
-import { freePort, getJson, httpsGet, parseExposition, Processes, Sample, waitFor, WAIT_MS } from './support';
+import {
+  catalogArrivalTests,
+  freePort,
+  getJson,
+  httpsGet,
+  parseExposition,
+  Processes,
+  Sample,
+  WAIT_MS,
+  waitFor,
+} from './support';
 
 const thanosBin = requireTool('thanos');
 const prometheusBin = requireTool('prometheus');
@@ -286,15 +296,7 @@ describe('Prometheus backup, with the real Prometheus, Thanos sidecar and an S3 
     await expect(httpsGet(sidecarPort, '/metrics', ca)).rejects.toThrow(/certificate required/);
   });
 
-  test.each(THANOS_SIDECAR.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(
-    '%s arrives as a %s with exactly its catalogued labels',
-    (name, type, labels) => {
-      const series = samples.filter((s) => s.name === name);
-      expect(series.length).toBeGreaterThan(0);
-      for (const s of series) expect(Object.keys(s.labels).sort()).toEqual([...labels].sort());
-      expect(types.get(name)).toBe(type);
-    },
-  );
+  catalogArrivalTests(THANOS_SIDECAR, () => ({ samples, types }));
 
   test('the bucket label is the bucket’s name', () => {
     const upload = samples.filter((s) => s.name === 'thanos_objstore_bucket_last_successful_upload_time');

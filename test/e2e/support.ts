@@ -13,6 +13,7 @@ import * as yaml from 'js-yaml';
 import { DEFAULTS } from '../../src/config';
 import { resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
+import type { MetricCatalog } from '../../rules/catalog';
 import { placeTlsFiles } from '../tls-fixture';
 
 export const WAIT_MS = 60_000;
@@ -244,6 +245,27 @@ export function parseExposition(text: string): { samples: Sample[]; types: Map<s
     samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
   }
   return { samples, types };
+}
+
+/**
+ * One test per metric of a catalogue: the real program serves it (at least one series) as the
+ * catalogue's type, every series with exactly its catalogued labels. `exposition` gives what the
+ * source's `beforeAll` scraped.
+ */
+export function catalogArrivalTests(
+  catalog: MetricCatalog,
+  exposition: () => { samples: readonly Sample[]; types: ReadonlyMap<string, string> },
+): void {
+  test.each(catalog.metrics.map((m): [string, string, readonly string[]] => [m.name, m.type, m.labels]))(
+    '%s arrives as a %s with exactly its catalogued labels',
+    (name, type, labels) => {
+      const { samples, types } = exposition();
+      const series = samples.filter((s) => s.name === name);
+      expect(series.length).toBeGreaterThan(0);
+      for (const s of series) expect(Object.keys(s.labels).sort()).toEqual([...labels].sort());
+      expect(types.get(name)).toBe(type);
+    },
+  );
 }
 
 /** GET over TLS with the given client certificate files (or none); resolves to the body of a 200. */
