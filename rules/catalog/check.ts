@@ -1,5 +1,5 @@
 import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
-import type { CustomMetric, PlatformName, ScrapeLimitsConfig } from '../../src/config/types';
+import type { CustomMetric, GenAiConfig, PlatformName, ScrapeLimitsConfig } from '../../src/config/types';
 import { APPS_JOB, JobSwitches } from '../../src/lib/names';
 import { isAlertRule, RuleGroup } from '../types';
 import { AGENTCORE } from './agentcore';
@@ -8,6 +8,7 @@ import { CERT_MANAGER } from './cert-manager';
 import { KUBE_STATE_METRICS } from './kube-state-metrics';
 import { LOGSTASH } from './logstash';
 import { ELASTICSEARCH_EXPORTER } from './elasticsearch-exporter';
+import { GENAI } from './genai';
 import { CADVISOR, KUBELET } from './kubelet';
 import { MULTIAGENTS } from './multiagents';
 import { NODE_EXPORTER } from './node-exporter';
@@ -51,6 +52,8 @@ export interface CatalogComponents {
   readonly certManager: boolean;
   /** The Thanos sidecar that backs Prometheus up (`prometheus.backup.enabled`). */
   readonly thanosSidecar: boolean;
+  /** The apps' OpenTelemetry GenAI metrics (`genai.enabled`). */
+  readonly genai: boolean;
 }
 
 /** No optional source: the stack's own components only. */
@@ -61,10 +64,13 @@ export const NO_CLUSTER_SOURCES: CatalogComponents = {
   kubelet: false,
   certManager: false,
   thanosSidecar: false,
+  genai: false,
 };
 
 /** The optional sources a config scrapes. */
-export function catalogComponents(config: JobSwitches): CatalogComponents {
+export function catalogComponents(
+  config: JobSwitches & { readonly genai: Pick<GenAiConfig, 'enabled'> },
+): CatalogComponents {
   return {
     nodeExporter: config.nodeExporter.enabled,
     kubeStateMetrics: config.kubeStateMetrics.enabled,
@@ -72,6 +78,7 @@ export function catalogComponents(config: JobSwitches): CatalogComponents {
     kubelet: config.kubelet.enabled,
     certManager: config.pki.scrapeCertManager,
     thanosSidecar: config.prometheus.backup.enabled,
+    genai: config.genai.enabled,
   };
 }
 
@@ -92,6 +99,7 @@ export const OPTIONAL_SOURCES: ReadonlyArray<{
   { catalog: CADVISOR, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
   { catalog: CERT_MANAGER, setting: 'pki.scrapeCertManager: true', on: (c) => c.certManager },
   { catalog: THANOS_SIDECAR, setting: 'prometheus.backup.enabled: true', on: (c) => c.thanosSidecar },
+  { catalog: GENAI, setting: 'genai.enabled: true', on: (c) => c.genai },
 ];
 
 /**

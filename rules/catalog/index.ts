@@ -12,4 +12,5 @@ export * from './logstash';
 export * from './kubelet';
 export * from './cert-manager';
 export * from './thanos-sidecar';
+export * from './genai';
 export * from './check';

@@ -177,6 +177,7 @@ export const DEFAULTS: StackConfig = {
     elasticsearch: { secretName: 'elasticsearch-exporter', usernameKey: 'username', passwordKey: 'password' },
   },
   kubelet: { enabled: true, verifyTls: true },
+  genai: { enabled: false },
   traceIntake: { enabled: false, replicas: 1, resources: resources('50m', '64Mi', '500m', '256Mi') },
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },

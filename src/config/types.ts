@@ -867,6 +867,18 @@ export interface RetentionConfig {
   snapshots: SnapshotsConfig;
 }
 
+/**
+ * AI agents as the OpenTelemetry GenAI semantic conventions describe them, whichever platform runs
+ * them (issue 14).
+ */
+export interface GenAiConfig {
+  /**
+   * The apps send the GenAI metrics (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`,
+   * ...): their catalogue is active, so rules and dashboards may query them.
+   */
+  enabled: boolean;
+}
+
 /** The whole stack. */
 export interface StackConfig {
   /** Profile whose defaults apply under this file. */
@@ -884,6 +896,7 @@ export interface StackConfig {
   kubeStateMetrics: KubeStateMetricsConfig;
   elasticsearchExporter: ElasticsearchExporterConfig;
   kubelet: KubeletConfig;
+  genai: GenAiConfig;
   traceIntake: TraceIntakeConfig;
   network: NetworkConfig;
   pki: PkiConfig;

@@ -167,6 +167,58 @@ export function counterRequest(
   };
 }
 
+/** One cumulative histogram data point: its bucket bounds and the values recorded into it. */
+export interface HistogramSpec {
+  name: string;
+  unit: string;
+  bounds: readonly number[];
+  values: readonly number[];
+  attributes: Attributes;
+}
+
+/** Cumulative explicit-bucket histograms (OTel Histograms), one data point each, recorded by meter `scope`. */
+export function histogramsRequest(service: Attributes, scope: string, histograms: readonly HistogramSpec[]): unknown {
+  const now = String(BigInt(Date.now()) * NANOS_PER_MS);
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: otlpAttributes(service) },
+        scopeMetrics: [
+          {
+            scope: { name: scope },
+            metrics: histograms.map((h) => {
+              // Bucket i holds values <= bounds[i] (and > bounds[i-1]); the last, values above every bound.
+              const counts = Array.from({ length: h.bounds.length + 1 }, () => 0);
+              for (const v of h.values) {
+                const i = h.bounds.findIndex((b) => v <= b);
+                counts[i === -1 ? h.bounds.length : i]! += 1;
+              }
+              return {
+                name: h.name,
+                unit: h.unit,
+                histogram: {
+                  aggregationTemporality: 2,
+                  dataPoints: [
+                    {
+                      startTimeUnixNano: START_NANOS,
+                      timeUnixNano: now,
+                      count: String(h.values.length),
+                      sum: h.values.reduce((a, b) => a + b, 0),
+                      bucketCounts: counts.map(String),
+                      explicitBounds: h.bounds,
+                      attributes: otlpAttributes(h.attributes),
+                    },
+                  ],
+                },
+              };
+            }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** Posts OTLP/JSON over HTTPS with the client certificate in `certDir`; resolves with the HTTP status. */
 export function postOtlp(
   port: number,

@@ -1,0 +1,272 @@
+/**
+ * The GenAI catalogue (rules/catalog/genai.ts) judged by the real collector: the rendered gateway runs as
+ * one local process (the rewrites of pipeline.ts), an app with a client certificate sends it every GenAI
+ * semantic-conventions metric as OTLP histograms with the conventions' units and attributes, and the
+ * test reads the gateway's Prometheus exporter as Prometheus does (mTLS, Prometheus' certificate): each
+ * catalogued name arrives as a histogram, each series with exactly the labels its catalogue and its
+ * delivery give it, and the token counts and durations add up to what was sent.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { DELIVERY_LABELS } from '../../src/lib/metric-labels';
+import { GENAI, seriesLabelNames, seriesNames } from '../../rules/catalog';
+import { resolveConfig } from '../../src/config/loader';
+import { synthStack } from '../helpers';
+import { requireTool } from '../tools';
+import { HistogramSpec, histogramsRequest, postOtlp } from './otlp';
+import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
+import { catalogArrivalTests, freePort, httpsGet, parseExposition, Processes, Sample, waitFor } from './support';
+import { podEnv } from '../judge';
+
+const otelcol = requireTool('otelcol');
+const config = resolveConfig({ genai: { enabled: true } });
+
+/** The app: an agent service in a pod, as the agent's k8s_attributes would describe it. */
+const SERVICE = {
+  'service.name': 'research-agent',
+  'service.instance.id': 'research-agent-1',
+  'k8s.namespace.name': 'agents',
+  'k8s.pod.name': 'research-agent-6d5f8-k2x9p',
+};
+const GATEWAY = 'otel-collector.observability.svc';
+
+/** The conventions' attributes of an LLM call (semconv 1.41). */
+const CALL = {
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o',
+  'gen_ai.response.model': 'gpt-4o-2024-08-06',
+  'server.address': 'api.openai.com',
+  'server.port': 443,
+};
+const SECONDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const TOKENS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+/** Every metric of the catalogue as an instrumentation following the conventions records it. */
+const SENT: Record<string, HistogramSpec[]> = {
+  gen_ai_client_token_usage: [
+    {
+      name: 'gen_ai.client.token.usage',
+      unit: '{token}',
+      bounds: TOKENS,
+      values: [1200, 800],
+      attributes: { ...CALL, 'gen_ai.token.type': 'input' },
+    },
+    {
+      name: 'gen_ai.client.token.usage',
+      unit: '{token}',
+      bounds: TOKENS,
+      values: [350, 150],
+      attributes: { ...CALL, 'gen_ai.token.type': 'output' },
+    },
+  ],
+  gen_ai_client_operation_duration_seconds: [
+    {
+      name: 'gen_ai.client.operation.duration',
+      unit: 's',
+      bounds: SECONDS,
+      values: [1.5, 2.5],
+      attributes: { ...CALL, 'error.type': 'timeout' },
+    },
+  ],
+  gen_ai_client_operation_time_to_first_chunk_seconds: [
+    {
+      name: 'gen_ai.client.operation.time_to_first_chunk',
+      unit: 's',
+      bounds: SECONDS,
+      values: [0.3],
+      attributes: CALL,
+    },
+  ],
+  gen_ai_client_operation_time_per_output_chunk_seconds: [
+    {
+      name: 'gen_ai.client.operation.time_per_output_chunk',
+      unit: 's',
+      bounds: SECONDS,
+      values: [0.02, 0.03],
+      attributes: CALL,
+    },
+  ],
+  gen_ai_server_request_duration_seconds: [
+    {
+      name: 'gen_ai.server.request.duration',
+      unit: 's',
+      bounds: SECONDS,
+      values: [2],
+      attributes: { ...CALL, 'error.type': '500' },
+    },
+  ],
+  gen_ai_server_time_to_first_token_seconds: [
+    {
+      name: 'gen_ai.server.time_to_first_token',
+      unit: 's',
+      bounds: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0],
+      values: [0.2],
+      attributes: CALL,
+    },
+  ],
+  gen_ai_server_time_per_output_token_seconds: [
+    {
+      name: 'gen_ai.server.time_per_output_token',
+      unit: 's',
+      bounds: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5],
+      values: [0.04],
+      attributes: CALL,
+    },
+  ],
+  gen_ai_invoke_agent_duration_seconds: [
+    {
+      name: 'gen_ai.invoke_agent.duration',
+      unit: 's',
+      bounds: [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6, 51.2, 102.4, 204.8, 409.6],
+      values: [12],
+      attributes: { 'gen_ai.agent.name': 'researcher', 'gen_ai.request.model': 'gpt-4o', 'error.type': 'tool_error' },
+    },
+  ],
+  gen_ai_execute_tool_duration_seconds: [
+    {
+      name: 'gen_ai.execute_tool.duration',
+      unit: 's',
+      bounds: SECONDS,
+      values: [0.7],
+      attributes: {
+        'gen_ai.tool.name': 'web_search',
+        'gen_ai.tool.type': 'function',
+        'gen_ai.agent.name': 'researcher',
+        'error.type': 'rate_limited',
+      },
+    },
+  ],
+};
+
+let dir: string;
+let gateway: LocalPod;
+let samples: Sample[] = [];
+let types = new Map<string, string>();
+const processes = new Processes();
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-o11y-genai-'));
+  const { files } = synthStack(config);
+  const pkiDir = path.join(dir, 'pki');
+  writeStackPki(pkiDir, Object.values(files).flat());
+  gateway = new LocalPod(files['otel-collector'], 'otel-collector', 'otel-collector-0', 'observability', dir, pkiDir);
+  await gateway.allocatePorts();
+  // Only metrics flow here: Jaeger and Logstash are a closed port.
+  const closed = await freePort();
+  const peers: LocalPeers = new Map([
+    ['logstash', () => closed],
+    ['jaeger', () => closed],
+  ]);
+  const file = gateway.local('/etc/otelcol/config.yaml');
+  const rendered = yaml.load(gateway.localizePaths(fs.readFileSync(file, 'utf8')));
+  fs.writeFileSync(
+    file,
+    // One gateway replica (the dev profile): no trace-ID routing tier.
+    yaml.dump(localizeAddresses(rendered, gateway, peers, []), { lineWidth: -1 }),
+  );
+  processes.start('otel-collector-0', otelcol, [`--config=${file}`], podEnv(files['otel-collector'], 'otel-collector'));
+  const fail = (e: Error) => {
+    throw new Error(`${e.message}\n${processes.tail()}`);
+  };
+  await waitFor('the gateway to be healthy', async () =>
+    (await fetch(`http://127.0.0.1:${gateway.port(13133)}/`)).ok ? true : undefined,
+  ).catch(fail);
+
+  const status = await postOtlp(
+    gateway.port(4318),
+    'metrics',
+    histogramsRequest(SERVICE, 'opentelemetry.instrumentation.openai_v2', Object.values(SENT).flat()),
+    path.join(pkiDir, 'app'),
+    GATEWAY,
+  );
+  expect(status).toBe(200);
+  const prometheus = {
+    cert: path.join(pkiDir, 'prometheus-tls', 'tls.crt'),
+    key: path.join(pkiDir, 'prometheus-tls', 'tls.key'),
+  };
+  const text = await waitFor('the GenAI metrics at the exporter', async () => {
+    const body = await httpsGet(
+      gateway.portByName('prom-exporter'),
+      '/metrics',
+      path.join(pkiDir, 'prometheus-tls', 'ca.crt'),
+      prometheus,
+    ).catch(() => undefined);
+    return body && Object.keys(SENT).every((name) => body.includes(`${name}_count`)) ? body : undefined;
+  }).catch(fail);
+  // Prometheus stores no empty label: the exporter's empty otel_scope_version and otel_scope_schema_url
+  // (the meter gave neither) are not a series' labels.
+  const parsed = parseExposition(text);
+  samples = parsed.samples.map((s) => ({
+    ...s,
+    labels: Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== '')),
+  }));
+  types = parsed.types;
+}, 60_000);
+
+afterAll(async () => {
+  await processes.stopAll();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the catalogue names every metric the test sends, and only those', () => {
+  expect(GENAI.metrics.map((m) => m.name).sort()).toEqual(Object.keys(SENT).sort());
+});
+
+catalogArrivalTests(GENAI, () => ({
+  // The exposition's histogram series, each under its family's name, with the delivery's labels and `le` set aside.
+  samples: samples
+    .filter((s) => GENAI.metrics.some((m) => s.name === `${m.name}_count`))
+    .map((s) => ({
+      ...s,
+      name: s.name.replace(/_count$/, ''),
+      labels: Object.fromEntries(Object.entries(s.labels).filter(([k]) => !DELIVERY_LABELS.otlp.includes(k))),
+    })),
+  types,
+}));
+
+test.each(
+  GENAI.metrics.flatMap((def) =>
+    seriesNames(def).map((series): [string, string[]] => [series, seriesLabelNames(def, GENAI, series)]),
+  ),
+)('%s carries exactly its labels and the OTLP delivery’s', (series, labels) => {
+  const found = samples.filter((s) => s.name === series);
+  expect(found.length).toBeGreaterThan(0);
+  for (const s of found) {
+    expect(Object.keys(s.labels).sort()).toEqual([...labels].sort());
+    expect(s.labels).toMatchObject({
+      job: SERVICE['service.name'],
+      instance: SERVICE['service.instance.id'],
+      namespace: SERVICE['k8s.namespace.name'],
+      pod: SERVICE['k8s.pod.name'],
+      otel_scope_name: 'opentelemetry.instrumentation.openai_v2',
+    });
+  }
+});
+
+test('token usage arrives per token type, with the counts and sums sent', () => {
+  const count = (type: string) =>
+    samples.find((s) => s.name === 'gen_ai_client_token_usage_count' && s.labels.gen_ai_token_type === type);
+  const sum = (type: string) =>
+    samples.find((s) => s.name === 'gen_ai_client_token_usage_sum' && s.labels.gen_ai_token_type === type);
+  expect([count('input')?.value, sum('input')?.value]).toEqual([2, 2000]);
+  expect([count('output')?.value, sum('output')?.value]).toEqual([2, 500]);
+  expect(count('input')!.labels).toMatchObject({
+    gen_ai_operation_name: 'chat',
+    gen_ai_provider_name: 'openai',
+    gen_ai_request_model: 'gpt-4o',
+    gen_ai_response_model: 'gpt-4o-2024-08-06',
+    server_address: 'api.openai.com',
+    server_port: '443',
+  });
+});
+
+test('a duration’s buckets are cumulative and in seconds, as sent', () => {
+  const buckets = samples.filter(
+    (s) => s.name === 'gen_ai_client_operation_duration_seconds_bucket' && s.labels.error_type === 'timeout',
+  );
+  const at = (le: string) => buckets.find((b) => b.labels.le === le)?.value;
+  expect([at('1.28'), at('2.56'), at('+Inf')]).toEqual([0, 2, 2]);
+});
