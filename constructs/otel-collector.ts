@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { CollectorConfig, CommonConfig } from '../src/config/types';
+import { CollectorConfig, CommonConfig, SpanMetricsConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
@@ -12,7 +12,7 @@ import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
 import { logSamplingProblems, logSamplingProcessors, SampledStream } from './otel-log-sampling';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
-import { CollectorConfigFile, Id, Processors, SamplingPolicy } from './otel-config';
+import { CollectorConfigFile, Id, Processors, SamplingPolicy, SpanMetricsConnector } from './otel-config';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorTelemetry, redactionProcessor } from './otel-redaction';
 import { Retention } from './retention';
@@ -165,7 +165,11 @@ export class OtelCollector extends Component {
             {
               name: 'otel-collector',
               args: ['--config=/etc/otelcol/config.yaml'],
-              env: [collectorGoMemLimit(config.resources.limits.memory)],
+              env: [
+                collectorGoMemLimit(config.resources.limits.memory),
+                // The span metrics' instance: the replica that counted them.
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              ],
               resources: config.resources,
               livenessProbe: httpProbe('health', '/'),
               readinessProbe: httpProbe('health', '/', { initialDelaySeconds: 5, periodSeconds: 5 }),
@@ -247,6 +251,7 @@ export function gatewayConfig({
   ];
   const redact: Array<Id<Processors>> = config.redaction.enabled ? ['transform/redact'] : [];
   const logSampling = logSamplingProcessors(config.logSampling, logStreams);
+  const spanMetrics = config.spanMetrics.enabled;
   return {
     extensions: {
       health_check: { endpoint: `0.0.0.0:${port('health').port}` },
@@ -290,6 +295,7 @@ export function gatewayConfig({
       },
       ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
       ...logSampling,
+      ...(spanMetrics ? { 'transform/span_metrics_resource': SPAN_METRICS_RESOURCE } : {}),
       // An app's metrics carry the labels every alert and dashboard reads and no others: job and instance
       // (the exporter's, from service.name and service.instance.id), the resource attributes of
       // collector.resourceLabels (by default the app's namespace and pod, which the agent's
@@ -354,14 +360,39 @@ export function gatewayConfig({
         ...queued,
       },
     },
+    ...(spanMetrics ? { connectors: { span_metrics: spanMetricsConnector(config.spanMetrics) } } : {}),
     service: {
       extensions: ['health_check', 'file_storage/queue'],
       telemetry: collectorTelemetry(common.logLevel, port('metrics').port),
       pipelines: {
         metrics: { receivers: ['otlp'], processors: processors('transform/metric_labels'), exporters: ['prometheus'] },
-        ...(routed
-          ? { 'traces/route': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['load_balancing'] } }
+        ...(spanMetrics
+          ? {
+              'metrics/span_metrics': {
+                receivers: ['span_metrics'],
+                processors: processors('transform/span_metrics_resource', 'transform/metric_labels'),
+                exporters: ['prometheus'],
+              },
+            }
           : {}),
+        // Span metrics count every span as it arrives, before routing and tail sampling keep a share.
+        ...(routed
+          ? {
+              'traces/route': {
+                receivers: ['otlp'],
+                processors: ['memory_limiter'],
+                exporters: ['load_balancing', ...(spanMetrics ? (['span_metrics'] as const) : [])],
+              },
+            }
+          : spanMetrics
+            ? {
+                'traces/span_metrics': {
+                  receivers: ['otlp'],
+                  processors: ['memory_limiter'],
+                  exporters: ['span_metrics'],
+                },
+              }
+            : {}),
         traces: {
           receivers: [routed ? 'otlp/sampling' : 'otlp'],
           processors: processors('tail_sampling', ...redact),
@@ -378,6 +409,68 @@ export function gatewayConfig({
         },
       },
     },
+  };
+}
+
+/** The span resource attributes the span metrics keep: the service and its namespace. */
+const SPAN_METRICS_RESOURCE_KEYS = ['service.name', 'service.namespace', 'k8s.namespace.name'] as const;
+
+/**
+ * The span metrics' resource: the service (`job`) and its namespace, and as `service.instance.id`
+ * (`instance`) the gateway replica that counted them. Each replica counts the spans it received, so
+ * each replica's series are its own; and they are not the service's own instances, whose
+ * `target_info` a join on `job, instance` must find alone.
+ */
+const SPAN_METRICS_RESOURCE = {
+  error_mode: 'ignore' as const,
+  metric_statements: [
+    {
+      context: 'resource' as const,
+      statements: [
+        `keep_keys(resource.attributes, [${SPAN_METRICS_RESOURCE_KEYS.map((k) => `"${k}"`).join(', ')}])`,
+        'set(resource.attributes["service.instance.id"], "${env:POD_NAME}")',
+      ],
+    },
+  ],
+};
+
+/** Span durations' buckets: from a cache hit to a long agent loop. */
+const SPAN_DURATION_BUCKETS = [
+  '5ms',
+  '10ms',
+  '25ms',
+  '50ms',
+  '100ms',
+  '250ms',
+  '500ms',
+  '1s',
+  '2500ms',
+  '5s',
+  '10s',
+  '30s',
+  '1m',
+  '2m',
+  '5m',
+];
+
+/**
+ * The span metrics connector: `traces_span_metrics_calls_total` and
+ * `traces_span_metrics_duration_seconds` per service (`job`), span name, kind, status and the
+ * configured dimensions, bounded per service by the cardinality limit. Flushed every 15 s, half the default
+ * scrape interval, so a scrape never sees a value older than one flush.
+ */
+export function spanMetricsConnector(config: SpanMetricsConfig): SpanMetricsConnector {
+  return {
+    namespace: 'traces.span.metrics',
+    histogram: { unit: 's', explicit: { buckets: SPAN_DURATION_BUCKETS } },
+    dimensions: config.dimensions.map((name) => ({ name })),
+    // The service is the series' job already, and the replica that counted is its instance (see
+    // SPAN_METRICS_RESOURCE): neither is a label again.
+    exclude_dimensions: ['service.name', 'collector.instance.id'],
+    // One series set per service and namespace, not per pod or process of it.
+    resource_metrics_key_attributes: [...SPAN_METRICS_RESOURCE_KEYS],
+    aggregation_cardinality_limit: config.cardinalityLimit,
+    metrics_flush_interval: '15s',
   };
 }
 

@@ -219,15 +219,37 @@ export interface Exporters {
   [id: `otlp_http/${string}`]: OtlpHttpExporter;
 }
 
+// ---- connectors ----------------------------------------------------------------------------
+
+/** connector/spanmetricsconnector (type `span_metrics`): spans in, call counts and durations out. */
+export interface SpanMetricsConnector {
+  /** Metric name prefix: `traces.span.metrics` gives `traces_span_metrics_calls_total`. */
+  namespace: string;
+  histogram: { unit: 's' | 'ms'; explicit: { buckets: string[] } };
+  dimensions: Array<{ name: string }>;
+  /** Default dimensions left out. */
+  exclude_dimensions?: string[];
+  /** The resource attributes that tell resources apart; spans of resources equal in these count together. */
+  resource_metrics_key_attributes?: string[];
+  /** Distinct attribute sets per resource and metric; past it, one overflow series. */
+  aggregation_cardinality_limit: number;
+  metrics_flush_interval: string;
+}
+
+export interface Connectors {
+  span_metrics?: SpanMetricsConnector;
+}
+
 // ---- service -------------------------------------------------------------------------------
 
 /** A component's id as a pipeline names it: a key its section can have. */
 export type Id<Section> = Extract<keyof Section, string>;
 
+/** A pipeline; a connector is an exporter of one pipeline and a receiver of another. */
 export interface Pipeline {
-  receivers: Array<Id<Receivers>>;
+  receivers: Array<Id<Receivers> | Id<Connectors>>;
   processors: Array<Id<Processors>>;
-  exporters: Array<Id<Exporters>>;
+  exporters: Array<Id<Exporters> | Id<Connectors>>;
 }
 
 export interface Telemetry {
@@ -243,6 +265,7 @@ export interface Pipelines {
   metrics?: Pipeline;
   logs?: Pipeline;
   [id: `traces/${string}`]: Pipeline;
+  [id: `metrics/${string}`]: Pipeline;
 }
 
 /** The collector's configuration file. */
@@ -251,6 +274,7 @@ export interface CollectorConfigFile {
   receivers: Receivers;
   processors: Processors;
   exporters: Exporters;
+  connectors?: Connectors;
   service: {
     extensions: Array<Id<Extensions>>;
     telemetry: Telemetry;

@@ -5,8 +5,9 @@ import { RuleGroup } from './types';
 /**
  * The AgentCore alert pack. Seed 003 defines metrics but no alert rules; these cover what its
  * catalogue makes observable and what its own code warns about: the runtime's /metrics gone (its
- * `agentcore` scrape job), tool errors, agent failures, and host CPU or memory above 80% (its
- * resource monitor's warning).
+ * `agentcore` scrape job), tool errors, agent failures, host CPU or memory above 80% (its
+ * resource monitor's warning), and more than 5% of a service's spans failing (its §6 "Monitor Error
+ * Rates", read from the gateway's span metrics, which count every span before sampling).
  */
 export function agentcoreRules(config: StackConfig): RuleGroup[] {
   const t = config.alerts.agentcore;
@@ -46,6 +47,20 @@ export function agentcoreRules(config: StackConfig): RuleGroup[] {
           annotations: {
             summary: '{{ $labels.philosophy }} agents are failing',
             description: `{{ $value | printf "%.0f" }} {{ $labels.philosophy }} agents failed in the last 10 minutes (threshold ${t.agentFailuresPer10m}).`,
+          },
+        }),
+        alert({
+          // Seed 003 §6: error_spans / total_spans * 100 > 5, per service; from every span the gateway
+          // received, before tail sampling (which keeps every error trace and would inflate the ratio).
+          alert: 'AgentCoreSpanErrorRate',
+          expr:
+            'sum by (job) (rate(traces_span_metrics_calls_total{status_code="STATUS_CODE_ERROR"}[5m]))\n/\n' +
+            `sum by (job) (rate(traces_span_metrics_calls_total[5m]))\n> ${t.spanErrorRatio}`,
+          for: '5m',
+          labels: { severity: 'warning' },
+          annotations: {
+            summary: 'Service {{ $labels.job }} fails {{ $value | humanizePercentage }} of its spans',
+            description: `{{ $value | humanizePercentage }} of the spans of {{ $labels.job }} ended with status ERROR in the last 5 minutes (threshold ${percent(t.spanErrorRatio)}): find a failed trace in Grafana's trace view (every error trace is kept).`,
           },
         }),
         alert({

@@ -1,6 +1,14 @@
 import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resolution-mode': 'import' };
-import type { CustomMetric, GenAiConfig, PlatformName, ScrapeLimitsConfig } from '../../src/config/types';
+import type {
+  CustomMetric,
+  GenAiConfig,
+  PlatformName,
+  ScrapeLimitsConfig,
+  SpanMetricsConfig,
+} from '../../src/config/types';
+import { DEFAULTS } from '../../src/config/defaults';
 import { APPS_JOB, JobSwitches } from '../../src/lib/names';
+import { viaGateway } from '../../src/lib/metric-labels';
 import { isAlertRule, RuleGroup } from '../types';
 import { AGENTCORE } from './agentcore';
 import { MS_FRAMEWORK } from './ms-framework';
@@ -9,6 +17,7 @@ import { KUBE_STATE_METRICS } from './kube-state-metrics';
 import { LOGSTASH } from './logstash';
 import { ELASTICSEARCH_EXPORTER } from './elasticsearch-exporter';
 import { GENAI } from './genai';
+import { spanMetricsCatalog } from './span-metrics';
 import { CADVISOR, KUBELET } from './kubelet';
 import { MULTIAGENTS } from './multiagents';
 import { NODE_EXPORTER } from './node-exporter';
@@ -54,6 +63,8 @@ export interface CatalogComponents {
   readonly thanosSidecar: boolean;
   /** The apps' OpenTelemetry GenAI metrics (`genai.enabled`). */
   readonly genai: boolean;
+  /** The gateway's span metrics (`collector.spanMetrics`): their dimensions, or off. */
+  readonly spanMetrics: readonly string[] | false;
 }
 
 /** No optional source: the stack's own components only. */
@@ -65,11 +76,15 @@ export const NO_CLUSTER_SOURCES: CatalogComponents = {
   certManager: false,
   thanosSidecar: false,
   genai: false,
+  spanMetrics: false,
 };
 
 /** The optional sources a config scrapes. */
 export function catalogComponents(
-  config: JobSwitches & { readonly genai: Pick<GenAiConfig, 'enabled'> },
+  config: JobSwitches & {
+    readonly genai: Pick<GenAiConfig, 'enabled'>;
+    readonly collector: { readonly spanMetrics: SpanMetricsConfig };
+  },
 ): CatalogComponents {
   return {
     nodeExporter: config.nodeExporter.enabled,
@@ -79,27 +94,39 @@ export function catalogComponents(
     certManager: config.pki.scrapeCertManager,
     thanosSidecar: config.prometheus.backup.enabled,
     genai: config.genai.enabled,
+    spanMetrics: config.collector.spanMetrics.enabled && config.collector.spanMetrics.dimensions,
   };
 }
 
-/** The catalogue of each optional source, with the setting that has the stack scrape it. */
-export const OPTIONAL_SOURCES: ReadonlyArray<{
-  readonly catalog: MetricCatalog;
+/** An optional source: the setting that turns it on, its catalogue as the config shapes it when on. */
+interface OptionalSource {
   readonly setting: string;
-  readonly on: (c: CatalogComponents) => boolean;
-}> = [
-  { catalog: NODE_EXPORTER, setting: 'nodeExporter.enabled: true', on: (c) => c.nodeExporter },
-  { catalog: KUBE_STATE_METRICS, setting: 'kubeStateMetrics.enabled: true', on: (c) => c.kubeStateMetrics },
+  /** Its catalogue with the default settings: the names it declares, for a message. */
+  readonly catalog: MetricCatalog;
+  readonly active: (c: CatalogComponents) => MetricCatalog | undefined;
+}
+
+/** A source whose catalogue is the same whatever the config, on when `on` says. */
+function fixed(setting: string, catalog: MetricCatalog, on: (c: CatalogComponents) => boolean): OptionalSource {
+  return { setting, catalog, active: (c) => (on(c) ? catalog : undefined) };
+}
+
+/** The catalogue of each optional source, with the setting that has the stack scrape it. */
+export const OPTIONAL_SOURCES: readonly OptionalSource[] = [
+  fixed('nodeExporter.enabled: true', NODE_EXPORTER, (c) => c.nodeExporter),
+  fixed('kubeStateMetrics.enabled: true', KUBE_STATE_METRICS, (c) => c.kubeStateMetrics),
+  fixed('elasticsearchExporter.enabled: true', ELASTICSEARCH_EXPORTER, (c) => c.elasticsearchExporter),
+  fixed('kubelet.enabled: true', KUBELET, (c) => c.kubelet),
+  fixed('kubelet.enabled: true', CADVISOR, (c) => c.kubelet),
+  fixed('pki.scrapeCertManager: true', CERT_MANAGER, (c) => c.certManager),
+  fixed('prometheus.backup.enabled: true', THANOS_SIDECAR, (c) => c.thanosSidecar),
+  fixed('genai.enabled: true', GENAI, (c) => c.genai),
   {
-    catalog: ELASTICSEARCH_EXPORTER,
-    setting: 'elasticsearchExporter.enabled: true',
-    on: (c) => c.elasticsearchExporter,
+    // Its labels are the configured dimensions'.
+    setting: 'collector.spanMetrics.enabled: true',
+    catalog: spanMetricsCatalog(DEFAULTS.collector.spanMetrics.dimensions),
+    active: (c) => (c.spanMetrics ? spanMetricsCatalog(c.spanMetrics) : undefined),
   },
-  { catalog: KUBELET, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
-  { catalog: CADVISOR, setting: 'kubelet.enabled: true', on: (c) => c.kubelet },
-  { catalog: CERT_MANAGER, setting: 'pki.scrapeCertManager: true', on: (c) => c.certManager },
-  { catalog: THANOS_SIDECAR, setting: 'prometheus.backup.enabled: true', on: (c) => c.thanosSidecar },
-  { catalog: GENAI, setting: 'genai.enabled: true', on: (c) => c.genai },
 ];
 
 /**
@@ -115,7 +142,7 @@ export function activeCatalogs(
     STACK,
     // Logstash is always deployed, and its json_exporter sidecar with it.
     LOGSTASH,
-    ...OPTIONAL_SOURCES.filter((s) => s.on(components)).map((s) => s.catalog),
+    ...OPTIONAL_SOURCES.flatMap((s) => s.active(components) ?? []),
     ...platforms.map((p) => PLATFORM_CATALOGS[p]),
     ...(custom.length > 0
       ? [
@@ -200,7 +227,7 @@ export function undeclaredMetrics(groups: readonly RuleGroup[], catalogs: readon
         // A source the config does not scrape: say which setting scrapes it.
         const source = OPTIONAL_SOURCES.find(
           (s) =>
-            !catalogs.includes(s.catalog) &&
+            !catalogs.some((c) => c.name === s.catalog.name) &&
             ref.name !== undefined &&
             s.catalog.metrics.some((d) => seriesNames(d).includes(ref.name!)),
         );
@@ -225,7 +252,7 @@ export function labelLimitProblems(catalogs: readonly MetricCatalog[], limits: S
   const widest = new Map<string, { limit: number; def: MetricDef; catalog: string }>();
   for (const catalog of catalogs) {
     for (const def of catalog.metrics) {
-      const own = deliveryOf(def, catalog) === 'otlp' ? limits.jobs[APPS_JOB]?.labels : undefined;
+      const own = viaGateway(deliveryOf(def, catalog)) ? limits.jobs[APPS_JOB]?.labels : undefined;
       const [at, limit] =
         own !== undefined
           ? [`/prometheus/scrapeLimits/jobs/${APPS_JOB}/labels`, own]

@@ -13,4 +13,5 @@ export * from './kubelet';
 export * from './cert-manager';
 export * from './thanos-sidecar';
 export * from './genai';
+export * from './span-metrics';
 export * from './check';

@@ -12,6 +12,11 @@ export interface MetricDef {
   readonly help: string;
   /** How it reaches Prometheus, where it differs from its catalogue's. */
   readonly delivery?: Delivery;
+  /**
+   * Labels (of `labels`) a series lacks when its source has no value for them: Prometheus stores no
+   * empty label (a span without a tool has no `gen_ai_tool_name`). @default none: every label is always there
+   */
+  readonly optionalLabels?: readonly string[];
 }
 
 /** Every metric of one monitored system. */
@@ -31,7 +36,7 @@ export function metric(
   type: MetricType,
   labels: readonly string[],
   help: string,
-  more: Pick<MetricDef, 'delivery'> = {},
+  more: Pick<MetricDef, 'delivery' | 'optionalLabels'> = {},
 ): MetricDef {
   return { name, type, labels, help, ...more };
 }

@@ -60,6 +60,17 @@ export const DEFAULTS: StackConfig = {
         'cookie',
       ],
     },
+    spanMetrics: {
+      enabled: true,
+      dimensions: [
+        'gen_ai.operation.name',
+        'gen_ai.agent.name',
+        'gen_ai.tool.name',
+        'gen_ai.request.model',
+        'error.type',
+      ],
+      cardinalityLimit: 2000,
+    },
     queue: { storage: { size: '5Gi' }, retryFor: '30m' },
     agent: { resources: resources('100m', '256Mi', '500m', '256Mi') },
   },
@@ -245,7 +256,13 @@ export const DEFAULTS: StackConfig = {
       podRestartsPerHour: 3,
     },
     // Seed 003's resource monitor warns when CPU or memory passes 80%.
-    agentcore: { toolErrorRatio: 0.1, agentFailuresPer10m: 5, systemMemoryPercent: 80, systemCpuPercent: 80 },
+    agentcore: {
+      toolErrorRatio: 0.1,
+      agentFailuresPer10m: 5,
+      systemMemoryPercent: 80,
+      systemCpuPercent: 80,
+      spanErrorRatio: 0.05,
+    },
     // Seed 002's alert rules; its Docker config limits the agent container to 8G.
     sutazai: {
       agentErrorRatio: 0.05,

@@ -237,6 +237,26 @@ export interface CollectorAgentConfig {
   resources: Resources;
 }
 
+/**
+ * Request, error and duration metrics of every span the gateway receives, counted before tail
+ * sampling keeps a share of them (so the rates are not biased by it): per service, span name, kind and
+ * status, and the dimensions below (issue 14; seed 003's span error rate).
+ */
+export interface SpanMetricsConfig {
+  enabled: boolean;
+  /**
+   * Span (or resource) attributes each series is also split by, each a label of the same name with
+   * `_` for `.`. The defaults are the GenAI conventions' operation, agent, tool, model and error type.
+   */
+  dimensions: AttributeName[];
+  /**
+   * Distinct label sets per service and metric, per gateway replica; past it, new ones add to one
+   * series labelled `otel_metric_overflow="true"`, so a span name holding an id cannot explode the
+   * series count. @minimum 1 @maximum 100000 @asType integer
+   */
+  cardinalityLimit: number;
+}
+
 export interface CollectorConfig {
   replicas: Replicas;
   resources: Resources;
@@ -253,6 +273,7 @@ export interface CollectorConfig {
    */
   resourceLabels: Record<string, AttributeName>;
   redaction: RedactionConfig;
+  spanMetrics: SpanMetricsConfig;
   queue: CollectorQueueConfig;
   agent: CollectorAgentConfig;
 }
@@ -668,6 +689,8 @@ export interface AgentcoreThresholds {
   systemMemoryPercent: number;
   /** System CPU percent for AgentCoreSystemCpuHigh (seed 003 warns above 80). @exclusiveMinimum 0 @maximum 100 */
   systemCpuPercent: number;
+  /** Share of a service's spans with status ERROR for AgentCoreSpanErrorRate (seed 003: 5%). @exclusiveMinimum 0 @maximum 1 */
+  spanErrorRatio: number;
 }
 
 /** Thresholds of the SutazAI alert pack (from seed 002's metrics). */

@@ -17,7 +17,12 @@ export type Delivery =
    */
   | 'exporter'
   /** The kubelet and its cAdvisor, scraped on each node: the series' own `namespace` and `pod`, and the node's name. */
-  | 'kubelet';
+  | 'kubelet'
+  /**
+   * The gateway's span metrics, through its exporter (the `agents` job): the span's service as `job`,
+   * the gateway replica that counted as `instance`, the service's `namespace`, the connector as meter.
+   */
+  | 'span-metrics';
 
 /**
  * The resource attributes the gateway copies onto each data point of an app's metrics by default
@@ -47,7 +52,13 @@ export const DELIVERY_LABELS: Readonly<Record<Delivery, readonly string[]>> = {
   // The job and the target's address.
   exporter: ['job', 'instance'],
   kubelet: ['job', 'instance', 'node'],
+  'span-metrics': ['job', 'instance', 'namespace', 'otel_scope_name'],
 };
+
+/** Whether a series arrives through the gateway's exporter (the `agents` job), whose scrape limits are that job's. */
+export function viaGateway(delivery: Delivery): boolean {
+  return delivery === 'otlp' || delivery === 'span-metrics';
+}
 
 /** The labels each way of delivery adds, with the gateway copying `resourceLabels` (collector.resourceLabels). */
 export function deliveryLabels(

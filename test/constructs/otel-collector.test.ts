@@ -15,7 +15,8 @@ describe('OtelCollector', () => {
 
   test('runs memory_limiter first in every pipeline', () => {
     const pipelines = Object.values(config.service.pipelines);
-    expect(pipelines).toHaveLength(3);
+    // metrics, traces, logs, and the span metrics' two: spans into the connector, its metrics out.
+    expect(pipelines).toHaveLength(5);
     for (const p of pipelines) expect(p.processors[0]).toBe('memory_limiter');
   });
 
@@ -84,7 +85,8 @@ describe('OtelCollector', () => {
     expect(prodConfig.service.pipelines['traces/route']).toEqual({
       receivers: ['otlp'],
       processors: ['memory_limiter'],
-      exporters: ['load_balancing'],
+      // Span metrics count every span before routing and tail sampling.
+      exporters: ['load_balancing', 'span_metrics'],
     });
     expect(prodConfig.service.pipelines.traces.receivers).toEqual(['otlp/sampling']);
     expect(prodConfig.exporters.load_balancing).toMatchObject({
@@ -328,5 +330,41 @@ describe('OtelCollector', () => {
     expect(resourceLabelProblems({ namespace: 'k8s.namespace.name' })).toEqual([
       `/collector/resourceLabels: must keep pod (the alert packs and dashboards select an app's metrics by namespace and pod), got {"namespace":"k8s.namespace.name"}`,
     ]);
+  });
+});
+
+describe('span metrics', () => {
+  const gateway = (user: object) =>
+    yaml.load(
+      configMapData(synthStack(resolveConfig(user)).files['otel-collector'], 'otel-collector', 'config.yaml'),
+    ) as CollectorConfigFile;
+
+  test('count the spans a single gateway receives before tail sampling, and feed the metrics pipeline', () => {
+    const c = gateway({});
+    expect(c.service.pipelines['traces/span_metrics']).toEqual({
+      receivers: ['otlp'],
+      processors: ['memory_limiter'],
+      exporters: ['span_metrics'],
+    });
+    expect(c.service.pipelines.traces!.processors).toContain('tail_sampling');
+    // Their own metrics pipeline: the resource becomes the service, its namespace and the counting replica.
+    expect(c.service.pipelines['metrics/span_metrics']).toEqual({
+      receivers: ['span_metrics'],
+      processors: ['memory_limiter', 'transform/span_metrics_resource', 'transform/metric_labels', 'resource', 'batch'],
+      exporters: ['prometheus'],
+    });
+    expect(c.connectors?.span_metrics).toMatchObject({
+      histogram: { unit: 's' },
+      exclude_dimensions: ['service.name', 'collector.instance.id'],
+      resource_metrics_key_attributes: ['service.name', 'service.namespace', 'k8s.namespace.name'],
+      aggregation_cardinality_limit: 2000,
+    });
+  });
+
+  test('are off with collector.spanMetrics.enabled: false', () => {
+    const c = gateway({ collector: { spanMetrics: { enabled: false } } });
+    expect(c.connectors).toBeUndefined();
+    expect(c.service.pipelines['traces/span_metrics']).toBeUndefined();
+    expect(c.service.pipelines['metrics/span_metrics']).toBeUndefined();
   });
 });

@@ -11,17 +11,22 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { DELIVERY_LABELS } from '../../src/lib/metric-labels';
-import { GENAI, seriesLabelNames, seriesNames } from '../../rules/catalog';
+import { GENAI, seriesLabelNames, seriesNames, spanMetricsCatalog } from '../../rules/catalog';
 import { resolveConfig } from '../../src/config/loader';
 import { synthStack } from '../helpers';
 import { requireTool } from '../tools';
-import { HistogramSpec, histogramsRequest, postOtlp } from './otlp';
+import { HistogramSpec, histogramsRequest, newTraceId, postOtlp, SpanSpec, tracesRequest } from './otlp';
 import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
 import { catalogArrivalTests, freePort, httpsGet, parseExposition, Processes, Sample, waitFor } from './support';
 import { podEnv } from '../judge';
 
 const otelcol = requireTool('otelcol');
-const config = resolveConfig({ genai: { enabled: true } });
+/** The span metrics' bound, low enough that the test crosses it. */
+const CARDINALITY_LIMIT = 12;
+const config = resolveConfig({
+  genai: { enabled: true },
+  collector: { spanMetrics: { cardinalityLimit: CARDINALITY_LIMIT } },
+});
 
 /** The app: an agent service in a pod, as the agent's k8s_attributes would describe it. */
 const SERVICE = {
@@ -167,7 +172,10 @@ beforeAll(async () => {
     // One gateway replica (the dev profile): no trace-ID routing tier.
     yaml.dump(localizeAddresses(rendered, gateway, peers, []), { lineWidth: -1 }),
   );
-  processes.start('otel-collector-0', otelcol, [`--config=${file}`], podEnv(files['otel-collector'], 'otel-collector'));
+  processes.start('otel-collector-0', otelcol, [`--config=${file}`], {
+    ...podEnv(files['otel-collector'], 'otel-collector'),
+    POD_NAME: 'otel-collector-0',
+  });
   const fail = (e: Error) => {
     throw new Error(`${e.message}\n${processes.tail()}`);
   };
@@ -205,6 +213,28 @@ beforeAll(async () => {
   }));
   types = parsed.types;
 }, 60_000);
+
+/** What the exporter serves now, empty labels left out as Prometheus leaves them out. */
+async function exposition(): Promise<{ samples: Sample[]; types: Map<string, string> }> {
+  const pkiDir = path.join(dir, 'pki');
+  const body = await httpsGet(
+    gateway.portByName('prom-exporter'),
+    '/metrics',
+    path.join(pkiDir, 'prometheus-tls', 'ca.crt'),
+    {
+      cert: path.join(pkiDir, 'prometheus-tls', 'tls.crt'),
+      key: path.join(pkiDir, 'prometheus-tls', 'tls.key'),
+    },
+  );
+  const parsed = parseExposition(body);
+  return {
+    samples: parsed.samples.map((s) => ({
+      ...s,
+      labels: Object.fromEntries(Object.entries(s.labels).filter(([, v]) => v !== '')),
+    })),
+    types: parsed.types,
+  };
+}
 
 afterAll(async () => {
   await processes.stopAll();
@@ -269,4 +299,117 @@ test('a duration’s buckets are cumulative and in seconds, as sent', () => {
   );
   const at = (le: string) => buckets.find((b) => b.labels.le === le)?.value;
   expect([at('1.28'), at('2.56'), at('+Inf')]).toEqual([0, 2, 2]);
+});
+
+describe('span metrics, counted before tail sampling', () => {
+  const AGENT = { ...SERVICE, 'service.name': 'support-agent', 'service.instance.id': 'support-agent-1' };
+  let spanSamples: Sample[] = [];
+  let spanTypes = new Map<string, string>();
+
+  beforeAll(async () => {
+    // An agent's work as the GenAI span conventions describe it: chats with a model, tool calls (two
+    // failing), and 20 spans named after a ticket id, which the cardinality limit must bound.
+    const spans: SpanSpec[] = [
+      ...Array.from({ length: 6 }, (): SpanSpec => ({
+        traceId: newTraceId(),
+        name: 'chat gpt-4o',
+        durationMs: 1200,
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': 'gpt-4o',
+          'gen_ai.agent.name': 'support',
+        },
+      })),
+      ...Array.from({ length: 4 }, (_, i): SpanSpec => ({
+        traceId: newTraceId(),
+        name: 'execute_tool lookup_order',
+        durationMs: 80,
+        error: i < 2,
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'lookup_order',
+          'gen_ai.agent.name': 'support',
+          ...(i < 2 ? { 'error.type': 'timeout' } : {}),
+        },
+      })),
+      ...Array.from({ length: 20 }, (_, i): SpanSpec => ({
+        traceId: newTraceId(),
+        name: `GET /tickets/${1000 + i}`,
+        durationMs: 5,
+      })),
+    ];
+    expect(
+      await postOtlp(gateway.port(4318), 'traces', tracesRequest(AGENT, spans), path.join(dir, 'pki', 'app'), GATEWAY),
+    ).toBe(200);
+    // The connector flushes every 15 s; a new series is 0 at its first flush and counts from the
+    // next, so Prometheus' rate() sees its first spans.
+    const chat = (now: { samples: Sample[] }) =>
+      now.samples.find((x) => x.name === 'traces_span_metrics_calls_total' && x.labels.span_name === 'chat gpt-4o')
+        ?.value;
+    ({ samples: spanSamples, types: spanTypes } = await waitFor(
+      'span metrics at the exporter, after their second flush',
+      async () => {
+        const now = await exposition().catch(() => undefined);
+        return now && chat(now) === 6 ? now : undefined;
+      },
+      50_000,
+    ));
+  }, 60_000);
+
+  const calls = (labels: Record<string, string>) =>
+    spanSamples
+      .filter((x) => x.name === 'traces_span_metrics_calls_total')
+      .filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+
+  test('each span is counted once, by service, name, kind, status and the GenAI dimensions, before sampling', () => {
+    const chat = calls({ span_name: 'chat gpt-4o' });
+    expect(chat.map((x) => x.value)).toEqual([6]);
+    // The service is the job; the gateway replica that counted is the instance; no pod or process.
+    expect(chat[0]!.labels).toEqual({
+      job: 'support-agent',
+      instance: 'otel-collector-0',
+      namespace: SERVICE['k8s.namespace.name'],
+      otel_scope_name: 'spanmetricsconnector',
+      span_name: 'chat gpt-4o',
+      span_kind: 'SPAN_KIND_SERVER',
+      status_code: 'STATUS_CODE_OK',
+      gen_ai_operation_name: 'chat',
+      gen_ai_request_model: 'gpt-4o',
+      gen_ai_agent_name: 'support',
+    });
+    const tool = (status: string) => calls({ gen_ai_tool_name: 'lookup_order', status_code: status });
+    expect(tool('STATUS_CODE_OK').map((x) => x.value)).toEqual([2]);
+    expect(tool('STATUS_CODE_ERROR').map((x) => [x.labels.error_type, x.value])).toEqual([['timeout', 2]]);
+  });
+
+  test('durations are in seconds', () => {
+    const of = (name: string) =>
+      spanSamples.find((x) => x.name === name && x.labels.span_name === 'chat gpt-4o')?.value;
+    expect(of('traces_span_metrics_duration_seconds_count')).toBe(6);
+    expect(of('traces_span_metrics_duration_seconds_sum')).toBeCloseTo(7.2, 6);
+    expect(spanTypes.get('traces_span_metrics_duration_seconds')).toBe('histogram');
+    expect(spanTypes.get('traces_span_metrics_calls_total')).toBe('counter');
+  });
+
+  test(`a span name holding an id is bounded: ${CARDINALITY_LIMIT} label sets per metric, the rest in one overflow series`, () => {
+    const all = calls({});
+    expect(all.length).toBe(CARDINALITY_LIMIT + 1);
+    const overflow = all.filter((x) => x.labels.otel_metric_overflow === 'true');
+    const tickets = all.filter((x) => x.labels.span_name?.startsWith('GET /tickets/'));
+    // 20 ticket spans: those whose label sets fit under the limit, one each, and the rest together.
+    expect(overflow.map((x) => x.value)).toEqual([20 - tickets.length]);
+    expect(tickets.every((x) => x.value === 1)).toBe(true);
+  });
+
+  test('every series carries only the catalogue’s labels and the span metrics delivery’s', () => {
+    const catalog = spanMetricsCatalog(config.collector.spanMetrics.dimensions);
+    const allowed = new Set([...catalog.metrics[0]!.labels, ...DELIVERY_LABELS['span-metrics'], 'le']);
+    const names = new Set(catalog.metrics.flatMap((m) => seriesNames(m)));
+    const series = spanSamples.filter((x) => x.name.startsWith('traces_span_metrics_') && !x.name.endsWith('_created'));
+    expect(series.length).toBeGreaterThan(0);
+    for (const x of series) {
+      expect(names).toContain(x.name);
+      for (const label of Object.keys(x.labels)) expect(allowed).toContain(label);
+    }
+  });
 });

@@ -390,7 +390,8 @@ export class LocalPipeline {
       this.define(gateway.podName, () => [
         this.options.otelcol,
         [`--config=${gateway.local('/etc/otelcol/config.yaml')}`],
-        podEnv(this.files['otel-collector'], 'otel-collector'),
+        // Each replica its own pod name, as the downward API gives it (the span metrics' instance).
+        { ...podEnv(this.files['otel-collector'], 'otel-collector'), POD_NAME: gateway.podName },
       ]);
     }
 

@@ -70,8 +70,8 @@ export function seriesLabels(
   const { def, catalog, extra } = entry;
   let deliveryLabels: readonly string[];
   let delivery: string = deliveryOf(def, catalog);
-  if (delivery === 'otlp') {
-    deliveryLabels = DELIVERY_LABELS.otlp;
+  if (delivery === 'otlp' || delivery === 'span-metrics') {
+    deliveryLabels = DELIVERY_LABELS[delivery];
   } else {
     const job = jobs.get(labels.job ?? '');
     if (!job)
@@ -87,7 +87,7 @@ export function seriesLabels(
     delivery,
     got,
     expected,
-    missing: expected.filter((l) => !got.includes(l)),
+    missing: expected.filter((l) => !got.includes(l) && !(def.optionalLabels ?? []).includes(l)),
     unknown: got.filter((l) => !expected.includes(l)),
   };
 }

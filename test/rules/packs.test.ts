@@ -167,7 +167,7 @@ describe('metric catalogues', () => {
       },
     });
     expect(() => activeRuleGroups(withAgent([]))).toThrow(
-      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, logstash, node-exporter, kube-state-metrics, elasticsearch-exporter, kubelet, cadvisor, cert-manager, progressive-v5)\n',
+      'recording rule agent_type_status_code:requests:rate5m (group progressive_framework_recording) queries spa_requests_total, which no active metric catalogue declares (stack, logstash, node-exporter, kube-state-metrics, elasticsearch-exporter, kubelet, cadvisor, cert-manager, span-metrics, progressive-v5)\n',
     );
     expect(() =>
       activeRuleGroups(
