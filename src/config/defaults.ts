@@ -69,7 +69,9 @@ export const DEFAULTS: StackConfig = {
         'gen_ai.request.model',
         'error.type',
       ],
-      cardinalityLimit: 2000,
+      // 500 label sets are 9 500 series (a counter and a 16-bucket histogram each): the agents job's
+      // 500 000-sample limit per gateway holds 50 services at their bound.
+      cardinalityLimit: 500,
     },
     queue: { storage: { size: '5Gi' }, retryFor: '30m' },
     agent: { resources: resources('100m', '256Mi', '500m', '256Mi') },

@@ -357,7 +357,7 @@ describe('span metrics', () => {
       histogram: { unit: 's' },
       exclude_dimensions: ['service.name', 'collector.instance.id'],
       resource_metrics_key_attributes: ['service.name', 'service.namespace', 'k8s.namespace.name'],
-      aggregation_cardinality_limit: 2000,
+      aggregation_cardinality_limit: 500,
     });
   });
 
