@@ -211,8 +211,16 @@ export class Logstash extends Component {
               servesPorts: false,
               args: [...this.metricsArgs],
               resources: METRICS_RESOURCES,
-              livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
-              readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 10 },
+              // By number: the kubelet looks a probe's named port up in the probed container's own ports,
+              // and this one's are declared on the logstash container.
+              livenessProbe: {
+                tcpSocket: { port: k8s.IntOrString.fromNumber(this.port('metrics').port) },
+                periodSeconds: 10,
+              },
+              readinessProbe: {
+                tcpSocket: { port: k8s.IntOrString.fromNumber(this.port('metrics').port) },
+                periodSeconds: 10,
+              },
               volumeMounts: [
                 ...['json-exporter.yml', 'web.yml'].map((f) => ({
                   name: 'settings',

@@ -21,19 +21,27 @@ export interface ThanosObjstoreConfig {
 
 /**
  * The bucket as Thanos reads it. No keys in it: without `access_key`, Thanos' S3 client reads the
- * shared credentials file `AWS_SHARED_CREDENTIALS_FILE` names (the credentials Secret, mounted), else
- * the pod's cloud identity. Always HTTPS, with the system's CAs.
+ * shared credentials file `AWS_SHARED_CREDENTIALS_FILE` names (the credentials Secret, mounted).
+ * Always HTTPS, with the system's CAs.
  */
-export function thanosObjstoreConfig(s3: S3BucketConfig): ThanosObjstoreConfig {
+export function thanosObjstoreConfig(s3: S3BucketConfig, defaultPrefix: string): ThanosObjstoreConfig {
   return {
     type: 'S3',
-    prefix: s3.prefix ?? 'prometheus',
+    prefix: s3.prefix ?? defaultPrefix,
     config: {
       bucket: s3.bucket,
       endpoint: s3.endpoint,
       ...(s3.region ? { region: s3.region } : {}),
     },
   };
+}
+
+/**
+ * Where a stack's blocks go when the config names no prefix: under its cluster and environment, so two
+ * stacks sharing a bucket never apply each other's retention or restore each other's blocks.
+ */
+export function defaultBackupPrefix(cluster: string, environment: string): string {
+  return `prometheus/${cluster}/${environment}`;
 }
 
 /** A directory as a bucket: where a restore writes the blocks (docs/recovery.md). */
@@ -129,15 +137,13 @@ export const CREDENTIALS_DIR = '/etc/thanos-credentials';
 
 /**
  * The credentials Secret as Thanos' S3 client reads it: its key `credentials`, an AWS shared
- * credentials file, mounted as a file (never in the environment), and the variable naming it. None
- * without a Secret: the pod's cloud identity then.
+ * credentials file, mounted as a file (never in the environment), and the variable naming it.
  */
 export function backupCredentials(s3: S3BucketConfig): {
   env: k8s.EnvVar[];
   volumes: k8s.Volume[];
   mounts: k8s.VolumeMount[];
 } {
-  if (!s3.credentialsSecret) return { env: [], volumes: [], mounts: [] };
   return {
     env: [{ name: 'AWS_SHARED_CREDENTIALS_FILE', value: `${CREDENTIALS_DIR}/credentials` }],
     volumes: [secretKeys('backup-credentials', s3.credentialsSecret, ['credentials'])],

@@ -10,6 +10,7 @@ import { Alertmanager } from './alertmanager';
 import {
   BACKUP_CONFIG_DIR,
   BACKUP_PROMETHEUS_ARGS,
+  defaultBackupPrefix,
   backupCredentials,
   OBJSTORE_FILE,
   PrometheusBackupRetention,
@@ -166,7 +167,9 @@ export class Prometheus extends Component {
     this.configMap('Rules', `${this.name}-rules`, props.ruleFiles);
     const backupImage = props.backupImage ?? IMAGES.thanos;
     // The bucket's config is shared with the retention job; the sidecar's client config is Prometheus'.
-    const objstore = backup ? toYaml(thanosObjstoreConfig(backup.s3)) : undefined;
+    const objstore = backup
+      ? toYaml(thanosObjstoreConfig(backup.s3, defaultBackupPrefix(props.common.cluster, props.common.environment)))
+      : undefined;
     const credentials = backup ? backupCredentials(backup.s3) : undefined;
     if (backup && objstore) {
       this.configMap('Backup', `${this.name}-backup`, { 'objstore.yml': objstore });
@@ -268,10 +271,15 @@ export class Prometheus extends Component {
                     args: [...this.backup.sidecarArgs],
                     env: credentials?.env ?? [],
                     resources: backup.resources,
-                    // Its HTTP port requires a client certificate, which kubelet probes cannot present.
-                    livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString(SIDECAR_PORT) }, periodSeconds: 10 },
+                    // Its HTTP port requires a client certificate, which kubelet probes cannot present: TCP.
+                    // By number: the kubelet looks a probe's named port up in the probed container's own
+                    // ports, and this one's are declared on the prometheus container.
+                    livenessProbe: {
+                      tcpSocket: { port: k8s.IntOrString.fromNumber(this.port(SIDECAR_PORT).port) },
+                      periodSeconds: 10,
+                    },
                     readinessProbe: {
-                      tcpSocket: { port: k8s.IntOrString.fromString(SIDECAR_PORT) },
+                      tcpSocket: { port: k8s.IntOrString.fromNumber(this.port(SIDECAR_PORT).port) },
                       periodSeconds: 10,
                     },
                     volumeMounts: [

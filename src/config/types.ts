@@ -329,14 +329,18 @@ export interface S3BucketConfig {
   endpoint: string;
   /** The bucket's region; omitted: asked of the endpoint. */
   region?: string;
-  /** Objects go under this key prefix (default `prometheus`). */
+  /**
+   * Objects go under this key prefix (default `prometheus/<cluster>/<environment>`, so stacks sharing
+   * a bucket keep apart: retention and restore act on everything under the prefix).
+   */
   prefix?: string;
   /**
    * A Secret in the stack's namespace whose key `credentials` is an AWS shared credentials file (a
    * `[default]` section with `aws_access_key_id` and `aws_secret_access_key`, as Velero's), mounted
-   * as a file. Omitted: the pod's cloud identity (IRSA, or the node's instance profile).
+   * as a file. Required: a cloud identity (IRSA, the node's instance profile) needs a ServiceAccount
+   * annotation and egress to the metadata endpoint, which the stack does not render yet.
    */
-  credentialsSecret?: DnsSubdomain;
+  credentialsSecret: DnsSubdomain;
 }
 
 /** Limits on one scrape of one target; 0 turns a limit off. */
@@ -493,7 +497,7 @@ export interface LogstashConfig {
    * coordinator, intelligence, safety). Empty: no flag. A record's type is its `agent.type`, or its agent
    * name up to the first `-`.
    */
-  criticalAgentTypes: string[];
+  criticalAgentTypes: AttributeName[];
 }
 
 /**

@@ -309,7 +309,8 @@ describe('Prometheus', () => {
       });
       expect(yaml.load(configMapData(on.files.prometheus, 'prometheus-backup', 'objstore.yml'))).toEqual({
         type: 'S3',
-        prefix: 'prometheus',
+        // Under the stack's cluster and environment: retention and restore act on all of a prefix.
+        prefix: 'prometheus/agents/dev',
         config: { bucket: 'agent-o11y-backups', endpoint: 'minio.storage.svc:9000' },
       });
     });
@@ -352,7 +353,12 @@ describe('Prometheus', () => {
               enabled: true,
               keep: '12h',
               schedule: '0 2 * *',
-              s3: { bucket: 'Backups', endpoint: 'https://s3.amazonaws.com', prefix: '/prometheus' },
+              s3: {
+                bucket: 'Backups',
+                endpoint: 'https://s3.amazonaws.com',
+                prefix: '/prometheus',
+                credentialsSecret: 'prometheus-backup',
+              },
             },
           },
         }),

@@ -130,6 +130,20 @@ describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) 
     }
   });
 
+  // The kubelet resolves a probe's named port among the probed container's own ports only (a name
+  // declared on another container of the pod fails the probe, and the container restarts).
+  test("names in each probe only a port of the probed container's own", () => {
+    for (const { name, spec } of all) {
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        const own = new Set((c.ports ?? []).map((p: { name?: string }) => p.name));
+        for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+          const port = probe?.tcpSocket?.port ?? probe?.httpGet?.port ?? probe?.grpc?.port;
+          if (typeof port === 'string') expect([name, c.name, port, own.has(port)]).toEqual([name, c.name, port, true]);
+        }
+      }
+    }
+  });
+
   test('pins every image to a release tag', () => {
     for (const { spec } of all) {
       for (const c of spec.containers) expect(c.image).toMatch(/:v?\d+\.\d+\.\d+$/);
