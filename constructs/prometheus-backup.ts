@@ -16,7 +16,7 @@ export const OBJSTORE_FILE = `${BACKUP_CONFIG_DIR}/objstore.yml`;
 export interface ThanosObjstoreConfig {
   readonly type: 'S3' | 'FILESYSTEM';
   readonly prefix?: string;
-  readonly config: Record<string, string | boolean>;
+  readonly config: Record<string, string | boolean | number>;
 }
 
 /**
@@ -32,6 +32,10 @@ export function thanosObjstoreConfig(s3: S3BucketConfig, defaultPrefix: string):
       bucket: s3.bucket,
       endpoint: s3.endpoint,
       ...(s3.region ? { region: s3.region } : {}),
+      // The S3 client buffers one part per upload thread (4): at the default 64 MiB that is 256 MiB,
+      // the sidecar's whole memory limit, for a chunk file of a large block. 16 MiB parts take 64 MiB
+      // and still allow objects of 160 GiB (10 000 parts).
+      part_size: 16 * 1024 * 1024,
     },
   };
 }

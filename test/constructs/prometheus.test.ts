@@ -311,7 +311,7 @@ describe('Prometheus', () => {
         type: 'S3',
         // Under the stack's cluster and environment: retention and restore act on all of a prefix.
         prefix: 'prometheus/agents/dev',
-        config: { bucket: 'agent-o11y-backups', endpoint: 'minio.storage.svc:9000' },
+        config: { bucket: 'agent-o11y-backups', endpoint: 'minio.storage.svc:9000', part_size: 16777216 },
       });
     });
 
