@@ -94,6 +94,11 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     charts.push(made);
     return made;
   };
+  // A component the config can leave out: its chart (and file) exists either way, empty when it is off.
+  const optional = <T>(on: boolean, name: StackFile, build: (scope: Chart) => T, namespace?: string): T | undefined => {
+    const scope = chart(name, namespace);
+    return on ? build(scope) : undefined;
+  };
   const common = config.common;
 
   const namespaceChart = chart('namespace', undefined);
@@ -153,42 +158,35 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     gateway: collector,
     pki,
   });
-  const nodeExporterChart = chart('node-exporter', agentNs);
-  const nodeExporter = config.nodeExporter.enabled
-    ? new NodeExporter(nodeExporterChart, 'NodeExporter', {
-        config: config.nodeExporter,
-        common,
-        namespace: agentNs,
-        pki,
-      })
-    : undefined;
-  const traceIntakeChart = chart('trace-intake');
-  const traceIntake = config.traceIntake.enabled
-    ? new TraceIntake(traceIntakeChart, 'TraceIntake', {
-        config: config.traceIntake,
-        common,
-        gateway: collector,
-        pki,
-      })
-    : undefined;
-  const kubeStateMetricsChart = chart('kube-state-metrics');
-  const kubeStateMetrics = config.kubeStateMetrics.enabled
-    ? new KubeStateMetrics(kubeStateMetricsChart, 'KubeStateMetrics', {
-        config: config.kubeStateMetrics,
-        common,
-        pki,
-      })
-    : undefined;
-  const elasticsearchExporterChart = chart('elasticsearch-exporter');
-  const elasticsearchExporter = config.elasticsearchExporter.enabled
-    ? new ElasticsearchExporter(elasticsearchExporterChart, 'ElasticsearchExporter', {
+  const nodeExporter = optional(
+    config.nodeExporter.enabled,
+    'node-exporter',
+    (scope) =>
+      new NodeExporter(scope, 'NodeExporter', { config: config.nodeExporter, common, namespace: agentNs, pki }),
+    agentNs,
+  );
+  const traceIntake = optional(
+    config.traceIntake.enabled,
+    'trace-intake',
+    (scope) => new TraceIntake(scope, 'TraceIntake', { config: config.traceIntake, common, gateway: collector, pki }),
+  );
+  const kubeStateMetrics = optional(
+    config.kubeStateMetrics.enabled,
+    'kube-state-metrics',
+    (scope) => new KubeStateMetrics(scope, 'KubeStateMetrics', { config: config.kubeStateMetrics, common, pki }),
+  );
+  const elasticsearchExporter = optional(
+    config.elasticsearchExporter.enabled,
+    'elasticsearch-exporter',
+    (scope) =>
+      new ElasticsearchExporter(scope, 'ElasticsearchExporter', {
         config: config.elasticsearchExporter,
         common,
         elasticsearch,
         pki,
         snapshots: config.retention.snapshots.enabled,
-      })
-    : undefined;
+      }),
+  );
   // The packs' problems (alerts that could never fire, unknown metrics) join the constructs' below.
   let packs: Record<string, RuleGroup[]> = {};
   const packProblems: string[] = [];
