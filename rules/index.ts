@@ -7,4 +7,6 @@ export * from './progressive-v5';
 export * from './agentcore';
 export * from './sutazai';
 export * from './stack';
+export * from './genai';
+export * from './burn-rate';
 export * from './packs';

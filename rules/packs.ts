@@ -1,6 +1,7 @@
 import type { InhibitRule, PlatformName, StackConfig } from '../src/config';
 import { ConfigError, configSource } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
+import { GENAI_INHIBITIONS, genaiProblems, genaiRules } from './genai';
 import { activeCatalogs, catalogComponents, labelLimitProblems, undeclaredMetrics } from './catalog';
 import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
 import { analysePromql } from '../src/lib/promql';
@@ -26,8 +27,17 @@ export const PLATFORM_PACKS: Record<PlatformName, RulePack> = {
   'progressive-v5': progressiveV5Rules,
 };
 
-/** Every pack by name: the stack's self-monitoring pack plus one per platform. */
-export const ALL_PACKS: Record<'stack' | PlatformName, RulePack> = { stack: stackRules, ...PLATFORM_PACKS };
+/** Every pack by name: the stack's self-monitoring pack, the GenAI pack and one per platform. */
+export const ALL_PACKS: Record<'stack' | 'genai' | PlatformName, RulePack> = {
+  stack: stackRules,
+  genai: genaiRules,
+  ...PLATFORM_PACKS,
+};
+
+/** The packs `config` renders: the stack's, the GenAI pack with `genai.enabled`, and each platform's. */
+export function activePacks(config: StackConfig): Array<keyof typeof ALL_PACKS> {
+  return ['stack', ...(config.genai.enabled ? (['genai'] as const) : []), ...config.platforms];
+}
 
 /**
  * The job names of the scrape configs Prometheus renders for `config` (constructs/prometheus.ts; a test
@@ -107,7 +117,7 @@ function matchesEmpty(m: { op: string; value: string }): boolean {
  * active alert.
  */
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
-  const names: Array<keyof typeof ALL_PACKS> = ['stack', ...config.platforms];
+  const names = activePacks(config);
   const disabled = new Set(config.alerts.disabled);
   const complete = Object.fromEntries(
     names.map((name) => [
@@ -139,6 +149,7 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ...unreachableAlerts(all, catalogs, scrapeJobs(config), deliveryLabels(config.collector.resourceLabels)),
     ...labelLimitProblems(catalogs, config.prometheus.scrapeLimits),
     ...(config.platforms.includes('multiagents') ? multiagentsProblems(config) : []),
+    ...genaiProblems(config),
   ];
   // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
   if (problems.length > 0) throw new ConfigError(configSource(config), problems);
@@ -149,6 +160,7 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
 export const PACK_INHIBITIONS: Partial<Record<keyof typeof ALL_PACKS, readonly Inhibition[]>> = {
   stack: STACK_INHIBITIONS,
   'ms-framework': MS_FRAMEWORK_INHIBITIONS,
+  genai: GENAI_INHIBITIONS,
 };
 
 /**

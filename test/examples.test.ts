@@ -13,9 +13,10 @@ describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (p
   const config = loadConfig(path.join(EXAMPLES, platform, 'agent-o11y.yaml'));
   const { parts } = synthStack(config);
 
-  test('monitors its platform with its alert pack and the stack pack', () => {
+  test('monitors its platform with its alert pack, the stack pack and, where its agents are priced, the GenAI pack', () => {
     expect(config.platforms).toEqual([platform]);
-    expect(Object.keys(parts.ruleFiles).sort()).toEqual([`${platform}.rules.yaml`, 'stack.rules.yaml'].sort());
+    const packs = [platform, 'stack', ...(config.genai.enabled ? ['genai'] : [])];
+    expect(Object.keys(parts.ruleFiles).sort()).toEqual(packs.map((p) => `${p}.rules.yaml`).sort());
   });
 
   test("ships its platform's dashboards and the stack's, and no other platform's", () => {

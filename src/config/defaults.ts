@@ -190,7 +190,11 @@ export const DEFAULTS: StackConfig = {
     elasticsearch: { secretName: 'elasticsearch-exporter', usernameKey: 'username', passwordKey: 'password' },
   },
   kubelet: { enabled: true, verifyTls: true },
-  genai: { enabled: false },
+  genai: {
+    enabled: false,
+    cost: { currency: 'USD', prices: [], budgets: {} },
+    runaway: { toolCallsPerInvocation: 25, tokensPerInvocationFactor: 3, toolSuccessObjective: 95 },
+  },
   traceIntake: { enabled: false, replicas: 1, resources: resources('50m', '64Mi', '500m', '256Mi') },
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },

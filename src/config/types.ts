@@ -901,9 +901,62 @@ export interface RetentionConfig {
 export interface GenAiConfig {
   /**
    * The apps send the GenAI metrics (`gen_ai.client.token.usage`, `gen_ai.client.operation.duration`,
-   * ...): their catalogue is active, so rules and dashboards may query them.
+   * ...): their catalogue is active, so rules and dashboards may query them, and the `genai` pack
+   * (cost, spend budgets, runaway agents) renders.
    */
   enabled: boolean;
+  cost: GenAiCostConfig;
+  runaway: GenAiRunawayConfig;
+}
+
+/**
+ * The price of one model's tokens, per million, in `genai.cost.currency`: the `gen_ai.request.model`
+ * the apps ask for (the label `gen_ai_request_model`), as the provider's price list names it.
+ */
+export interface ModelPrice {
+  /** The requested model, exactly as the apps send it (`gpt-4o`, `claude-sonnet-4-5`). @minLength 1 */
+  model: string;
+  /** Price of a million input tokens. @minimum 0 */
+  input: number;
+  /** Price of a million output tokens. @minimum 0 */
+  output: number;
+}
+
+/**
+ * What the apps' tokens cost (from `gen_ai.client.token.usage`), recorded per model, per service and
+ * in total, and what they may cost: spend budgets alerting on multi-window burn rates.
+ */
+export interface GenAiCostConfig {
+  /** ISO 4217 code of every price and budget: one currency, so costs add up. @pattern ^[A-Z]{3}$ */
+  currency: string;
+  /** One entry per model; tokens of a model without one are counted as unpriced (`GenAiModelUnpriced`). */
+  prices: ModelPrice[];
+  /**
+   * Spend budgets over a rolling day and a rolling 30 days, in `currency`: an alert fires while the
+   * spend rate would use one up early (docs/alerts-and-dashboards.md has the windows). @default - none
+   */
+  budgets: {
+    /** @exclusiveMinimum 0 */
+    daily?: number;
+    /** @exclusiveMinimum 0 */
+    monthly?: number;
+  };
+}
+
+/**
+ * Agents stuck in a loop, read from the span metrics (every span, before sampling): per service
+ * (`job`), since the GenAI conventions put the agent's name on its invocation spans only.
+ */
+export interface GenAiRunawayConfig {
+  /** Tool calls (`execute_tool` spans) per agent invocation (`invoke_agent` span), over 15 minutes. @exclusiveMinimum 0 */
+  toolCallsPerInvocation: number;
+  /** Tokens per agent invocation over the last hour, as a multiple of its 7-day average. @exclusiveMinimum 1 */
+  tokensPerInvocationFactor: number;
+  /**
+   * Share of tool calls that succeed, per service and tool, over 30 days, in percent: the tool-error
+   * budget whose burn rate pages and tickets. @exclusiveMinimum 0 @exclusiveMaximum 100
+   */
+  toolSuccessObjective: number;
 }
 
 /** The whole stack. */

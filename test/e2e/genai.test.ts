@@ -19,12 +19,16 @@ import { HistogramSpec, histogramsRequest, newTraceId, postOtlp, SpanSpec, trace
 import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
 import { catalogArrivalTests, freePort, httpsGet, parseExposition, Processes, Sample, waitFor } from './support';
 import { podEnv } from '../judge';
+import { runPromtool } from '../rules/promtest';
 
 const otelcol = requireTool('otelcol');
+const promtool = requireTool('promtool');
 /** The span metrics' bound, low enough that the test crosses it. */
 const CARDINALITY_LIMIT = 12;
+/** The price list of the priced run: per million tokens, in USD. */
+const PRICES = { input: 2.5, output: 10 };
 const config = resolveConfig({
-  genai: { enabled: true },
+  genai: { enabled: true, cost: { currency: 'USD', prices: [{ model: 'gpt-4o', ...PRICES }] } },
   collector: { spanMetrics: { cardinalityLimit: CARDINALITY_LIMIT } },
 });
 
@@ -291,6 +295,62 @@ test('token usage arrives per token type, with the counts and sums sent', () => 
     server_address: 'api.openai.com',
     server_port: '443',
   });
+});
+
+/**
+ * A priced run, judged by Prometheus' rule engine (promtool) on the rendered genai.rules.yaml: the
+ * token series exactly as the gateway exported them, each 0 before the run and its exported value
+ * from 1m. Over 5m at 1m, a counter that starts at 0 has rate() = its increase / 300 s, so the cost
+ * rate times 300 is the run's cost: 2000 input tokens at 2.5 USD and 500 output tokens at 10 USD per
+ * million, 0.005 + 0.005 = 0.01 USD, checked to the billionth of a dollar (rate() divides in floating
+ * point).
+ */
+test('a priced run costs exactly its tokens times their prices, per model, per service and in total', () => {
+  const run = fs.mkdtempSync(path.join(dir, 'priced-run-'));
+  const { parts } = synthStack(config);
+  fs.writeFileSync(path.join(run, 'genai.rules.yaml'), parts.ruleFiles['genai.rules.yaml']!);
+  const series = samples
+    .filter((s) => s.name === 'gen_ai_client_token_usage_sum')
+    .map((s) => ({
+      series: `${s.name}{${Object.entries(s.labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}}`,
+      values: `0 ${s.value}x10`,
+    }));
+  expect(series).toHaveLength(2);
+  const nanoUsd = (expr: string) => `round(${expr} * 300 * 1e9)`;
+  const cost = 10_000_000; // 0.01 USD in billionths
+  const promtest = {
+    rule_files: ['genai.rules.yaml'],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: series,
+        promql_expr_test: [
+          {
+            expr: nanoUsd('model:gen_ai_cost:rate5m'),
+            eval_time: '1m',
+            exp_samples: [{ labels: '{currency="USD",gen_ai_request_model="gpt-4o"}', value: cost }],
+          },
+          {
+            expr: nanoUsd('namespace_job:gen_ai_cost:rate5m'),
+            eval_time: '1m',
+            exp_samples: [{ labels: '{currency="USD",job="research-agent",namespace="agents"}', value: cost }],
+          },
+          {
+            expr: nanoUsd(':gen_ai_cost:rate5m'),
+            eval_time: '1m',
+            exp_samples: [{ labels: '{currency="USD"}', value: cost }],
+          },
+          { expr: 'model:gen_ai_tokens_unpriced:rate5m', eval_time: '1m', exp_samples: [] },
+        ],
+      },
+    ],
+  };
+  fs.writeFileSync(path.join(run, 'run.promtest.yaml'), yaml.dump(promtest, { lineWidth: -1 }));
+  expect(runPromtool(promtool, ['test', 'rules', path.join(run, 'run.promtest.yaml')])).toContain('SUCCESS');
+  expect(PRICES.input * 2000 + PRICES.output * 500).toBe(cost / 1000);
 });
 
 test('a duration’s buckets are cumulative and in seconds, as sent', () => {

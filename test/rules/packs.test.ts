@@ -274,10 +274,11 @@ describe('metric catalogues', () => {
     ).toEqual([]);
   });
 
-  test('alert names are unique across all packs, but for one condition at two severities', () => {
+  test('alert names are unique across all packs, but for one condition at two severities or on two budgets', () => {
+    // One name for one condition: its rules differ in their labels (severity; GenAiSpendBudgetBurn's budget).
     const names = Object.values(activeRuleGroups(EVERYTHING))
       .flatMap(alertRules)
-      .map((a) => `${a.alert} ${a.labels.severity}`);
+      .map((a) => `${a.alert} ${JSON.stringify(a.labels)}`);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 });

@@ -36,8 +36,26 @@ const BACKUP: StackConfig['prometheus']['backup'] = {
   s3: { bucket: 'agent-o11y-backups', endpoint: 's3.eu-west-1.amazonaws.com', credentialsSecret: 'prometheus-backup' },
 };
 
+/**
+ * GenAI metrics on, two models priced (per million tokens: gpt-4o 2.5 in, 10 out; claude-sonnet-4-5 3
+ * in, 15 out) and both budgets set, so every rule of the GenAI pack renders.
+ */
+export const GENAI: StackConfig['genai'] = {
+  ...DEFAULTS.genai,
+  enabled: true,
+  cost: {
+    currency: 'USD',
+    prices: [
+      { model: 'gpt-4o', input: 2.5, output: 10 },
+      { model: 'claude-sonnet-4-5', input: 3, output: 15 },
+    ],
+    budgets: { daily: 100, monthly: 2000 },
+  },
+};
+
 export const EVERYTHING: StackConfig = {
   ...DEFAULTS,
+  genai: GENAI,
   prometheus: { ...DEFAULTS.prometheus, backup: BACKUP },
   platforms: ALL_PLATFORMS,
   ...PROGRESSIVE_SOURCES,
@@ -60,11 +78,13 @@ export const EVERYTHING: StackConfig = {
 };
 
 /**
- * The config each pack's promtool test renders its rules with: the defaults, and a snapshot repository,
- * so the stack pack's snapshot alerts (which only a configured repository renders) are tested too.
+ * The config each pack's promtool test renders its rules with: the defaults, a snapshot repository,
+ * so the stack pack's snapshot alerts (which only a configured repository renders) are tested too, and
+ * the GenAI pack's prices and budgets.
  */
 export const PROMTEST_CONFIG: StackConfig = {
   ...DEFAULTS,
+  genai: GENAI,
   prometheus: { ...DEFAULTS.prometheus, backup: BACKUP },
   retention: {
     ...DEFAULTS.retention,
