@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { Construct } from 'constructs';
 import { StackConfig } from '../src/config/types';
 import { checkConfig, ConfigError, configSource, problemSection } from '../src/config/loader';
@@ -25,6 +26,7 @@ import { dashboardFiles } from '../dashboards/all';
 import {
   activeInhibitRules,
   activeRuleGroups,
+  sloPromtest,
   CADVISOR,
   KUBELET,
   renderRuleFile,
@@ -62,6 +64,11 @@ export interface StackParts {
   readonly networkPolicies: StackNetworkPolicies;
   /** Rendered Prometheus rule files by file name. */
   readonly ruleFiles: Record<string, string>;
+  /**
+   * promtool tests generated with the rules, by file name (`slo.promtest.yaml` with `slos`): each reads
+   * its rule file from the same folder.
+   */
+  readonly ruleTests: Record<string, string>;
 }
 
 /** The rule files Prometheus loads: the self-monitoring pack and one per monitored platform. */
@@ -324,6 +331,9 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     grafana,
     networkPolicies,
     ruleFiles: rules,
+    ruleTests: packs.slo
+      ? { 'slo.promtest.yaml': yaml.dump(sloPromtest(config), { lineWidth: -1, noRefs: true }) }
+      : {},
   };
 }
 

@@ -22,9 +22,10 @@ export function synthToDirectory(config: StackConfig, outdir: string): StackPart
       if (file.endsWith('.k8s.yaml') && fs.statSync(path.join(staging, file)).size === 0)
         fs.rmSync(path.join(staging, file));
     }
-    // Plain rule files too, so promtool (and a reviewer) can read them without unpacking a ConfigMap.
+    // Plain rule files too, so promtool (and a reviewer) can read them without unpacking a ConfigMap, and
+    // the promtool tests generated with them (`promtool test rules dist/rules/slo.promtest.yaml`).
     fs.mkdirSync(path.join(staging, 'rules'));
-    for (const [file, content] of Object.entries(parts.ruleFiles)) {
+    for (const [file, content] of Object.entries({ ...parts.ruleFiles, ...parts.ruleTests })) {
       fs.writeFileSync(path.join(staging, 'rules', file), content);
     }
     fs.rmSync(target, { recursive: true, force: true });

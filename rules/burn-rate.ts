@@ -19,50 +19,42 @@ export interface BurnTier {
   readonly windows: readonly BurnWindow[];
 }
 
-/** A condition as the share of the budget it takes to fire: `fraction` of it spent within `long`. */
-interface BudgetShare {
-  readonly fraction: number;
-  readonly long: string;
-  readonly short: string;
-}
-
 /**
- * A 30-day budget's tiers (the workbook's): page on 2% of it spent in an hour or 5% in six hours,
- * ticket on 10% in a day or in three days. Over 30 days these are burn rates 14.4 (1h, 5m), 6 (6h,
- * 30m), 3 (1d, 2h) and 1 (3d, 6h); another period keeps the shares, so its factors scale with it.
+ * A 30-day budget's tiers, the SRE workbook's: page on 2% of it spent in an hour (burn rate 14.4, with
+ * 5m to confirm) or 5% in six hours (6, 30m); ticket on 10% in a day (3, 2h) or in three days (1, 6h).
  */
-const MONTHLY_SHARES: ReadonlyArray<{ severity: BurnTier['severity']; shares: readonly BudgetShare[] }> = [
+const MONTHLY: readonly BurnTier[] = [
   {
     severity: 'critical',
-    shares: [
-      { fraction: 0.02, long: '1h', short: '5m' },
-      { fraction: 0.05, long: '6h', short: '30m' },
+    windows: [
+      { long: '1h', short: '5m', factor: 14.4 },
+      { long: '6h', short: '30m', factor: 6 },
     ],
   },
   {
     severity: 'warning',
-    shares: [
-      { fraction: 0.1, long: '1d', short: '2h' },
-      { fraction: 0.1, long: '3d', short: '6h' },
+    windows: [
+      { long: '1d', short: '2h', factor: 3 },
+      { long: '3d', short: '6h', factor: 1 },
     ],
   },
 ];
 
 /**
- * A one-day budget's tiers: the monthly shares would fire below the rate that spends it in a day
- * (2% of a day's budget in an hour is burn rate 0.48), so a day has its own: page on half of it spent
- * in an hour (burn rate 12) or all of it in six hours (4); ticket on all of it in the last day, still
- * spent at that rate over the last two hours (1).
+ * A one-day budget's tiers: the monthly ones would page on a share of it spent slower than the rate
+ * that spends it in a day, or read windows as long as the day. So: page on half of it spent in an
+ * hour (burn rate 12) or all of it in six hours (4); ticket on all of it spent in the last day, and
+ * still at that rate over the last two hours (1).
  */
-const DAILY_SHARES: ReadonlyArray<{ severity: BurnTier['severity']; shares: readonly BudgetShare[] }> = [
+const DAILY: readonly BurnTier[] = [
   {
     severity: 'critical',
-    shares: [
-      { fraction: 0.5, long: '1h', short: '5m' },
-      { fraction: 1, long: '6h', short: '30m' },
+    windows: [
+      { long: '1h', short: '5m', factor: 12 },
+      { long: '6h', short: '30m', factor: 4 },
     ],
   },
-  { severity: 'warning', shares: [{ fraction: 1, long: '1d', short: '2h' }] },
+  { severity: 'warning', windows: [{ long: '1d', short: '2h', factor: 1 }] },
 ];
 
 /** A number without float noise (0.02 * 720 is 14.4, not 14.399999999999999). */
@@ -70,21 +62,34 @@ export function exact(n: number): number {
   return Number(n.toPrecision(12));
 }
 
+/** A whole number of minutes as a Prometheus duration: `1d`, `6h`, `56m`. */
+function minutes(m: number): string {
+  if (m % 1440 === 0) return `${m / 1440}d`;
+  if (m % 60 === 0) return `${m / 60}h`;
+  return `${m}m`;
+}
+
+/** The shortest period a budget's windows scale to: below it the short windows fall under a minute or two. */
+export const SHORTEST_SCALED_PERIOD = '7d';
+
 /**
- * The tiers of a budget spent over `period`: the monthly shares for a period of 7 days or more, the
- * daily ones below. The factor of each condition is the share of the budget over the share of the
- * period its long window is.
+ * The tiers of a budget spent over `period`. A day is a day's budget (DAILY). From 7 days on, the
+ * monthly tiers with every window scaled by period / 30 days to the nearest minute (at 28 days, 56m
+ * and 5m, 5h36m and 28m, ...), so each condition still fires on the same share of the budget; the
+ * factors stay the workbook's.
  */
 export function burnTiers(period: string): BurnTier[] {
   const seconds = durationSeconds(period);
-  const table = seconds >= 7 * 86400 ? MONTHLY_SHARES : DAILY_SHARES;
-  return table.map(({ severity, shares }) => ({
-    severity,
-    windows: shares.map((s) => ({
-      long: s.long,
-      short: s.short,
-      factor: exact((s.fraction * seconds) / durationSeconds(s.long)),
-    })),
+  if (seconds === 86400) return DAILY.map((t) => ({ ...t, windows: [...t.windows] }));
+  if (seconds < durationSeconds(SHORTEST_SCALED_PERIOD)) {
+    throw new Error(
+      `burn-rate tiers: a budget over ${period} has none; it is a day, or ${SHORTEST_SCALED_PERIOD} or longer`,
+    );
+  }
+  const scale = (w: string) => minutes(Math.max(1, Math.round((durationSeconds(w) * seconds) / (30 * 86400) / 60)));
+  return MONTHLY.map((t) => ({
+    severity: t.severity,
+    windows: t.windows.map((w) => ({ long: scale(w.long), short: scale(w.short), factor: w.factor })),
   }));
 }
 
@@ -113,4 +118,15 @@ export function describeTier(tier: BurnTier): string {
 /** A recording-rule suffix for a window: `rate5m`, `rate1d`. */
 export function rateSuffix(window: string): string {
   return `rate${window}`;
+}
+
+/**
+ * Why an objective (a percentage of good events) cannot have page alerts over `period`: an error
+ * budget so large that no error ratio burns it as fast as the fastest condition needs (burn rate
+ * 14.4 needs a budget under 1/14.4, an objective above 93.06%). Undefined when it can.
+ */
+export function unreachableObjective(objective: number, period: string): string | undefined {
+  const fastest = Math.max(...burnTiers(period).flatMap((t) => t.windows.map((w) => w.factor)));
+  if (fastest * (1 - objective / 100) < 1) return undefined;
+  return `must be above ${exact(100 * (1 - 1 / fastest))} for a ${period} window: an error budget of ${exact(100 - objective)}% is never burnt ${fastest}× as fast, so its page could never fire, got ${objective}`;
 }

@@ -1,6 +1,15 @@
 import type { StackConfig } from '../src/config';
 import { durationSeconds } from '../src/config/duration';
-import { burnCondition, burnTiers, burnWindows, BurnTier, describeTier, exact, rateSuffix } from './burn-rate';
+import {
+  burnCondition,
+  burnTiers,
+  burnWindows,
+  BurnTier,
+  describeTier,
+  exact,
+  rateSuffix,
+  unreachableObjective,
+} from './burn-rate';
 import { alert, percent } from './helpers';
 import { AlertRule, Inhibition, RecordingRule, RuleGroup } from './types';
 
@@ -93,6 +102,8 @@ export function genaiProblems(config: StackConfig): string[] {
         `/genai/cost/budgets/${budget}: a spend budget needs prices: list the models in /genai/cost/prices`,
       );
   }
+  const unreachable = unreachableObjective(config.genai.runaway.toolSuccessObjective, TOOL_ERROR_PERIOD);
+  if (unreachable) problems.push(`/genai/runaway/toolSuccessObjective: ${unreachable}`);
   if (!config.genai.enabled && cost.prices.length > 0)
     problems.push(
       '/genai/cost/prices: prices need the GenAI metrics: set /genai/enabled to true (the token counts come from gen_ai.client.token.usage)',

@@ -9,4 +9,5 @@ export * from './sutazai';
 export * from './stack';
 export * from './genai';
 export * from './burn-rate';
+export * from './slo';
 export * from './packs';

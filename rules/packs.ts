@@ -2,6 +2,7 @@ import type { InhibitRule, PlatformName, StackConfig } from '../src/config';
 import { ConfigError, configSource } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
 import { GENAI_INHIBITIONS, genaiProblems, genaiRules } from './genai';
+import { SLO_INHIBITIONS, sloProblems, sloRules } from './slo';
 import { activeCatalogs, catalogComponents, labelLimitProblems, undeclaredMetrics } from './catalog';
 import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
 import { analysePromql } from '../src/lib/promql';
@@ -28,15 +29,21 @@ export const PLATFORM_PACKS: Record<PlatformName, RulePack> = {
 };
 
 /** Every pack by name: the stack's self-monitoring pack, the GenAI pack and one per platform. */
-export const ALL_PACKS: Record<'stack' | 'genai' | PlatformName, RulePack> = {
+export const ALL_PACKS: Record<'stack' | 'genai' | 'slo' | PlatformName, RulePack> = {
   stack: stackRules,
   genai: genaiRules,
+  slo: sloRules,
   ...PLATFORM_PACKS,
 };
 
-/** The packs `config` renders: the stack's, the GenAI pack with `genai.enabled`, and each platform's. */
+/** The packs `config` renders: the stack's, the GenAI pack with `genai.enabled`, the SLOs', and each platform's. */
 export function activePacks(config: StackConfig): Array<keyof typeof ALL_PACKS> {
-  return ['stack', ...(config.genai.enabled ? (['genai'] as const) : []), ...config.platforms];
+  return [
+    'stack',
+    ...(config.genai.enabled ? (['genai'] as const) : []),
+    ...(config.slos.length > 0 ? (['slo'] as const) : []),
+    ...config.platforms,
+  ];
 }
 
 /**
@@ -138,15 +145,21 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
         .filter((g) => g.rules.length > 0),
     ]),
   );
-  const all = Object.values(packs).flat();
   const catalogs = activeCatalogs(config.platforms, config.customMetrics, catalogComponents(config));
+  const delivery = deliveryLabels(config.collector.resourceLabels);
+  // An SLO's problems name its key; its rules' would say the same of a recording rule.
+  const slo = sloProblems(config, catalogs, delivery);
+  const all = Object.entries(packs)
+    .filter(([name]) => name !== 'slo' || slo.length === 0)
+    .flatMap(([, groups]) => groups);
   const problems = [
+    ...slo,
     ...forOverrideProblems(Object.values(complete).flat(), config.alerts.for),
     ...config.alerts.disabled.flatMap((name, i) =>
       known.has(name) ? [] : [`/alerts/disabled/${i}: no active alert is named ${JSON.stringify(name)}`],
     ),
     ...undeclaredMetrics(all, catalogs),
-    ...unreachableAlerts(all, catalogs, scrapeJobs(config), deliveryLabels(config.collector.resourceLabels)),
+    ...unreachableAlerts(all, catalogs, scrapeJobs(config), delivery),
     ...labelLimitProblems(catalogs, config.prometheus.scrapeLimits),
     ...(config.platforms.includes('multiagents') ? multiagentsProblems(config) : []),
     ...genaiProblems(config),
@@ -161,6 +174,7 @@ export const PACK_INHIBITIONS: Partial<Record<keyof typeof ALL_PACKS, readonly I
   stack: STACK_INHIBITIONS,
   'ms-framework': MS_FRAMEWORK_INHIBITIONS,
   genai: GENAI_INHIBITIONS,
+  slo: SLO_INHIBITIONS,
 };
 
 /**

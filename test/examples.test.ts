@@ -13,9 +13,14 @@ describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (p
   const config = loadConfig(path.join(EXAMPLES, platform, 'agent-o11y.yaml'));
   const { parts } = synthStack(config);
 
-  test('monitors its platform with its alert pack, the stack pack and, where its agents are priced, the GenAI pack', () => {
+  test('monitors its platform with its alert pack, the stack pack and, where it has them, the GenAI and SLO packs', () => {
     expect(config.platforms).toEqual([platform]);
-    const packs = [platform, 'stack', ...(config.genai.enabled ? ['genai'] : [])];
+    const packs = [
+      platform,
+      'stack',
+      ...(config.genai.enabled ? ['genai'] : []),
+      ...(config.slos.length > 0 ? ['slo'] : []),
+    ];
     expect(Object.keys(parts.ruleFiles).sort()).toEqual(packs.map((p) => `${p}.rules.yaml`).sort());
   });
 

@@ -34,6 +34,8 @@ export const MS_FRAMEWORK: MetricCatalog = {
       'histogram',
       ['message_type', 'transport'],
       'Message delivery latency distribution',
+      // The seed's exposition (§15.1.3): 1 ms, 5 ms, 10 ms.
+      { buckets: [0.001, 0.005, 0.01] },
     ),
     metric('message_queue_depth', 'gauge', ['queue_name', 'broker'], 'Number of messages in transport queues'),
     metric('message_delivery_failures_total', 'counter', ['failure_reason', 'transport'], 'Failed message deliveries'),

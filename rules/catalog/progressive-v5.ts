@@ -12,6 +12,8 @@ function agentMetrics(agent: string): MetricDef[] {
       'histogram',
       ['method', 'status_code', 'endpoint'],
       `Duration of ${agent} requests in seconds`,
+      // seed 004's AgentMetrics histogram.
+      { buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
     ),
     metric(
       `${agent}_requests_total`,

@@ -17,6 +17,11 @@ export interface MetricDef {
    * empty label (a span without a tool has no `gen_ai_tool_name`). @default none: every label is always there
    */
   readonly optionalLabels?: readonly string[];
+  /**
+   * A histogram's bucket bounds, where its source fixes them (`le` matchers are checked against
+   * them). @default - not known: any `le` is accepted
+   */
+  readonly buckets?: readonly number[];
 }
 
 /** Every metric of one monitored system. */
@@ -36,7 +41,7 @@ export function metric(
   type: MetricType,
   labels: readonly string[],
   help: string,
-  more: Pick<MetricDef, 'delivery' | 'optionalLabels'> = {},
+  more: Pick<MetricDef, 'delivery' | 'optionalLabels' | 'buckets'> = {},
 ): MetricDef {
   return { name, type, labels, help, ...more };
 }

@@ -300,6 +300,7 @@ export const DEFAULTS: StackConfig = {
   },
   // Dashboards of the monitored platforms and of the stack's own health, unless dashboards.platforms says otherwise.
   dashboards: {},
+  slos: [],
 };
 
 /** What each profile changes on top of the defaults. */

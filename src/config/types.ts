@@ -959,6 +959,48 @@ export interface GenAiRunawayConfig {
   toolSuccessObjective: number;
 }
 
+/**
+ * One counter's events as a PromQL selector: a metric of an active catalogue (or a span metric, or a
+ * histogram's `_bucket` or `_count`) with label matchers, e.g. `task_errors_total`,
+ * `traces_span_metrics_calls_total{status_code="STATUS_CODE_ERROR"}`,
+ * `message_latency_seconds_bucket{le="0.05"}`. @minLength 1
+ */
+export type PromSelector = string;
+
+/**
+ * A service level indicator: the share of events that are bad, from counters, each over the windows
+ * the alerts read (`rate()`, summed). Give `errors` (bad events) or `good` (good events), and `total`.
+ */
+export interface SliConfig {
+  /** Bad events: a selector, or a list whose rates add up. */
+  errors?: PromSelector | PromSelector[];
+  /** Good events (for a latency objective, the histogram bucket at its threshold, e.g. `le="0.5"`). */
+  good?: PromSelector | PromSelector[];
+  /** Every event: a selector, or a list whose rates add up (successes and failures counted apart). */
+  total: PromSelector | PromSelector[];
+}
+
+/**
+ * A service level objective (issue 14): recording rules for its error ratio over each window, an
+ * error-budget burn-rate alert (`SloErrorBudgetBurn`, multi-window, multi-burn-rate), a promtool test
+ * generated beside them, and a row of the SLO dashboard.
+ */
+export interface SloConfig {
+  /** Its name, the alerts' `slo` label. @pattern ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ @maxLength 63 */
+  name: string;
+  /** What it promises, in a sentence for the alert and the dashboard. @default - its name */
+  description?: string;
+  /** Share of events that must be good over `window`, in percent (99.9). @exclusiveMinimum 0 @exclusiveMaximum 100 */
+  objective: number;
+  /**
+   * The period the error budget is spent over, from 7 to 90 days and no longer than Prometheus keeps
+   * samples. At 30d the alerts read the SRE workbook's windows (14.4× over 1h and 5m, ...); another
+   * period scales the windows and keeps the factors. @default 30d
+   */
+  window?: Duration;
+  sli: SliConfig;
+}
+
 /** The whole stack. */
 export interface StackConfig {
   /** Profile whose defaults apply under this file. */
@@ -989,4 +1031,6 @@ export interface StackConfig {
   retention: RetentionConfig;
   alerts: AlertsConfig;
   dashboards: DashboardsConfig;
+  /** Service level objectives, each with its burn-rate alerts and a generated promtool test. */
+  slos: SloConfig[];
 }

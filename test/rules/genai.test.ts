@@ -22,8 +22,16 @@ describe('burn-rate tiers', () => {
     ]);
   });
 
-  test('another period keeps the shares of the budget, so its factors scale with it', () => {
-    expect(burnTiers('28d')[0]!.windows.map((w) => w.factor)).toEqual([13.44, 5.6]);
+  test('another period keeps the factors and scales its windows, so each condition fires on the same share of the budget', () => {
+    expect(burnTiers('28d')[0]!.windows).toEqual([
+      { long: '56m', short: '5m', factor: 14.4 },
+      { long: '336m', short: '28m', factor: 6 },
+    ]);
+    expect(burnTiers('7d')[1]!.windows).toEqual([
+      { long: '336m', short: '28m', factor: 3 },
+      { long: '1008m', short: '84m', factor: 1 },
+    ]);
+    expect(() => burnTiers('2d')).toThrow('a budget over 2d has none');
   });
 
   test("a day's budget: half in an hour or all in six hours pages, all in a day tickets", () => {
@@ -51,6 +59,9 @@ describe('the genai settings', () => {
     ]);
     expect(genaiProblems(resolveConfig({ genai: { cost: { prices: [priced] } } }))).toEqual([
       '/genai/cost/prices: prices need the GenAI metrics: set /genai/enabled to true (the token counts come from gen_ai.client.token.usage)',
+    ]);
+    expect(genaiProblems(resolveConfig({ genai: { enabled: true, runaway: { toolSuccessObjective: 90 } } }))).toEqual([
+      '/genai/runaway/toolSuccessObjective: must be above 93.0555555556 for a 30d window: an error budget of 10% is never burnt 14.4× as fast, so its page could never fire, got 90',
     ]);
     expect(() => activeRuleGroups(resolveConfig({ genai: { cost: { prices: [priced] } } }))).toThrow(
       /\/genai\/cost\/prices: prices need the GenAI metrics/,

@@ -53,9 +53,39 @@ export const GENAI: StackConfig['genai'] = {
   },
 };
 
+/**
+ * SLOs of each shape: errors over a total that lists them too (seed 000's tasks), good events under a
+ * histogram bucket, and agent invocations from the span metrics, over 14 days (scaled windows) and 7.
+ */
+export const SLOS: StackConfig['slos'] = [
+  {
+    name: 'task-success',
+    objective: 99,
+    window: '14d',
+    sli: { errors: 'task_errors_total', total: ['task_completions_total', 'task_errors_total'] },
+  },
+  {
+    name: 'hook-latency',
+    description: 'Claude-CLI hooks finish within a second',
+    objective: 99.5,
+    window: '14d',
+    sli: { good: 'claude_cli_hook_duration_seconds_bucket{le="1.0"}', total: 'claude_cli_hook_duration_seconds_count' },
+  },
+  {
+    name: 'agent-invocations',
+    objective: 99.9,
+    window: '7d',
+    sli: {
+      errors: 'traces_span_metrics_calls_total{gen_ai_operation_name="invoke_agent",status_code="STATUS_CODE_ERROR"}',
+      total: 'traces_span_metrics_calls_total{gen_ai_operation_name="invoke_agent"}',
+    },
+  },
+];
+
 export const EVERYTHING: StackConfig = {
   ...DEFAULTS,
   genai: GENAI,
+  slos: SLOS,
   prometheus: { ...DEFAULTS.prometheus, backup: BACKUP },
   platforms: ALL_PLATFORMS,
   ...PROGRESSIVE_SOURCES,
