@@ -190,7 +190,8 @@ export const DEFAULTS: StackConfig = {
     elasticsearch: { secretName: 'elasticsearch-exporter', usernameKey: 'username', passwordKey: 'password' },
   },
   kubelet: { enabled: true, verifyTls: true },
-  genai: { enabled: false },
+  // Prompts and completions are never stored unless a config says so.
+  genai: { enabled: false, content: { mode: 'drop', keepFor: '7d' } },
   traceIntake: { enabled: false, replicas: 1, resources: resources('50m', '64Mi', '500m', '256Mi') },
   network: {
     telemetryFrom: { matchLabels: { 'agent-o11y.dev/telemetry': 'enabled' } },
