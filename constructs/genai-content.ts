@@ -108,7 +108,8 @@ function spanStatements(mode: GenAiContentConfig['mode']): OttlStatements[] {
 function logStatements(mode: GenAiContentConfig['mode']): string[] {
   switch (mode) {
     case 'drop':
-      return [...dropStatements('log.attributes'), `set(log.body, nil) where ${CONTENT_EVENT}`];
+      // Emptied, not removed: the collector ignores `set` to nil (it warns, and keeps the body).
+      return [...dropStatements('log.attributes'), `set(log.body, "") where ${CONTENT_EVENT}`];
     case 'hash':
       return [
         ...hashStatements('log.attributes', 'log.cache'),
