@@ -109,7 +109,7 @@ function logStatements(mode: GenAiContentConfig['mode']): string[] {
   switch (mode) {
     case 'drop':
       // Emptied, not removed: the collector ignores `set` to nil (it warns, and keeps the body).
-      return [...dropStatements('log.attributes'), `set(log.body, "") where ${CONTENT_EVENT}`];
+      return [...dropStatements('log.attributes'), `set(log.body, "") where ${CONTENT_EVENT} and log.body != nil`];
     case 'hash':
       return [
         ...hashStatements('log.attributes', 'log.cache'),
