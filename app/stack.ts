@@ -20,6 +20,7 @@ import { ElasticsearchExporter } from '../constructs/elasticsearch-exporter';
 import { TraceIntake } from '../constructs/trace-intake';
 import { OtelCollector } from '../constructs/otel-collector';
 import { Retention } from '../constructs/retention';
+import { contentStream } from '../constructs/genai-content';
 import { Prometheus } from '../constructs/prometheus';
 import { endpointPort } from '../constructs/prometheus-backup';
 import { dashboardFiles } from '../dashboards/all';
@@ -127,6 +128,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     common,
     dataNodes: config.elasticsearch.replicas,
     jaegerIndexPrefix: config.jaeger.indexPrefix,
+    addedStreams: [contentStream(config.genai.content)].filter((s) => s !== undefined),
   });
   const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
     config: config.elasticsearch,
@@ -157,6 +159,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     logstash,
     retention,
     pki,
+    content: config.genai.content,
   });
   const agent = new OtelAgent(chart('otel-agent', agentNs), 'OtelAgent', {
     config: config.collector.agent,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { CollectorConfig, CommonConfig, SpanMetricsConfig } from '../src/config/types';
+import { CollectorConfig, CommonConfig, GenAiContentConfig, SpanMetricsConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { IMAGES } from '../src/lib/images';
 import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
@@ -8,6 +8,7 @@ import { show } from '../src/lib/problems';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, Endpoint, PortSpec, httpProbe, scratch } from '../src/lib/component';
+import { contentProblems, contentProcessor } from './genai-content';
 import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
 import { logSamplingProblems, logSamplingProcessors, SampledStream } from './otel-log-sampling';
@@ -29,9 +30,13 @@ export interface OtelCollectorProps {
   readonly retention: Retention;
   /** Issues the gateway's certificate: it serves OTLP and metrics over mTLS and is a client of Jaeger and Logstash. */
   readonly pki: Pki;
+  /** What becomes of prompt and completion content. @default - dropped */
+  readonly content?: GenAiContentConfig;
   /** @default IMAGES.collector */
   readonly image?: string;
 }
+
+const DROP_CONTENT: GenAiContentConfig = { mode: 'drop', keepFor: '7d' };
 
 const QUEUE_DIR = '/var/lib/otelcol/queue';
 
@@ -39,7 +44,8 @@ const QUEUE_DIR = '/var/lib/otelcol/queue';
  * The OpenTelemetry Collector (contrib) gateway: OTLP in over gRPC and HTTP; metrics out to a
  * Prometheus scrape endpoint, traces to Jaeger over OTLP, logs to Logstash as OTLP/JSON.
  *
- * Traces are tail-sampled, logs sampled by severity, and PII is redacted before anything leaves.
+ * Traces are tail-sampled, logs sampled by severity, and PII is redacted before anything leaves;
+ * prompt and completion content is dropped, hashed or routed to its own stream (genai-content.ts).
  * With more than one replica, a first pipeline routes every span by trace ID (`load_balancing`) to
  * one replica's sampling receiver through a headless Service, so all spans of a trace meet in one
  * place whichever replica received them. Exporter queues are persisted on each replica's volume (`file_storage`)
@@ -97,6 +103,7 @@ export class OtelCollector extends Component {
       ],
     });
     const config = props.config;
+    const content = props.content ?? DROP_CONTENT;
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     const streams = props.retention.streams;
     this.node.addValidation({
@@ -104,6 +111,7 @@ export class OtelCollector extends Component {
         ...samplingProblems(config),
         ...resourceLabelProblems(config.resourceLabels),
         ...logSamplingProblems(config.logSampling, streams),
+        ...contentProblems(content),
       ],
     });
     this.tls = props.pki.issue(this, ['server auth', 'client auth']);
@@ -124,6 +132,7 @@ export class OtelCollector extends Component {
       jaeger,
       logstash,
       logStreams: streams,
+      content,
       samplingPeers,
     });
     this.rendered = toYaml(this.configFile);
@@ -203,6 +212,8 @@ export interface GatewayConfigInput {
   readonly logstash: Endpoint;
   /** The log streams Logstash routes records to; the first takes records naming none. */
   readonly logStreams: readonly SampledStream[];
+  /** What becomes of prompt and completion content. */
+  readonly content: GenAiContentConfig;
   /** The headless sampling Service, when spans are routed by trace ID (more than one replica). */
   readonly samplingPeers?: Endpoint;
 }
@@ -217,6 +228,7 @@ export function gatewayConfig({
   jaeger,
   logstash,
   logStreams,
+  content,
   samplingPeers,
 }: GatewayConfigInput): CollectorConfigFile {
   const routed = samplingPeers !== undefined;
@@ -251,6 +263,13 @@ export function gatewayConfig({
   ];
   const redact: Array<Id<Processors>> = config.redaction.enabled ? ['transform/redact'] : [];
   const logSampling = logSamplingProcessors(config.logSampling, logStreams);
+  const sampled = logSampling ? (Object.keys(logSampling) as Array<keyof typeof logSampling>) : [];
+  // Content goes before redaction, which then has less to read. With `keep` it names the record's
+  // stream, which log sampling reads, so it goes first; else after sampling: a dropped record costs nothing.
+  const logProcessors: Array<Id<Processors>> =
+    content.mode === 'keep'
+      ? ['transform/genai_content', ...sampled, ...redact]
+      : [...sampled, 'transform/genai_content', ...redact];
   const spanMetrics = config.spanMetrics.enabled;
   return {
     extensions: {
@@ -293,6 +312,7 @@ export function gatewayConfig({
         num_shards: cpuCores(config.resources.limits.cpu ?? config.resources.requests.cpu),
         policies,
       },
+      'transform/genai_content': contentProcessor(content),
       ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),
       ...logSampling,
       ...(spanMetrics ? { 'transform/span_metrics_resource': SPAN_METRICS_RESOURCE } : {}),
@@ -395,16 +415,13 @@ export function gatewayConfig({
             : {}),
         traces: {
           receivers: [routed ? 'otlp/sampling' : 'otlp'],
-          processors: processors('tail_sampling', ...redact),
+          processors: processors('tail_sampling', 'transform/genai_content', ...redact),
           exporters: ['otlp_grpc/jaeger'],
         },
         logs: {
           receivers: ['otlp'],
-          // Sampled first: a dropped record costs no redaction.
-          processors: processors(
-            ...(logSampling ? (Object.keys(logSampling) as Array<keyof typeof logSampling>) : []),
-            ...redact,
-          ),
+          // Sampled before redaction: a dropped record costs no redaction.
+          processors: processors(...logProcessors),
           exporters: ['otlp_http/logstash'],
         },
       },

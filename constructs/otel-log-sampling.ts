@@ -18,7 +18,7 @@ const KEY = 'sampling.key';
 const RANDOMNESS = 'sampling.randomness';
 const THRESHOLD = 'sampling.threshold';
 /** The attribute naming a record's log stream (constructs/logstash-pipeline.ts). */
-const DATASET = 'data_stream.dataset';
+export const DATASET_ATTRIBUTE = 'data_stream.dataset';
 
 /** The processors, in pipeline order, by id. */
 export interface LogSamplingProcessors {
@@ -43,8 +43,8 @@ function float(value: number): string {
  * `data_stream.dataset`, else its resource's.
  */
 function inStreams(names: readonly string[]): string {
-  const own = `log.attributes[${str(DATASET)}]`;
-  const resource = `resource.attributes[${str(DATASET)}]`;
+  const own = `log.attributes[${str(DATASET_ATTRIBUTE)}]`;
+  const resource = `resource.attributes[${str(DATASET_ATTRIBUTE)}]`;
   const any = (path: string) => names.map((name) => `${path} == ${str(name)}`).join(' or ');
   return `(${any(own)} or (${own} == nil and (${any(resource)})))`;
 }

@@ -19,6 +19,20 @@ export interface RetentionProps {
   readonly dataNodes: number;
   /** Jaeger's index prefix: its indices are snapshotted too. */
   readonly jaegerIndexPrefix: string;
+  /** Log streams the stack adds itself, after the configured ones. @default - none */
+  readonly addedStreams?: readonly AddedLogStream[];
+}
+
+/**
+ * A log stream the stack adds itself (such as the GenAI content stream), not one of `retention.streams`.
+ * Its owner validates its lifecycle against the config key that sets it.
+ */
+export interface AddedLogStream {
+  readonly stream: LogStreamConfig;
+  /** The config key and value that add it, named when a configured stream takes its name. */
+  readonly addedBy: string;
+  /** Whether snapshots include it: not when a snapshot's own retention would outlive the stream's. */
+  readonly snapshot: boolean;
 }
 
 /** Above the built-in `logs` template (priority 100) for `logs-*-*`. */
@@ -45,13 +59,14 @@ export class Retention extends Construct {
   constructor(scope: Construct, id: string, props: RetentionProps) {
     super(scope, id);
     const config = props.config;
+    const added = props.addedStreams ?? [];
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
-    this.node.addValidation({ validate: () => retentionProblems(config) });
+    this.node.addValidation({ validate: () => [...retentionProblems(config), ...addedStreamProblems(config, added)] });
     this.ilmPolicies = {};
     this.indexTemplates = {};
     this.streamPatterns = {};
-    this.streams = config.streams;
-    for (const stream of config.streams) {
+    this.streams = [...config.streams, ...added.map((a) => a.stream)];
+    for (const stream of this.streams) {
       const name = `agent-o11y-logs-${stream.name}`;
       const life = streamLifecycle(stream);
       const phases: estypes.IlmPhases = {
@@ -150,7 +165,12 @@ export class Retention extends Construct {
         name: '<agent-o11y-{now/d}>',
         repository,
         config: {
-          indices: ['logs-*', `${props.jaegerIndexPrefix}-*`],
+          // A stream left out is excluded by name after the wildcard that would take it.
+          indices: [
+            'logs-*',
+            ...added.filter((a) => !a.snapshot).map((a) => `-${this.streamPatterns[a.stream.name]}`),
+            `${props.jaegerIndexPrefix}-*`,
+          ],
           include_global_state: false,
           ignore_unavailable: true,
         },
@@ -162,4 +182,16 @@ export class Retention extends Construct {
       };
     }
   }
+}
+
+/** Configured streams that take the name of one the stack adds (paths under /retention/streams). */
+function addedStreamProblems(config: RetentionConfig, added: readonly AddedLogStream[]): string[] {
+  return config.streams.flatMap((stream, i) => {
+    const taken = added.find((a) => a.stream.name === stream.name);
+    return taken
+      ? [
+          `/retention/streams/${i}/name: must not be "${stream.name}", the stream ${taken.addedBy} adds; choose another name`,
+        ]
+      : [];
+  });
 }

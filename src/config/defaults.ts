@@ -190,10 +190,12 @@ export const DEFAULTS: StackConfig = {
     elasticsearch: { secretName: 'elasticsearch-exporter', usernameKey: 'username', passwordKey: 'password' },
   },
   kubelet: { enabled: true, verifyTls: true },
+  // Prompts and completions are never stored unless a config says so.
   genai: {
     enabled: false,
     cost: { currency: 'USD', prices: [], budgets: {} },
     runaway: { toolCallsPerInvocation: 25, tokensPerInvocationFactor: 3, toolSuccessObjective: 95 },
+    content: { mode: 'drop', keepFor: '7d' },
   },
   traceIntake: { enabled: false, replicas: 1, resources: resources('50m', '64Mi', '500m', '256Mi') },
   network: {

@@ -907,6 +907,22 @@ export interface GenAiConfig {
   enabled: boolean;
   cost: GenAiCostConfig;
   runaway: GenAiRunawayConfig;
+  /** What becomes of prompts and completions, whether or not `enabled` is on (any instrumentation may send them). */
+  content: GenAiContentConfig;
+}
+
+/**
+ * Prompt and completion content (`gen_ai.input.messages`, `gen_ai.output.messages`,
+ * `gen_ai.system_instructions`, `gen_ai.tool.call.arguments`/`result`, the older `gen_ai.prompt*` and
+ * `gen_ai.completion*`, and the bodies of the GenAI message events): `drop` removes it; `hash` replaces
+ * each value with its SHA-256; `keep` keeps log records carrying it in a log stream of their own,
+ * `genai_content`, deleted after `keepFor`. Spans never keep it: the trace store keeps spans longer.
+ */
+export interface GenAiContentConfig {
+  /** `drop` it; `hash` it (SHA-256); or `keep` the log records carrying it in the `genai_content` stream. */
+  mode: 'drop' | 'hash' | 'keep';
+  /** How long the `genai_content` stream keeps a record (with `keep`): at least 1d, at most 30d (gdpr's limit). */
+  keepFor: Duration;
 }
 
 /**

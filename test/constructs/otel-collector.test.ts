@@ -74,6 +74,7 @@ describe('OtelCollector', () => {
     expect(config.service.pipelines.traces!.processors).toEqual([
       'memory_limiter',
       'tail_sampling',
+      'transform/genai_content',
       'transform/redact',
       'resource',
       'batch',
@@ -172,7 +173,12 @@ describe('OtelCollector', () => {
     const off = synthStack(resolveConfig({ collector: { redaction: { enabled: false } } })).files['otel-collector'];
     const offConfig = yaml.load(configMapData(off, 'otel-collector', 'config.yaml')) as any;
     expect(offConfig.processors['transform/redact']).toBeUndefined();
-    expect(offConfig.service.pipelines.logs.processors).toEqual(['memory_limiter', 'resource', 'batch']);
+    expect(offConfig.service.pipelines.logs.processors).toEqual([
+      'memory_limiter',
+      'transform/genai_content',
+      'resource',
+      'batch',
+    ]);
   });
 
   test('persists the sending queues of its backend exporters on its own volume and retries', () => {
@@ -239,12 +245,19 @@ describe('OtelCollector', () => {
 
   test('samples logs by severity in production (INFO 10%, DEBUG and TRACE 0.1%) before redaction, and none in dev or staging', () => {
     for (const c of [config, gateway(PROFILE_CONFIGS.staging)])
-      expect(c.service.pipelines.logs.processors).toEqual(['memory_limiter', 'transform/redact', 'resource', 'batch']);
+      expect(c.service.pipelines.logs.processors).toEqual([
+        'memory_limiter',
+        'transform/genai_content',
+        'transform/redact',
+        'resource',
+        'batch',
+      ]);
     expect(prodConfig.service.pipelines.logs.processors).toEqual([
       'memory_limiter',
       'transform/log_priority',
       'probabilistic_sampler/logs',
       'transform/log_priority_cleanup',
+      'transform/genai_content',
       'transform/redact',
       'resource',
       'batch',

@@ -212,5 +212,11 @@ test("the dev profile's gateway samples no logs", () => {
       'config.yaml',
     ),
   ) as { service: { pipelines: { logs: { processors: string[] } } } };
-  expect(dev.service.pipelines.logs.processors).toEqual(['memory_limiter', 'transform/redact', 'resource', 'batch']);
+  expect(dev.service.pipelines.logs.processors).toEqual([
+    'memory_limiter',
+    'transform/genai_content',
+    'transform/redact',
+    'resource',
+    'batch',
+  ]);
 });

@@ -43,6 +43,16 @@ const CONFIGS: Array<[string, StackConfig]> = [
       },
     }),
   ],
+  // The content policy's other modes: hashed in place, and kept in its own stream (named before log sampling).
+  ['dev with prompt content hashed', resolveConfig({ genai: { content: { mode: 'hash' } } })],
+  [
+    'production with prompt content kept 3d and exempt from log sampling',
+    resolveConfig({
+      profile: 'production',
+      genai: { content: { mode: 'keep', keepFor: '3d' } },
+      collector: { logSampling: { exemptStreams: ['audit', 'genai_content'] } },
+    }),
+  ],
 ];
 
 /** The collector workloads: the gateway and the agent, each named like its ConfigMap. */

@@ -10,6 +10,7 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
+import { CONTENT_STREAM } from '../../constructs/genai-content';
 import { IMAGES } from '../../src/lib/images';
 import { ALL_CONFIGS, configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
@@ -37,6 +38,8 @@ const VARIANTS: Record<string, StackConfig> = {
   'narrow redaction': resolveConfig({
     collector: { redaction: { pseudonymize: ['user.id'], removeAttributesNamed: ['password', 'authorization'] } },
   }),
+  // The stack adds the GenAI content stream after the configured ones.
+  'prompt content kept': resolveConfig({ genai: { content: { mode: 'keep' } } }),
 };
 const CONFIGS: Record<string, StackConfig> = { ...ALL_CONFIGS, ...VARIANTS };
 /** The configs every case runs on: the default, the examples of seeds 004 and 002, and the variants. */
@@ -234,6 +237,7 @@ function cases(filter: string, config: StackConfig): Case[] {
     spanId: 'eee19b7ec3c1b174',
   };
   const routed = (name: string) => (streams.includes(name) ? name : streams[0]);
+  const contentKept = config.genai.content.mode === 'keep';
   const at = (time: Record<string, string>) => ({ severityText: 'INFO', body: { stringValue: 'tick' }, ...time });
   const tick = { message: 'tick', level: 'info', ...base, labels: {} };
   /** `agent.critical` as the config's critical types give it, or nothing when it names none. */
@@ -435,6 +439,23 @@ function cases(filter: string, config: StackConfig): Case[] {
         ...tick,
         data_stream: { dataset: routed('audit') },
         resource_attributes: { ...RESOURCE_ATTRIBUTES, data_stream_dataset: 'audit' },
+      },
+    },
+    {
+      // What the gateway makes of a GenAI message event with genai.content.mode keep (test/e2e/genai-content.test.ts).
+      name: `a GenAI content event the gateway named the ${CONTENT_STREAM} stream goes to ${contentKept ? CONTENT_STREAM : streams[0]}`,
+      filter,
+      data: splitEvent({
+        ...at({ timeUnixNano: '1704110400000000000' }),
+        eventName: 'gen_ai.user.message',
+        body: anyValue({ role: 'user', content: 'book me a flight' }),
+        attributes: keyValues({ 'data_stream.dataset': CONTENT_STREAM }),
+      }),
+      expected: {
+        '@timestamp': '2024-01-01T12:00:00.000Z',
+        ...tick,
+        message: '{"role":"user","content":"book me a flight"}',
+        data_stream: { dataset: contentKept ? CONTENT_STREAM : streams[0] },
       },
     },
     {
