@@ -3,6 +3,10 @@ import { activeCatalogs, catalogComponents, MetricCatalog } from '../rules/catal
 import { shipsDashboards } from '../rules/helpers';
 import type { DashboardPlatform, PlatformName, StackConfig } from '../src/config';
 import { agentcoreOverview } from './agentcore-overview';
+import { genaiDashboard } from './genai';
+import { sloDashboard } from './slo';
+import { genaiRecordedCatalog } from '../rules/genai';
+import { sloRecordedCatalog } from '../rules/slo';
 import { checkDashboard } from './check';
 import { msAgentPerformance } from './ms-agent-performance';
 import { msErrorAnalysis } from './ms-error-analysis';
@@ -16,6 +20,7 @@ import { progressiveAgentHealth, progressiveBusiness, progressiveMca } from './p
 import { stackHealth } from './stack-health';
 import { sutazaiOverview } from './sutazai-overview';
 import { DashboardFile, toDashboardFile } from './types';
+import { ConfigError, configSource } from '../src/config/loader';
 
 /** Grafana folder of the MS-framework dashboards. */
 export const MS_FRAMEWORK_FOLDER = 'MS Framework';
@@ -29,6 +34,8 @@ export interface PlatformDashboards {
    */
   readonly platforms: readonly PlatformName[];
   readonly dashboards: readonly ((config: StackConfig) => Dashboard)[];
+  /** What the config must turn on for them to have data, as a fix: @default - nothing */
+  readonly requires?: (config: StackConfig) => string | undefined;
 }
 
 /**
@@ -58,11 +65,30 @@ export const PLATFORM_DASHBOARDS: Readonly<Record<DashboardPlatform, PlatformDas
     dashboards: [progressiveMca, progressiveAgentHealth, progressiveBusiness],
   },
   stack: { folder: 'agent-o11y Stack', platforms: [], dashboards: [stackHealth] },
+  // Any platform's agents, as the GenAI conventions see them, and the config's SLOs.
+  genai: {
+    folder: 'GenAI',
+    platforms: [],
+    dashboards: [genaiDashboard],
+    requires: (c) => (c.genai.enabled ? undefined : 'set /genai/enabled to true (its metrics)'),
+  },
+  slo: {
+    folder: 'SLOs',
+    platforms: [],
+    dashboards: [sloDashboard],
+    requires: (c) => (c.slos.length > 0 ? undefined : 'list objectives in /slos'),
+  },
 };
 
-/** The metric catalogues a platform's dashboards are checked against: the stack's, the platform's, `customMetrics`. */
+/**
+ * The metric catalogues a platform's dashboards are checked against: the stack's, the platform's,
+ * `customMetrics`, and what the active packs record (GenAI costs, SLO ratios).
+ */
 export function dashboardCatalogs(platform: PlatformDashboards, config: StackConfig): MetricCatalog[] {
-  return activeCatalogs(platform.platforms, config.customMetrics, catalogComponents(config));
+  const recorded = [genaiRecordedCatalog(config), sloRecordedCatalog(config)].filter(
+    (c): c is MetricCatalog => c !== undefined,
+  );
+  return [...activeCatalogs(platform.platforms, config.customMetrics, catalogComponents(config)), ...recorded];
 }
 
 /** Builds, checks and serializes one platform's dashboards. */
@@ -77,9 +103,13 @@ export function platformDashboardFiles(platform: PlatformDashboards, config: Sta
 
 /** Every dashboard the stack provisions, in a stable order. */
 export function dashboardFiles(config: StackConfig): DashboardFile[] {
-  const files = (Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[])
-    .filter((id) => shipsDashboards(config, id))
-    .flatMap((id) => platformDashboardFiles(PLATFORM_DASHBOARDS[id], config));
+  const shipped = (Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[]).filter((id) => shipsDashboards(config, id));
+  const missing = shipped.flatMap((id) => {
+    const fix = PLATFORM_DASHBOARDS[id].requires?.(config);
+    return fix ? [`/dashboards/platforms: the ${id} dashboards have nothing to show: ${fix}, or leave ${id} out`] : [];
+  });
+  if (missing.length > 0) throw new ConfigError(configSource(config), missing);
+  const files = shipped.flatMap((id) => platformDashboardFiles(PLATFORM_DASHBOARDS[id], config));
   const seen = new Set<string>();
   for (const file of files) {
     if (seen.has(file.uid)) {

@@ -15,4 +15,6 @@ export * from './sutazai-overview';
 export * from './agentcore-overview';
 export * from './progressive-v5';
 export * from './stack-health';
+export * from './genai';
+export * from './slo';
 export * from './all';

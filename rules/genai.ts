@@ -11,6 +11,7 @@ import {
   unreachableObjective,
 } from './burn-rate';
 import { alert, percent } from './helpers';
+import { metric, MetricCatalog } from './catalog/types';
 import { AlertRule, Inhibition, RecordingRule, RuleGroup } from './types';
 
 /** The tokens the apps used, per model and token type (`gen_ai.client.token.usage`: a histogram of tokens per call). */
@@ -121,11 +122,7 @@ function costGroup(config: StackConfig): RuleGroup | undefined {
       return amount === undefined ? [] : [{ budget, period, amount, tiers: burnTiers(period) }];
     },
   );
-  // 5m feeds the dashboards; the budgets read theirs.
-  const windows = burnWindows([
-    { severity: 'critical', windows: [{ long: '5m', short: '5m', factor: 1 }] },
-    ...budgetTiers.flatMap((b) => b.tiers),
-  ]);
+  const windows = costWindows(config);
   const records: RecordingRule[] = [
     ...prices.flatMap((p) =>
       (['input', 'output'] as const).map((type): RecordingRule => ({
@@ -252,4 +249,50 @@ function runawayGroup(config: StackConfig): RuleGroup {
 export function genaiRules(config: StackConfig): RuleGroup[] {
   const cost = costGroup(config);
   return [...(cost ? [cost] : []), runawayGroup(config)];
+}
+
+/** The windows the total cost is recorded over: 5m for the dashboards, and what the budgets read. */
+function costWindows(config: StackConfig): string[] {
+  const { budgets } = config.genai.cost;
+  return burnWindows([
+    { severity: 'critical', windows: [{ long: '5m', short: '5m', factor: 1 }] },
+    ...(Object.entries(BUDGET_PERIODS) as Array<[keyof typeof BUDGET_PERIODS, string]>).flatMap(([budget, period]) =>
+      budgets[budget] === undefined ? [] : burnTiers(period),
+    ),
+  ]);
+}
+
+/**
+ * The series the GenAI pack records, as a catalogue the dashboards are checked against (with
+ * `genai.enabled`; the cost series with prices too).
+ */
+export function genaiRecordedCatalog(config: StackConfig): MetricCatalog | undefined {
+  if (!config.genai.enabled) return undefined;
+  const priced = config.genai.cost.prices.length > 0;
+  return {
+    name: 'genai-recorded',
+    source: "the genai pack's recording rules (rules/genai.ts)",
+    delivery: 'recorded',
+    metrics: [
+      ...(priced
+        ? [
+            metric(
+              TOKEN_PRICE,
+              'gauge',
+              ['gen_ai_request_model', 'gen_ai_token_type', 'currency'],
+              'Price of a million tokens',
+            ),
+            metric(MODEL_COST, 'gauge', ['gen_ai_request_model', 'currency'], 'Cost per second, per requested model'),
+            metric(SERVICE_COST, 'gauge', ['namespace', 'job', 'currency'], 'Cost per second, per service'),
+            ...costWindows(config).map((w) => metric(totalCost(w), 'gauge', ['currency'], `Cost per second over ${w}`)),
+            metric(UNPRICED_TOKENS, 'gauge', ['gen_ai_request_model'], 'Tokens per second of models without a price'),
+          ]
+        : []),
+      metric(TOKENS_PER_INVOCATION, 'gauge', ['namespace', 'job'], 'Tokens per agent invocation over 1h'),
+      metric(TOKENS_PER_INVOCATION_BASELINE, 'gauge', ['namespace', 'job'], 'Its 7-day average'),
+      ...burnWindows(burnTiers(TOOL_ERROR_PERIOD)).map((w) =>
+        metric(toolErrorRatio(w), 'gauge', ['namespace', 'job', 'gen_ai_tool_name'], `Failed tool calls over ${w}`),
+      ),
+    ],
+  };
 }

@@ -31,9 +31,18 @@ export function withRunbooks(groups: readonly RuleGroup[], base: string | undefi
   }));
 }
 
-/** Whether `platform`'s dashboards ship: `dashboards.platforms`, by default the monitored platforms' and the stack's. */
+/**
+ * Whether `platform`'s dashboards ship: `dashboards.platforms`, by default the monitored platforms' and
+ * the stack's, the GenAI dashboard with `genai.enabled` and the SLO dashboard with `slos`.
+ */
 export function shipsDashboards(config: StackConfig, platform: DashboardPlatform): boolean {
-  return (config.dashboards.platforms ?? [...config.platforms, 'stack']).includes(platform);
+  const defaults: DashboardPlatform[] = [
+    ...config.platforms,
+    'stack',
+    ...(config.genai.enabled ? (['genai'] as const) : []),
+    ...(config.slos.length > 0 ? (['slo'] as const) : []),
+  ];
+  return (config.dashboards.platforms ?? defaults).includes(platform);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { SloConfig, StackConfig } from '../src/config';
 import { durationSeconds } from '../src/config/duration';
 import { analysePromql, PromqlMatcher } from '../src/lib/promql';
 import { BurnTier, burnTiers, burnWindows, describeTier, exact, rateSuffix, unreachableObjective } from './burn-rate';
-import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
+import { metric, MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
 import { Delivery, DELIVERY_LABELS } from '../src/lib/metric-labels';
 import { alert } from './helpers';
 import { AlertRule, Inhibition, RecordingRule, RuleGroup } from './types';
@@ -37,8 +37,8 @@ function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** An SLO as the rules and the generated test read it. */
-interface Slo {
+/** An SLO as the rules, the generated test and the dashboard read it. */
+export interface Slo {
   readonly name: string;
   readonly description: string;
   readonly objective: number;
@@ -140,6 +140,28 @@ function sloGroups(s: Slo): RuleGroup[] {
 /** The SLO pack: `slos` rendered into recording rules and burn-rate alerts, one group pair per SLO. */
 export function sloRules(config: StackConfig): RuleGroup[] {
   return config.slos.map(slo).flatMap(sloGroups);
+}
+
+/** The series the SLO pack records, as a catalogue the SLO dashboard is checked against. */
+export function sloRecordedCatalog(config: StackConfig): MetricCatalog | undefined {
+  if (config.slos.length === 0) return undefined;
+  const windows = [...new Set(config.slos.flatMap((entry) => burnWindows(slo(entry).tiers)))];
+  return {
+    name: 'slo-recorded',
+    source: "the slo pack's recording rules (rules/slo.ts)",
+    delivery: 'recorded',
+    metrics: [
+      ...windows.map((w) => metric(sloErrorRatio(w), 'gauge', ['slo'], `Share of bad events over ${w}`)),
+      metric(SLO_OBJECTIVE, 'gauge', ['slo'], 'The objective, as a ratio'),
+      metric(SLO_WINDOW_ERROR_RATIO, 'gauge', ['slo'], 'Share of bad events over the whole window'),
+      metric(SLO_BUDGET_REMAINING, 'gauge', ['slo'], 'Share of the error budget left'),
+    ],
+  };
+}
+
+/** An SLO's name, objective, window, budget and burn tiers, as its dashboard row shows them. */
+export function sloSummaries(config: StackConfig): Slo[] {
+  return config.slos.map(slo);
 }
 
 // ---------------------------------------------------------------------------------------------------

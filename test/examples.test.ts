@@ -24,11 +24,15 @@ describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (p
     expect(Object.keys(parts.ruleFiles).sort()).toEqual(packs.map((p) => `${p}.rules.yaml`).sort());
   });
 
-  test("ships its platform's dashboards and the stack's, and no other platform's", () => {
+  test("ships its platform's dashboards and the stack's, the GenAI and SLO ones where it has them, and no other platform's", () => {
     const folders = new Set(dashboardFiles(config).map((d) => d.folder));
-    expect(folders).toEqual(
-      new Set([PLATFORM_DASHBOARDS[platform as DashboardPlatform].folder, PLATFORM_DASHBOARDS.stack.folder]),
-    );
+    const shipped: DashboardPlatform[] = [
+      platform as DashboardPlatform,
+      'stack',
+      ...(config.genai.enabled ? (['genai'] as const) : []),
+      ...(config.slos.length > 0 ? (['slo'] as const) : []),
+    ];
+    expect(folders).toEqual(new Set(shipped.map((p) => PLATFORM_DASHBOARDS[p].folder)));
   });
 });
 

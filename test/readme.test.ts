@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PLATFORM_DASHBOARDS, dashboardFiles } from '../dashboards';
 import { DEFAULTS, DashboardPlatform } from '../src/config';
+import { GENAI, SLOS } from './rules/sources';
 import { Topology } from '../src/lib/component';
 import { stackApp } from '../app/stack';
 import { PROFILE_CONFIGS } from './helpers';
@@ -74,7 +75,7 @@ describe('the README and docs/', () => {
       .map((m) => [m[1], m[2], m[3], Number(m[4])]);
     const platforms = Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[];
     const expected = platforms.flatMap((platform) =>
-      dashboardFiles({ ...DEFAULTS, dashboards: { platforms: [platform] } }).map((file) => {
+      dashboardFiles({ ...DEFAULTS, genai: GENAI, slos: SLOS, dashboards: { platforms: [platform] } }).map((file) => {
         const panels = (JSON.parse(file.json) as { panels: { type: string; panels?: unknown[] }[] }).panels.flatMap(
           (p) => (p.type === 'row' ? (p.panels ?? []) : [p]),
         );

@@ -816,13 +816,14 @@ export interface CustomMetric {
 }
 
 /** A monitored platform (or the stack itself) whose Grafana dashboards the stack can ship. */
-export type DashboardPlatform = 'ms-framework' | 'multiagents' | 'sutazai' | 'agentcore' | 'progressive-v5' | 'stack';
+export type DashboardPlatform =
+  'ms-framework' | 'multiagents' | 'sutazai' | 'agentcore' | 'progressive-v5' | 'stack' | 'genai' | 'slo';
 
 export interface DashboardsConfig {
   /**
    * Platforms whose dashboards ship, each into its own Grafana folder.
    * @uniqueItems true
-   * @default - the monitored platforms (`platforms`) and the stack's own
+   * @default - the monitored platforms (`platforms`) and the stack's own, `genai` with `genai.enabled` and `slo` with `slos`
    */
   platforms?: DashboardPlatform[];
 }

@@ -22,7 +22,9 @@ export type Delivery =
    * The gateway's span metrics, through its exporter (the `agents` job): the span's service as `job`,
    * the gateway replica that counted as `instance`, the service's `namespace`, the connector as meter.
    */
-  | 'span-metrics';
+  | 'span-metrics'
+  /** A recording rule of the stack's packs: exactly the labels its rule gives it. */
+  | 'recorded';
 
 /**
  * The resource attributes the gateway copies onto each data point of an app's metrics by default
@@ -53,6 +55,7 @@ export const DELIVERY_LABELS: Readonly<Record<Delivery, readonly string[]>> = {
   exporter: ['job', 'instance'],
   kubelet: ['job', 'instance', 'node'],
   'span-metrics': ['job', 'instance', 'namespace', 'otel_scope_name'],
+  recorded: [],
 };
 
 /** Whether a series arrives through the gateway's exporter (the `agents` job), whose scrape limits are that job's. */

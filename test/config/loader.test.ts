@@ -702,9 +702,15 @@ describe('dashboards config', () => {
     ).toEqual(new Set([PLATFORM_DASHBOARDS.stack.folder]));
   });
 
+  test('fails naming the setting when the GenAI or SLO dashboards would have nothing to show', () => {
+    expect(() => dashboardFiles(resolveConfig({ dashboards: { platforms: ['stack', 'genai'] } }))).toThrow(
+      '/dashboards/platforms: the genai dashboards have nothing to show: set /genai/enabled to true (its metrics), or leave genai out',
+    );
+  });
+
   test('fails with an unknown platform', () => {
     expect(problemsOf({ dashboards: { platforms: ['nope'] } })).toEqual([
-      '/dashboards/platforms/0: must be one of "ms-framework", "multiagents", "sutazai", "agentcore", "progressive-v5", "stack", got "nope"',
+      '/dashboards/platforms/0: must be one of "ms-framework", "multiagents", "sutazai", "agentcore", "progressive-v5", "stack", "genai", "slo", got "nope"',
     ]);
   });
 

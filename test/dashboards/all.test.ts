@@ -12,12 +12,14 @@ import { KubeObject, configMapData, synthStack } from '../helpers';
 import { DashboardJson } from './dashboard-json';
 import { lezerAnalysis } from './lezer';
 import { DATASOURCE_UIDS } from '../../src/lib/names';
+import { GENAI, SLOS } from '../rules/sources';
 
 const PLATFORMS = Object.keys(PLATFORM_DASHBOARDS) as DashboardPlatform[];
 const MAX_CONFIGMAP_BYTES = 256 * 1024;
 
+/** Every platform's dashboards, with the GenAI metrics priced and SLOs of each shape, so the GenAI and SLO dashboards have all their panels. */
 function withPlatforms(platforms: DashboardPlatform[]): StackConfig {
-  const c = structuredClone(DEFAULTS);
+  const c = structuredClone({ ...DEFAULTS, genai: GENAI, slos: SLOS });
   c.dashboards.platforms = platforms;
   return c;
 }
