@@ -4,8 +4,8 @@ import { agentcoreRules } from './agentcore';
 import { GENAI_INHIBITIONS, genaiProblems, genaiRules } from './genai';
 import { SLO_INHIBITIONS, sloProblems, sloRules } from './slo';
 import { activeCatalogs, catalogComponents, labelLimitProblems, undeclaredMetrics } from './catalog';
-import { MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
-import { analysePromql } from '../src/lib/promql';
+import { catalogSeries, MetricCatalog, seriesLabelNames } from './catalog/types';
+import { analysePromql, matcherAccepts } from '../src/lib/promql';
 import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
 import { MS_FRAMEWORK_INHIBITIONS, msFrameworkRules } from './ms-framework';
 import { multiagentsProblems, multiagentsRules } from './multiagents';
@@ -67,11 +67,7 @@ export function unreachableAlerts(
   jobs: readonly string[],
   delivery: Readonly<Record<Delivery, readonly string[]>> = DELIVERY_LABELS,
 ): string[] {
-  const bySeries = new Map<string, { def: MetricDef; catalog: MetricCatalog }>(
-    catalogs.flatMap((catalog) =>
-      catalog.metrics.flatMap((def) => seriesNames(def).map((n) => [n, { def, catalog }] as const)),
-    ),
-  );
+  const bySeries = catalogSeries(catalogs);
   const problems: string[] = [];
   for (const group of groups) {
     for (const rule of group.rules) {
@@ -83,7 +79,7 @@ export function unreachableAlerts(
           const carried = seriesLabelNames(known.def, known.catalog, selector.metric, delivery);
           // A matcher that an absent label satisfies (`!=`, `!~`, `=""`, a regex matching "") requires nothing.
           for (const m of selector.matchers.filter(
-            (x) => x.label !== '__name__' && !carried.includes(x.label) && !matchesEmpty(x),
+            (x) => x.label !== '__name__' && !carried.includes(x.label) && !matcherAccepts(x, ''),
           )) {
             problems.push(
               `alert ${rule.alert} (group ${group.name}) selects ${selector.metric}{${m.label}${m.op}"${m.value}"}, but no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')}): fix the selector, ${fix}`,
@@ -104,17 +100,6 @@ export function unreachableAlerts(
     }
   }
   return problems;
-}
-
-/** Whether a series without the matcher's label satisfies it (a regex JavaScript cannot read: assumed so). */
-function matchesEmpty(m: { op: string; value: string }): boolean {
-  let matches: boolean;
-  try {
-    matches = m.op === '=' || m.op === '!=' ? m.value === '' : new RegExp(`^(?:${m.value})$`).test('');
-  } catch {
-    return true;
-  }
-  return m.op.startsWith('!') ? !matches : matches;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { SloConfig, StackConfig } from '../src/config';
 import { durationSeconds } from '../src/config/duration';
-import { analysePromql, PromqlMatcher } from '../src/lib/promql';
+import { analysePromql, matcherAccepts, PromqlMatcher } from '../src/lib/promql';
 import { BurnTier, burnTiers, burnWindows, describeTier, exact, rateSuffix, unreachableObjective } from './burn-rate';
-import { metric, MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './catalog/types';
+import { catalogSeries, metric, MetricCatalog, seriesLabelNames } from './catalog/types';
 import { Delivery, DELIVERY_LABELS } from '../src/lib/metric-labels';
 import { alert } from './helpers';
 import { AlertRule, Inhibition, RecordingRule, RuleGroup } from './types';
@@ -203,20 +203,6 @@ function readSelector(text: string): Selector | string {
   return { metric: selector.metric, matchers: selector.matchers };
 }
 
-/** Whether a label value satisfies a matcher (Prometheus' regexes are anchored). */
-function satisfies(m: PromqlMatcher, value: string): boolean {
-  switch (m.op) {
-    case '=':
-      return value === m.value;
-    case '!=':
-      return value !== m.value;
-    default: {
-      const matches = new RegExp(`^(?:${m.value})$`).test(value);
-      return m.op === '=~' ? matches : !matches;
-    }
-  }
-}
-
 /**
  * Problems of the `slos` entries, one line each naming the key: names given twice, an SLI with both or
  * neither of errors and good, a selector that is not one metric with matchers, a metric no active
@@ -229,11 +215,7 @@ export function sloProblems(
   catalogs: readonly MetricCatalog[],
   delivery: Readonly<Record<Delivery, readonly string[]>> = DELIVERY_LABELS,
 ): string[] {
-  const bySeries = new Map<string, { def: MetricDef; catalog: MetricCatalog }>(
-    catalogs.flatMap((catalog) =>
-      catalog.metrics.flatMap((def) => seriesNames(def).map((n) => [n, { def, catalog }] as const)),
-    ),
-  );
+  const bySeries = catalogSeries(catalogs);
   const problems: string[] = [];
   const names = new Map<string, number>();
   config.slos.forEach((entry, i) => {
@@ -282,7 +264,7 @@ export function sloProblems(
         }
         const carried = seriesLabelNames(known.def, known.catalog, selector.metric, delivery);
         for (const m of selector.matchers) {
-          if (!carried.includes(m.label) && !satisfies(m, '')) {
+          if (!carried.includes(m.label) && !matcherAccepts(m, '')) {
             problems.push(
               `${key}: no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')})`,
             );
@@ -341,7 +323,7 @@ function valueFor(matchers: readonly PromqlMatcher[]): string | undefined {
       }
     }
   }
-  return [...candidates].find((v) => matchers.every((m) => satisfies(m, v)));
+  return [...candidates].find((v) => matchers.every((m) => matcherAccepts(m, v)));
 }
 
 /** Labels for a series of `selector` (and, where `avoid` is given and names the same metric, not matching it). */
@@ -371,7 +353,7 @@ function negate(op: PromqlMatcher['op']): PromqlMatcher['op'] {
 }
 
 function matches(selector: Selector, metric: string, labels: Readonly<Record<string, string>>): boolean {
-  return selector.metric === metric && selector.matchers.every((m) => satisfies(m, labels[m.label] ?? ''));
+  return selector.metric === metric && selector.matchers.every((m) => matcherAccepts(m, labels[m.label] ?? ''));
 }
 
 /** Prometheus' rate() of a series sampled each minute (values[i] at i minutes), over `window` at `t` minutes. */

@@ -82,3 +82,14 @@ export function seriesLabelNames(
         : [];
   return [...new Set([...delivery[deliveryOf(def, catalog)], ...def.labels, ...extra])];
 }
+
+/** Each series name of the catalogues (a histogram's three), with its metric and catalogue. */
+export function catalogSeries(
+  catalogs: readonly MetricCatalog[],
+): Map<string, { readonly def: MetricDef; readonly catalog: MetricCatalog }> {
+  return new Map(
+    catalogs.flatMap((catalog) =>
+      catalog.metrics.flatMap((def) => seriesNames(def).map((n) => [n, { def, catalog }] as const)),
+    ),
+  );
+}

@@ -17,6 +17,22 @@ export interface PromqlMatcher {
   readonly value: string;
 }
 
+/**
+ * Whether a label value satisfies a matcher (Prometheus' regexes are anchored; "" is an absent label).
+ * A regex JavaScript cannot read is assumed to accept it.
+ */
+export function matcherAccepts(m: PromqlMatcher, value: string): boolean {
+  if (m.op === '=') return value === m.value;
+  if (m.op === '!=') return value !== m.value;
+  let matches: boolean;
+  try {
+    matches = new RegExp(`^(?:${m.value})$`).test(value);
+  } catch {
+    return true;
+  }
+  return m.op === '=~' ? matches : !matches;
+}
+
 /** One vector selector: the metric it names, the labels its matchers read, and the matchers. */
 export interface PromqlSelector {
   readonly metric: string;
