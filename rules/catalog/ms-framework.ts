@@ -21,7 +21,10 @@ export const MS_FRAMEWORK: MetricCatalog = {
     metric('agent_cpu_percent', 'gauge', ['agent_id', 'agent_type'], 'CPU utilization per agent'),
     metric('task_completions_total', 'counter', ['task_type', 'status', 'agent_type'], 'Number of completed tasks'),
     metric('task_errors_total', 'counter', ['task_type', 'error_type', 'agent_type'], 'Number of failed tasks'),
-    metric('task_duration_seconds', 'histogram', ['task_type'], 'Task execution duration distribution'),
+    // The seed's exposition (§15.1.2): 5 s, 10 s, 30 s.
+    metric('task_duration_seconds', 'histogram', ['task_type'], 'Task execution duration distribution', {
+      buckets: [5, 10, 30],
+    }),
     metric('task_queue_depth', 'gauge', ['queue_type', 'agent_type'], 'Current number of pending tasks'),
     metric(
       'messages_sent_total',
