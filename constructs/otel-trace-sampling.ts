@@ -54,7 +54,12 @@ export function samplingPolicies(sampling: TraceSamplingConfig): SamplingPolicy[
             type: 'and',
             and: {
               and_sub_policy: [
-                spanCondition('agent_loops/agent_run', [`${OPERATION} == "invoke_agent"`]),
+                // A tool call marks an agent loop too, and ends early: a run still going at the decision,
+                // whose invoke_agent span ends last, is recognised by the tool calls that have arrived.
+                spanCondition('agent_loops/agent_or_tool', [
+                  `${OPERATION} == "invoke_agent"`,
+                  `${OPERATION} == "execute_tool"`,
+                ]),
                 // span_count's bound is inclusive: more than N is at least N + 1.
                 {
                   name: 'agent_loops/spans',

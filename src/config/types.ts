@@ -166,10 +166,10 @@ export interface TraceSamplingConfig {
    */
   tokensPerCallAbove: number;
   /**
-   * Keep every trace of an agent run (a trace with an `invoke_agent` span) that has more than this many
-   * spans: the gateway's measure of agent-loop iterations. It counts every span of the trace, the model
-   * and tool calls and the agent span and also the HTTP or database spans they make, because the
-   * gateway cannot count only the spans of one kind. 0 turns the rule off.
+   * Keep every trace of an agent loop (a trace with an `invoke_agent` or an `execute_tool` span) that
+   * has more than this many spans: the gateway's measure of agent-loop iterations. It counts every span
+   * of the trace, the model and tool calls and the agent span and also the HTTP or database spans they
+   * make, because the gateway cannot count only the spans of one kind. 0 turns the rule off.
    * @minimum 0 @maximum 2147483646 @asType integer
    */
   agentTraceSpansAbove: number;

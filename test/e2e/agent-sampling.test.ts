@@ -128,7 +128,17 @@ const CASES: Array<{ name: string; keep: boolean; spans: Span[] }> = [
   // agentTraceSpansAbove
   { name: `an agent run of ${SPANS + 1} spans`, keep: true, spans: [agent(), ...iterations(SPANS)] },
   { name: `an agent run of exactly ${SPANS} spans`, keep: false, spans: [agent(), ...iterations(SPANS - 1)] },
-  { name: `${SPANS + 1} spans without an agent run`, keep: false, spans: [http('ok'), ...iterations(SPANS)] },
+  // A run still going at the decision: its invoke_agent span (ending last) has not arrived, its tool calls have.
+  {
+    name: `a loop of ${SPANS + 1} spans with tool calls, its agent span not arrived`,
+    keep: true,
+    spans: [http('ok'), ...iterations(SPANS)],
+  },
+  {
+    name: `${SPANS + 1} spans without an agent or a tool call`,
+    keep: false,
+    spans: [http('ok'), ...Array.from({ length: SPANS }, () => chat(10, 10))],
+  },
 ];
 
 const GATEWAY = 'otel-collector.observability.svc';
@@ -297,7 +307,7 @@ test("each rule's policy keeps exactly the traces of its cases, by the gateway's
   }).toEqual({
     tool_errors: 2,
     token_heavy_calls: 3,
-    agent_loops: 1,
+    agent_loops: 2,
     baseline: 0,
     global: { kept: KEPT.length, notKept: CASES.length - KEPT.length },
   });
