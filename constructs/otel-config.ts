@@ -116,6 +116,8 @@ export type LeafSamplingPolicy = { name: string } & (
       type: 'ottl_condition';
       ottl_condition: { error_mode?: 'ignore' | 'silent' | 'propagate'; span?: string[]; spanevent?: string[] };
     }
+  /** Keeps a trace when a span or its resource has the attribute `key` with one of `values`. */
+  | { type: 'string_attribute'; string_attribute: { key: string; values: string[] } }
   /** Keeps a trace with `min_spans` spans or more (and at most `max_spans`, when set), of any kind. */
   | { type: 'span_count'; span_count: { min_spans: number; max_spans?: number } }
 );

@@ -107,7 +107,7 @@ describe('OtelCollector', () => {
     expect(JSON.stringify(on.find((p) => p.name === 'token_heavy_calls'))).toContain('> 2000');
     // More than 40 spans: span_count's bound is inclusive.
     expect(on.find((p) => p.name === 'agent_loops')).toMatchObject({
-      and: { and_sub_policy: [{ type: 'ottl_condition' }, { type: 'span_count', span_count: { min_spans: 41 } }] },
+      and: { and_sub_policy: [{ type: 'string_attribute' }, { type: 'span_count', span_count: { min_spans: 41 } }] },
     });
     const off = policiesOf({ keepToolErrors: false, tokensPerCallAbove: 0, agentTraceSpansAbove: 0 });
     expect(off.map((p) => p.name)).toEqual(['errors', 'slow', 'baseline']);
