@@ -13,9 +13,10 @@ import { Jaeger } from './jaeger';
 import { Logstash } from './logstash';
 import { logSamplingProblems, logSamplingProcessors, SampledStream } from './otel-log-sampling';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
-import { CollectorConfigFile, Id, Processors, SamplingPolicy, SpanMetricsConnector } from './otel-config';
+import { CollectorConfigFile, Id, Processors, SpanMetricsConnector } from './otel-config';
 import { collectorGoMemLimit, MEMORY_LIMITER } from './otel-memory';
 import { collectorTelemetry, redactionProcessor } from './otel-redaction';
+import { samplingPolicies } from './otel-trace-sampling';
 import { Retention } from './retention';
 import { COMPONENTS } from '../src/lib/names';
 
@@ -249,18 +250,6 @@ export function gatewayConfig({
     'resource',
     'batch',
   ];
-  // A trace is kept when any policy keeps it.
-  const policies: SamplingPolicy[] = [
-    ...(sampling.keepErrors
-      ? [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } } satisfies SamplingPolicy]
-      : []),
-    {
-      name: 'slow',
-      type: 'latency',
-      latency: { threshold_ms: Math.round(durationSeconds(sampling.latencyThreshold) * 1000) },
-    },
-    { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: sampling.percentage } },
-  ];
   const redact: Array<Id<Processors>> = config.redaction.enabled ? ['transform/redact'] : [];
   const logSampling = logSamplingProcessors(config.logSampling, logStreams);
   const sampled = logSampling ? (Object.keys(logSampling) as Array<keyof typeof logSampling>) : [];
@@ -310,7 +299,8 @@ export function gatewayConfig({
         // One event loop per core the container may use: a single loop runs every decision, and every
         // processor after tail_sampling, on one goroutine (docs/pipeline-bench.md).
         num_shards: cpuCores(config.resources.limits.cpu ?? config.resources.requests.cpu),
-        policies,
+        // A trace is kept when any policy keeps it.
+        policies: samplingPolicies(sampling),
       },
       'transform/genai_content': contentProcessor(content),
       ...(config.redaction.enabled ? { 'transform/redact': redactionProcessor(config.redaction) } : {}),

@@ -106,11 +106,26 @@ export interface MemoryLimiterProcessor {
   spike_limit_percentage: number;
 }
 
-export type SamplingPolicy = { name: string } & (
+/** A tail-sampling policy that may stand inside an `and` policy. */
+export type LeafSamplingPolicy = { name: string } & (
   | { type: 'status_code'; status_code: { status_codes: Array<'OK' | 'ERROR' | 'UNSET'> } }
   | { type: 'latency'; latency: { threshold_ms: number } }
   | { type: 'probabilistic'; probabilistic: { sampling_percentage: number } }
+  /** Keeps a trace when any span (`span`) or span event (`spanevent`) matches any of the conditions. */
+  | {
+      type: 'ottl_condition';
+      ottl_condition: { error_mode?: 'ignore' | 'silent' | 'propagate'; span?: string[]; spanevent?: string[] };
+    }
+  /** Keeps a trace when a span or its resource has the attribute `key` with one of `values`. */
+  | { type: 'string_attribute'; string_attribute: { key: string; values: string[] } }
+  /** Keeps a trace with `min_spans` spans or more (and at most `max_spans`, when set), of any kind. */
+  | { type: 'span_count'; span_count: { min_spans: number; max_spans?: number } }
 );
+
+/** Keeps a trace when every sub-policy keeps it, each judging the whole trace on its own. */
+export type AndSamplingPolicy = { name: string; type: 'and'; and: { and_sub_policy: LeafSamplingPolicy[] } };
+
+export type SamplingPolicy = LeafSamplingPolicy | AndSamplingPolicy;
 
 export interface TailSamplingProcessor {
   decision_wait: string;

@@ -33,6 +33,14 @@ export const DEFAULTS: StackConfig = {
     batchSize: 8192,
     sampling: {
       keepErrors: true,
+      keepToolErrors: true,
+      // A call of 100 000 tokens costs about $0.25 to $1.50 at frontier models' prices: its trace costs
+      // far less to keep than the call it explains, and calls that large are rare but for runaway context.
+      tokensPerCallAbove: 100_000,
+      // An agent run of 25 iterations (genai.runaway's tool calls per invocation) has at least 52 GenAI
+      // spans (a model and a tool call each, the final answer, the agent span); twice that leaves room for
+      // the HTTP and database spans those calls make.
+      agentTraceSpansAbove: 100,
       latencyThreshold: '5s',
       percentage: 100,
       decisionWait: '10s',

@@ -151,6 +151,28 @@ export type AttributeName = string;
 export interface TraceSamplingConfig {
   /** Keep every trace that has a span with status ERROR. */
   keepErrors: boolean;
+  /**
+   * Keep every trace in which a tool call failed: an `execute_tool` span (GenAI semantic conventions)
+   * with status ERROR or an `error.type` attribute. Beside `keepErrors` it adds the tool errors recorded
+   * without an ERROR status, and it stays when `keepErrors` is turned off.
+   */
+  keepToolErrors: boolean;
+  /**
+   * Keep every trace with one span, a model call, that used more than this many tokens
+   * (`gen_ai.usage.input_tokens` + `gen_ai.usage.output_tokens`). Per span: the gateway cannot add up a
+   * trace's calls, so an agent run of many calls each under it is not kept by it, unless an
+   * `invoke_agent` span reports the run's total. 0 turns the rule off.
+   * @minimum 0 @asType integer
+   */
+  tokensPerCallAbove: number;
+  /**
+   * Keep every trace of an agent loop (a trace with an `invoke_agent` or an `execute_tool` span) that
+   * has more than this many spans: the gateway's measure of agent-loop iterations. It counts every span
+   * of the trace, the model and tool calls and the agent span and also the HTTP or database spans they
+   * make, because the gateway cannot count only the spans of one kind. 0 turns the rule off.
+   * @minimum 0 @maximum 2147483646 @asType integer
+   */
+  agentTraceSpansAbove: number;
   /** Keep every trace that lasts longer than this. */
   latencyThreshold: Duration;
   /** Percentage of the other traces kept. @minimum 0 @maximum 100 */

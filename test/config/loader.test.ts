@@ -445,6 +445,26 @@ const MALFORMED: Array<[string, unknown, string]> = [
     '/collector/sampling/decisionWaitAfterRoot: must be whole seconds (the collector decides once a second), got "1500ms"',
   ],
   [
+    'a token threshold in fractions of a token',
+    { collector: { sampling: { tokensPerCallAbove: 1500.5 } } },
+    '/collector/sampling/tokensPerCallAbove: must be a whole number, got 1500.5',
+  ],
+  [
+    'a negative token threshold',
+    { collector: { sampling: { tokensPerCallAbove: -1 } } },
+    '/collector/sampling/tokensPerCallAbove: must be >= 0, got -1',
+  ],
+  [
+    'an agent-run span threshold past what the collector counts to (an int32, plus one)',
+    { collector: { sampling: { agentTraceSpansAbove: 2147483647 } } },
+    '/collector/sampling/agentTraceSpansAbove: must be <= 2147483646, got 2147483647',
+  ],
+  [
+    'a tool-error switch written as a word',
+    { collector: { sampling: { keepToolErrors: 'yes' } } },
+    '/collector/sampling/keepToolErrors: must be boolean, got "yes"',
+  ],
+  [
     'a Prometheus size where a Kubernetes quantity is expected',
     { prometheus: { storage: { size: '2GB' } } },
     '/prometheus/storage/size: must be a byte quantity like 512Mi or 10Gi (more than 0, at most 6 digits), got "2GB"',

@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { resourceLabelProblems } from '../../constructs/otel-collector';
-import { CollectorConfigFile } from '../../constructs/otel-config';
+import { CollectorConfigFile, SamplingPolicy } from '../../constructs/otel-config';
 import { REDACTION_PATTERNS } from '../../constructs/otel-redaction';
 import { resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
@@ -64,13 +64,24 @@ describe('OtelCollector', () => {
     });
   });
 
-  test('tail-samples traces: every error, every trace over 5s, and a baseline of 100% in dev and 1% in production', () => {
-    expect(processors.tail_sampling.policies).toEqual([
-      { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
-      { name: 'slow', type: 'latency', latency: { threshold_ms: 5000 } },
-      { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: 100 } },
+  test('tail-samples traces: every error, the agent rules, every trace over 5s, and a baseline of 100% in dev and 1% in production', () => {
+    const policies = processors.tail_sampling.policies as SamplingPolicy[];
+    expect(policies.map((p) => [p.name, p.type])).toEqual([
+      ['errors', 'status_code'],
+      ['tool_errors', 'ottl_condition'],
+      ['token_heavy_calls', 'ottl_condition'],
+      ['agent_loops', 'and'],
+      ['slow', 'latency'],
+      ['baseline', 'probabilistic'],
     ]);
-    expect(prodConfig.processors.tail_sampling.policies[2].probabilistic.sampling_percentage).toBe(1);
+    expect(policies[0]).toEqual({ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+    expect(policies[4]).toEqual({ name: 'slow', type: 'latency', latency: { threshold_ms: 5000 } });
+    expect(policies[5]).toEqual({
+      name: 'baseline',
+      type: 'probabilistic',
+      probabilistic: { sampling_percentage: 100 },
+    });
+    expect(prodConfig.processors.tail_sampling.policies[5].probabilistic.sampling_percentage).toBe(1);
     expect(config.service.pipelines.traces!.processors).toEqual([
       'memory_limiter',
       'tail_sampling',
@@ -79,6 +90,27 @@ describe('OtelCollector', () => {
       'resource',
       'batch',
     ]);
+  });
+
+  test('renders each agent rule from its key, and leaves it out when the key turns it off', () => {
+    const policiesOf = (sampling: object) =>
+      (
+        yaml.load(
+          configMapData(
+            synthStack(resolveConfig({ collector: { sampling } })).files['otel-collector'],
+            'otel-collector',
+            'config.yaml',
+          ),
+        ) as CollectorConfigFile
+      ).processors.tail_sampling!.policies;
+    const on = policiesOf({ tokensPerCallAbove: 2000, agentTraceSpansAbove: 40 });
+    expect(JSON.stringify(on.find((p) => p.name === 'token_heavy_calls'))).toContain('> 2000');
+    // More than 40 spans: span_count's bound is inclusive.
+    expect(on.find((p) => p.name === 'agent_loops')).toMatchObject({
+      and: { and_sub_policy: [{ type: 'string_attribute' }, { type: 'span_count', span_count: { min_spans: 41 } }] },
+    });
+    const off = policiesOf({ keepToolErrors: false, tokensPerCallAbove: 0, agentTraceSpansAbove: 0 });
+    expect(off.map((p) => p.name)).toEqual(['errors', 'slow', 'baseline']);
   });
 
   test('routes spans by trace ID to one sampling replica when there is more than one replica', () => {

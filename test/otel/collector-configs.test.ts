@@ -4,6 +4,7 @@
  * at the deployed image's version) with the environment its pod spec gives it; then the project's own
  * rules that the collector does not check (check-collector-config.ts).
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,10 +21,16 @@ const otelcol = requireTool('otelcol');
 /** Every profile and example, and the branches they do not take. */
 const CONFIGS: Array<[string, StackConfig]> = [
   ...Object.entries(ALL_CONFIGS),
-  // Trace-ID routing in dev, redaction and error sampling off.
+  // Trace-ID routing in dev, redaction and error sampling (the agent rules too) off.
   [
     'dev with 2 replicas and no redaction',
-    resolveConfig({ collector: { replicas: 2, redaction: { enabled: false }, sampling: { keepErrors: false } } }),
+    resolveConfig({
+      collector: {
+        replicas: 2,
+        redaction: { enabled: false },
+        sampling: { keepErrors: false, keepToolErrors: false, tokensPerCallAbove: 0, agentTraceSpansAbove: 0 },
+      },
+    }),
   ],
   [
     'production with e-mails removed and no IPv4 rule',
@@ -117,6 +124,85 @@ test('`otelcol validate` rejects a misspelt key, naming it (the judge judges)', 
   expect(() =>
     runJudge(otelcol, ['validate', `--config=${file}`], podEnv(files['otel-collector'], 'otel-collector')),
   ).toThrow(/send_batch_sise/);
+});
+
+/** A collector config with one tail_sampling processor between an OTLP receiver on a free port and the debug exporter. */
+function tailSamplingOnly(processor: unknown, name: string): string {
+  const file = path.join(dir, `tail-sampling-${name}.yaml`);
+  fs.writeFileSync(
+    file,
+    yaml.dump({
+      receivers: { otlp: { protocols: { grpc: { endpoint: '127.0.0.1:0' } } } },
+      processors: { tail_sampling: processor },
+      exporters: { debug: {} },
+      service: {
+        telemetry: { metrics: { level: 'none' } },
+        pipelines: { traces: { receivers: ['otlp'], processors: ['tail_sampling'], exporters: ['debug'] } },
+      },
+    }),
+  );
+  return file;
+}
+
+/** Runs the collector on `file`; resolves with nothing once it is running (then stops it), or with its output when it exits first. */
+function startFailure(file: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(otelcol, [`--config=${file}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '' } });
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the collector neither started nor exited within 20 s:\n${output}`));
+    }, 20_000);
+    const read = (d: Buffer) => {
+      output += String(d);
+      if (output.includes('Everything is ready')) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(output.includes('Everything is ready') ? undefined : output);
+    });
+  });
+}
+
+/** Each distinct tail_sampling processor the configs render, named by the configs that render it, and numbered. */
+function tailSamplingProcessors(): Array<[string, unknown, number]> {
+  const distinct = new Map<string, string[]>();
+  for (const [name, config] of CONFIGS) {
+    const gateway = yaml.load(renderedConfig(synthStack(config).files['otel-collector'], 'otel-collector')) as {
+      processors: Record<string, unknown>;
+    };
+    const key = JSON.stringify(gateway.processors.tail_sampling);
+    distinct.set(key, [...(distinct.get(key) ?? []), name]);
+  }
+  return [...distinct].map(([key, names], i) => [names.join('; '), JSON.parse(key), i]);
+}
+
+// `otelcol validate` builds the tail_sampling processor but not its policies, which the collector loads
+// when it starts: an OTTL condition it cannot parse passes validate (the last test shows it).
+describe('the tail-sampling policies', () => {
+  test.each(tailSamplingProcessors())('of %s load when the real collector starts', async (_names, processor, i) => {
+    expect(await startFailure(tailSamplingOnly(processor, `rendered-${i}`))).toBeUndefined();
+  });
+
+  test('fails to start on a policy the collector cannot load, which `otelcol validate` accepts', async () => {
+    const file = tailSamplingOnly(
+      {
+        decision_wait: '1s',
+        policies: [
+          {
+            name: 'broken',
+            type: 'ottl_condition',
+            ottl_condition: { error_mode: 'ignore', span: ['span.statuss.code == STATUS_CODE_ERROR'] },
+          },
+        ],
+      },
+      'broken',
+    );
+    runJudge(otelcol, ['validate', `--config=${file}`]);
+    expect(await startFailure(file)).toMatch(/failed to create policy evaluator for "broken".*statuss/);
+  });
 });
 
 describe('the collector config checker', () => {
