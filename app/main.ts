@@ -4,13 +4,10 @@ import { synthFromFile } from './synth';
 /**
  * The cdk8s app: reads `agent-o11y.yaml` (or $AGENT_O11Y_CONFIG) and writes the stack to the
  * directory `cdk8s synth` asks for. A bad config prints one line per problem and exits non-zero,
- * without a stack trace and without touching the output directory.
+ * without a stack trace and without touching the output directory. The cdk8s CLI (patched,
+ * patches/cdk8s-cli+*.patch) then exits 1 without a stack trace of its own, and leaves the output
+ * directory to the app, which replaces it only when a synth is complete.
  */
-// The cdk8s CLI (which sets CDK8S_RECORD_CONSTRUCT_METADATA) prints a Node stack trace when its app
-// exits non-zero. Under the CLI a failed synth therefore exits 0 without creating the output
-// directory: the CLI then fails with its one-line "app expected to create" error and exit code 1.
-const UNDER_CDK8S_CLI = process.env.CDK8S_RECORD_CONSTRUCT_METADATA !== undefined;
-
 function main(): number {
   const configFile = process.env.AGENT_O11Y_CONFIG ?? 'agent-o11y.yaml';
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
@@ -24,10 +21,10 @@ function main(): number {
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
-      return UNDER_CDK8S_CLI ? 0 : 2;
+      return 2;
     }
     process.stderr.write(`agent-o11y: ${e instanceof Error ? e.message : String(e)}\n`);
-    return UNDER_CDK8S_CLI ? 0 : 1;
+    return 1;
   }
 }
 

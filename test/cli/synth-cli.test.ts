@@ -197,6 +197,18 @@ describe('npx cdk8s synth (the cdk8s CLI)', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(dist)).toBe(false);
   });
+
+  // patches/cdk8s-cli+*.patch: the CLI removed the output directory before running the app, so a
+  // refused config left no dist/ at all through the README's command.
+  test('leaves the last good output as it was when the config is refused', () => {
+    const { config, dist } = workspace('cli-keeps-dist', 'profile: staging\n');
+    expect(cli(config, dist).status).toBe(0);
+    const before = tree(dist);
+    fs.writeFileSync(config, TWO_MISTAKES);
+    const run = cli(config, dist);
+    expect(run.status).toBe(1);
+    expect(tree(dist)).toEqual(before);
+  });
 });
 
 // patches/cdk8s-cli+*.patch (applied by `npm ci`'s postinstall): the CLI loads jsii-pacmak, ~0.6 s
