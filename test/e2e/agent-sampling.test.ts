@@ -10,13 +10,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { resolveConfig } from '../../src/config/loader';
 import { synthStack } from '../helpers';
 import { podEnv } from '../judge';
 import { requireTool } from '../tools';
 import { Attributes, newSpanId, newTraceId, otlpAttributes, postOtlp } from './otlp';
-import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
+import { LocalPeers, localizeConfigFile, LocalPod, writeStackPki } from './pipeline';
 import { elasticsearchStub, logstashStub } from './stubs';
 import { parseExposition, Processes, waitFor } from './support';
 
@@ -199,12 +198,7 @@ beforeAll(async () => {
     ['elasticsearch', () => elasticsearch.port],
     ['logstash', () => logstash.port],
   ]);
-  const localize = (pod: LocalPod, inside: string) => {
-    const file = pod.local(inside);
-    const rendered = yaml.load(pod.localizePaths(fs.readFileSync(file, 'utf8')));
-    fs.writeFileSync(file, yaml.dump(localizeAddresses(rendered, pod, peers), { lineWidth: -1 }));
-    return file;
-  };
+  const localize = (pod: LocalPod, inside: string) => localizeConfigFile(pod, inside, peers);
   processes.start(
     'jaeger',
     bins.jaeger,

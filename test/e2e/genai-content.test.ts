@@ -11,7 +11,6 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { CONTENT_STREAM } from '../../constructs/genai-content';
 import { resolveConfig } from '../../src/config/loader';
 import { GenAiContentConfig } from '../../src/config/types';
@@ -19,7 +18,7 @@ import { synthStack } from '../helpers';
 import { podEnv } from '../judge';
 import { requireTool } from '../tools';
 import { newSpanId, newTraceId, postOtlp } from './otlp';
-import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
+import { LocalPeers, localizeConfigFile, LocalPod, writeStackPki } from './pipeline';
 import { elasticsearchStub, logstashStub } from './stubs';
 import { Processes, waitFor } from './support';
 
@@ -212,12 +211,7 @@ beforeAll(async () => {
     ['elasticsearch', () => elasticsearch.port],
     ['logstash', () => logstash.port],
   ]);
-  const localize = (pod: LocalPod, inside: string) => {
-    const file = pod.local(inside);
-    const rendered = yaml.load(pod.localizePaths(fs.readFileSync(file, 'utf8')));
-    fs.writeFileSync(file, yaml.dump(localizeAddresses(rendered, pod, peers), { lineWidth: -1 }));
-    return file;
-  };
+  const localize = (pod: LocalPod, inside: string) => localizeConfigFile(pod, inside, peers);
   processes.start(
     'jaeger',
     bins.jaeger,

@@ -16,7 +16,7 @@ import { resolveConfig } from '../../src/config/loader';
 import { synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { HistogramSpec, histogramsRequest, newTraceId, postOtlp, SpanSpec, tracesRequest } from './otlp';
-import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
+import { LocalPeers, localizeConfigFile, LocalPod, writeStackPki } from './pipeline';
 import { catalogArrivalTests, freePort, httpsGet, parseExposition, Processes, Sample, waitFor } from './support';
 import { podEnv } from '../judge';
 import { runPromtool } from '../rules/promtest';
@@ -169,13 +169,8 @@ beforeAll(async () => {
     ['logstash', () => closed],
     ['jaeger', () => closed],
   ]);
-  const file = gateway.local('/etc/otelcol/config.yaml');
-  const rendered = yaml.load(gateway.localizePaths(fs.readFileSync(file, 'utf8')));
-  fs.writeFileSync(
-    file,
-    // One gateway replica (the dev profile): no trace-ID routing tier.
-    yaml.dump(localizeAddresses(rendered, gateway, peers, []), { lineWidth: -1 }),
-  );
+  // One gateway replica (the dev profile): no trace-ID routing tier.
+  const file = localizeConfigFile(gateway, '/etc/otelcol/config.yaml', peers);
   processes.start('otel-collector-0', otelcol, [`--config=${file}`], {
     ...podEnv(files['otel-collector'], 'otel-collector'),
     POD_NAME: 'otel-collector-0',

@@ -14,7 +14,7 @@ import { resolveConfig } from '../../src/config/loader';
 import { configMapData, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { LogSpec, logsRequest, newTraceId, postOtlp } from './otlp';
-import { LocalPeers, localizeAddresses, LocalPod, writeStackPki } from './pipeline';
+import { LocalPeers, localizeConfigFile, LocalPod, writeStackPki } from './pipeline';
 import { logstashStub, OtlpAttribute } from './stubs';
 import { freePort, Processes, waitFor } from './support';
 import { podEnv } from '../judge';
@@ -63,12 +63,7 @@ beforeAll(async () => {
     ['logstash', () => logstash.port],
     ['jaeger', () => closed],
   ]);
-  const file = gateway.local('/etc/otelcol/config.yaml');
-  const rendered = yaml.load(gateway.localizePaths(fs.readFileSync(file, 'utf8')));
-  fs.writeFileSync(
-    file,
-    yaml.dump(localizeAddresses(rendered, gateway, peers, [gateway.portByName('otlp-sampling')]), { lineWidth: -1 }),
-  );
+  const file = localizeConfigFile(gateway, '/etc/otelcol/config.yaml', peers, [gateway.portByName('otlp-sampling')]);
   processes.start('otel-collector-0', otelcol, [`--config=${file}`], podEnv(files['otel-collector'], 'otel-collector'));
   await waitFor('the gateway to be healthy', async () =>
     (await fetch(`http://127.0.0.1:${gateway.port(13133)}/`)).ok ? true : undefined,

@@ -170,6 +170,22 @@ function walk(value: unknown, f: (s: string) => string, g: (o: Json) => void = (
 export type LocalPeers = Map<string, (servicePort: number) => number>;
 
 /**
+ * Rewrites a pod's rendered config file (`inside`, its path in the pod) in place for a local run: its
+ * paths to the pod's directory, then its addresses (localizeAddresses). Returns the local file.
+ */
+export function localizeConfigFile(
+  pod: LocalPod,
+  inside: string,
+  peers: LocalPeers,
+  samplingPorts: number[] = [],
+): string {
+  const file = pod.local(inside);
+  const rendered = yaml.load(pod.localizePaths(fs.readFileSync(file, 'utf8')));
+  fs.writeFileSync(file, yaml.dump(localizeAddresses(rendered, pod, peers, samplingPorts), { lineWidth: -1 }));
+  return file;
+}
+
+/**
  * A rendered config of `pod` with the listen and peer rewrites (REWRITES): 0.0.0.0:<port> and the
  * telemetry reader's host/port → 127.0.0.1 and the pod's local port; `<service>.<ns>.svc:<port>` →
  * 127.0.0.1 and the local port `peers` gives for that Service; the load_balancing exporter's DNS
