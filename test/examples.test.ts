@@ -3,13 +3,21 @@ import * as path from 'path';
 import { loadConfig } from '../src/config/loader';
 import { synthStack } from './helpers';
 import { dashboardFiles, PLATFORM_DASHBOARDS } from '../dashboards/all';
-import { DashboardPlatform } from '../src/config/types';
+import { DashboardPlatform, PlatformName } from '../src/config/types';
 
 // promtool, amtool, otelcol, jaeger and checkov read every example's configs with the profiles'
 // (test/validate/real-tools.test.ts and the others walk ALL_CONFIGS); here, what an example is for.
+// An example named after a platform monitors that platform; the others each show a deployment mode
+// (operator output, an existing Elasticsearch, ...) and are held to it by that mode's own test.
 const EXAMPLES = path.resolve(__dirname, '..', 'examples');
+const PLATFORMS: readonly PlatformName[] = ['ms-framework', 'multiagents', 'sutazai', 'agentcore', 'progressive-v5'];
+const platformExamples = fs.readdirSync(EXAMPLES).filter((dir) => (PLATFORMS as readonly string[]).includes(dir));
 
-describe.each(fs.readdirSync(EXAMPLES).sort())('examples/%s/agent-o11y.yaml', (platform) => {
+test('every platform has its example', () => {
+  expect(platformExamples.sort()).toEqual([...PLATFORMS].sort());
+});
+
+describe.each(platformExamples.sort())('examples/%s/agent-o11y.yaml', (platform) => {
   const config = loadConfig(path.join(EXAMPLES, platform, 'agent-o11y.yaml'));
   const { parts } = synthStack(config);
 
