@@ -209,10 +209,10 @@ export function customRuleTests(
     const taken = ruleFiles.includes(name)
       ? 'a rule file synth writes'
       : generated.includes(name)
-        ? 'a test synth generates'
+        ? 'the test synth generates'
         : placed.get(name);
     if (taken !== undefined) {
-      problems.push(`${at}: its file name ${show(name)} is ${taken}'s already, give it another`);
+      problems.push(`${at}: its file name ${show(name)} is taken by ${taken}: give the file another name`);
       return;
     }
     placed.set(name, at);

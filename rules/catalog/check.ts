@@ -53,8 +53,9 @@ export function promqlSyntaxProblem(expr: string): string | undefined {
       },
     });
   if (at === undefined) return undefined;
-  const near = expr.slice(at, at + 20);
-  return `not valid PromQL: Prometheus' grammar stops at character ${at + 1}${near ? ` (${JSON.stringify(near)})` : ' (the end)'}`;
+  if (at >= expr.length)
+    return "not valid PromQL: Prometheus' grammar reaches the end early (a bracket left open or an operand missing)";
+  return `not valid PromQL: Prometheus' grammar stops at character ${at + 1} (${JSON.stringify(expr.slice(at, at + 20))})`;
 }
 
 /** The catalogue of each platform the config can name. */
