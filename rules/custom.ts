@@ -137,6 +137,16 @@ function shapeProblems(rule: CustomRule, at: string): string[] {
           `${at}/${key}/${name}: must be a label name (letters, digits and _, not starting with a digit), got ${show(name)}`,
         );
   }
+  for (const [key, values] of [
+    ['labels', rule.labels],
+    ['annotations', rule.annotations],
+  ] as const) {
+    for (const [name, value] of Object.entries(values ?? {}))
+      if (unclosedAction(value))
+        problems.push(
+          `${at}/${key}/${name}: a template action {{ is not closed by }} (Prometheus refuses the rule file), got ${show(value)}`,
+        );
+  }
   if (rule.record !== undefined) {
     for (const key of ['for', 'keepFiringFor', 'annotations'] as const)
       if (rule[key] !== undefined) problems.push(`${at}/${key}: only an alerting rule (alert) has ${key}`);
@@ -151,6 +161,21 @@ function shapeProblems(rule: CustomRule, at: string): string[] {
     if (!rule.annotations?.[key])
       problems.push(`${at}/annotations/${key}: is required (every alert says what fired and why it matters)`);
   return problems;
+}
+
+/**
+ * Whether a template opens an action `{{` that no `}}` closes before the next one opens: Go's
+ * text/template, which Prometheus parses every label and annotation with, refuses it. What else its
+ * parser refuses (an unknown function) is promtool's to find.
+ */
+function unclosedAction(template: string): boolean {
+  for (let open = template.indexOf('{{'); open >= 0;) {
+    const close = template.indexOf('}}', open + 2);
+    const next = template.indexOf('{{', open + 2);
+    if (close < 0 || (next >= 0 && next < close)) return true;
+    open = template.indexOf('{{', close + 2);
+  }
+  return false;
 }
 
 /** An expression's problems: its syntax, the metrics it reads, and selectors no series can match. */

@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { loadConfig } from '../../src/config/loader';
+import { loadConfig, resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
 import { synthToDirectory } from '../../app/synth';
-import { activeRuleGroups, alertRules, CUSTOM_PACK, customRuleGroups } from '../../rules';
-import { ALL_CONFIGS, configProblems } from '../helpers';
+import { activeRuleGroups, AlertRule, alertRules, CUSTOM_PACK, customRuleGroups, renderRuleFile } from '../../rules';
+import { ALL_CONFIGS, configProblems, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { PromTest, runPromtool, showsAlert } from './promtest';
 
@@ -97,8 +97,11 @@ describe('the rules settings', () => {
     configProblems({ ...more, rules: { groups: [{ name: 'mine', rules }], tests: [] } });
 
   test('a config without rules renders no custom rule file; one with rules renders custom.rules.yaml', () => {
-    expect(problems([alert])).toEqual([]);
-    expect(customRuleGroups(ALL_CONFIGS.dev).length).toBe(0);
+    const files = (config: StackConfig) => Object.keys(synthStack(config).parts.ruleFiles);
+    expect(files(ALL_CONFIGS.dev)).not.toContain('custom.rules.yaml');
+    expect(files(resolveConfig({ rules: { groups: [{ name: 'mine', rules: [alert] }], tests: [] } }))).toContain(
+      'custom.rules.yaml',
+    );
   });
 
   test('fails a rule of neither kind or both, an alert that would not be routed, and what a recording rule cannot have, one line each', () => {
@@ -118,6 +121,22 @@ describe('the rules settings', () => {
     expect(problems([{ ...alert, labels: { severity: 'info', 'team-name': 'x' } }])).toEqual([
       '/rules/groups/0/rules/0/labels/team-name: must be a label name (letters, digits and _, not starting with a digit), got "team-name"',
     ]);
+  });
+
+  test('fails a template Prometheus would refuse, as promtool does', () => {
+    const unclosed = { ...alert, annotations: { summary: 'fails {{ $value | humanizePercentage }', description: 'd' } };
+    expect(problems([unclosed])).toEqual([
+      '/rules/groups/0/rules/0/annotations/summary: a template action {{ is not closed by }} (Prometheus refuses the rule file), got "fails {{ $value | humanizePercentage }"',
+    ]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custom-rules-template-'));
+    try {
+      const file = path.join(dir, 'custom.rules.yaml');
+      // The rule as synth would render it, had it let it through.
+      fs.writeFileSync(file, renderRuleFile([{ name: 'mine', rules: [unclosed as AlertRule] }]));
+      expect(() => runPromtool(promtool, ['check', 'rules', file])).toThrow(/annotation "summary": template/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('fails PromQL that Prometheus does not read, naming where its grammar stops', () => {
