@@ -75,9 +75,6 @@ export function customRuleProblems(config: StackConfig, context: CustomRuleConte
       }
     }
   }
-  const catalogued = new Map(
-    [...catalogSeries(context.catalogs)].map(([series, { catalog }]) => [series, catalog.name] as const),
-  );
   // What a custom rule may read: the catalogues' series, and every series a pack or a custom rule records.
   const declared = declaredSeries(context.catalogs);
   for (const name of packRecords.keys()) declared.add(name);
@@ -106,8 +103,8 @@ export function customRuleProblems(config: StackConfig, context: CustomRuleConte
       if (rule.record !== undefined) {
         const owner = packRecords.has(rule.record)
           ? `the ${packRecords.get(rule.record)} pack records it`
-          : catalogued.has(rule.record)
-            ? `the ${catalogued.get(rule.record)} catalogue has it, as scraped`
+          : bySeries.has(rule.record)
+            ? `the ${bySeries.get(rule.record)!.catalog.name} catalogue has it`
             : undefined;
         if (owner)
           problems.push(

@@ -190,7 +190,7 @@ describe('the rules settings', () => {
       '/rules/groups/0/rules/0/alert: "AgentCrashLoop" is an alert of the ms-framework pack: give yours a name of its own (alerts.for and alerts.disabled change the pack\'s)',
     ]);
     expect(problems([{ record: 'task_errors_total', expr: 'sum(task_errors_total)' }])).toEqual([
-      '/rules/groups/0/rules/0/record: "task_errors_total" is a series already (the ms-framework catalogue has it, as scraped): two sources of one series collide, give yours a name of its own',
+      '/rules/groups/0/rules/0/record: "task_errors_total" is a series already (the ms-framework catalogue has it): two sources of one series collide, give yours a name of its own',
     ]);
     const taken = activeRuleGroups(ALL_CONFIGS.dev).stack![0]!.name;
     expect(configProblems({ rules: { groups: [{ name: taken, rules: [alert] }], tests: [] } })).toEqual([
