@@ -5,7 +5,17 @@ import type { CustomRule, StackConfig } from '../src/config';
 import { Delivery } from '../src/lib/metric-labels';
 import { analysePromql } from '../src/lib/promql';
 import { show } from '../src/lib/problems';
-import { declaredSeries, metricProblems, MetricCatalog, promqlSyntaxProblem, selectorProblems } from './catalog';
+import {
+  declaredSeries,
+  metric,
+  metricProblems,
+  MetricCatalog,
+  promqlSyntaxProblem,
+  resultLabels,
+  selectorProblems,
+} from './catalog';
+import { genaiRecordedCatalog } from './genai';
+import { sloRecordedCatalog } from './slo';
 import { catalogSeries } from './catalog/types';
 import { AlertRule, isAlertRule, RecordingRule, RuleGroup, Severity } from './types';
 
@@ -81,7 +91,8 @@ export function customRuleProblems(config: StackConfig, context: CustomRuleConte
   for (const group of config.rules.groups)
     for (const rule of group.rules) if (rule.record !== undefined) declared.add(rule.record);
   const names = [...declared];
-  const bySeries = catalogSeries(context.catalogs);
+  const scraped = catalogSeries(context.catalogs);
+  const bySeries = catalogSeries([...context.catalogs, ...recordedCatalogs(config)]);
 
   const groupAt = new Map<string, number>();
   config.rules.groups.forEach((group, g) => {
@@ -103,8 +114,8 @@ export function customRuleProblems(config: StackConfig, context: CustomRuleConte
       if (rule.record !== undefined) {
         const owner = packRecords.has(rule.record)
           ? `the ${packRecords.get(rule.record)} pack records it`
-          : bySeries.has(rule.record)
-            ? `the ${bySeries.get(rule.record)!.catalog.name} catalogue has it`
+          : scraped.has(rule.record)
+            ? `the ${scraped.get(rule.record)!.catalog.name} catalogue has it`
             : undefined;
         if (owner)
           problems.push(
@@ -115,6 +126,38 @@ export function customRuleProblems(config: StackConfig, context: CustomRuleConte
     });
   });
   return problems;
+}
+
+/**
+ * The series the packs and `rules.groups` record, with their labels, so a matcher on a label none of
+ * them carries is caught as it is on a scraped series: the packs' as they declare them; yours where
+ * each rule's shape says (resultLabels), with its own `labels`. A series one of whose rules has a
+ * shape that does not say is left out: its name is known, its labels are not checked.
+ */
+function recordedCatalogs(config: StackConfig): MetricCatalog[] {
+  const labels = new Map<string, Set<string> | undefined>();
+  for (const group of config.rules.groups) {
+    for (const rule of group.rules) {
+      if (rule.record === undefined) continue;
+      const result = resultLabels(rule.expr);
+      const seen = labels.has(rule.record) ? labels.get(rule.record) : new Set<string>();
+      labels.set(
+        rule.record,
+        result && seen ? new Set([...seen, ...result, ...Object.keys(rule.labels ?? {})]) : undefined,
+      );
+    }
+  }
+  const custom: MetricCatalog = {
+    name: 'custom-recorded',
+    source: 'the recording rules of rules.groups',
+    delivery: 'recorded',
+    metrics: [...labels].flatMap(([name, known]) =>
+      known ? [metric(name, 'gauge', [...known].sort(), 'Recorded by a rule of rules.groups')] : [],
+    ),
+  };
+  return [genaiRecordedCatalog(config), sloRecordedCatalog(config), custom].filter(
+    (c): c is MetricCatalog => c !== undefined,
+  );
 }
 
 /** A rule's own shape: one kind, and what that kind needs and cannot have. */
@@ -197,7 +240,6 @@ function exprProblems(
       problems.push(`${at}: the regular expression of ${m.label}${m.op}${show(m.value)} does not compile`);
     }
   }
-  // Recorded series are not in the catalogues: their names are known, their labels are not checked.
   for (const p of [
     ...metricProblems(expr, c.catalogs, c.declared, c.names),
     ...selectorProblems(expr, c.bySeries, c.jobs, c.delivery),

@@ -58,6 +58,55 @@ export function promqlSyntaxProblem(expr: string): string | undefined {
   return `not valid PromQL: Prometheus' grammar stops at character ${at + 1} (${JSON.stringify(expr.slice(at, at + 20))})`;
 }
 
+// Aggregations whose result carries the `by` labels alone (topk, bottomk, limitk and limit_ratio keep
+// their series' labels; count_values adds one).
+const GROUPING_AGGREGATIONS = new Set(['Sum', 'Avg', 'Min', 'Max', 'Count', 'Group', 'Stddev', 'Stdvar', 'Quantile']);
+
+/**
+ * The labels of the series `expr` returns, where its shape alone says: an aggregation `by (...)` (or
+ * with no modifier: none), in parentheses, under a binary operator without vector matching modifiers
+ * (the left side's; a number's other side's; `or`, either side's). Undefined where it does not.
+ */
+export function resultLabels(expr: string): string[] | undefined {
+  type Node = NonNullable<ReturnType<ReturnType<typeof lezer>['parser']['parse']>['topNode']['firstChild']>;
+  const text = (n: Node) => expr.slice(n.from, n.to);
+  const isExpr = (n: Node) => !n.type.isError && /Expr$|Literal$|Selector$|FunctionCall$/.test(n.name);
+  const labels = (node: Node | null): string[] | undefined => {
+    if (!node) return undefined;
+    switch (node.name) {
+      case 'NumberDurationLiteral':
+        return [];
+      case 'ParenExpr':
+        return labels(childExprs(node)[0] ?? null);
+      case 'AggregateExpr': {
+        if (!GROUPING_AGGREGATIONS.has(node.getChild('AggregateOp')?.firstChild?.name ?? '')) return undefined;
+        const modifier = node.getChild('AggregateModifier');
+        if (!modifier) return [];
+        return modifier.getChild('By')
+          ? (modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map(text)
+          : undefined;
+      }
+      case 'BinaryExpr': {
+        if (node.getChild('MatchingModifierClause')) return undefined;
+        const [left, right] = childExprs(node);
+        const [l, r] = [labels(left ?? null), labels(right ?? null)];
+        if (left?.name === 'NumberDurationLiteral') return r;
+        if (node.getChild('Or')) return l && r ? [...new Set([...l, ...r])] : undefined;
+        return l;
+      }
+      default:
+        return undefined;
+    }
+  };
+  const childExprs = (node: Node): Node[] => {
+    const out: Node[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) if (isExpr(c)) out.push(c);
+    return out;
+  };
+  const top = lezer().parser.parse(expr).topNode.firstChild;
+  return labels(top ?? null);
+}
+
 /** The catalogue of each platform the config can name. */
 export const PLATFORM_CATALOGS: Record<PlatformName, MetricCatalog> = {
   'ms-framework': MS_FRAMEWORK,

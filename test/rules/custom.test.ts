@@ -5,7 +5,15 @@ import * as yaml from 'js-yaml';
 import { loadConfig, resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
 import { synthToDirectory } from '../../app/synth';
-import { activeRuleGroups, AlertRule, alertRules, CUSTOM_PACK, customRuleGroups, renderRuleFile } from '../../rules';
+import {
+  activeRuleGroups,
+  AlertRule,
+  alertRules,
+  CUSTOM_PACK,
+  customRuleGroups,
+  renderRuleFile,
+  resultLabels,
+} from '../../rules';
 import { ALL_CONFIGS, configProblems, synthStack } from '../helpers';
 import { requireTool } from '../tools';
 import { PromTest, runPromtool, showsAlert } from './promtest';
@@ -173,16 +181,75 @@ describe('the rules settings', () => {
     ]);
   });
 
-  test("a recording rule's series is known to the other rules, and an unrecorded one is not", () => {
+  test("a recording rule's series is known to the other rules, with the labels its shape gives, and an unrecorded one is not", () => {
     const record = {
       record: 'agent_type:task_errors:rate5m',
       expr: 'sum by (agent_type) (rate(task_errors_total[5m]))',
     };
     const reads = { ...alert, expr: 'agent_type:task_errors:rate5m > 1' };
     expect(problems([reads, record])).toEqual([]);
+    expect(problems([{ ...reads, expr: 'agent_type:task_errors:rate5m{agent="billing"} > 1' }, record])).toEqual([
+      '/rules/groups/0/rules/0/expr: selects agent_type:task_errors:rate5m{agent="billing"}, but no series of agent_type:task_errors:rate5m carries agent (its labels: agent_type): fix the selector',
+    ]);
+    expect(
+      problems([
+        { ...reads, expr: 'agent_type:task_errors:rate5m{tier="gold"} > 1' },
+        { ...record, labels: { tier: 'gold' } },
+      ]),
+    ).toEqual([]);
     expect(problems([reads])[0]).toMatch(
       /^\/rules\/groups\/0\/rules\/0\/expr: queries agent_type:task_errors:rate5m, which no active/,
     );
+  });
+
+  test("the labels synth reads from a recording rule's shape are the ones Prometheus gives its series, as promtool shows", () => {
+    const shapes = [
+      'sum by (agent_type) (rate(task_errors_total[5m])) / sum by (agent_type) (rate(task_completions_total[5m]))',
+      '2 * sum by (agent_type, task_type) (task_errors_total)',
+      '(max by (task_type) (task_errors_total)) > 0',
+      'sum(task_errors_total)',
+    ];
+    const values: Record<string, string> = { agent_type: 'a', task_type: 't', error_type: 'e', job: 'j' };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custom-rules-labels-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'shapes.rules.yaml'),
+        renderRuleFile([{ name: 'shapes', rules: shapes.map((expr, i) => ({ record: `shape:${i}`, expr })) }]),
+      );
+      const test = {
+        rule_files: ['shapes.rules.yaml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: 'task_errors_total{agent_type="a", task_type="t", error_type="e", job="j"}', values: '1+1x10' },
+              {
+                series: 'task_completions_total{agent_type="a", task_type="t", status="s", job="j"}',
+                values: '1+2x10',
+              },
+            ],
+            // Each recorded series with its name left out: its labels, as Prometheus made them.
+            promql_expr_test: shapes.map((expr, i) => ({
+              expr: `group without () (shape:${i})`,
+              eval_time: '5m',
+              exp_samples: [
+                {
+                  labels: `{${resultLabels(expr)!
+                    .map((l) => `${l}="${values[l]}"`)
+                    .join(', ')}}`,
+                  value: 1,
+                },
+              ],
+            })),
+          },
+        ],
+      };
+      fs.writeFileSync(path.join(dir, 'shapes.promtest.yaml'), yaml.dump(test));
+      expect(runPromtool(promtool, ['test', 'rules', path.join(dir, 'shapes.promtest.yaml')])).toContain('SUCCESS');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("fails a name a pack or another group has: its alert, its group, its series, one's own group", () => {
