@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { StackConfig } from '../src/config/types';
 import { checkConfig, ConfigError, configSource, problemSection } from '../src/config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
+import { allReceivers } from '../constructs/alertmanager-config';
 import { Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
 import { Grafana } from '../constructs/grafana';
@@ -27,6 +28,8 @@ import { dashboardFiles } from '../dashboards/all';
 import {
   activeInhibitRules,
   activeRuleGroups,
+  customRuleTests,
+  ruleFileNames,
   sloPromtest,
   CADVISOR,
   KUBELET,
@@ -66,8 +69,8 @@ export interface StackParts {
   /** Rendered Prometheus rule files by file name. */
   readonly ruleFiles: Record<string, string>;
   /**
-   * promtool tests generated with the rules, by file name (`slo.promtest.yaml` with `slos`): each reads
-   * its rule file from the same folder.
+   * promtool tests by file name: generated with the rules (`slo.promtest.yaml` with `slos`) and the
+   * config's own (`rules.tests`); each reads its rule files from the same folder.
    */
   readonly ruleTests: Record<string, string>;
 }
@@ -207,6 +210,12 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     packProblems.push(...e.problems);
   }
   const rules = renderRuleFiles(packs);
+  // The promtool tests synth generates (the SLOs'), then the config's own, beside the rule files they read.
+  const generatedTests: Record<string, string> = packs.slo
+    ? { 'slo.promtest.yaml': yaml.dump(sloPromtest(config), { lineWidth: -1, noRefs: true }) }
+    : {};
+  const customTests = customRuleTests(config, ruleFileNames(config), Object.keys(generatedTests));
+  packProblems.push(...customTests.problems);
   const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', {
     config: config.alertmanager,
     common,
@@ -334,9 +343,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     grafana,
     networkPolicies,
     ruleFiles: rules,
-    ruleTests: packs.slo
-      ? { 'slo.promtest.yaml': yaml.dump(sloPromtest(config), { lineWidth: -1, noRefs: true }) }
-      : {},
+    ruleTests: { ...generatedTests, ...customTests.tests },
   };
 }
 
@@ -359,7 +366,7 @@ function externalAllows(
   const anywhere = '0.0.0.0/0';
   const backupBucket = config.prometheus.backup.s3;
   const snapshotBucket = config.retention.snapshots.enabled ? config.retention.snapshots.repository?.s3 : undefined;
-  const usesEmail = config.alertmanager.receivers.some((r) => (r.email ?? []).length > 0);
+  const usesEmail = allReceivers(config.alertmanager).some((r) => (r.email ?? []).length > 0);
   const ui = config.network.uiFrom;
   return [
     {

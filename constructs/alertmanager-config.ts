@@ -85,12 +85,12 @@ export function alertmanagerConfig(
   file: (ref: SecretKeyRef) => string,
   packInhibitRules: readonly InhibitRule[] = [],
 ): AlertmanagerConfigFile {
-  const root = renderRoute(config.route);
+  const root = renderRoute(effectiveRoute(config));
   const { webhook, interval } = config.deadMansSwitch;
   return {
     route: { ...root, routes: [watchdogRoute(interval), ...(root.routes ?? [])] },
     receivers: [
-      ...config.receivers.map((r) => renderReceiver(r, file)),
+      ...allReceivers(config).map((r) => renderReceiver(r, file)),
       // A ping, not an incident: nothing to resolve.
       {
         name: WATCHDOG_RECEIVER,
@@ -183,30 +183,83 @@ function matcherProblem(matcher: string): string | undefined {
   return undefined;
 }
 
+/** A node of the config with the path that names it in a problem line. */
+type Placed<T> = readonly [T, string];
+
+/** Every receiver of `am`, each with its path: `receivers`, then `extraReceivers`. */
+function placedReceivers(am: AlertmanagerConfig): Array<Placed<Receiver>> {
+  return [
+    ...am.receivers.map((r, i): Placed<Receiver> => [r, `/alertmanager/receivers/${i}`]),
+    ...(am.extraReceivers ?? []).map((r, i): Placed<Receiver> => [r, `/alertmanager/extraReceivers/${i}`]),
+  ];
+}
+
+/** The receivers Alertmanager gets for `am` (but the dead man's switch's): `receivers`, then `extraReceivers`. */
+export function allReceivers(am: AlertmanagerConfig): Receiver[] {
+  return placedReceivers(am).map(([r]) => r);
+}
+
+/**
+ * The root's routes, each with its path: `extraRoutes` first, each continuing unless it says not (so
+ * adding a route takes no alert from the tree's own), then `route.routes`. Placed after them, a route
+ * would only see what no default route took: with the defaults' severity routes, nothing but info.
+ */
+function placedRootRoutes(am: AlertmanagerConfig): Array<Placed<Route>> {
+  return [
+    ...(am.extraRoutes ?? []).map((r, i): Placed<Route> => [
+      { ...r, continue: r.continue ?? true },
+      `/alertmanager/extraRoutes/${i}`,
+    ]),
+    ...(am.route.routes ?? []).map((r, i): Placed<Route> => [r, `/alertmanager/route/routes/${i}`]),
+  ];
+}
+
+/** The routing tree Alertmanager gets for `am` (but the dead man's switch's route): `extraRoutes` ahead of `route.routes`. */
+export function effectiveRoute(am: AlertmanagerConfig): Route & { receiver: string } {
+  const routes = placedRootRoutes(am).map(([r]) => r);
+  return am.route.routes !== undefined || routes.length > 0 ? { ...am.route, routes } : am.route;
+}
+
+/** The children of a route, each with its path under `at`. */
+function placedChildren(route: Route, at: string): Array<Placed<Route>> {
+  return (route.routes ?? []).map((child, i): Placed<Route> => [child, `${at}/routes/${i}`]);
+}
+
 /**
  * Routing mistakes Alertmanager accepts silently: a receiver no route sends to, and a route that an
  * earlier sibling without matchers (and without `continue`) always takes first.
  */
 export function routingProblems(root: Route, receivers: readonly string[]): string[] {
+  return treeProblems(
+    root,
+    placedChildren(root, '/alertmanager/route'),
+    receivers.map((name, i): Placed<string> => [name, `/alertmanager/receivers/${i}`]),
+  );
+}
+
+function treeProblems(
+  root: Route,
+  rootChildren: ReadonlyArray<Placed<Route>>,
+  receivers: ReadonlyArray<Placed<string>>,
+): string[] {
   const problems: string[] = [];
-  const used = new Set<string>();
-  const walk = (route: Route, at: string) => {
-    if (route.receiver !== undefined) used.add(route.receiver);
-    const children = route.routes ?? [];
-    const catchAll = children.findIndex((child) => (child.matchers ?? []).length === 0 && child.continue !== true);
-    children.forEach((child, i) => {
+  const used = new Set<string>(root.receiver !== undefined ? [root.receiver] : []);
+  const walk = (children: ReadonlyArray<Placed<Route>>) => {
+    const catchAll = children.findIndex(([child]) => (child.matchers ?? []).length === 0 && child.continue !== true);
+    children.forEach(([child, at], i) => {
       if (catchAll >= 0 && i > catchAll) {
         problems.push(
-          `${at}/routes/${i}: is never reached: ${at}/routes/${catchAll} before it has no matchers and no continue, so it takes every alert`,
+          `${at}: is never reached: ${children[catchAll]![1]} before it has no matchers and no continue, so it takes every alert`,
         );
       }
-      walk(child, `${at}/routes/${i}`);
+      if (child.receiver !== undefined) used.add(child.receiver);
+      walk(placedChildren(child, at));
     });
   };
-  walk(root, '/alertmanager/route');
-  receivers.forEach((name, i) => {
-    if (!used.has(name)) problems.push(`/alertmanager/receivers/${i}: receiver ${show(name)} is used by no route`);
-  });
+  walk(rootChildren);
+  for (const [name, at] of receivers) {
+    if (!used.has(name)) problems.push(`${at}: receiver ${show(name)} is used by no route`);
+  }
   return problems;
 }
 
@@ -215,30 +268,33 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
   const problems: string[] = [];
   if (am.replicas === 2)
     problems.push('/alertmanager/replicas: 2 peers cannot keep quorum, use 1 or 3 and more, got 2');
-  am.receivers.forEach((receiver, i) =>
+  const receivers = placedReceivers(am);
+  receivers.forEach(([receiver, at]) =>
     (receiver.email ?? []).forEach((email, j) => {
       const port = Number(email.smarthost.split(':').pop());
       if (!(port >= 1 && port <= 65535))
-        problems.push(
-          `/alertmanager/receivers/${i}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`,
-        );
+        problems.push(`${at}/email/${j}/smarthost: the port must be 1 to 65535, got ${show(email.smarthost)}`);
     }),
   );
-  const names = new Set<string>();
-  am.receivers.forEach((receiver, i) => {
+  const names = new Map<string, string>();
+  receivers.forEach(([receiver, at]) => {
     if (receiver.name === WATCHDOG_RECEIVER)
       problems.push(
-        `/alertmanager/receivers/${i}/name: ${show(WATCHDOG_RECEIVER)} is the dead man's switch's receiver (set /alertmanager/deadMansSwitch), give this one another name`,
+        `${at}/name: ${show(WATCHDOG_RECEIVER)} is the dead man's switch's receiver (set /alertmanager/deadMansSwitch), give this one another name`,
       );
-    if (names.has(receiver.name))
-      problems.push(`/alertmanager/receivers/${i}/name: duplicate receiver ${show(receiver.name)}`);
-    names.add(receiver.name);
+    const first = names.get(receiver.name);
+    if (first !== undefined)
+      problems.push(
+        // An added receiver is named beside the defaults it does not show: say which one it collides with.
+        `${at}/name: duplicate receiver ${show(receiver.name)}${at.startsWith('/alertmanager/extraReceivers/') ? ` (${first} has it)` : ''}`,
+      );
+    else names.set(receiver.name, at);
   });
   const routeProblems: string[] = [];
-  const walk = (route: Route, at: string) => {
+  const check = (route: Route, at: string) => {
     if (route.receiver !== undefined && !names.has(route.receiver)) {
       routeProblems.push(
-        `${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names].join(', ')})`,
+        `${at}/receiver: no receiver named ${show(route.receiver)} (expected one of: ${[...names.keys()].join(', ')})`,
       );
     }
     (route.matchers ?? []).forEach((m, i) => {
@@ -250,16 +306,23 @@ export function alertmanagerProblems(am: AlertmanagerConfig): string[] {
       if (value !== undefined && durationSeconds(value) === 0)
         routeProblems.push(`${at}/${key}: must be longer than 0 (Alertmanager refuses 0), got ${show(value)}`);
     }
-    (route.routes ?? []).forEach((child, i) => walk(child, `${at}/routes/${i}`));
   };
-  walk(am.route, '/alertmanager/route');
+  const walk = (children: ReadonlyArray<Placed<Route>>) =>
+    children.forEach(([child, at]) => {
+      check(child, at);
+      walk(placedChildren(child, at));
+    });
+  check(am.route, '/alertmanager/route');
+  const rootChildren = placedRootRoutes(am);
+  walk(rootChildren);
   problems.push(...routeProblems);
   // A tree already reported broken would only add noise ("unused" receivers its typos meant to name).
   if (routeProblems.length === 0)
     problems.push(
-      ...routingProblems(
+      ...treeProblems(
         am.route,
-        am.receivers.map((r) => r.name),
+        rootChildren,
+        receivers.map(([r, at]): Placed<string> => [r.name, at]),
       ),
     );
   am.inhibitRules.forEach((rule, i) => {

@@ -11,3 +11,4 @@ export * from './genai';
 export * from './burn-rate';
 export * from './slo';
 export * from './packs';
+export * from './custom';

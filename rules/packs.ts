@@ -3,9 +3,9 @@ import { ConfigError, configSource } from '../src/config/loader';
 import { agentcoreRules } from './agentcore';
 import { GENAI_INHIBITIONS, genaiProblems, genaiRules } from './genai';
 import { SLO_INHIBITIONS, sloProblems, sloRules } from './slo';
-import { activeCatalogs, catalogComponents, labelLimitProblems, undeclaredMetrics } from './catalog';
-import { catalogSeries, MetricCatalog, seriesLabelNames } from './catalog/types';
-import { analysePromql, matcherAccepts } from '../src/lib/promql';
+import { activeCatalogs, catalogComponents, labelLimitProblems, selectorProblems, undeclaredMetrics } from './catalog';
+import { catalogSeries, MetricCatalog } from './catalog/types';
+import { CUSTOM_PACK, customRuleGroups, customRuleProblems } from './custom';
 import { forOverrideProblems, withForOverrides, withRunbooks } from './helpers';
 import { MS_FRAMEWORK_INHIBITIONS, msFrameworkRules } from './ms-framework';
 import { multiagentsProblems, multiagentsRules } from './multiagents';
@@ -46,6 +46,13 @@ export function activePacks(config: StackConfig): Array<keyof typeof ALL_PACKS> 
   ];
 }
 
+/** The rule files synth writes for `config`, whether or not its rules pass: each active pack's and the custom one. */
+export function ruleFileNames(config: StackConfig): string[] {
+  return [...activePacks(config), ...(config.rules.groups.length > 0 ? [CUSTOM_PACK] : [])].map(
+    (pack) => `${pack}.rules.yaml`,
+  );
+}
+
 /**
  * The job names of the scrape configs Prometheus renders for `config` (constructs/prometheus.ts; a test
  * holds the two equal): the stack's components, the agents' metrics through the gateway, the
@@ -58,8 +65,7 @@ export function scrapeJobs(config: StackConfig): string[] {
 /**
  * Alerts that could never fire in the stack `config` renders, one line each: a selector of a metric
  * that comes from an exporter the stack does not scrape, of `up` for a job no scrape config has, or
- * one that requires a label no series of its metric carries (neither the metric's own nor one its
- * delivery adds).
+ * one that requires a label no series of its metric carries (selectorProblems).
  */
 export function unreachableAlerts(
   groups: readonly RuleGroup[],
@@ -68,45 +74,24 @@ export function unreachableAlerts(
   delivery: Readonly<Record<Delivery, readonly string[]>> = DELIVERY_LABELS,
 ): string[] {
   const bySeries = catalogSeries(catalogs);
-  const problems: string[] = [];
-  for (const group of groups) {
-    for (const rule of group.rules) {
-      if (!isAlertRule(rule)) continue;
-      const fix = `or list ${rule.alert} in alerts.disabled`;
-      for (const selector of analysePromql(rule.expr).selectors) {
-        const known = bySeries.get(selector.metric);
-        if (known) {
-          const carried = seriesLabelNames(known.def, known.catalog, selector.metric, delivery);
-          // A matcher that an absent label satisfies (`!=`, `!~`, `=""`, a regex matching "") requires nothing.
-          for (const m of selector.matchers.filter(
-            (x) => x.label !== '__name__' && !carried.includes(x.label) && !matcherAccepts(x, ''),
-          )) {
-            problems.push(
-              `alert ${rule.alert} (group ${group.name}) selects ${selector.metric}{${m.label}${m.op}"${m.value}"}, but no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')}): fix the selector, ${fix}`,
-            );
-          }
-        }
-        if (selector.metric !== 'up') continue;
-        for (const m of selector.matchers.filter(
-          (x) => x.label === 'job' && (x.op === '=' || (x.op === '=~' && /^[\w-]+(\|[\w-]+)*$/.test(x.value))),
-        )) {
-          for (const job of m.value.split('|').filter((j) => !jobs.includes(j))) {
-            problems.push(
-              `alert ${rule.alert} (group ${group.name}) selects up{job${m.op}"${m.value}"}, but no scrape job is named "${job}" (jobs: ${jobs.join(', ')}): add a scrapeTargets entry with job: ${job}, ${fix}`,
-            );
-          }
-        }
-      }
-    }
-  }
-  return problems;
+  return groups.flatMap((group) =>
+    group.rules
+      .filter(isAlertRule)
+      .flatMap((rule) =>
+        selectorProblems(rule.expr, bySeries, jobs, delivery).map(
+          (p) =>
+            `alert ${rule.alert} (group ${group.name}) ${p.text}: ${p.fix}, or list ${rule.alert} in alerts.disabled`,
+        ),
+      ),
+  );
 }
 
 /**
- * The active packs' groups by pack name, with `alerts.for` applied and `alerts.disabled` left out.
- * Throws, one line per problem, for a rule that queries a metric no active catalogue declares, an alert
- * that could never fire in the rendered stack, and an `alerts.for` or `alerts.disabled` naming no
- * active alert.
+ * The active packs' groups by pack name, with `alerts.for` applied and `alerts.disabled` left out, and
+ * the config's own `rules.groups` last, as the `custom` pack. Throws, one line per problem, for a rule
+ * that queries a metric no active catalogue declares, an alert that could never fire in the rendered
+ * stack, an `alerts.for` or `alerts.disabled` naming no active alert, and a custom rule that is wrong
+ * (customRuleProblems).
  */
 export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[]> {
   const names = activePacks(config);
@@ -148,10 +133,14 @@ export function activeRuleGroups(config: StackConfig): Record<string, RuleGroup[
     ...labelLimitProblems(catalogs, config.prometheus.scrapeLimits),
     ...(config.platforms.includes('multiagents') ? multiagentsProblems(config) : []),
     ...genaiProblems(config),
+    ...customRuleProblems(config, { packs: complete, catalogs, jobs: scrapeJobs(config), delivery }),
   ];
   // Problems of the config (its platforms, thresholds, sources, alerts.*): reported as the loader's are.
   if (problems.length > 0) throw new ConfigError(configSource(config), problems);
-  return packs;
+  // The config's own rules: checked above with their paths, and left alone by `alerts.for` and
+  // `alerts.disabled`, which change the packs'.
+  const custom = customRuleGroups(config);
+  return custom.length > 0 ? { ...packs, [CUSTOM_PACK]: custom } : packs;
 }
 
 /** Each pack's pairs of alerts on one condition at two severities (Alertmanager inhibit rules). */

@@ -8,7 +8,7 @@ import type {
 } from '../../src/config/types';
 import { DEFAULTS } from '../../src/config/defaults';
 import { APPS_JOB, JobSwitches } from '../../src/lib/names';
-import { viaGateway } from '../../src/lib/metric-labels';
+import { Delivery, DELIVERY_LABELS, viaGateway } from '../../src/lib/metric-labels';
 import { isAlertRule, RuleGroup } from '../types';
 import { AGENTCORE } from './agentcore';
 import { MS_FRAMEWORK } from './ms-framework';
@@ -25,9 +25,9 @@ import { PROGRESSIVE_V5 } from './progressive-v5';
 import { STACK } from './stack';
 import { SUTAZAI } from './sutazai';
 import { THANOS_SIDECAR } from './thanos-sidecar';
-import { deliveryOf, metric, MetricCatalog, MetricDef, seriesNames } from './types';
+import { catalogSeries, deliveryOf, metric, MetricCatalog, MetricDef, seriesLabelNames, seriesNames } from './types';
 
-import { analysePromql } from '../../src/lib/promql';
+import { analysePromql, matcherAccepts } from '../../src/lib/promql';
 
 // lezer-promql (Prometheus' own grammar) is the judge in tests; synth uses the small reader in
 // src/lib/promql.ts, which the tests hold to the same answers, because lezer's JIT warm-up costs
@@ -36,6 +36,75 @@ import { analysePromql } from '../../src/lib/promql';
 function lezer(): typeof LezerPromql {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('@prometheus-io/lezer-promql') as typeof LezerPromql;
+}
+
+/**
+ * Where Prometheus' grammar (lezer-promql) stops reading `expr`, as a problem, or undefined when it
+ * parses. For expressions a user writes: the packs' are held to the grammar by the tests.
+ */
+export function promqlSyntaxProblem(expr: string): string | undefined {
+  let at: number | undefined;
+  lezer()
+    .parser.parse(expr)
+    .iterate({
+      enter: (node) => {
+        if (at === undefined && node.type.isError) at = node.from;
+        return at === undefined;
+      },
+    });
+  if (at === undefined) return undefined;
+  if (at >= expr.length)
+    return "not valid PromQL: Prometheus' grammar reaches the end early (a bracket left open or an operand missing)";
+  return `not valid PromQL: Prometheus' grammar stops at character ${at + 1} (${JSON.stringify(expr.slice(at, at + 20))})`;
+}
+
+// Aggregations whose result carries the `by` labels alone (topk, bottomk, limitk and limit_ratio keep
+// their series' labels; count_values adds one).
+const GROUPING_AGGREGATIONS = new Set(['Sum', 'Avg', 'Min', 'Max', 'Count', 'Group', 'Stddev', 'Stdvar', 'Quantile']);
+
+/**
+ * The labels of the series `expr` returns, where its shape alone says: an aggregation `by (...)` (or
+ * with no modifier: none), in parentheses, under a binary operator without vector matching modifiers
+ * (the left side's; a number's other side's; `or`, either side's). Undefined where it does not.
+ */
+export function resultLabels(expr: string): string[] | undefined {
+  type Node = NonNullable<ReturnType<ReturnType<typeof lezer>['parser']['parse']>['topNode']['firstChild']>;
+  const text = (n: Node) => expr.slice(n.from, n.to);
+  const isExpr = (n: Node) => !n.type.isError && /Expr$|Literal$|Selector$|FunctionCall$/.test(n.name);
+  const labels = (node: Node | null): string[] | undefined => {
+    if (!node) return undefined;
+    switch (node.name) {
+      case 'NumberDurationLiteral':
+        return [];
+      case 'ParenExpr':
+        return labels(childExprs(node)[0] ?? null);
+      case 'AggregateExpr': {
+        if (!GROUPING_AGGREGATIONS.has(node.getChild('AggregateOp')?.firstChild?.name ?? '')) return undefined;
+        const modifier = node.getChild('AggregateModifier');
+        if (!modifier) return [];
+        return modifier.getChild('By')
+          ? (modifier.getChild('GroupingLabels')?.getChildren('LabelName') ?? []).map(text)
+          : undefined;
+      }
+      case 'BinaryExpr': {
+        if (node.getChild('MatchingModifierClause')) return undefined;
+        const [left, right] = childExprs(node);
+        const [l, r] = [labels(left ?? null), labels(right ?? null)];
+        if (left?.name === 'NumberDurationLiteral') return r;
+        if (node.getChild('Or')) return l && r ? [...new Set([...l, ...r])] : undefined;
+        return l;
+      }
+      default:
+        return undefined;
+    }
+  };
+  const childExprs = (node: Node): Node[] => {
+    const out: Node[] = [];
+    for (let c = node.firstChild; c; c = c.nextSibling) if (isExpr(c)) out.push(c);
+    return out;
+  };
+  const top = lezer().parser.parse(expr).topNode.firstChild;
+  return labels(top ?? null);
 }
 
 /** The catalogue of each platform the config can name. */
@@ -209,34 +278,106 @@ export function synthMetrics(expr: string): MetricRef[] {
   return analysis.metrics.map((name) => ({ name, text: name }));
 }
 
+/** What is wrong with one query: what it reads that cannot be, and the setting that fixes it, where one does. */
+export interface QueryProblem {
+  readonly text: string;
+  readonly fix?: string;
+}
+
+/**
+ * Each metric `expr` selects that `declared` (the catalogues' series and the recorded ones) lacks:
+ * `queries x, which ...`, with the setting that scrapes it where an optional source has it.
+ */
+export function metricProblems(
+  expr: string,
+  catalogs: readonly MetricCatalog[],
+  declared: ReadonlySet<string>,
+  names: readonly string[] = [...declared],
+): QueryProblem[] {
+  return synthMetrics(expr).flatMap((ref): QueryProblem[] => {
+    const known = ref.name !== undefined ? declared.has(ref.name) : names.some((n) => ref.pattern!.test(n));
+    if (known) return [];
+    // A source the config does not scrape: say which setting scrapes it.
+    const source = OPTIONAL_SOURCES.find(
+      (s) =>
+        !catalogs.some((c) => c.name === s.catalog.name) &&
+        ref.name !== undefined &&
+        s.catalog.metrics.some((d) => seriesNames(d).includes(ref.name!)),
+    );
+    return [
+      source
+        ? {
+            text: `queries ${ref.text}, which comes from ${source.catalog.name}, which this stack does not scrape`,
+            fix: `set ${source.setting}`,
+          }
+        : {
+            text: `queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`,
+          },
+    ];
+  });
+}
+
+/**
+ * What makes `expr` read nothing in the stack: a selector that requires a label no series of its
+ * metric carries (neither the metric's own nor one its delivery adds), or `up` of a job no scrape
+ * config has. Each: `selects ..., but ...`, with its fix.
+ */
+export function selectorProblems(
+  expr: string,
+  bySeries: ReturnType<typeof catalogSeries>,
+  jobs: readonly string[],
+  delivery: Readonly<Record<Delivery, readonly string[]>> = DELIVERY_LABELS,
+): QueryProblem[] {
+  const problems: QueryProblem[] = [];
+  for (const selector of analysePromql(expr).selectors) {
+    const known = bySeries.get(selector.metric);
+    if (known) {
+      const carried = seriesLabelNames(known.def, known.catalog, selector.metric, delivery);
+      // A matcher that an absent label satisfies (`!=`, `!~`, `=""`, a regex matching "") requires nothing.
+      for (const m of selector.matchers.filter(
+        (x) => x.label !== '__name__' && !carried.includes(x.label) && !matcherAccepts(x, ''),
+      )) {
+        problems.push({
+          text: `selects ${selector.metric}{${m.label}${m.op}"${m.value}"}, but no series of ${selector.metric} carries ${m.label} (its labels: ${[...carried].sort().join(', ')})`,
+          fix: 'fix the selector',
+        });
+      }
+    }
+    if (selector.metric !== 'up') continue;
+    for (const m of selector.matchers.filter(
+      (x) => x.label === 'job' && (x.op === '=' || (x.op === '=~' && /^[\w-]+(\|[\w-]+)*$/.test(x.value))),
+    )) {
+      for (const job of m.value.split('|').filter((j) => !jobs.includes(j))) {
+        problems.push({
+          text: `selects up{job${m.op}"${m.value}"}, but no scrape job is named "${job}" (jobs: ${jobs.join(', ')})`,
+          fix: `add a scrapeTargets entry with job: ${job}`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every series name the catalogues declare. */
+export function declaredSeries(catalogs: readonly MetricCatalog[]): Set<string> {
+  return new Set(catalogs.flatMap((c) => c.metrics.flatMap(seriesNames)));
+}
+
 /**
  * Problems, one line each, for every rule that queries a metric no active catalogue declares. A
  * recording rule's output counts as declared for the rules that read it.
  */
 export function undeclaredMetrics(groups: readonly RuleGroup[], catalogs: readonly MetricCatalog[]): string[] {
-  const declared = new Set(catalogs.flatMap((c) => c.metrics.flatMap(seriesNames)));
+  const declared = declaredSeries(catalogs);
   for (const group of groups) for (const rule of group.rules) if (!isAlertRule(rule)) declared.add(rule.record);
   const names = [...declared];
   const problems: string[] = [];
   for (const group of groups) {
     for (const rule of group.rules) {
       const ruleName = isAlertRule(rule) ? `alert ${rule.alert}` : `recording rule ${rule.record}`;
-      for (const ref of synthMetrics(rule.expr)) {
-        const known = ref.name !== undefined ? declared.has(ref.name) : names.some((n) => ref.pattern!.test(n));
-        if (known) continue;
-        // A source the config does not scrape: say which setting scrapes it.
-        const source = OPTIONAL_SOURCES.find(
-          (s) =>
-            !catalogs.some((c) => c.name === s.catalog.name) &&
-            ref.name !== undefined &&
-            s.catalog.metrics.some((d) => seriesNames(d).includes(ref.name!)),
-        );
-        const disable = isAlertRule(rule) ? `, or list ${rule.alert} in alerts.disabled` : '';
-        problems.push(
-          source
-            ? `${ruleName} (group ${group.name}) queries ${ref.text}, which comes from ${source.catalog.name}, which this stack does not scrape: set ${source.setting}${disable}`
-            : `${ruleName} (group ${group.name}) queries ${ref.text}, which no active metric catalogue declares (${catalogs.map((c) => c.name).join(', ')})`,
-        );
+      const disable = isAlertRule(rule) ? `, or list ${rule.alert} in alerts.disabled` : '';
+      for (const p of metricProblems(rule.expr, catalogs, declared, names)) {
+        problems.push(`${ruleName} (group ${group.name}) ${p.text}${p.fix ? `: ${p.fix}${disable}` : ''}`);
       }
     }
   }

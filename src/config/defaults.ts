@@ -155,6 +155,9 @@ export const DEFAULTS: StackConfig = {
     // alerts and the labels that make them one condition. A blanket "critical mutes warning of the same
     // alertname" would mute one volume's warning while another volume is critical.
     inhibitRules: [],
+    // Added to the two above, which stay: a receiver and a route of your own without retyping these.
+    extraReceivers: [],
+    extraRoutes: [],
     deadMansSwitch: { interval: '5m' },
   },
   grafana: {
@@ -212,6 +215,7 @@ export const DEFAULTS: StackConfig = {
   pki: { clusterResourceNamespace: 'cert-manager', scrapeCertManager: true },
   platforms: ['ms-framework'],
   customMetrics: [],
+  rules: { groups: [], tests: [] },
   scrapeTargets: [],
   retention: {
     streams: [

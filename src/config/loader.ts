@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from './schema.json';
 import * as yaml from 'js-yaml';
@@ -243,5 +244,16 @@ export function loadConfig(file: string): StackConfig {
       `not valid YAML: ${err.reason ?? err.message.split('\n')[0]} (line ${(err.mark?.line ?? 0) + 1}, column ${(err.mark?.column ?? 0) + 1})`,
     ]);
   }
-  return resolveConfig(document, file);
+  return resolveConfig(withTestPaths(document, file), file);
+}
+
+/**
+ * The document with its `rules.tests` paths resolved against the file's folder, where the user wrote
+ * them from: the config then reads the same files whichever directory synth runs in.
+ */
+function withTestPaths(document: unknown, file: string): unknown {
+  if (!isObject(document) || !isObject(document.rules) || !Array.isArray(document.rules.tests)) return document;
+  const dir = path.dirname(path.resolve(file));
+  const tests = document.rules.tests.map((t: unknown) => (typeof t === 'string' ? path.resolve(dir, t) : t));
+  return { ...document, rules: { ...document.rules, tests } };
 }

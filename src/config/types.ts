@@ -444,6 +444,17 @@ export interface Route {
   routes?: Route[];
 }
 
+/** A route added ahead of the tree's own (`alertmanager.extraRoutes`): it names a receiver. */
+export interface ExtraRoute extends Route {
+  /** A receiver of `receivers` or `extraReceivers`. */
+  receiver: string;
+  /**
+   * Whether the routes after it still get its alerts. `false` takes them from the tree's own routes
+   * (a critical alert it matches would page no one through `critical`). @default true
+   */
+  continue?: boolean;
+}
+
 export interface InhibitRule {
   sourceMatchers: Matcher[];
   targetMatchers: Matcher[];
@@ -459,6 +470,16 @@ export interface AlertmanagerConfig {
   route: Route & { receiver: string };
   receivers: Receiver[];
   inhibitRules: InhibitRule[];
+  /**
+   * Receivers added to `receivers`, which stay as they are (setting `receivers` replaces the list); a
+   * name must be unique across both. @default []
+   */
+  extraReceivers?: Receiver[];
+  /**
+   * Routes added ahead of `route.routes`, which stay as they are (setting `route` replaces the tree).
+   * Each continues by default, so the routes after it still get its alerts. @default []
+   */
+  extraRoutes?: ExtraRoute[];
   /** Where the always-firing `Watchdog` alert goes: proof that the alerting path works. */
   deadMansSwitch: DeadMansSwitchConfig;
 }
@@ -837,6 +858,50 @@ export interface CustomMetric {
   help?: string;
 }
 
+/**
+ * One of your own rules (`rules.groups[].rules`): an alerting rule (`alert`) or a recording rule
+ * (`record`), checked at synth as the packs' are.
+ */
+export interface CustomRule {
+  /** An alerting rule's name, `<Component><Symptom>`; no active pack's alert may have it. @pattern ^[a-zA-Z_][a-zA-Z0-9_]*$ */
+  alert?: string;
+  /** A recording rule's series, `level:metric:operations`. @pattern ^[a-zA-Z_:][a-zA-Z0-9_:]*$ */
+  record?: string;
+  /**
+   * PromQL. Each metric it reads must be in an active catalogue, `customMetrics`, or recorded by a rule,
+   * and each label it matches on one its series carry. @minLength 1
+   */
+  expr: string;
+  /** An alert's pending time. @default - fires on the first evaluation */
+  for?: Duration;
+  /** How long an alert keeps firing after its condition clears. @default - resolves at once */
+  keepFiringFor?: Duration;
+  /** An alert's must hold `severity` (critical, warning or info), which Alertmanager routes on. */
+  labels?: Record<string, string>;
+  /** An alert's must hold `summary` and `description`. */
+  annotations?: Record<string, string>;
+}
+
+/** A group of your own rules, evaluated in order at one interval. */
+export interface CustomRuleGroup {
+  /** Unique among the groups, and no active pack's group. @minLength 1 */
+  name: string;
+  /** @default - prometheus.evaluationInterval */
+  interval?: Duration;
+  /** @minItems 1 */
+  rules: CustomRule[];
+}
+
+/** Your own rules, rendered into `custom.rules.yaml`, and their promtool unit tests. */
+export interface CustomRulesConfig {
+  groups: CustomRuleGroup[];
+  /**
+   * promtool unit-test files (paths relative to the config file), copied beside the rule files in
+   * `dist/rules`: each names the rule files it reads by name (`rule_files: [custom.rules.yaml]`).
+   */
+  tests: string[];
+}
+
 /** A monitored platform (or the stack itself) whose Grafana dashboards the stack can ship. */
 export type DashboardPlatform =
   'ms-framework' | 'multiagents' | 'sutazai' | 'agentcore' | 'progressive-v5' | 'stack' | 'genai' | 'slo';
@@ -1067,6 +1132,8 @@ export interface StackConfig {
   scrapeTargets: ScrapeTargetConfig[];
   /** Metrics beyond the active catalogues that rules or dashboards may query. */
   customMetrics: CustomMetric[];
+  /** Your own alert and recording rules, with their promtool tests: no TypeScript needed. */
+  rules: CustomRulesConfig;
   retention: RetentionConfig;
   alerts: AlertsConfig;
   dashboards: DashboardsConfig;

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { loadConfig, resolveConfig } from '../../src/config/loader';
-import { AlertmanagerConfigFile, routingProblems } from '../../constructs/alertmanager-config';
+import { AlertmanagerConfigFile, allReceivers, routingProblems } from '../../constructs/alertmanager-config';
 import { alertRules, SUTAZAI_TEAMS, sutazaiRules } from '../../rules';
 import { DEFAULTS } from '../../src/config';
 import { StackConfig } from '../../src/config/types';
@@ -167,6 +167,24 @@ const SUTAZAI_CASES: RoutingCase[] = [
   ['an alert without severity falls through to the default webhook', { alertname: 'Unlabelled' }, ['default']],
 ];
 
+/**
+ * The added receiver and route of examples/custom-rules: the billing team hears of its alerts, which
+ * still reach their severity's receiver, and the default routes catch the others as before.
+ */
+const CUSTOM_RULES_CASES: RoutingCase[] = [
+  [
+    "the billing team's critical alert reaches the team and still pages",
+    { alertname: 'BillingInvoicesFailing', severity: 'critical', team: 'billing', agent_type: 'billing' },
+    ['billing-team', 'critical'],
+  ],
+  [
+    "the billing team's warning reaches the team and the warnings channel",
+    { alertname: 'BillingTaskErrorsHigh', severity: 'warning', team: 'billing', agent_type: 'billing' },
+    ['billing-team', 'warning'],
+  ],
+  ...DEFAULT_CASES,
+];
+
 function renderedAlertmanagerYml(config: StackConfig, dir: string): string {
   const file = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(file, configMapData(synthStack(config).files.alertmanager, 'alertmanager', 'alertmanager.yml'));
@@ -189,6 +207,11 @@ describe.each<[string, () => StackConfig, RoutingCase[]]>([
     'the seed 002 tree (examples/sutazai)',
     () => loadConfig(path.join(REPO_ROOT, 'examples', 'sutazai', 'agent-o11y.yaml')),
     SUTAZAI_CASES,
+  ],
+  [
+    'the default tree with a receiver and a route added (examples/custom-rules)',
+    () => loadConfig(path.join(REPO_ROOT, 'examples', 'custom-rules', 'agent-o11y.yaml')),
+    CUSTOM_RULES_CASES,
   ],
 ])('%s', (_name, config, cases) => {
   let dir: string;
@@ -223,7 +246,7 @@ describe.each<[string, () => StackConfig, RoutingCase[]]>([
   });
 
   test('every receiver is used by some case', () => {
-    const names = config().alertmanager.receivers.map((r) => r.name);
+    const names = allReceivers(config().alertmanager).map((r) => r.name);
     expect(names.filter((n) => !cases.some(([, , receivers]) => receivers.includes(n)))).toEqual([]);
   });
 });
@@ -298,6 +321,67 @@ describe('routingProblems', () => {
     expect(configProblems({ alertmanager: { route: { receiver: 'default', routes: [] } } })).toEqual([
       '/alertmanager/receivers/1: receiver "critical" is used by no route',
       '/alertmanager/receivers/2: receiver "warning" is used by no route',
+    ]);
+  });
+});
+
+describe('receivers and routes added to the defaults', () => {
+  const billing = {
+    name: 'billing-team',
+    webhook: [{ url: { secretName: 'alertmanager-receivers', key: 'billing-webhook-url' } }],
+  };
+  const route = { receiver: 'billing-team', matchers: ['team="billing"'] };
+
+  test('come ahead of the default routes, continuing, with the default receivers kept', () => {
+    const rendered = yaml.load(
+      configMapData(
+        synthStack(resolveConfig({ alertmanager: { extraReceivers: [billing], extraRoutes: [route] } })).files
+          .alertmanager,
+        'alertmanager',
+        'alertmanager.yml',
+      ),
+    ) as AlertmanagerConfigFile;
+    expect(rendered.receivers.map((r) => r.name)).toEqual([
+      'default',
+      'critical',
+      'warning',
+      'billing-team',
+      'watchdog',
+    ]);
+    expect(rendered.route.routes!.map((r) => [r.receiver, r.continue])).toEqual([
+      ['watchdog', undefined],
+      ['billing-team', true],
+      ['critical', undefined],
+      ['warning', undefined],
+    ]);
+  });
+
+  test('setting receivers and route still replaces the defaults', () => {
+    const config = resolveConfig({
+      alertmanager: { receivers: [billing], route: { receiver: 'billing-team', routes: [] } },
+    });
+    expect(allReceivers(config.alertmanager).map((r) => r.name)).toEqual(['billing-team']);
+  });
+
+  test('fails, one line naming the key, a name the defaults have, a route to no receiver, a route that takes every alert', () => {
+    expect(configProblems({ alertmanager: { extraReceivers: [{ ...billing, name: 'critical' }] } })).toEqual([
+      '/alertmanager/extraReceivers/0/name: duplicate receiver "critical" (/alertmanager/receivers/1 has it)',
+    ]);
+    expect(
+      configProblems({ alertmanager: { extraReceivers: [billing], extraRoutes: [{ ...route, receiver: 'billing' }] } }),
+    ).toEqual([
+      '/alertmanager/extraRoutes/0/receiver: no receiver named "billing" (expected one of: default, critical, warning, billing-team)',
+    ]);
+    expect(
+      configProblems({
+        alertmanager: { extraReceivers: [billing], extraRoutes: [{ receiver: 'billing-team', continue: false }] },
+      }),
+    ).toEqual([
+      '/alertmanager/route/routes/0: is never reached: /alertmanager/extraRoutes/0 before it has no matchers and no continue, so it takes every alert',
+      '/alertmanager/route/routes/1: is never reached: /alertmanager/extraRoutes/0 before it has no matchers and no continue, so it takes every alert',
+    ]);
+    expect(configProblems({ alertmanager: { extraReceivers: [billing] } })).toEqual([
+      '/alertmanager/extraReceivers/0: receiver "billing-team" is used by no route',
     ]);
   });
 });
