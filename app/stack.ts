@@ -36,6 +36,7 @@ import {
 } from '../rules';
 import { APPS_JOB, StackFile } from '../src/lib/names';
 import { deliveryLabels } from '../src/lib/metric-labels';
+import { IMAGES_CONTEXT } from '../src/lib/images';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
@@ -99,6 +100,8 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       name,
       namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true },
     );
+    // Every image of the chart's constructs comes from imageOf, which reads the mirror and digests here.
+    made.node.setContext(IMAGES_CONTEXT, config.images);
     charts.push(made);
     return made;
   };

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, GrafanaConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, secretKeys, httpProbe, scratch } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
@@ -49,7 +49,7 @@ export class Grafana extends Component {
   public readonly datasources: string;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
-    const image = props.image ?? IMAGES.grafana;
+    const image = props.image ?? imageOf(scope, 'grafana');
     super(scope, id, {
       name: COMPONENTS.grafana,
       namespace: props.common.namespace,

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorConfig, CommonConfig, GenAiContentConfig, SpanMetricsConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
 import { show } from '../src/lib/problems';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
@@ -62,7 +62,7 @@ export class OtelCollector extends Component {
   public readonly tls: TlsFiles;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
-    const image = props.image ?? IMAGES.collector;
+    const image = props.image ?? imageOf(scope, 'collector');
     const routed = props.config.replicas > 1;
     super(scope, id, {
       name: COMPONENTS.collector,

@@ -311,6 +311,7 @@ export const DEFAULTS: StackConfig = {
   // Dashboards of the monitored platforms and of the stack's own health, unless dashboards.platforms says otherwise.
   dashboards: {},
   slos: [],
+  images: { digests: {} },
 };
 
 /** What each profile changes on top of the defaults. */

@@ -147,6 +147,55 @@ export interface CommonConfig {
  */
 export type AttributeName = string;
 
+/**
+ * A registry host (with an optional port) and path prefix that mirrors the stack's images, like
+ * `registry.internal:5000/mirror`: no scheme, no trailing `/`. The host has a `.` or a port, or is
+ * `localhost`: a runtime reads any other first word as a Docker Hub namespace.
+ * @pattern ^((localhost|[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)+)(:[0-9]+)?|[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?:[0-9]+)(/[a-z0-9]+([._-][a-z0-9]+)*)*$
+ */
+export type ImageRegistry = string;
+
+/**
+ * A content digest of an image manifest (or index): `sha256:` and 64 lower-case hex digits.
+ * @pattern ^sha256:[a-f0-9]{64}$
+ */
+export type ImageDigest = string;
+
+/** A digest per image of the stack, by its key in src/lib/images.ts (IMAGES). */
+export interface ImageDigests {
+  collector?: ImageDigest;
+  prometheus?: ImageDigest;
+  alertmanager?: ImageDigest;
+  grafana?: ImageDigest;
+  jaeger?: ImageDigest;
+  nodeExporter?: ImageDigest;
+  kubeStateMetrics?: ImageDigest;
+  elasticsearchExporter?: ImageDigest;
+  jsonExporter?: ImageDigest;
+  thanos?: ImageDigest;
+  elasticsearch?: ImageDigest;
+  logstash?: ImageDigest;
+  kibana?: ImageDigest;
+}
+
+/**
+ * Where the images are pulled from (air-gapped clusters): every container, init container and Job of
+ * the stack. docs/deploying.md, "Air-gapped clusters", shows how to mirror them and resolve the digests.
+ */
+export interface ImagesConfig {
+  /**
+   * A mirror that replaces each image's registry host, keeping its path:
+   * `docker.io/grafana/grafana:12.4.3` is pulled as `<registry>/grafana/grafana:12.4.3`.
+   * @default - each image's own registry
+   */
+  registry?: ImageRegistry;
+  /**
+   * Pull these images by digest: `<image>:<tag>@sha256:...` (the kubelet pulls the digest; the tag
+   * stays for people reading a diff).
+   */
+  digests: ImageDigests;
+}
+
 /** Tail sampling in the gateway: a trace is kept when any rule keeps it (seed 000 §18.3, seed 002). */
 export interface TraceSamplingConfig {
   /** Keep every trace that has a span with status ERROR. */
@@ -1072,4 +1121,6 @@ export interface StackConfig {
   dashboards: DashboardsConfig;
   /** Service level objectives, each with its burn-rate alerts and a generated promtool test. */
   slos: SloConfig[];
+  /** Image registry mirror and digests (air-gapped clusters). */
+  images: ImagesConfig;
 }
