@@ -29,6 +29,7 @@ export const DEFAULTS: StackConfig = {
   },
   collector: {
     replicas: 1,
+    autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 6, targetCpuPercent: 70 },
     resources: resources('200m', '512Mi', '1', '512Mi'),
     batchSize: 8192,
     sampling: {

@@ -328,8 +328,31 @@ export interface SpanMetricsConfig {
   cardinalityLimit: number;
 }
 
+/**
+ * A HorizontalPodAutoscaler for the gateway (autoscaling/v2, on CPU and optionally memory). It needs
+ * the resource metrics API (metrics-server). docs/deploying.md, "Gateway autoscaling", says what a
+ * resize re-maps.
+ */
+export interface CollectorAutoscalingConfig {
+  /** The HPA owns the replica count, and `collector.replicas` is not rendered. */
+  enabled: boolean;
+  /** At least 2: the gateway keeps its trace-ID routing tier at every size. */
+  minReplicas: Replicas;
+  maxReplicas: Replicas;
+  /** Average CPU use, in percent of the request, that the HPA keeps the replicas at. @minimum 10 @maximum 100 @asType integer */
+  targetCpuPercent: number;
+  /**
+   * Average memory use, in percent of the request, that also scales up. @minimum 10 @maximum 100 @asType integer
+   * @default - CPU only
+   */
+  targetMemoryPercent?: number;
+}
+
 export interface CollectorConfig {
+  /** The gateway's replicas; with `autoscaling.enabled`, the HPA's to choose. */
   replicas: Replicas;
+  /** Off by default: it needs metrics-server, and each resize re-maps part of the trace routing. */
+  autoscaling: CollectorAutoscalingConfig;
   resources: Resources;
   /** Batch size the gateway sends per request. @minimum 1 @asType integer */
   batchSize: number;
