@@ -457,6 +457,20 @@ function externalAllows(
           },
         ]
       : []),
+    // Grafana's server side of an OIDC sign-in: the code for tokens, then the user's claims.
+    ...(config.grafana.sso
+      ? [
+          {
+            peer: c.grafana,
+            direction: 'egress' as const,
+            ipBlock: anywhere,
+            ports: [...new Set([config.grafana.sso.tokenUrl, config.grafana.sso.userInfoUrl].map(httpsPort))].map(
+              (port) => ({ port }),
+            ),
+            why: `the OIDC provider's token and UserInfo endpoints (${new URL(config.grafana.sso.tokenUrl).host})`,
+          },
+        ]
+      : []),
     {
       peer: c.alertmanager,
       direction: 'egress',
@@ -480,6 +494,11 @@ function externalAllows(
         }))
       : []),
   ];
+}
+
+/** The port an https:// URL names, 443 when it names none. */
+function httpsPort(url: string): number {
+  return Number(new URL(url).port || 443);
 }
 
 /** What crosses the agent namespace's boundary other than links to stack components. */

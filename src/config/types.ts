@@ -547,6 +547,47 @@ export interface DeadMansSwitchConfig {
   interval: Duration;
 }
 
+/**
+ * An HTTPS URL with a host: no spaces, and none of `#` or `;`, which would end a grafana.ini value.
+ * @pattern ^https://[^\s/#;]+(/[^\s#;]*)?$
+ */
+export type HttpsUrl = string;
+
+/**
+ * A word of an INI value: no line breaks, `#` or `;`.
+ * @pattern ^[^\r\n#;]+$
+ */
+export type IniValue = string;
+
+/**
+ * Grafana sign-in with an OpenID Connect provider (Grafana's generic OAuth). Every user it signs up
+ * is a Viewer unless `roleAttributePath` gives another role; none becomes a Grafana server admin.
+ */
+export interface GrafanaSsoConfig {
+  /** Grafana's address in people's browsers; the provider sends them back to `<rootUrl>/login/generic_oauth`. */
+  rootUrl: HttpsUrl;
+  /** The label of the sign-in button. @default 'SSO' */
+  name?: IniValue;
+  clientId: IniValue;
+  /** The client secret, read from this Secret key as a file; never in the config. */
+  clientSecret: SecretKeyRef;
+  /** The provider's authorization endpoint (the browser goes there). */
+  authUrl: HttpsUrl;
+  /** The provider's token endpoint (Grafana calls it: the NetworkPolicy allows its port). */
+  tokenUrl: HttpsUrl;
+  /** The provider's UserInfo endpoint (Grafana calls it too). */
+  userInfoUrl: HttpsUrl;
+  /** @default ['openid', 'email', 'profile'] */
+  scopes?: AttributeName[];
+  /**
+   * A JMESPath over the ID token and UserInfo claims giving `Viewer`, `Editor` or `Admin`, such as
+   * `contains(groups[*], 'sre') && 'Editor' || 'Viewer'`. @default - every user is a Viewer
+   */
+  roleAttributePath?: IniValue;
+  /** Refuse sign-in when `roleAttributePath` gives no valid role, rather than making the user a Viewer. @default false */
+  roleAttributeStrict?: boolean;
+}
+
 export interface GrafanaConfig {
   resources: Resources;
   storage: Storage;
@@ -554,6 +595,8 @@ export interface GrafanaConfig {
   admin: CredentialsRef;
   /** Elasticsearch user the logs and traces datasources read as. */
   elasticsearch: CredentialsRef;
+  /** Single sign-on with an OpenID Connect provider. @default - off: the admin user only */
+  sso?: GrafanaSsoConfig;
 }
 
 export interface JaegerConfig {
