@@ -39,6 +39,7 @@ import {
 } from '../rules';
 import { APPS_JOB, StackFile } from '../src/lib/names';
 import { deliveryLabels } from '../src/lib/metric-labels';
+import { IMAGES_CONTEXT } from '../src/lib/images';
 
 /** Every component of a synthesized stack, for tests and the Pulumi component. */
 export interface StackParts {
@@ -102,6 +103,8 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       name,
       namespace ? { namespace, disableResourceNameHashes: true } : { disableResourceNameHashes: true },
     );
+    // Every image of the chart's constructs comes from imageOf, which reads the mirror and digests here.
+    made.node.setContext(IMAGES_CONTEXT, config.images);
     charts.push(made);
     return made;
   };
@@ -461,6 +464,20 @@ function externalAllows(
           },
         ]
       : []),
+    // Grafana's server side of an OIDC sign-in: the code for tokens, then the user's claims.
+    ...(config.grafana.sso
+      ? [
+          {
+            peer: c.grafana,
+            direction: 'egress' as const,
+            ipBlock: anywhere,
+            ports: [...new Set([config.grafana.sso.tokenUrl, config.grafana.sso.userInfoUrl].map(httpsPort))].map(
+              (port) => ({ port }),
+            ),
+            why: `the OIDC provider's token and UserInfo endpoints (${new URL(config.grafana.sso.tokenUrl).host})`,
+          },
+        ]
+      : []),
     {
       peer: c.alertmanager,
       direction: 'egress',
@@ -484,6 +501,11 @@ function externalAllows(
         }))
       : []),
   ];
+}
+
+/** The port an https:// URL names, 443 when it names none. */
+function httpsPort(url: string): number {
+  return Number(new URL(url).port || 443);
 }
 
 /** What crosses the agent namespace's boundary other than links to stack components. */

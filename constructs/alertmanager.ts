@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { AlertmanagerConfig, CommonConfig, InhibitRule, SecretKeyRef } from '../src/config/types';
 import { alertmanagerConfig, AlertmanagerConfigFile, alertmanagerProblems } from './alertmanager-config';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, Peer, execProbe, secretKeys } from '../src/lib/component';
 import { Pki, prometheusClientTls, TlsFiles, webConfig } from './mtls';
@@ -38,7 +38,7 @@ export class Alertmanager extends Component {
   private readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
-    const image = props.image ?? IMAGES.alertmanager;
+    const image = props.image ?? imageOf(scope, 'alertmanager');
     super(scope, id, {
       name: COMPONENTS.alertmanager,
       namespace: props.common.namespace,

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, ElasticsearchExporterConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { COMPONENTS } from '../src/lib/names';
 import { Elasticsearch } from './elasticsearch';
 import { Exporter } from './exporter';
@@ -88,7 +88,7 @@ export class ElasticsearchExporter extends Exporter {
       name: COMPONENTS.elasticsearchExporter,
       namespace: props.common.namespace,
       role: 'elasticsearch-metrics',
-      image: props.image ?? IMAGES.elasticsearchExporter,
+      image: props.image ?? imageOf(scope, 'elasticsearchExporter'),
       ports: [
         { name: 'metrics', port: 9114, carries: "Elasticsearch's health, disks, ILM and snapshots", tls: 'mtls' },
       ],

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, CredentialsRef, ElasticsearchConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
@@ -43,7 +43,7 @@ export class Elasticsearch extends Component {
   private readonly grantsList: ElasticsearchGrant[] = [];
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps) {
-    const image = props.image ?? IMAGES.elasticsearch;
+    const image = props.image ?? imageOf(scope, 'elasticsearch');
     super(scope, id, {
       name: 'elasticsearch',
       namespace: props.common.namespace,

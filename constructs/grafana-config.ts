@@ -3,7 +3,7 @@
  * functions: the construct places them. Grafana reads them at start; the e2e and TLS tests judge the
  * links they make.
  */
-import type { LogLevel, CredentialsRef } from '../src/config/types';
+import type { LogLevel, CredentialsRef, GrafanaSsoConfig } from '../src/config/types';
 import type { Endpoint } from '../src/lib/component';
 import { DATASOURCE_UIDS } from '../src/lib/names';
 import type { TlsFiles } from './mtls';
@@ -167,8 +167,56 @@ export function providersFile(): ProvidersFile {
   };
 }
 
+/** Where the SSO client secret is mounted; GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET__FILE names the file. */
+export const OAUTH_SECRET_DIR = '/etc/grafana/oauth';
+
+/** The scopes Grafana asks the provider for unless `grafana.sso.scopes` says otherwise. */
+export const DEFAULT_SSO_SCOPES = ['openid', 'email', 'profile'];
+
+/**
+ * `[auth.generic_oauth]` for an OpenID Connect provider, and the `[server]` root URL the provider
+ * redirects back to. The keys are Grafana's (conf/defaults.ini and "Configure generic OAuth
+ * authentication" in Grafana's docs); the client secret is not here but in the environment
+ * (GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET, read from a file by the image's entrypoint).
+ */
+export function genericOauthSection(sso: GrafanaSsoConfig): string[] {
+  return [
+    '[auth.generic_oauth]',
+    'enabled = true',
+    `name = ${sso.name ?? 'SSO'}`,
+    // People who can sign in at the provider get an account on first sign-in, as a Viewer at most.
+    'allow_sign_up = true',
+    `client_id = ${sso.clientId}`,
+    `scopes = ${(sso.scopes ?? DEFAULT_SSO_SCOPES).join(' ')}`,
+    `auth_url = ${sso.authUrl}`,
+    `token_url = ${sso.tokenUrl}`,
+    `api_url = ${sso.userInfoUrl}`,
+    'use_pkce = true',
+    ...(sso.roleAttributePath ? [`role_attribute_path = ${sso.roleAttributePath}`] : []),
+    `role_attribute_strict = ${sso.roleAttributeStrict ?? false}`,
+    // A role mapping never makes anyone a Grafana server admin: that stays the admin user's.
+    'allow_assign_grafana_admin = false',
+    'skip_org_role_sync = false',
+    '',
+    '[users]',
+    // Whom no role mapping names: read-only.
+    'auto_assign_org_role = Viewer',
+    '',
+  ];
+}
+
 /** grafana.ini: HTTPS on `port` with the pod's certificate, no phoning home, no anonymous access. */
-export function grafanaIniFile({ port, tls, logLevel }: { port: number; tls: TlsFiles; logLevel: LogLevel }): string {
+export function grafanaIniFile({
+  port,
+  tls,
+  logLevel,
+  sso,
+}: {
+  port: number;
+  tls: TlsFiles;
+  logLevel: LogLevel;
+  sso?: GrafanaSsoConfig;
+}): string {
   return [
     '[server]',
     'protocol = https',
@@ -176,6 +224,7 @@ export function grafanaIniFile({ port, tls, logLevel }: { port: number; tls: Tls
     `cert_file = ${tls.cert}`,
     `cert_key = ${tls.key}`,
     'min_tls_version = TLS1.3',
+    ...(sso ? [`root_url = ${sso.rootUrl.replace(/\/?$/, '/')}`] : []),
     '',
     '[analytics]',
     'reporting_enabled = false',
@@ -195,6 +244,7 @@ export function grafanaIniFile({ port, tls, logLevel }: { port: number; tls: Tls
     '[paths]',
     'provisioning = /etc/grafana/provisioning',
     '',
+    ...(sso ? genericOauthSection(sso) : []),
   ].join('\n');
 }
 

@@ -1,13 +1,20 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, GrafanaConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, secretKeys, httpProbe, scratch } from '../src/lib/component';
 import { Elasticsearch } from './elasticsearch';
 import { Jaeger } from './jaeger';
 import { Pki } from './mtls';
-import { DASHBOARDS_DIR, datasourcesFile, ES_CREDENTIALS_DIR, grafanaIniFile, providersFile } from './grafana-config';
+import {
+  DASHBOARDS_DIR,
+  datasourcesFile,
+  ES_CREDENTIALS_DIR,
+  grafanaIniFile,
+  OAUTH_SECRET_DIR,
+  providersFile,
+} from './grafana-config';
 import { Prometheus } from './prometheus';
 import { COMPONENTS, GRAFANA_PORT } from '../src/lib/names';
 
@@ -49,7 +56,7 @@ export class Grafana extends Component {
   public readonly datasources: string;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
-    const image = props.image ?? IMAGES.grafana;
+    const image = props.image ?? imageOf(scope, 'grafana');
     super(scope, id, {
       name: COMPONENTS.grafana,
       namespace: props.common.namespace,
@@ -80,7 +87,8 @@ export class Grafana extends Component {
       }),
     );
     const providers = toYaml(providersFile());
-    const grafanaIni = grafanaIniFile({ port: this.port('http').port, tls, logLevel: props.common.logLevel });
+    const sso = config.sso;
+    const grafanaIni = grafanaIniFile({ port: this.port('http').port, tls, logLevel: props.common.logLevel, sso });
     this.configMap('Config', this.name, { 'grafana.ini': grafanaIni });
     this.configMap('Datasources', `${this.name}-datasources`, { 'datasources.yaml': this.datasources });
     this.configMap('Providers', `${this.name}-dashboard-providers`, { 'providers.yaml': providers });
@@ -113,6 +121,14 @@ export class Grafana extends Component {
                 { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${ADMIN_DIR}/${admin.usernameKey}` },
                 { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${ADMIN_DIR}/${admin.passwordKey}` },
                 { name: 'GF_PATHS_DATA', value: '/var/lib/grafana' },
+                ...(sso
+                  ? [
+                      {
+                        name: 'GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET__FILE',
+                        value: `${OAUTH_SECRET_DIR}/${sso.clientSecret.key}`,
+                      },
+                    ]
+                  : []),
               ],
               resources: config.resources,
               livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, scheme: 'HTTPS' }),
@@ -131,6 +147,7 @@ export class Grafana extends Component {
                   readOnly: true,
                 })),
                 { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
+                ...(sso ? [{ name: 'oauth', mountPath: OAUTH_SECRET_DIR, readOnly: true }] : []),
                 { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
                 tls.mount,
                 { name: 'data', mountPath: '/var/lib/grafana' },
@@ -147,6 +164,7 @@ export class Grafana extends Component {
               configMap: { name: `${this.name}-dashboards-${folderSlug(f)}` },
             })),
             secretKeys('admin', admin.secretName, [admin.usernameKey, admin.passwordKey]),
+            ...(sso ? [secretKeys('oauth', sso.clientSecret.secretName, [sso.clientSecret.key])] : []),
             secretKeys('es-credentials', config.elasticsearch.secretName, [
               config.elasticsearch.usernameKey,
               config.elasticsearch.passwordKey,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, JaegerConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
@@ -54,7 +54,7 @@ export class Jaeger extends Component {
   public readonly cleanerPeer: Peer;
 
   constructor(scope: Construct, id: string, props: JaegerProps) {
-    const image = props.image ?? IMAGES.jaeger;
+    const image = props.image ?? imageOf(scope, 'jaeger');
     super(scope, id, {
       name: COMPONENTS.jaeger,
       namespace: props.common.namespace,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, KibanaConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, httpProbe, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
@@ -25,7 +25,7 @@ export class Kibana extends Component {
   public readonly rendered: string;
 
   constructor(scope: Construct, id: string, props: KibanaProps) {
-    const image = props.image ?? IMAGES.kibana;
+    const image = props.image ?? imageOf(scope, 'kibana');
     super(scope, id, {
       name: 'kibana',
       namespace: props.common.namespace,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, KubeStateMetricsConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { COMPONENTS } from '../src/lib/names';
 import { Exporter } from './exporter';
 import { Pki } from './mtls';
@@ -54,7 +54,7 @@ export class KubeStateMetrics extends Exporter {
       name: COMPONENTS.kubeStateMetrics,
       namespace: props.common.namespace,
       role: 'cluster-metrics',
-      image: props.image ?? IMAGES.kubeStateMetrics,
+      image: props.image ?? imageOf(scope, 'kubeStateMetrics'),
       ports: [{ name: 'metrics', port: 8080, carries: "the cluster objects' state", tls: 'mtls' }],
       pki: props.pki,
       configDir: CONFIG_DIR,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, LogstashConfig, RedactionConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { COMPONENTS } from '../src/lib/names';
 import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
@@ -58,7 +58,7 @@ export class Logstash extends Component {
   public readonly metricsParams: Record<string, string[]>;
 
   constructor(scope: Construct, id: string, props: LogstashProps) {
-    const image = props.image ?? IMAGES.logstash;
+    const image = props.image ?? imageOf(scope, 'logstash');
     super(scope, id, {
       name: COMPONENTS.logstash,
       namespace: props.common.namespace,
@@ -207,7 +207,7 @@ export class Logstash extends Component {
               // Its port is declared on the logstash container (one pod network): a pod's named port
               // is one target for Prometheus' pod discovery.
               name: 'json-exporter',
-              image: props.metricsImage ?? IMAGES.jsonExporter,
+              image: props.metricsImage ?? imageOf(scope, 'jsonExporter'),
               servesPorts: false,
               args: [...this.metricsArgs],
               resources: METRICS_RESOURCES,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, NodeExporterConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { Exporter } from './exporter';
 import { Pki } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
@@ -57,7 +57,7 @@ export class NodeExporter extends Exporter {
       name: COMPONENTS.nodeExporter,
       namespace: props.namespace,
       role: 'node-metrics',
-      image: props.image ?? IMAGES.nodeExporter,
+      image: props.image ?? imageOf(scope, 'nodeExporter'),
       hostNetwork: true,
       ports: [{ name: 'metrics', port: 9100, carries: "the node's metrics", tls: 'mtls' }],
       pki: props.pki,

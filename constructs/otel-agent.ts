@@ -3,7 +3,7 @@ import { show } from '../src/lib/problems';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CollectorAgentConfig, CollectorQueueConfig, CommonConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, Endpoint, httpProbe, PortSpec, scratch } from '../src/lib/component';
 import { otelClientTls, otelServerTls, Pki, TlsFiles } from './mtls';
@@ -69,7 +69,7 @@ export class OtelAgent extends Component {
   public readonly tls: TlsFiles;
 
   constructor(scope: Construct, id: string, props: OtelAgentProps) {
-    const image = props.image ?? IMAGES.collector;
+    const image = props.image ?? imageOf(scope, 'collector');
     const namespace = agentNamespace(props.config, props.common);
     super(scope, id, {
       name: COMPONENTS.agent,

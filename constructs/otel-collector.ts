@@ -1,8 +1,14 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { CollectorConfig, CommonConfig, GenAiContentConfig, SpanMetricsConfig } from '../src/config/types';
+import {
+  CollectorAutoscalingConfig,
+  CollectorConfig,
+  CommonConfig,
+  GenAiContentConfig,
+  SpanMetricsConfig,
+} from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { APP_METRIC_LABELS } from '../src/lib/metric-labels';
 import { show } from '../src/lib/problems';
 import { cpuCores, quantityBytes } from '../src/lib/quantity';
@@ -62,8 +68,11 @@ export class OtelCollector extends Component {
   public readonly tls: TlsFiles;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
-    const image = props.image ?? IMAGES.collector;
-    const routed = props.config.replicas > 1;
+    const image = props.image ?? imageOf(scope, 'collector');
+    // With an HPA the replica count is the HPA's; the gateway is rendered for the fewest it may run.
+    const autoscaling = props.config.autoscaling.enabled ? props.config.autoscaling : undefined;
+    const fewest = autoscaling?.minReplicas ?? props.config.replicas;
+    const routed = fewest > 1;
     super(scope, id, {
       name: COMPONENTS.collector,
       namespace: props.common.namespace,
@@ -110,6 +119,7 @@ export class OtelCollector extends Component {
     this.node.addValidation({
       validate: () => [
         ...samplingProblems(config),
+        ...autoscalingProblems(config),
         ...resourceLabelProblems(config.resourceLabels),
         ...logSamplingProblems(config.logSampling, streams),
         ...contentProblems(content),
@@ -163,14 +173,15 @@ export class OtelCollector extends Component {
       metadata: { name: this.name, labels: this.labels },
       spec: {
         serviceName: this.samplingServiceName,
-        replicas: config.replicas,
+        // Left out under an HPA, so an apply (or a GitOps sync) does not undo its count.
+        ...(autoscaling ? {} : { replicas: config.replicas }),
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
         template: this.podTemplate({
           rendered: [this.rendered],
           // Time to drain the in-memory batch into the persistent queue.
           terminationGracePeriodSeconds: 60,
-          replicas: config.replicas,
+          replicas: autoscaling?.maxReplicas ?? config.replicas,
           containers: [
             {
               name: 'otel-collector',
@@ -196,7 +207,47 @@ export class OtelCollector extends Component {
         volumeClaimTemplates: [claimTemplate('queue', config.queue.storage, this.labels)],
       },
     });
-    this.disruptionBudget(config.replicas);
+    this.disruptionBudget(fewest);
+    if (autoscaling) this.autoscaler(autoscaling);
+  }
+
+  /**
+   * The gateway's HorizontalPodAutoscaler. Every resize re-maps about 1/(n+1) of trace IDs to another
+   * replica (docs/deploying.md, "Gateway autoscaling"), so it scales up at most doubling a minute and
+   * down one replica at a time after ten minutes of low use: a replica scaled away leaves its queue on
+   * its claim until that ordinal returns, and a trace straddling a re-map is decided in two parts.
+   */
+  private autoscaler(autoscaling: CollectorAutoscalingConfig): void {
+    const utilization = (name: string, percent: number): k8s.MetricSpecV2 => ({
+      type: 'Resource',
+      resource: { name, target: { type: 'Utilization', averageUtilization: percent } },
+    });
+    new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: this.name },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [
+          utilization('cpu', autoscaling.targetCpuPercent),
+          ...(autoscaling.targetMemoryPercent !== undefined
+            ? [utilization('memory', autoscaling.targetMemoryPercent)]
+            : []),
+        ],
+        behavior: {
+          scaleUp: {
+            stabilizationWindowSeconds: 60,
+            selectPolicy: 'Max',
+            policies: [{ type: 'Percent', value: 100, periodSeconds: 60 }],
+          },
+          scaleDown: {
+            stabilizationWindowSeconds: 600,
+            selectPolicy: 'Min',
+            policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
+          },
+        },
+      },
+    });
   }
 }
 
@@ -274,7 +325,15 @@ export function gatewayConfig({
     receivers: {
       otlp: {
         protocols: {
-          grpc: { endpoint: `0.0.0.0:${port('otlp-grpc').port}`, tls: otelServerTls(tls) },
+          grpc: {
+            endpoint: `0.0.0.0:${port('otlp-grpc').port}`,
+            tls: otelServerTls(tls),
+            // An agent's gRPC connection stays on the replica it first reached: under an HPA, closing each
+            // after 2 minutes (its in-flight calls get 30 s) spreads the agents over the replicas added since.
+            ...(config.autoscaling.enabled
+              ? { keepalive: { server_parameters: { max_connection_age: '2m', max_connection_age_grace: '30s' } } }
+              : {}),
+          },
           http: { endpoint: `0.0.0.0:${port('otlp-http').port}`, tls: otelServerTls(tls) },
         },
       },
@@ -352,7 +411,7 @@ export function gatewayConfig({
                   sending_queue: { enabled: true, queue_size: 5000 },
                 },
               },
-              // A headless Service resolves to every ready replica; a changed set re-maps about 1/n of traces.
+              // A headless Service resolves to every ready replica; n to n+1 re-maps about 1/(n+1) of trace IDs.
               resolver: { dns: { hostname: samplingPeers.host, port: String(samplingPeers.port), interval: '5s' } },
             },
           }
@@ -511,6 +570,21 @@ export function resourceLabelProblems(labels: Readonly<Record<string, string>>):
 }
 
 /** Tail-sampling waits the collector cannot keep (paths under /collector/sampling). */
+/** The autoscaler's rules: a floor that keeps the routing tier, below its ceiling. */
+export function autoscalingProblems(collector: CollectorConfig): string[] {
+  const { enabled, minReplicas, maxReplicas } = collector.autoscaling;
+  if (!enabled) return [];
+  if (minReplicas < 2) {
+    return [
+      `/collector/autoscaling/minReplicas: must be 2 or more: a gateway rendered for 1 replica has no trace-ID routing, so the replicas it scaled to would each sample parts of traces, got ${minReplicas}`,
+    ];
+  }
+  if (maxReplicas <= minReplicas) {
+    return [`/collector/autoscaling/maxReplicas: must be more than minReplicas (${minReplicas}), got ${maxReplicas}`];
+  }
+  return [];
+}
+
 export function samplingProblems(collector: CollectorConfig): string[] {
   const { decisionWait, decisionWaitAfterRoot } = collector.sampling;
   const afterRoot = durationSeconds(decisionWaitAfterRoot);

@@ -67,7 +67,11 @@ export interface Extensions {
 
 export interface OtlpReceiver {
   protocols: {
-    grpc?: { endpoint: string; tls?: TlsServerSettings };
+    grpc?: {
+      endpoint: string;
+      tls?: TlsServerSettings;
+      keepalive?: { server_parameters: { max_connection_age: string; max_connection_age_grace: string } };
+    };
     http?: { endpoint: string; tls?: TlsServerSettings };
   };
 }

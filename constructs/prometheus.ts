@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, PrometheusConfig, ScrapeTargetConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/lib/component';
@@ -107,7 +107,7 @@ export class Prometheus extends Component {
   public readonly backup?: { readonly sidecarArgs: readonly string[]; readonly retention: PrometheusBackupRetention };
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
-    const image = props.image ?? IMAGES.prometheus;
+    const image = props.image ?? imageOf(scope, 'prometheus');
     super(scope, id, {
       name: COMPONENTS.prometheus,
       namespace: props.common.namespace,
@@ -165,7 +165,7 @@ export class Prometheus extends Component {
       ...(backup ? { 'thanos-client.yml': sidecarClient } : {}),
     });
     this.configMap('Rules', `${this.name}-rules`, props.ruleFiles);
-    const backupImage = props.backupImage ?? IMAGES.thanos;
+    const backupImage = props.backupImage ?? imageOf(scope, 'thanos');
     // The bucket's config is shared with the retention job; the sidecar's client config is Prometheus'.
     const objstore = backup
       ? toYaml(thanosObjstoreConfig(backup.s3, defaultBackupPrefix(props.common.cluster, props.common.environment)))

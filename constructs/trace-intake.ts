@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { CommonConfig, TraceIntakeConfig } from '../src/config/types';
-import { IMAGES } from '../src/lib/images';
+import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, httpProbe } from '../src/lib/component';
 import { COMPONENTS } from '../src/lib/names';
@@ -38,7 +38,7 @@ export class TraceIntake extends Component {
       name: COMPONENTS.traceIntake,
       namespace: props.common.namespace,
       role: 'trace-intake',
-      image: props.image ?? IMAGES.jaeger,
+      image: props.image ?? imageOf(scope, 'jaeger'),
       ports: [
         { name: 'zipkin', port: 9411, carries: 'Zipkin v1/v2 spans (JSON, Thrift, Protobuf) over HTTPS', tls: 'mtls' },
         { name: 'jaeger-grpc', port: 14250, carries: 'Jaeger spans over gRPC (model.proto)', tls: 'mtls' },

@@ -29,6 +29,7 @@ export const DEFAULTS: StackConfig = {
   },
   collector: {
     replicas: 1,
+    autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 6, targetCpuPercent: 70 },
     resources: resources('200m', '512Mi', '1', '512Mi'),
     batchSize: 8192,
     sampling: {
@@ -315,6 +316,7 @@ export const DEFAULTS: StackConfig = {
   // Dashboards of the monitored platforms and of the stack's own health, unless dashboards.platforms says otherwise.
   dashboards: {},
   slos: [],
+  images: { digests: {} },
 };
 
 /** What each profile changes on top of the defaults. */

@@ -46,6 +46,8 @@ const TYPE_HINTS: Record<string, string> = {
   DnsLabel: 'a DNS-1123 label (lower-case letters, digits and -)',
   JvmHeap: 'a JVM heap size like 512m or 4g',
   HostPort: 'host:port, like smtp.example.com:587',
+  ImageRegistry: 'a registry host[:port] and path, like registry.internal:5000/mirror (no scheme)',
+  ImageDigest: 'a digest like sha256: and 64 lower-case hex digits',
 };
 
 /** The same hints keyed by the pattern itself, which is what a validation error reports. */

@@ -147,6 +147,55 @@ export interface CommonConfig {
  */
 export type AttributeName = string;
 
+/**
+ * A registry host (with an optional port) and path prefix that mirrors the stack's images, like
+ * `registry.internal:5000/mirror`: no scheme, no trailing `/`. The host has a `.` or a port, or is
+ * `localhost`: a runtime reads any other first word as a Docker Hub namespace.
+ * @pattern ^((localhost|[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)+)(:[0-9]+)?|[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?:[0-9]+)(/[a-z0-9]+([._-][a-z0-9]+)*)*$
+ */
+export type ImageRegistry = string;
+
+/**
+ * A content digest of an image manifest (or index): `sha256:` and 64 lower-case hex digits.
+ * @pattern ^sha256:[a-f0-9]{64}$
+ */
+export type ImageDigest = string;
+
+/** A digest per image of the stack, by its key in src/lib/images.ts (IMAGES). */
+export interface ImageDigests {
+  collector?: ImageDigest;
+  prometheus?: ImageDigest;
+  alertmanager?: ImageDigest;
+  grafana?: ImageDigest;
+  jaeger?: ImageDigest;
+  nodeExporter?: ImageDigest;
+  kubeStateMetrics?: ImageDigest;
+  elasticsearchExporter?: ImageDigest;
+  jsonExporter?: ImageDigest;
+  thanos?: ImageDigest;
+  elasticsearch?: ImageDigest;
+  logstash?: ImageDigest;
+  kibana?: ImageDigest;
+}
+
+/**
+ * Where the images are pulled from (air-gapped clusters): every container, init container and Job of
+ * the stack. docs/deploying.md, "Air-gapped clusters", shows how to mirror them and resolve the digests.
+ */
+export interface ImagesConfig {
+  /**
+   * A mirror that replaces each image's registry host, keeping its path:
+   * `docker.io/grafana/grafana:12.4.3` is pulled as `<registry>/grafana/grafana:12.4.3`.
+   * @default - each image's own registry
+   */
+  registry?: ImageRegistry;
+  /**
+   * Pull these images by digest: `<image>:<tag>@sha256:...` (the kubelet pulls the digest; the tag
+   * stays for people reading a diff).
+   */
+  digests: ImageDigests;
+}
+
 /** Tail sampling in the gateway: a trace is kept when any rule keeps it (seed 000 §18.3, seed 002). */
 export interface TraceSamplingConfig {
   /** Keep every trace that has a span with status ERROR. */
@@ -279,8 +328,31 @@ export interface SpanMetricsConfig {
   cardinalityLimit: number;
 }
 
+/**
+ * A HorizontalPodAutoscaler for the gateway (autoscaling/v2, on CPU and optionally memory). It needs
+ * the resource metrics API (metrics-server). docs/deploying.md, "Gateway autoscaling", says what a
+ * resize re-maps.
+ */
+export interface CollectorAutoscalingConfig {
+  /** The HPA owns the replica count, and `collector.replicas` is not rendered. */
+  enabled: boolean;
+  /** At least 2: the gateway keeps its trace-ID routing tier at every size. */
+  minReplicas: Replicas;
+  maxReplicas: Replicas;
+  /** Average CPU use, in percent of the request, that the HPA keeps the replicas at. @minimum 10 @maximum 100 @asType integer */
+  targetCpuPercent: number;
+  /**
+   * Average memory use, in percent of the request, that also scales up. @minimum 10 @maximum 100 @asType integer
+   * @default - CPU only
+   */
+  targetMemoryPercent?: number;
+}
+
 export interface CollectorConfig {
+  /** The gateway's replicas; with `autoscaling.enabled`, the HPA's to choose. */
   replicas: Replicas;
+  /** Off by default: it needs metrics-server, and each resize re-maps part of the trace routing. */
+  autoscaling: CollectorAutoscalingConfig;
   resources: Resources;
   /** Batch size the gateway sends per request. @minimum 1 @asType integer */
   batchSize: number;
@@ -496,6 +568,47 @@ export interface DeadMansSwitchConfig {
   interval: Duration;
 }
 
+/**
+ * An HTTPS URL with a host: no spaces, and none of `#` or `;`, which would end a grafana.ini value.
+ * @pattern ^https://[^\s/#;]+(/[^\s#;]*)?$
+ */
+export type HttpsUrl = string;
+
+/**
+ * A word of an INI value: no line breaks, `#` or `;`.
+ * @pattern ^[^\r\n#;]+$
+ */
+export type IniValue = string;
+
+/**
+ * Grafana sign-in with an OpenID Connect provider (Grafana's generic OAuth). Every user it signs up
+ * is a Viewer unless `roleAttributePath` gives another role; none becomes a Grafana server admin.
+ */
+export interface GrafanaSsoConfig {
+  /** Grafana's address in people's browsers; the provider sends them back to `<rootUrl>/login/generic_oauth`. */
+  rootUrl: HttpsUrl;
+  /** The label of the sign-in button. @default 'SSO' */
+  name?: IniValue;
+  clientId: IniValue;
+  /** The client secret, read from this Secret key as a file; never in the config. */
+  clientSecret: SecretKeyRef;
+  /** The provider's authorization endpoint (the browser goes there). */
+  authUrl: HttpsUrl;
+  /** The provider's token endpoint (Grafana calls it: the NetworkPolicy allows its port). */
+  tokenUrl: HttpsUrl;
+  /** The provider's UserInfo endpoint (Grafana calls it too). */
+  userInfoUrl: HttpsUrl;
+  /** @default ['openid', 'email', 'profile'] */
+  scopes?: AttributeName[];
+  /**
+   * A JMESPath over the ID token and UserInfo claims giving `Viewer`, `Editor` or `Admin`, such as
+   * `contains(groups[*], 'sre') && 'Editor' || 'Viewer'`. @default - every user is a Viewer
+   */
+  roleAttributePath?: IniValue;
+  /** Refuse sign-in when `roleAttributePath` gives no valid role, rather than making the user a Viewer. @default false */
+  roleAttributeStrict?: boolean;
+}
+
 export interface GrafanaConfig {
   resources: Resources;
   storage: Storage;
@@ -503,6 +616,8 @@ export interface GrafanaConfig {
   admin: CredentialsRef;
   /** Elasticsearch user the logs and traces datasources read as. */
   elasticsearch: CredentialsRef;
+  /** Single sign-on with an OpenID Connect provider. @default - off: the admin user only */
+  sso?: GrafanaSsoConfig;
 }
 
 export interface JaegerConfig {
@@ -1139,4 +1254,6 @@ export interface StackConfig {
   dashboards: DashboardsConfig;
   /** Service level objectives, each with its burn-rate alerts and a generated promtool test. */
   slos: SloConfig[];
+  /** Image registry mirror and digests (air-gapped clusters). */
+  images: ImagesConfig;
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Resources, SecretKeyRef, Storage } from '../config/types';
 import { contentHash } from './hash';
+import { imageTag } from './images';
 
 /** The label keys every object carries (the Kubernetes recommended labels). */
 export const PART_OF = 'agent-o11y';
@@ -163,7 +164,7 @@ export abstract class Component extends Construct implements Peer {
       ...this.selector,
       'app.kubernetes.io/component': props.role,
       'app.kubernetes.io/part-of': PART_OF,
-      'app.kubernetes.io/version': props.image.split(':').pop() ?? 'unknown',
+      'app.kubernetes.io/version': imageTag(props.image),
       'app.kubernetes.io/managed-by': PART_OF,
     };
     this.portsByName = new Map(props.ports.map((p) => [p.name, p]));

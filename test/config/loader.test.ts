@@ -189,7 +189,7 @@ const MALFORMED: Array<[string, unknown, string]> = [
   [
     'an unknown key in a component',
     { grafana: { adminPassword: 'x' } },
-    '/grafana/adminPassword: unknown key (expected one of: resources, storage, admin, elasticsearch)',
+    '/grafana/adminPassword: unknown key (expected one of: resources, storage, admin, elasticsearch, sso)',
   ],
   [
     'an unknown nested key',

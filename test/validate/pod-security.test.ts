@@ -144,9 +144,9 @@ describe.each(Object.keys(ALL_CONFIGS))('every pod of the %s config', (profile) 
     }
   });
 
-  test('pins every image to a release tag', () => {
+  test('pins every image to a release tag (and, where the config gives one, its digest)', () => {
     for (const { spec } of all) {
-      for (const c of spec.containers) expect(c.image).toMatch(/:v?\d+\.\d+\.\d+$/);
+      for (const c of spec.containers) expect(c.image).toMatch(/:v?\d+\.\d+\.\d+(@sha256:[a-f0-9]{64})?$/);
     }
   });
 });
