@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { StackConfig } from '../src/config/types';
 import { checkConfig, ConfigError, configSource, problemSection } from '../src/config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
-import { Elasticsearch } from '../constructs/elasticsearch';
+import { dataTiers, Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
 import { Grafana } from '../constructs/grafana';
 import { Jaeger } from '../constructs/jaeger';
@@ -126,7 +126,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const retention = new Retention(elasticsearchChart, 'Retention', {
     config: config.retention,
     common,
-    dataNodes: config.elasticsearch.replicas,
+    tiers: dataTiers(config.elasticsearch),
     jaegerIndexPrefix: config.jaeger.indexPrefix,
     addedStreams: [contentStream(config.genai.content)].filter((s) => s !== undefined),
   });

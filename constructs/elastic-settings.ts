@@ -14,7 +14,7 @@ export interface ElasticsearchSettings {
   'network.publish_host': string;
   'node.store.allow_mmap': boolean;
   'discovery.type'?: 'single-node';
-  'node.roles'?: Array<'master' | 'data' | 'ingest'>;
+  'node.roles'?: Array<'master' | 'data' | 'ingest' | 'data_hot' | 'data_content' | 'data_warm'>;
   'discovery.seed_hosts'?: string[];
   'cluster.initial_master_nodes'?: string[];
   'path.data': string;

@@ -502,6 +502,38 @@ export interface ElasticsearchConfig {
   heap: JvmHeap;
   /** Password of the built-in `elastic` superuser; used only by the bootstrap Job. */
   elasticPassword: SecretKeyRef;
+  /**
+   * A pool of warm data nodes (node role `data_warm`) beside the nodes above, which then form the hot
+   * tier (`master`, `data_hot`, `data_content`, `ingest`): ILM moves a log index to the warm nodes in
+   * its warm phase, and keeps it there when it turns cold. @default - none: one pool, each node holds every tier
+   */
+  warm?: ElasticsearchPoolConfig;
+  /**
+   * Replica shards of a log index in each ILM phase (seed 000 §18.3: hot 2, warm 1, cold 0); each must
+   * be fewer than the nodes of the tier that holds the phase (cold indices stay on the warm nodes).
+   * @default - with `warm`: as many as the tier's nodes hold, up to hot 2, warm 1, cold 0; else 1 when there are 2+ nodes, 0 on one
+   */
+  shardReplicas?: ShardReplicasConfig;
+}
+
+/** A pool of Elasticsearch nodes of one data tier. */
+export interface ElasticsearchPoolConfig {
+  /** Nodes in the pool. @minimum 1 @asType integer */
+  replicas: number;
+  resources: Resources;
+  storage: Storage;
+  /** JVM heap, about half the memory limit. */
+  heap: JvmHeap;
+}
+
+/** Replica shards of a log index in each ILM phase. */
+export interface ShardReplicasConfig {
+  /** @minimum 0 @asType integer */
+  hot?: number;
+  /** @minimum 0 @asType integer */
+  warm?: number;
+  /** @minimum 0 @asType integer */
+  cold?: number;
 }
 
 export interface LogstashConfig {
