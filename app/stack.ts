@@ -5,6 +5,8 @@ import { StackConfig } from '../src/config/types';
 import { checkConfig, ConfigError, configSource, problemSection } from '../src/config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
 import { dataTiers, Elasticsearch } from '../constructs/elasticsearch';
+import { ElasticsearchCluster } from '../constructs/elasticsearch-cluster';
+import { ExternalElasticsearch } from '../constructs/external-elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
 import { Grafana } from '../constructs/grafana';
 import { Jaeger } from '../constructs/jaeger';
@@ -43,7 +45,8 @@ export interface StackParts {
   /** The collector agent's own namespace (Pod Security "privileged"). */
   readonly agentNamespace: StackNamespace;
   readonly pki: Pki;
-  readonly elasticsearch: Elasticsearch;
+  /** The stack's Elasticsearch, or the existing cluster of `elasticsearch.external`. */
+  readonly elasticsearch: ElasticsearchCluster;
   readonly bootstrap: ElasticsearchBootstrap;
   readonly retention: Retention;
   readonly logstash: Logstash;
@@ -130,12 +133,20 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     jaegerIndexPrefix: config.jaeger.indexPrefix,
     addedStreams: [contentStream(config.genai.content)].filter((s) => s !== undefined),
   });
-  const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
-    config: config.elasticsearch,
-    common,
-    pki,
-    snapshotPath: retention.snapshotPath,
-  });
+  const external = config.elasticsearch.external;
+  const elasticsearch: ElasticsearchCluster = external
+    ? new ExternalElasticsearch(elasticsearchChart, 'Elasticsearch', {
+        config: external,
+        common,
+        indexReplicas: dataTiers(config.elasticsearch).replicas.hot,
+        warmPool: config.elasticsearch.warm !== undefined,
+      })
+    : new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
+        config: config.elasticsearch,
+        common,
+        pki,
+        snapshotPath: retention.snapshotPath,
+      });
   const logstash = new Logstash(chart('logstash'), 'Logstash', {
     config: config.logstash,
     common,
@@ -276,7 +287,8 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const networkPolicies = new StackNetworkPolicies(chart('network-policies'), 'NetworkPolicies', {
     namespace: ns,
     components: [
-      elasticsearch,
+      // An existing cluster is not the stack's: its clients' policies let them out to it, and it gets none.
+      ...(elasticsearch instanceof Elasticsearch ? [elasticsearch] : []),
       logstash,
       kibana,
       jaeger,
@@ -346,7 +358,7 @@ function externalAllows(
   agentNamespace: string,
   c: {
     collector: OtelCollector;
-    elasticsearch: Elasticsearch;
+    elasticsearch: ElasticsearchCluster;
     prometheus: Prometheus;
     alertmanager: Alertmanager;
     grafana: Grafana;
@@ -443,7 +455,7 @@ function externalAllows(
           why: `the backup bucket at ${backupBucket.endpoint}`,
         }))
       : []),
-    ...(snapshotBucket
+    ...(snapshotBucket && c.elasticsearch instanceof Elasticsearch
       ? [
           {
             peer: c.elasticsearch,

@@ -48,7 +48,8 @@ export interface KibanaSettings {
   'server.ssl.supportedProtocols': TlsProtocol[];
   'elasticsearch.hosts': string[];
   'elasticsearch.username': string;
-  'elasticsearch.ssl.certificateAuthorities': string[];
+  /** Omitted: Node's public roots. */
+  'elasticsearch.ssl.certificateAuthorities'?: string[];
   'elasticsearch.ssl.verificationMode': 'full' | 'certificate' | 'none';
   'telemetry.optIn': boolean;
   'logging.root.level': 'all' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'off';

@@ -1,16 +1,10 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import type { estypes } from '@elastic/elasticsearch';
-import {
-  CommonConfig,
-  CredentialsRef,
-  ElasticsearchConfig,
-  ElasticsearchPoolConfig,
-  SecretKeyRef,
-} from '../src/config/types';
+import { CommonConfig, ElasticsearchConfig, ElasticsearchPoolConfig, SecretKeyRef } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { claimTemplate, Component, resourceRequirements } from '../src/lib/component';
+import { claimTemplate, resourceRequirements } from '../src/lib/component';
+import { CLUSTER_CA_DIR, ClusterTrust, ElasticsearchCluster, Superuser } from './elasticsearch-cluster';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
 import { quantityAmount } from '../src/lib/quantity';
@@ -25,14 +19,6 @@ export interface ElasticsearchProps {
   readonly snapshotPath?: string;
   /** @default IMAGES.elasticsearch */
   readonly image?: string;
-}
-
-/** A user another component connects as, with the role it needs; the bootstrap Job creates both. */
-export interface ElasticsearchGrant {
-  readonly client: Component;
-  readonly credentials: CredentialsRef;
-  readonly roleName: string;
-  readonly role: Omit<estypes.SecurityPutRoleRequest, 'name'>;
 }
 
 const HOME = '/usr/share/elasticsearch';
@@ -56,12 +42,13 @@ interface NodePool {
  * Elasticsearch as a StatefulSet: security on, TLS on HTTP and transport from the stack's PKI,
  * single-node discovery for 1 replica, a master-eligible data-node cluster for 3+.
  */
-export class Elasticsearch extends Component {
+export class Elasticsearch extends ElasticsearchCluster {
   public readonly tls: TlsFiles;
   public readonly config: ElasticsearchConfig;
   /** Headless Service for node discovery over the transport port. */
   public readonly transportServiceName: string;
-  private readonly grantsList: ElasticsearchGrant[] = [];
+  public readonly indexReplicas: number;
+  public readonly superuser: Superuser;
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps) {
     const image = props.image ?? IMAGES.elasticsearch;
@@ -81,6 +68,8 @@ export class Elasticsearch extends Component {
       ],
     });
     this.config = props.config;
+    this.indexReplicas = replicaShards(props.config.replicas);
+    this.superuser = { username: 'elastic', password: props.config.elasticPassword };
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => elasticsearchProblems(props.config) });
     const replicas = props.config.replicas;
@@ -258,23 +247,17 @@ export class Elasticsearch extends Component {
     });
   }
 
-  /** Users and roles other components registered; the bootstrap Job creates them. */
-  public get grants(): readonly ElasticsearchGrant[] {
-    return this.grantsList;
-  }
-
-  /**
-   * Lets `client` connect as the user in `credentials` with `role`; returns the HTTPS endpoint and
-   * records the link.
-   */
-  public grant(
-    client: Component,
-    credentials: CredentialsRef,
-    roleName: string,
-    role: Omit<estypes.SecurityPutRoleRequest, 'name'>,
-  ): string {
-    this.grantsList.push({ client, credentials, roleName, role });
-    return this.endpoint(client, 'https').url();
+  public trust(clientTls?: TlsFiles): ClusterTrust {
+    // The stack's CA signed its certificate: a client of the stack has it as its own certificate's ca.crt.
+    if (clientTls) return { caFile: clientTls.ca, volumes: [], mounts: [] };
+    return {
+      caFile: `${CLUSTER_CA_DIR}/ca.crt`,
+      // Only the CA certificate of Elasticsearch's Secret, never its key.
+      volumes: [
+        { name: 'es-ca', secret: { secretName: this.tls.secretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      ],
+      mounts: [{ name: 'es-ca', mountPath: CLUSTER_CA_DIR, readOnly: true }],
+    };
   }
 }
 
@@ -306,11 +289,23 @@ const TIER_REPLICAS = { hot: 2, warm: 1, cold: 0 };
 
 /**
  * The data tiers of `elasticsearch`: the configured replica shards per phase, else as many as the
- * tier's nodes can hold up to seed 000's (with a warm pool), else the one-pool count of replicaShards.
+ * tier's nodes can hold up to seed 000's (with a warm pool), else the one-pool count of replicaShards
+ * (1 for an existing cluster, whose nodes are not known here).
  */
 export function dataTiers(elasticsearch: ElasticsearchConfig): DataTiers {
   const set = elasticsearch.shardReplicas ?? {};
   const warm = elasticsearch.warm;
+  if (elasticsearch.external) {
+    // Its nodes are unknown here: Elasticsearch's own default of one replica, unless the config says.
+    return {
+      warmPool: false,
+      replicas: {
+        hot: set.hot ?? 1,
+        ...(set.warm !== undefined ? { warm: set.warm } : {}),
+        ...(set.cold !== undefined ? { cold: set.cold } : {}),
+      },
+    };
+  }
   if (!warm) {
     return {
       warmPool: false,

@@ -4,7 +4,7 @@ import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { IMAGES } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, secretKeys, httpProbe, scratch } from '../src/lib/component';
-import { Elasticsearch } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { Jaeger } from './jaeger';
 import { Pki } from './mtls';
 import { DASHBOARDS_DIR, datasourcesFile, ES_CREDENTIALS_DIR, grafanaIniFile, providersFile } from './grafana-config';
@@ -24,7 +24,7 @@ export interface GrafanaProps {
   readonly common: CommonConfig;
   readonly prometheus: Prometheus;
   readonly jaeger: Jaeger;
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   readonly pki: Pki;
   readonly dashboards: readonly GrafanaDashboard[];
   /** @default IMAGES.grafana */
@@ -62,6 +62,7 @@ export class Grafana extends Component {
     });
     const config = props.config;
     const tls = props.pki.issue(this, ['server auth', 'client auth']);
+    const esTrust = props.elasticsearch.trust(tls);
     const uids = new Set<string>();
     for (const d of props.dashboards) {
       if (uids.has(d.uid)) throw new Error(`grafana: dashboard uid '${d.uid}' is used twice`);
@@ -76,6 +77,7 @@ export class Grafana extends Component {
           cluster: ['monitor'],
           indices: [{ names: ['logs-agents-*'], privileges: ['read', 'view_index_metadata'] }],
         }),
+        ...(esTrust.caFile ? { elasticsearchCaFile: esTrust.caFile } : {}),
         credentials: config.elasticsearch,
       }),
     );
@@ -133,6 +135,7 @@ export class Grafana extends Component {
                 { name: 'admin', mountPath: ADMIN_DIR, readOnly: true },
                 { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
                 tls.mount,
+                ...esTrust.mounts,
                 { name: 'data', mountPath: '/var/lib/grafana' },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
@@ -152,6 +155,7 @@ export class Grafana extends Component {
               config.elasticsearch.passwordKey,
             ]),
             tls.volume,
+            ...esTrust.volumes,
             { name: 'data', persistentVolumeClaim: { claimName: this.name } },
             scratch('tmp'),
           ],
