@@ -139,7 +139,6 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         config: external,
         common,
         indexReplicas: dataTiers(config.elasticsearch).replicas.hot,
-        warmPool: config.elasticsearch.warm !== undefined,
       })
     : new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
         config: config.elasticsearch,

@@ -9,8 +9,6 @@ export interface ExternalElasticsearchProps {
   readonly common: CommonConfig;
   /** Replica shards an index outside ILM asks for (the hot phase's). */
   readonly indexReplicas: number;
-  /** `elasticsearch.warm` is set too: refused, the stack deploys no nodes. @default false */
-  readonly warmPool?: boolean;
   /** The image whose curl the Jobs that call it (bootstrap, Jaeger's index cleaner) run. @default IMAGES.elasticsearch */
   readonly image?: string;
 }
@@ -50,16 +48,7 @@ export class ExternalElasticsearch extends ElasticsearchCluster {
       username: { secretName: credentials.secretName, key: credentials.usernameKey },
       password: { secretName: credentials.secretName, key: credentials.passwordKey },
     };
-    this.node.addValidation({
-      validate: () => [
-        ...externalProblems(props.config),
-        ...(props.warmPool
-          ? [
-              '/elasticsearch/warm: sizes warm nodes the stack deploys, but /elasticsearch/external uses an existing cluster; remove one',
-            ]
-          : []),
-      ],
-    });
+    this.node.addValidation({ validate: () => externalProblems(props.config) });
   }
 
   /** Its address at the configured URL; records the link from `from`. */
