@@ -19,7 +19,9 @@ describe('Elasticsearch', () => {
       (m: any) => m.mountPath,
     );
     expect(mounts).toContain((parts.elasticsearch as Elasticsearch).tls.dir);
-    expect(settings['xpack.security.http.ssl.certificate']).toBe(`${(parts.elasticsearch as Elasticsearch).tls.dir}/tls.crt`);
+    expect(settings['xpack.security.http.ssl.certificate']).toBe(
+      `${(parts.elasticsearch as Elasticsearch).tls.dir}/tls.crt`,
+    );
   });
 
   test('needs no privileged init container: its one init container only stages the config directory', () => {
