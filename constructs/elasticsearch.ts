@@ -40,7 +40,8 @@ interface NodePool {
 
 /**
  * Elasticsearch as a StatefulSet: security on, TLS on HTTP and transport from the stack's PKI,
- * single-node discovery for 1 replica, a master-eligible data-node cluster for 3+.
+ * single-node discovery for 1 replica, a master-eligible data-node cluster for 3+; with
+ * `config.warm`, those nodes are the hot tier and a second StatefulSet holds the warm one.
  */
 export class Elasticsearch extends ElasticsearchCluster {
   public readonly tls: TlsFiles;
