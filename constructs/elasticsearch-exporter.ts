@@ -45,7 +45,7 @@ export interface ElasticsearchExporterArgs {
   readonly listen: string;
   /** Elasticsearch's HTTPS address. */
   readonly elasticsearch: string;
-  /** The CA that signed Elasticsearch's certificate (the stack CA). @default - the public roots */
+  /** The CA that signed Elasticsearch's certificate (the stack CA, or an existing cluster's). @default - the public roots */
   readonly ca?: string;
   /** Its TLS web config. @default /etc/elasticsearch-exporter/web.yml */
   readonly webConfig?: string;
