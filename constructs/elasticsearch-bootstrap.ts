@@ -56,8 +56,9 @@ secrets=${SECRETS_DIR}
 elastic_user=elastic
 if [ -e "$secrets/elastic/username" ]; then elastic_user=$(cat "$secrets/elastic/username"); fi
 elastic_password=$(cat "$secrets/elastic/password")
-# ES_CA unset: the cluster's certificate is verified against the image's public roots.
-es() { curl --silent --show-error --fail-with-body \${ES_CA:+--cacert "$ES_CA"} -u "\${elastic_user}:\${elastic_password}" -H 'Content-Type: application/json' "$@"; echo; }
+# ES_CA unset: the cluster's certificate is verified against the image's public roots. A failed
+# request fails es (the newline after a body only follows a success), so the wait below waits.
+es() { curl --silent --show-error --fail-with-body \${ES_CA:+--cacert "$ES_CA"} -u "\${elastic_user}:\${elastic_password}" -H 'Content-Type: application/json' "$@" && echo; }
 escape() { sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
 until es "\${ES_URL}/_cluster/health?wait_for_status=yellow&timeout=10s" >/dev/null; do
   echo "waiting for Elasticsearch at \${ES_URL}"; sleep 5
