@@ -5,7 +5,9 @@ import { StackConfig } from '../src/config/types';
 import { checkConfig, ConfigError, configSource, problemSection } from '../src/config/loader';
 import { Alertmanager } from '../constructs/alertmanager';
 import { allReceivers } from '../constructs/alertmanager-config';
-import { Elasticsearch } from '../constructs/elasticsearch';
+import { dataTiers, Elasticsearch } from '../constructs/elasticsearch';
+import { ElasticsearchCluster } from '../constructs/elasticsearch-cluster';
+import { ExternalElasticsearch } from '../constructs/external-elasticsearch';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
 import { Grafana } from '../constructs/grafana';
 import { Jaeger } from '../constructs/jaeger';
@@ -47,7 +49,8 @@ export interface StackParts {
   /** The collector agent's own namespace (Pod Security "privileged"). */
   readonly agentNamespace: StackNamespace;
   readonly pki: Pki;
-  readonly elasticsearch: Elasticsearch;
+  /** The stack's Elasticsearch, or the existing cluster of `elasticsearch.external`. */
+  readonly elasticsearch: ElasticsearchCluster;
   readonly bootstrap: ElasticsearchBootstrap;
   readonly retention: Retention;
   readonly logstash: Logstash;
@@ -132,16 +135,23 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const retention = new Retention(elasticsearchChart, 'Retention', {
     config: config.retention,
     common,
-    dataNodes: config.elasticsearch.replicas,
+    tiers: dataTiers(config.elasticsearch),
     jaegerIndexPrefix: config.jaeger.indexPrefix,
     addedStreams: [contentStream(config.genai.content)].filter((s) => s !== undefined),
   });
-  const elasticsearch = new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
-    config: config.elasticsearch,
-    common,
-    pki,
-    snapshotPath: retention.snapshotPath,
-  });
+  const external = config.elasticsearch.external;
+  const elasticsearch: ElasticsearchCluster = external
+    ? new ExternalElasticsearch(elasticsearchChart, 'Elasticsearch', {
+        config: external,
+        common,
+        indexReplicas: dataTiers(config.elasticsearch).replicas.hot,
+      })
+    : new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
+        config: config.elasticsearch,
+        common,
+        pki,
+        snapshotPath: retention.snapshotPath,
+      });
   const logstash = new Logstash(chart('logstash'), 'Logstash', {
     config: config.logstash,
     common,
@@ -288,7 +298,8 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   const networkPolicies = new StackNetworkPolicies(chart('network-policies'), 'NetworkPolicies', {
     namespace: ns,
     components: [
-      elasticsearch,
+      // An existing cluster is not the stack's: its clients' policies let them out to it, and it gets none.
+      ...(elasticsearch instanceof Elasticsearch ? [elasticsearch] : []),
       logstash,
       kibana,
       jaeger,
@@ -356,7 +367,7 @@ function externalAllows(
   agentNamespace: string,
   c: {
     collector: OtelCollector;
-    elasticsearch: Elasticsearch;
+    elasticsearch: ElasticsearchCluster;
     prometheus: Prometheus;
     alertmanager: Alertmanager;
     grafana: Grafana;
@@ -453,7 +464,7 @@ function externalAllows(
           why: `the backup bucket at ${backupBucket.endpoint}`,
         }))
       : []),
-    ...(snapshotBucket
+    ...(snapshotBucket && c.elasticsearch instanceof Elasticsearch
       ? [
           {
             peer: c.elasticsearch,

@@ -14,7 +14,7 @@ export interface ElasticsearchSettings {
   'network.publish_host': string;
   'node.store.allow_mmap': boolean;
   'discovery.type'?: 'single-node';
-  'node.roles'?: Array<'master' | 'data' | 'ingest'>;
+  'node.roles'?: Array<'master' | 'data' | 'ingest' | 'data_hot' | 'data_content' | 'data_warm'>;
   'discovery.seed_hosts'?: string[];
   'cluster.initial_master_nodes'?: string[];
   'path.data': string;
@@ -48,7 +48,8 @@ export interface KibanaSettings {
   'server.ssl.supportedProtocols': TlsProtocol[];
   'elasticsearch.hosts': string[];
   'elasticsearch.username': string;
-  'elasticsearch.ssl.certificateAuthorities': string[];
+  /** Omitted: Node's public roots. */
+  'elasticsearch.ssl.certificateAuthorities'?: string[];
   'elasticsearch.ssl.verificationMode': 'full' | 'certificate' | 'none';
   'telemetry.optIn': boolean;
   'logging.root.level': 'all' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'off';

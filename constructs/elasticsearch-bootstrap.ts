@@ -13,11 +13,11 @@ import {
 } from '../src/lib/component';
 import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
-import { Elasticsearch } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { IlmPolicyBody, IndexTemplateBody, Retention, SlmPolicyBody } from './retention';
 
 export interface ElasticsearchBootstrapProps {
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   /** Password to set on the built-in `kibana_system` user. @default - left unset */
   readonly kibanaSystemPassword?: SecretKeyRef;
   /** ILM policies, index templates and snapshot lifecycle to apply. @default - none */
@@ -42,17 +42,23 @@ export const BOOTSTRAP_APIS = [
   { prefix: 'slm', path: '_slm/policy', requests: 'slmPolicies' },
 ] as const;
 
-/** Where the Job reads its credentials, one file each: `elastic/password`, `kibana-system/password`, `users/<user>/{username,password}`. */
+/**
+ * Where the Job reads its credentials, one file each: `elastic/password` (and `elastic/username` when
+ * the superuser is not `elastic`), `kibana-system/password`, `users/<user>/{username,password}`.
+ */
 const SECRETS_DIR = '/etc/agent-o11y/secrets';
 
 const SCRIPT = `#!/bin/bash
 # Applies roles, users, ILM policies, index templates and snapshot lifecycle to Elasticsearch;
 # every request is idempotent (PUT of the whole object).
 set -euo pipefail
-ca=/etc/agent-o11y/es-ca/ca.crt
 secrets=${SECRETS_DIR}
+elastic_user=elastic
+if [ -e "$secrets/elastic/username" ]; then elastic_user=$(cat "$secrets/elastic/username"); fi
 elastic_password=$(cat "$secrets/elastic/password")
-es() { curl --silent --show-error --fail-with-body --cacert "$ca" -u "elastic:\${elastic_password}" -H 'Content-Type: application/json' "$@"; echo; }
+# ES_CA unset: the cluster's certificate is verified against the image's public roots. A failed
+# request fails es (the newline after a body only follows a success), so the wait below waits.
+es() { curl --silent --show-error --fail-with-body \${ES_CA:+--cacert "$ES_CA"} -u "\${elastic_user}:\${elastic_password}" -H 'Content-Type: application/json' "$@" && echo; }
 escape() { sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
 until es "\${ES_URL}/_cluster/health?wait_for_status=yellow&timeout=10s" >/dev/null; do
   echo "waiting for Elasticsearch at \${ES_URL}"; sleep 5
@@ -137,14 +143,17 @@ export class ElasticsearchBootstrap extends Construct {
     });
 
     const userKeys = grants.map((_, i) => `u${i}`);
+    const trust = es.trust();
     const env: k8s.EnvVar[] = [
       { name: 'ES_URL', value: es.endpoint(peer, 'https').url() },
+      ...(trust.caFile ? [{ name: 'ES_CA', value: trust.caFile }] : []),
       { name: 'USERS', value: userKeys.join(' ') },
       ...grants.map((g, i) => ({ name: `ROLE_${userKeys[i]}`, value: g.roleName })),
     ];
     // Every credential as a file (none in the environment): one volume, a directory per user.
     const secrets = secretFiles('secrets', {
-      'elastic/password': es.config.elasticPassword,
+      ...(typeof es.superuser.username === 'string' ? {} : { 'elastic/username': es.superuser.username }),
+      'elastic/password': es.superuser.password,
       ...(props.kibanaSystemPassword ? { 'kibana-system/password': props.kibanaSystemPassword } : {}),
       ...Object.fromEntries(
         grants.flatMap((g, i) => [
@@ -178,17 +187,12 @@ export class ElasticsearchBootstrap extends Construct {
                 securityContext: containerSecurity(true),
                 volumeMounts: [
                   { name: 'bootstrap', mountPath: '/etc/agent-o11y/bootstrap', readOnly: true },
-                  { name: 'es-ca', mountPath: '/etc/agent-o11y/es-ca', readOnly: true },
+                  ...trust.mounts,
                   { name: 'secrets', mountPath: SECRETS_DIR, readOnly: true },
                 ],
               },
             ],
-            volumes: [
-              { name: 'bootstrap', configMap: { name: this.jobName } },
-              // Only the CA certificate of Elasticsearch's secret, never its key.
-              { name: 'es-ca', secret: { secretName: es.tls.secretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              secrets,
-            ],
+            volumes: [{ name: 'bootstrap', configMap: { name: this.jobName } }, ...trust.volumes, secrets],
           },
         },
       },

@@ -4,7 +4,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, ElasticsearchExporterConfig } from '../src/config/types';
 import { imageOf } from '../src/lib/images';
 import { COMPONENTS } from '../src/lib/names';
-import { Elasticsearch } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { Exporter } from './exporter';
 import { Pki } from './mtls';
 
@@ -12,7 +12,7 @@ export interface ElasticsearchExporterProps {
   readonly config: ElasticsearchExporterConfig;
   readonly common: CommonConfig;
   /** The cluster it watches: its user and role are registered there, its address and CA come from there. */
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   /** Issues its certificate: its metrics port requires a client certificate from the stack CA. */
   readonly pki: Pki;
   /** Watch the snapshots (a repository is configured, `retention.snapshots`). @default false */
@@ -45,8 +45,8 @@ export interface ElasticsearchExporterArgs {
   readonly listen: string;
   /** Elasticsearch's HTTPS address. */
   readonly elasticsearch: string;
-  /** The CA that signed Elasticsearch's certificate (the stack CA). */
-  readonly ca: string;
+  /** The CA that signed Elasticsearch's certificate (the stack CA, or an existing cluster's). @default - the public roots */
+  readonly ca?: string;
   /** Its TLS web config. @default /etc/elasticsearch-exporter/web.yml */
   readonly webConfig?: string;
   /** Collect the snapshots of every repository. @default false */
@@ -60,7 +60,7 @@ export function elasticsearchExporterArgs(args: ElasticsearchExporterArgs): stri
     `--web.config.file=${args.webConfig ?? `${CONFIG_DIR}/web.yml`}`,
     // The user and password come from ES_USERNAME and ES_PASSWORD, never the URL.
     `--es.uri=${args.elasticsearch}`,
-    `--es.ca=${args.ca}`,
+    ...(args.ca ? [`--es.ca=${args.ca}`] : []),
     // Every node's stats (disks among them), not only those of the node the Service picked.
     '--es.all',
     // Cluster health (with its unassigned shards) and node stats are always collected; ILM, and
@@ -103,10 +103,11 @@ export class ElasticsearchExporter extends Exporter {
       ELASTICSEARCH_EXPORTER_ROLE,
       elasticsearchExporterRole(snapshots),
     );
+    const esTrust = props.elasticsearch.trust(this.tls);
     this.args = elasticsearchExporterArgs({
       listen: `:${this.port('metrics').port}`,
       elasticsearch: esUrl,
-      ca: this.tls.ca,
+      ...(esTrust.caFile ? { ca: esTrust.caFile } : {}),
       webConfig: this.webConfigFile,
       snapshots,
     });
@@ -118,16 +119,26 @@ export class ElasticsearchExporter extends Exporter {
         replicas: 1,
         selector: { matchLabels: this.selector },
         template: this.podTemplate(
-          this.exporterPod({
-            name: 'elasticsearch-exporter',
-            args: [...this.args],
-            // It reads its credentials from these variables or the URL only (no file option).
-            env: [
-              { name: 'ES_USERNAME', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } } },
-              { name: 'ES_PASSWORD', valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.passwordKey } } },
-            ],
-            resources: props.config.resources,
-          }),
+          this.exporterPod(
+            {
+              name: 'elasticsearch-exporter',
+              args: [...this.args],
+              // It reads its credentials from these variables or the URL only (no file option).
+              env: [
+                {
+                  name: 'ES_USERNAME',
+                  valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.usernameKey } },
+                },
+                {
+                  name: 'ES_PASSWORD',
+                  valueFrom: { secretKeyRef: { name: creds.secretName, key: creds.passwordKey } },
+                },
+              ],
+              resources: props.config.resources,
+              volumeMounts: [...esTrust.mounts],
+            },
+            { volumes: esTrust.volumes },
+          ),
         ),
       },
     });

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import type { estypes } from '@elastic/elasticsearch';
-import { CommonConfig, CredentialsRef, ElasticsearchConfig } from '../src/config/types';
+import { CommonConfig, ElasticsearchConfig, ElasticsearchPoolConfig, SecretKeyRef } from '../src/config/types';
 import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
-import { claimTemplate, Component, resourceRequirements } from '../src/lib/component';
+import { claimTemplate, resourceRequirements } from '../src/lib/component';
+import { CLUSTER_CA_DIR, ClusterTrust, ElasticsearchCluster, Superuser } from './elasticsearch-cluster';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { Pki, TlsFiles } from './mtls';
 import { quantityAmount } from '../src/lib/quantity';
@@ -21,26 +21,35 @@ export interface ElasticsearchProps {
   readonly image?: string;
 }
 
-/** A user another component connects as, with the role it needs; the bootstrap Job creates both. */
-export interface ElasticsearchGrant {
-  readonly client: Component;
-  readonly credentials: CredentialsRef;
-  readonly roleName: string;
-  readonly role: Omit<estypes.SecurityPutRoleRequest, 'name'>;
-}
-
 const HOME = '/usr/share/elasticsearch';
+
+/** The pod label naming a node's pool, when there is more than one. */
+export const NODE_POOL_LABEL = 'agent-o11y.dev/node-pool';
+
+/** A StatefulSet of nodes with the same roles. */
+interface NodePool {
+  /** Construct id of its StatefulSet. */
+  readonly id: string;
+  /** Its StatefulSet and ConfigMap. */
+  readonly name: string;
+  /** Its NODE_POOL_LABEL value. @default - none: the only pool */
+  readonly label?: string;
+  readonly config: ElasticsearchPoolConfig;
+  readonly roles: NonNullable<ElasticsearchSettings['node.roles']>;
+}
 
 /**
  * Elasticsearch as a StatefulSet: security on, TLS on HTTP and transport from the stack's PKI,
- * single-node discovery for 1 replica, a master-eligible data-node cluster for 3+.
+ * single-node discovery for 1 replica, a master-eligible data-node cluster for 3+; with
+ * `config.warm`, those nodes are the hot tier and a second StatefulSet holds the warm one.
  */
-export class Elasticsearch extends Component {
+export class Elasticsearch extends ElasticsearchCluster {
   public readonly tls: TlsFiles;
   public readonly config: ElasticsearchConfig;
   /** Headless Service for node discovery over the transport port. */
   public readonly transportServiceName: string;
-  private readonly grantsList: ElasticsearchGrant[] = [];
+  public readonly indexReplicas: number;
+  public readonly superuser: Superuser;
 
   constructor(scope: Construct, id: string, props: ElasticsearchProps) {
     const image = props.image ?? imageOf(scope, 'elasticsearch');
@@ -60,6 +69,8 @@ export class Elasticsearch extends Component {
       ],
     });
     this.config = props.config;
+    this.indexReplicas = replicaShards(props.config.replicas);
+    this.superuser = { username: 'elastic', password: props.config.elasticPassword };
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => elasticsearchProblems(props.config) });
     const replicas = props.config.replicas;
@@ -70,21 +81,45 @@ export class Elasticsearch extends Component {
       [`*.${this.transportServiceName}.${this.namespace}.svc`],
     );
 
-    const nodes = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
+    const warm = props.config.warm;
+    // With a warm pool the nodes above are the hot tier, and the only master-eligible ones: a quorum of
+    // them keeps the cluster up, whatever the warm nodes do.
+    const pools: readonly NodePool[] = [
+      {
+        id: 'Resource',
+        name: this.name,
+        ...(warm ? { label: 'hot' } : {}),
+        config: props.config,
+        roles: warm ? ['master', 'data_hot', 'data_content', 'ingest'] : ['master', 'data', 'ingest'],
+      },
+      ...(warm
+        ? [
+            {
+              id: 'Warm',
+              name: `${this.name}-warm`,
+              label: 'warm',
+              config: warm,
+              roles: ['data_warm'],
+            } satisfies NodePool,
+          ]
+        : []),
+    ];
+    const masters = Array.from({ length: replicas }, (_, i) => `${this.name}-${i}`);
     const seedHost = () => this.endpoint(this, 'transport', { service: this.transportServiceName }).hostPort;
-    const settings: ElasticsearchSettings = {
+    const settings = (pool: NodePool): ElasticsearchSettings => ({
       'cluster.name': 'agent-o11y',
       'node.name': '${POD_NAME}',
       'network.host': '0.0.0.0',
       'network.publish_host': `\${POD_NAME}.${this.transportServiceName}.${this.namespace}.svc`,
       // mmap needs vm.max_map_count raised by a privileged init container; niofs needs no privileges.
       'node.store.allow_mmap': false,
-      ...(replicas === 1
+      ...(pools.length === 1 && replicas === 1
         ? { 'discovery.type': 'single-node' }
         : {
-            'node.roles': ['master', 'data', 'ingest'],
+            'node.roles': [...pool.roles],
             'discovery.seed_hosts': [seedHost()],
-            'cluster.initial_master_nodes': nodes,
+            // Only master-eligible nodes bootstrap the cluster; the others find it through the seed hosts.
+            ...(pool.roles.includes('master') ? { 'cluster.initial_master_nodes': masters } : {}),
           }),
       'path.data': `${HOME}/data`,
       ...(props.snapshotPath ? { 'path.repo': [props.snapshotPath] } : {}),
@@ -105,18 +140,39 @@ export class Elasticsearch extends Component {
       'xpack.security.transport.ssl.certificate_authorities': [this.tls.ca],
       'xpack.security.transport.ssl.supported_protocols': ['TLSv1.3'],
       'xpack.ml.enabled': false,
-    };
-    const elasticsearchYml = toYaml(settings);
-    this.configMap('Config', this.name, { 'elasticsearch.yml': elasticsearchYml });
+    });
 
+    const rendered = pools.map((pool) => this.poolConfig(pool, settings(pool)));
     this.serviceAccount();
+    // Both Services select every node of every pool: any node answers a client, and the transport
+    // Service gives each pod its DNS name and is the seed hosts' address.
     this.service('Service', { ports: [this.port('https')] });
     this.service('TransportService', {
       name: this.transportServiceName,
       headless: true,
       ports: [this.port('transport')],
     });
+    pools.forEach((pool, i) => this.nodePool(pool, rendered[i]!, props.config.elasticPassword, image));
+    // One budget over every pool: one node of the cluster down at a time.
+    this.disruptionBudget(pools.reduce((n, pool) => n + pool.config.replicas, 0));
+  }
 
+  /** One pool's elasticsearch.yml, in its ConfigMap. */
+  private poolConfig(pool: NodePool, settings: ElasticsearchSettings): string {
+    const elasticsearchYml = toYaml(settings);
+    this.configMap(pool.id === 'Resource' ? 'Config' : `${pool.id}Config`, pool.name, {
+      'elasticsearch.yml': elasticsearchYml,
+    });
+    return elasticsearchYml;
+  }
+
+  /** One pool's StatefulSet, reading `elasticsearchYml`. */
+  private nodePool(pool: NodePool, elasticsearchYml: string, elasticPassword: SecretKeyRef, image: string): void {
+    // Each StatefulSet selects its own pool's pods; the Services select them all.
+    const poolLabel: Record<string, string> = pool.label ? { [NODE_POOL_LABEL]: pool.label } : {};
+    const selector = { ...this.selector, ...poolLabel };
+    const labels = { ...this.labels, ...poolLabel };
+    const { replicas, heap, resources, storage } = pool.config;
     // The bootstrap password of `elastic` goes into the keystore (what the image's entrypoint would do
     // with an ELASTIC_PASSWORD variable); the config, logs and temp directories are emptyDirs.
     const home = new ElasticHome({
@@ -125,19 +181,20 @@ export class Elasticsearch extends Component {
       home: HOME,
       // GC logs: up to 32 files of 64 MiB (the image's jvm.options).
       scratch: { logs: '3Gi' },
-      secureSettings: { 'bootstrap.password': props.config.elasticPassword },
-      resources: resourceRequirements(props.config.resources),
+      secureSettings: { 'bootstrap.password': elasticPassword },
+      resources: resourceRequirements(resources),
     });
     const passwordFile = `${home.secureSettingsMount!.mountPath}/bootstrap.password`;
-    new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: { name: this.name, labels: this.labels },
+    new k8s.KubeStatefulSet(this, pool.id, {
+      metadata: { name: pool.name, labels },
       spec: {
         serviceName: this.transportServiceName,
         replicas,
         podManagementPolicy: 'Parallel',
-        selector: { matchLabels: this.selector },
+        selector: { matchLabels: selector },
         template: this.podTemplate({
           rendered: [elasticsearchYml],
+          labels,
           uid: ELASTIC_UID,
           terminationGracePeriodSeconds: 120,
           replicas: replicas,
@@ -147,9 +204,9 @@ export class Elasticsearch extends Component {
               name: 'elasticsearch',
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'ES_JAVA_OPTS', value: `-Xms${props.config.heap} -Xmx${props.config.heap}` },
+                { name: 'ES_JAVA_OPTS', value: `-Xms${heap} -Xmx${heap}` },
               ],
-              resources: props.config.resources,
+              resources,
               readinessProbe: {
                 exec: {
                   command: [
@@ -184,31 +241,24 @@ export class Elasticsearch extends Component {
               ],
             },
           ],
-          volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, this.tls.volume],
+          volumes: [{ name: 'settings', configMap: { name: pool.name } }, ...home.volumes, this.tls.volume],
         }),
-        volumeClaimTemplates: [claimTemplate('data', props.config.storage, this.labels)],
+        volumeClaimTemplates: [claimTemplate('data', storage, labels)],
       },
     });
-    this.disruptionBudget(replicas);
   }
 
-  /** Users and roles other components registered; the bootstrap Job creates them. */
-  public get grants(): readonly ElasticsearchGrant[] {
-    return this.grantsList;
-  }
-
-  /**
-   * Lets `client` connect as the user in `credentials` with `role`; returns the HTTPS endpoint and
-   * records the link.
-   */
-  public grant(
-    client: Component,
-    credentials: CredentialsRef,
-    roleName: string,
-    role: Omit<estypes.SecurityPutRoleRequest, 'name'>,
-  ): string {
-    this.grantsList.push({ client, credentials, roleName, role });
-    return this.endpoint(client, 'https').url();
+  public trust(clientTls?: TlsFiles): ClusterTrust {
+    // The stack's CA signed its certificate: a client of the stack has it as its own certificate's ca.crt.
+    if (clientTls) return { caFile: clientTls.ca, volumes: [], mounts: [] };
+    return {
+      caFile: `${CLUSTER_CA_DIR}/ca.crt`,
+      // Only the CA certificate of Elasticsearch's Secret, never its key.
+      volumes: [
+        { name: 'es-ca', secret: { secretName: this.tls.secretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      ],
+      mounts: [{ name: 'es-ca', mountPath: CLUSTER_CA_DIR, readOnly: true }],
+    };
   }
 }
 
@@ -221,7 +271,64 @@ export function replicaShards(dataNodes: number): number {
   return dataNodes > 1 ? 1 : 0;
 }
 
-/** An Elasticsearch cluster that cannot elect a master or starves its filesystem cache (paths under /elasticsearch). */
+/** Replica shards of a log index in each ILM phase; a phase without a number keeps the replicas it has. */
+export interface PhaseReplicas {
+  readonly hot: number;
+  readonly warm?: number;
+  readonly cold?: number;
+}
+
+/** Where a cluster keeps the log indices of each ILM phase, and with how many replica shards. */
+export interface DataTiers {
+  /** Warm nodes of their own hold warm and cold indices: ILM migrates indices to them. */
+  readonly warmPool: boolean;
+  readonly replicas: PhaseReplicas;
+}
+
+/** Seed 000 §18.3: replica shards per data tier, the most a tiered cluster's defaults ask for. */
+const TIER_REPLICAS = { hot: 2, warm: 1, cold: 0 };
+
+/**
+ * The data tiers of `elasticsearch`: the configured replica shards per phase, else as many as the
+ * tier's nodes can hold up to seed 000's (with a warm pool), else the one-pool count of replicaShards
+ * (1 for an existing cluster, whose nodes are not known here).
+ */
+export function dataTiers(elasticsearch: ElasticsearchConfig): DataTiers {
+  const set = elasticsearch.shardReplicas ?? {};
+  const warm = elasticsearch.warm;
+  if (elasticsearch.external) {
+    // Its nodes are unknown here: Elasticsearch's own default of one replica, unless the config says.
+    return {
+      warmPool: false,
+      replicas: {
+        hot: set.hot ?? 1,
+        ...(set.warm !== undefined ? { warm: set.warm } : {}),
+        ...(set.cold !== undefined ? { cold: set.cold } : {}),
+      },
+    };
+  }
+  if (!warm) {
+    return {
+      warmPool: false,
+      replicas: {
+        hot: set.hot ?? replicaShards(elasticsearch.replicas),
+        ...(set.warm !== undefined ? { warm: set.warm } : {}),
+        ...(set.cold !== undefined ? { cold: set.cold } : {}),
+      },
+    };
+  }
+  const fit = (most: number, nodes: number) => Math.min(most, nodes - 1);
+  return {
+    warmPool: true,
+    replicas: {
+      hot: set.hot ?? fit(TIER_REPLICAS.hot, elasticsearch.replicas),
+      warm: set.warm ?? fit(TIER_REPLICAS.warm, warm.replicas),
+      cold: set.cold ?? TIER_REPLICAS.cold,
+    },
+  };
+}
+
+/** An Elasticsearch cluster that cannot elect a master, starves its filesystem cache or cannot place its replicas (paths under /elasticsearch). */
 export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): string[] {
   const problems: string[] = [];
   if (elasticsearch.replicas === 2) {
@@ -229,13 +336,33 @@ export function elasticsearchProblems(elasticsearch: ElasticsearchConfig): strin
       '/elasticsearch/replicas: 2 master-eligible nodes cannot elect a master after one fails, use 1 or 3 and more, got 2',
     );
   }
-  // Elasticsearch's guidance: at most half the memory for the heap, the rest for the filesystem cache.
-  const { heap, resources } = elasticsearch;
-  const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
-  if (heapBytes > quantityAmount(resources.limits.memory) / 2) {
-    problems.push(
-      `/elasticsearch/heap: must be at most half of /elasticsearch/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
-    );
+  problems.push(...heapProblems(elasticsearch, '/elasticsearch'));
+  if (elasticsearch.warm) problems.push(...heapProblems(elasticsearch.warm, '/elasticsearch/warm'));
+  // Elasticsearch never puts a replica on the node holding its primary: one more replica than the
+  // tier has nodes for stays unassigned, and the cluster yellow for good. Cold indices stay on warm nodes.
+  const set = elasticsearch.shardReplicas ?? {};
+  for (const phase of ['hot', 'warm', 'cold'] as const) {
+    const replicas = set[phase];
+    if (replicas === undefined) continue;
+    const pool = phase !== 'hot' && elasticsearch.warm ? 'warm' : undefined;
+    const nodes = pool ? elasticsearch.warm!.replicas : elasticsearch.replicas;
+    if (replicas >= nodes) {
+      const where = pool ? '/elasticsearch/warm/replicas' : '/elasticsearch/replicas';
+      problems.push(
+        `/elasticsearch/shardReplicas/${phase}: ${replicas} replica shards need ${replicas + 1} or more ${pool ?? (elasticsearch.warm ? 'hot' : 'data')} nodes (${where} is ${nodes}), or the indices stay yellow; got ${replicas}`,
+      );
+    }
   }
   return problems;
+}
+
+/** A heap above half the memory limit (Elasticsearch's guidance: the rest is the filesystem cache's). */
+function heapProblems(pool: ElasticsearchPoolConfig, at: string): string[] {
+  const { heap, resources } = pool;
+  const heapBytes = Number(heap.slice(0, -1)) * 1024 ** (heap.endsWith('g') ? 3 : 2);
+  return heapBytes > quantityAmount(resources.limits.memory) / 2
+    ? [
+        `${at}/heap: must be at most half of ${at}/resources/limits/memory (${resources.limits.memory}), the rest being the filesystem cache's, got ${show(heap)}`,
+      ]
+    : [];
 }

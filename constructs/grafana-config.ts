@@ -55,6 +55,8 @@ export interface DatasourcesInput {
   readonly jaeger: Endpoint;
   /** Elasticsearch's URL, once Grafana's reader role is granted. */
   readonly elasticsearchUrl: string;
+  /** The CA that verifies Elasticsearch. @default - the public roots */
+  readonly elasticsearchCaFile?: string;
   /** The Secret keys of the reader's username and password, mounted under ES_CREDENTIALS_DIR. */
   readonly credentials: Pick<CredentialsRef, 'usernameKey' | 'passwordKey'>;
 }
@@ -65,6 +67,7 @@ export function datasourcesFile({
   prometheus,
   jaeger,
   elasticsearchUrl,
+  elasticsearchCaFile,
   credentials,
 }: DatasourcesInput): DatasourcesFile {
   const esFile = (key: string) => `$__file{${ES_CREDENTIALS_DIR}/${key}}`;
@@ -129,7 +132,7 @@ export function datasourcesFile({
           timeField: '@timestamp',
           logMessageField: 'message',
           logLevelField: 'level',
-          tlsAuthWithCACert: true,
+          tlsAuthWithCACert: elasticsearchCaFile !== undefined,
           // Log line -> trace: an internal link on the `trace_id` field opens the trace in Jaeger
           // (for an internal link, `url` is the query sent to the target datasource).
           dataLinks: [
@@ -143,7 +146,7 @@ export function datasourcesFile({
         },
         secureJsonData: {
           basicAuthPassword: esFile(credentials.passwordKey),
-          tlsCACert: `$__file{${tls.ca}}`,
+          ...(elasticsearchCaFile ? { tlsCACert: `$__file{${elasticsearchCaFile}}` } : {}),
         },
       },
     ],

@@ -4,7 +4,7 @@ import { CommonConfig, GrafanaConfig } from '../src/config/types';
 import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, secretKeys, httpProbe, scratch } from '../src/lib/component';
-import { Elasticsearch } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { Jaeger } from './jaeger';
 import { Pki } from './mtls';
 import {
@@ -31,7 +31,7 @@ export interface GrafanaProps {
   readonly common: CommonConfig;
   readonly prometheus: Prometheus;
   readonly jaeger: Jaeger;
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   readonly pki: Pki;
   readonly dashboards: readonly GrafanaDashboard[];
   /** @default IMAGES.grafana */
@@ -69,6 +69,7 @@ export class Grafana extends Component {
     });
     const config = props.config;
     const tls = props.pki.issue(this, ['server auth', 'client auth']);
+    const esTrust = props.elasticsearch.trust(tls);
     const uids = new Set<string>();
     for (const d of props.dashboards) {
       if (uids.has(d.uid)) throw new Error(`grafana: dashboard uid '${d.uid}' is used twice`);
@@ -83,6 +84,7 @@ export class Grafana extends Component {
           cluster: ['monitor'],
           indices: [{ names: ['logs-agents-*'], privileges: ['read', 'view_index_metadata'] }],
         }),
+        ...(esTrust.caFile ? { elasticsearchCaFile: esTrust.caFile } : {}),
         credentials: config.elasticsearch,
       }),
     );
@@ -150,6 +152,7 @@ export class Grafana extends Component {
                 ...(sso ? [{ name: 'oauth', mountPath: OAUTH_SECRET_DIR, readOnly: true }] : []),
                 { name: 'es-credentials', mountPath: ES_CREDENTIALS_DIR, readOnly: true },
                 tls.mount,
+                ...esTrust.mounts,
                 { name: 'data', mountPath: '/var/lib/grafana' },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
@@ -170,6 +173,7 @@ export class Grafana extends Component {
               config.elasticsearch.passwordKey,
             ]),
             tls.volume,
+            ...esTrust.volumes,
             { name: 'data', persistentVolumeClaim: { claimName: this.name } },
             scratch('tmp'),
           ],

@@ -36,7 +36,7 @@ export interface JaegerConfigFile {
           elasticsearch: {
             server_urls: string[];
             auth: { basic: { username: string; password_file: string } };
-            tls: { ca_file: string; cert_file: string; key_file: string };
+            tls: { ca_file?: string; cert_file: string; key_file: string };
             indices: { index_prefix: string; spans: DailyIndex; services: DailyIndex };
           };
         }
@@ -60,7 +60,13 @@ export interface JaegerConfigInput {
    * Where spans are stored, the mounted file holding Jaeger's password for it, and the replica shards
    * its indices ask for (`replicaShards` of the cluster's nodes).
    */
-  readonly elasticsearch: { readonly url: string; readonly passwordFile: string; readonly replicas: number };
+  readonly elasticsearch: {
+    readonly url: string;
+    readonly passwordFile: string;
+    /** The CA that verifies it. @default - the public roots */
+    readonly caFile?: string;
+    readonly replicas: number;
+  };
 }
 
 /** One index per day, one primary shard each. */
@@ -99,7 +105,11 @@ export function jaegerConfig({ common, indexPrefix, tls, port, elasticsearch }: 
               auth: {
                 basic: { username: '${env:ES_USERNAME}', password_file: elasticsearch.passwordFile },
               },
-              tls: { ca_file: tls.ca, cert_file: tls.cert, key_file: tls.key },
+              tls: {
+                ...(elasticsearch.caFile ? { ca_file: elasticsearch.caFile } : {}),
+                cert_file: tls.cert,
+                key_file: tls.key,
+              },
               indices: {
                 index_prefix: indexPrefix,
                 spans: { ...DAILY, replicas: elasticsearch.replicas },

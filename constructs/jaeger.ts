@@ -6,7 +6,7 @@ import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { durationSeconds } from '../src/config/duration';
 import { Component, httpProbe, PART_OF, Peer, scratch, secretKeys } from '../src/lib/component';
-import { Elasticsearch, replicaShards } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { jaegerConfig } from './jaeger-config';
 import { Pki } from './mtls';
 import { COMPONENTS } from '../src/lib/names';
@@ -14,7 +14,7 @@ import { COMPONENTS } from '../src/lib/names';
 export interface JaegerProps {
   readonly config: JaegerConfig;
   readonly common: CommonConfig;
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   readonly pki: Pki;
   /** Spans older than this are deleted (seed 002: 7 days). @default '7d' */
   readonly spanRetention?: string;
@@ -33,7 +33,8 @@ const CLEANER_SCRIPT = `#!/bin/bash
 set -euo pipefail
 username=$(cat "\${ES_USERNAME_FILE}")
 password=$(cat "\${ES_PASSWORD_FILE}")
-es() { curl --silent --show-error --fail-with-body --cacert "\${ES_CA}" -u "\${username}:\${password}" "$@"; }
+# ES_CA unset: the cluster's certificate is verified against the image's public roots.
+es() { curl --silent --show-error --fail-with-body \${ES_CA:+--cacert "$ES_CA"} -u "\${username}:\${password}" "$@"; }
 cutoff=$(( ($(date +%s) - RETENTION_SECONDS) * 1000 ))
 indices="\${INDEX_PREFIX}-jaeger-span-*,\${INDEX_PREFIX}-jaeger-service-*,\${INDEX_PREFIX}-jaeger-dependencies-*"
 es "\${ES_URL}/_cat/indices/\${indices}?h=index,creation.date&expand_wildcards=all" | while read -r index created; do
@@ -75,6 +76,7 @@ export class Jaeger extends Component {
     const es = props.elasticsearch;
     const tls = props.pki.issue(this, ['server auth', 'client auth']);
     const creds = config.elasticsearch;
+    const esTrust = es.trust(tls);
     const esUrl = es.grant(this, creds, 'agent_o11y_jaeger', {
       cluster: ['monitor', 'manage_index_templates', 'manage_ilm'],
       indices: [{ names: [`${config.indexPrefix}-*`], privileges: ['all'] }],
@@ -87,7 +89,8 @@ export class Jaeger extends Component {
       elasticsearch: {
         url: esUrl,
         passwordFile: `${ES_SECRET_DIR}/${creds.passwordKey}`,
-        replicas: replicaShards(es.config.replicas),
+        ...(esTrust.caFile ? { caFile: esTrust.caFile } : {}),
+        replicas: es.indexReplicas,
       },
     });
     this.rendered = toYaml(jaegerConfigFile);
@@ -121,6 +124,7 @@ export class Jaeger extends Component {
                 { name: 'config', mountPath: '/etc/jaeger/config.yaml', subPath: 'config.yaml', readOnly: true },
                 { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
                 tls.mount,
+                ...esTrust.mounts,
                 { name: 'tmp', mountPath: '/tmp' },
               ],
             },
@@ -129,17 +133,18 @@ export class Jaeger extends Component {
             { name: 'config', configMap: { name: this.name } },
             secretKeys('es-credentials', creds.secretName, [creds.passwordKey]),
             tls.volume,
+            ...esTrust.volumes,
             scratch('tmp'),
           ],
         }),
       },
     });
     this.disruptionBudget(config.replicas);
-    this.cleanerPeer = this.indexCleaner(props, tls.secretName);
+    this.cleanerPeer = this.indexCleaner(props);
   }
 
   /** A daily CronJob deleting span indices older than the retention, as Jaeger's own user. */
-  private indexCleaner(props: JaegerProps, tlsSecret: string): Peer {
+  private indexCleaner(props: JaegerProps): Peer {
     const retention = props.spanRetention ?? '7d';
     const creds = props.config.elasticsearch;
     const name = `${this.name}-index-cleaner`;
@@ -151,6 +156,8 @@ export class Jaeger extends Component {
       },
     };
     const esUrl = props.elasticsearch.endpoint(peer, 'https').url();
+    // It has no certificate of the stack: the cluster's CA is mounted on its own.
+    const esTrust = props.elasticsearch.trust();
     const labels = { ...this.labels, 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'span-retention' };
     this.configMap('CleanerScript', name, { 'clean.sh': CLEANER_SCRIPT });
     new k8s.KubeCronJob(this, 'IndexCleaner', {
@@ -176,7 +183,7 @@ export class Jaeger extends Component {
                   command: ['bash', '/etc/jaeger/cleaner/clean.sh'],
                   env: [
                     { name: 'ES_URL', value: esUrl },
-                    { name: 'ES_CA', value: '/etc/jaeger/es-ca/ca.crt' },
+                    ...(esTrust.caFile ? [{ name: 'ES_CA', value: esTrust.caFile }] : []),
                     { name: 'ES_USERNAME_FILE', value: `${ES_SECRET_DIR}/${creds.usernameKey}` },
                     { name: 'ES_PASSWORD_FILE', value: `${ES_SECRET_DIR}/${creds.passwordKey}` },
                     { name: 'INDEX_PREFIX', value: props.config.indexPrefix },
@@ -189,15 +196,14 @@ export class Jaeger extends Component {
                   volumeMounts: [
                     { name: 'cleaner', mountPath: '/etc/jaeger/cleaner', readOnly: true },
                     { name: 'es-credentials', mountPath: ES_SECRET_DIR, readOnly: true },
-                    { name: 'es-ca', mountPath: '/etc/jaeger/es-ca', readOnly: true },
+                    ...esTrust.mounts,
                   ],
                 },
               ],
               volumes: [
                 { name: 'cleaner', configMap: { name } },
                 secretKeys('es-credentials', creds.secretName, [creds.usernameKey, creds.passwordKey]),
-                // Only the CA certificate, not Jaeger's key.
-                { name: 'es-ca', secret: { secretName: tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                ...esTrust.volumes,
               ],
             }),
           },

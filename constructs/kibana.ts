@@ -5,14 +5,14 @@ import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { Component, httpProbe, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
-import { Elasticsearch } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { Pki } from './mtls';
 import type { KibanaSettings } from './elastic-settings';
 
 export interface KibanaProps {
   readonly config: KibanaConfig;
   readonly common: CommonConfig;
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   readonly pki: Pki;
   /** @default IMAGES.kibana */
   readonly image?: string;
@@ -37,6 +37,7 @@ export class Kibana extends Component {
     const es = props.elasticsearch;
     // A server only: Kibana logs in to Elasticsearch with a password and presents no certificate.
     const tls = props.pki.issue(this, ['server auth']);
+    const esTrust = es.trust(tls);
     const settings: KibanaSettings = {
       'server.host': '0.0.0.0',
       'server.port': this.port('http').port,
@@ -48,7 +49,7 @@ export class Kibana extends Component {
       'elasticsearch.hosts': [es.endpoint(this, 'https').url()],
       'elasticsearch.username': 'kibana_system',
       // elasticsearch.password and the encryption keys are secure settings: in the keystore (below).
-      'elasticsearch.ssl.certificateAuthorities': [tls.ca],
+      ...(esTrust.caFile ? { 'elasticsearch.ssl.certificateAuthorities': [esTrust.caFile] } : {}),
       'elasticsearch.ssl.verificationMode': 'full',
       'telemetry.optIn': false,
       'logging.root.level': props.common.logLevel,
@@ -102,10 +103,16 @@ export class Kibana extends Component {
                 ...home.mounts,
                 { name: 'settings', mountPath: `${home.configDir}/kibana.yml`, subPath: 'kibana.yml', readOnly: true },
                 tls.mount,
+                ...esTrust.mounts,
               ],
             },
           ],
-          volumes: [{ name: 'settings', configMap: { name: this.name } }, ...home.volumes, tls.volume],
+          volumes: [
+            { name: 'settings', configMap: { name: this.name } },
+            ...home.volumes,
+            tls.volume,
+            ...esTrust.volumes,
+          ],
         }),
       },
     });

@@ -139,8 +139,10 @@ export interface LogstashPipelineOptions {
   readonly httpPort: number;
   /** Elasticsearch HTTPS URL. */
   readonly elasticsearchUrl: string;
-  /** The stack CA: verifies Elasticsearch and the clients of the http input. */
+  /** The stack CA: verifies the clients of the http input. */
   readonly caFile: string;
+  /** The CA that verifies Elasticsearch. @default - the JVM's public roots */
+  readonly elasticsearchCaFile?: string;
   /** The http input's server certificate and key (PKCS#8); it requires a client certificate from `caFile`'s CA. */
   readonly certFile: string;
   readonly keyFile: string;
@@ -201,8 +203,7 @@ output {
     user => "\${ES_USERNAME}"
     password => "\${ES_PASSWORD}"
     ssl_enabled => true
-    ssl_certificate_authorities => ["${o.caFile}"]
-    data_stream => "true"
+${o.elasticsearchCaFile ? `    ssl_certificate_authorities => ["${o.elasticsearchCaFile}"]\n` : ''}    data_stream => "true"
     data_stream_type => "logs"
     # Routed by the [data_stream][dataset] of each event, set above to one of the configured streams.
     data_stream_auto_routing => true

@@ -7,7 +7,7 @@ import { quantityBytes } from '../src/lib/quantity';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, Component, httpProbe, resourceRequirements } from '../src/lib/component';
 import { ELASTIC_UID, ElasticHome } from './elastic-home';
-import { Elasticsearch } from './elasticsearch';
+import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { otlpLogsPipeline } from './logstash-pipeline';
 import {
   logstashJsonExporterArgs,
@@ -22,7 +22,7 @@ import type { LogstashPipelineEntry, LogstashSettings } from './elastic-settings
 export interface LogstashProps {
   readonly config: LogstashConfig;
   readonly common: CommonConfig;
-  readonly elasticsearch: Elasticsearch;
+  readonly elasticsearch: ElasticsearchCluster;
   readonly pki: Pki;
   /** The log streams: Logstash may write to each one's data streams. */
   readonly retention: Retention;
@@ -79,6 +79,7 @@ export class Logstash extends Component {
     const es = props.elasticsearch;
     const tls = props.pki.issue(this, ['server auth', 'client auth']);
     const creds = config.elasticsearch;
+    const esTrust = es.trust(tls);
     const esUrl = es.grant(this, creds, 'agent_o11y_logstash_writer', {
       cluster: ['monitor'],
       indices: [
@@ -117,6 +118,7 @@ export class Logstash extends Component {
       httpPort: this.port('otlp-http').port,
       elasticsearchUrl: esUrl,
       caFile: tls.ca,
+      ...(esTrust.caFile ? { elasticsearchCaFile: esTrust.caFile } : {}),
       certFile: tls.cert,
       keyFile: tls.key,
       dataStreamNamespace: props.common.environment.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
@@ -201,6 +203,7 @@ export class Logstash extends Component {
                 })),
                 { name: 'pipeline', mountPath: `${HOME}/pipeline`, readOnly: true },
                 tls.mount,
+                ...esTrust.mounts,
               ],
             },
             {
@@ -237,6 +240,7 @@ export class Logstash extends Component {
             ...home.volumes,
             { name: 'pipeline', configMap: { name: `${this.name}-pipeline` } },
             tls.volume,
+            ...esTrust.volumes,
           ],
         }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],

@@ -123,10 +123,19 @@ export class StackNetworkPolicies extends Construct {
 
 /**
  * Selects a peer's pods; a peer in another namespace (the collector agent) by that namespace too; a
- * peer on the node's network by address, which is a node's (any, at the link's ports only).
+ * peer on the node's network by address, which is a node's (any, at the link's ports only); a peer
+ * outside the stack where it says it is.
  */
 function selectPeer(peer: Peer, namespace: string): k8s.NetworkPolicyPeer {
   if (peer.hostNetwork) return { ipBlock: { cidr: '0.0.0.0/0' } };
+  if (peer.outside?.ipBlock) return { ipBlock: { cidr: peer.outside.ipBlock } };
+  if (peer.outside?.namespaces) {
+    const ns = peer.outside.namespaces;
+    return {
+      namespaceSelector: ns.allNamespaces ? {} : { matchLabels: { ...ns.matchLabels } },
+      ...(peer.outside.pods ? { podSelector: { matchLabels: { ...peer.outside.pods } } } : {}),
+    };
+  }
   return {
     ...(peer.namespace && peer.namespace !== namespace
       ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { estypes } from '@elastic/elasticsearch';
 import { CommonConfig, LogStreamConfig, RetentionConfig } from '../src/config/types';
 import { esDuration, retentionProblems, streamLifecycle } from './retention-policy';
-import { replicaShards } from './elasticsearch';
+import { DataTiers } from './elasticsearch';
 import { SNAPSHOT_REPOSITORY } from '../src/lib/names';
 
 /** ILM policy request body. */
@@ -15,8 +15,8 @@ export type SlmPolicyBody = Omit<estypes.SlmPutLifecycleRequest, 'policy_id'>;
 export interface RetentionProps {
   readonly config: RetentionConfig;
   readonly common: CommonConfig;
-  /** Elasticsearch data nodes: 1 means no replica shards (they could never be allocated). */
-  readonly dataNodes: number;
+  /** Where Elasticsearch keeps each phase's indices, and with how many replica shards (dataTiers). */
+  readonly tiers: DataTiers;
   /** Jaeger's index prefix: its indices are snapshotted too. */
   readonly jaegerIndexPrefix: string;
   /** Log streams the stack adds itself, after the configured ones. @default - none */
@@ -66,6 +66,14 @@ export class Retention extends Construct {
     this.indexTemplates = {};
     this.streamPatterns = {};
     this.streams = [...config.streams, ...added.map((a) => a.stream)];
+    const tiers = props.tiers;
+    // A phase's replica count (the allocate action; the hot phase has none, its indices take the
+    // template's) and, with warm nodes, the move to them: migrate is ILM's default in the warm and
+    // cold phases, written out so the policy says where its indices go.
+    const phaseMove = (phase: 'warm' | 'cold'): estypes.IlmActions => ({
+      ...(tiers.replicas[phase] !== undefined ? { allocate: { number_of_replicas: tiers.replicas[phase] } } : {}),
+      ...(tiers.warmPool ? { migrate: { enabled: true } } : {}),
+    });
     for (const stream of this.streams) {
       const name = `agent-o11y-logs-${stream.name}`;
       const life = streamLifecycle(stream);
@@ -80,16 +88,21 @@ export class Retention extends Construct {
         warm: {
           min_age: esDuration(life.warmAfter),
           actions: {
+            ...phaseMove('warm'),
             shrink: { number_of_shards: 1 },
             forcemerge: { max_num_segments: 1 },
             set_priority: { priority: 50 },
           },
         },
       };
-      // Seed 000 moves cold indices to `box_type: cold` nodes; these nodes are all alike, so cold
-      // means read-only and recovered last.
+      // Seed 000 moves cold indices to `box_type: cold` nodes; there is no cold pool, so cold means
+      // read-only and recovered last, on the warm nodes when there are some (migrate's tier
+      // preference data_cold,data_warm,data_hot falls back to them).
       if (life.coldAfter)
-        phases.cold = { min_age: esDuration(life.coldAfter), actions: { readonly: {}, set_priority: { priority: 0 } } };
+        phases.cold = {
+          min_age: esDuration(life.coldAfter),
+          actions: { ...phaseMove('cold'), readonly: {}, set_priority: { priority: 0 } },
+        };
       if (life.deleteAfter) phases.delete = { min_age: esDuration(life.deleteAfter), actions: { delete: {} } };
       this.ilmPolicies[name] = { policy: { _meta: { ...META, compliance: stream.compliance }, phases } };
 
@@ -104,7 +117,7 @@ export class Retention extends Construct {
           settings: {
             'index.lifecycle.name': name,
             'index.number_of_shards': stream.primaryShards ?? 1,
-            'index.number_of_replicas': replicaShards(props.dataNodes),
+            'index.number_of_replicas': tiers.replicas.hot,
             // Seed 000 §18.3.
             'index.codec': 'best_compression',
           },

@@ -358,6 +358,14 @@ export const PROFILES: Record<ProfileName, DeepPartial<StackConfig>> = {
       resources: resources('2', '8Gi', '4', '8Gi'),
       storage: { size: '500Gi' },
       heap: '4g',
+      // Seed 000 §18.3's tiers: the three nodes above are hot (2 replica shards), two warm nodes hold
+      // indices from their warm phase on (1 replica, 0 once cold), on cheaper, larger disks.
+      warm: {
+        replicas: 2,
+        resources: resources('1', '8Gi', '2', '8Gi'),
+        storage: { size: '1Ti' },
+        heap: '4g',
+      },
     },
     logstash: {
       replicas: 2,

@@ -638,6 +638,83 @@ export interface ElasticsearchConfig {
   heap: JvmHeap;
   /** Password of the built-in `elastic` superuser; used only by the bootstrap Job. */
   elasticPassword: SecretKeyRef;
+  /**
+   * A pool of warm data nodes (node role `data_warm`) beside the nodes above, which then form the hot
+   * tier (`master`, `data_hot`, `data_content`, `ingest`): ILM moves a log index to the warm nodes in
+   * its warm phase, and keeps it there when it turns cold. @default - none: one pool, each node holds every tier
+   */
+  warm?: ElasticsearchPoolConfig;
+  /**
+   * Replica shards of a log index in each ILM phase (seed 000 §18.3: hot 2, warm 1, cold 0); each must
+   * be fewer than the nodes of the tier that holds the phase (cold indices stay on the warm nodes).
+   * @default - with `warm`: as many as the tier's nodes hold, up to hot 2, warm 1, cold 0; else 1 when there are 2+ nodes, 0 on one
+   */
+  shardReplicas?: ShardReplicasConfig;
+  /**
+   * An existing Elasticsearch cluster the stack uses instead of deploying one: every client (Logstash,
+   * Jaeger and its index cleaner, Kibana, Grafana, the exporter) connects to it, and the bootstrap Job
+   * still applies users, roles, ILM policies, index templates and snapshot lifecycle there. The keys
+   * above that size our own nodes (replicas, resources, storage, heap, elasticPassword, warm) are then
+   * unused. @default - none: the stack deploys Elasticsearch
+   */
+  external?: ExternalElasticsearchConfig;
+}
+
+/** An Elasticsearch cluster the stack does not deploy. */
+export interface ExternalElasticsearchConfig {
+  /**
+   * Its HTTPS address: https://logs.example.com:9243. Its port is the one the NetworkPolicies open.
+   * @pattern ^https://[^\s/:]+(:[0-9]+)?/?$
+   */
+  url: string;
+  /**
+   * The CA certificate that signed its HTTPS certificate, a PEM file in a Secret; `system`: the
+   * public roots each client's image trusts (a cluster behind a public CA, such as Elastic Cloud).
+   */
+  ca: SecretKeyRef | 'system';
+  /**
+   * A user allowed to manage security, ILM, index templates and snapshots (such as `elastic`); only
+   * the bootstrap Job reads it.
+   */
+  credentials: CredentialsRef;
+  /**
+   * Where it is, for the NetworkPolicies that let the clients reach it: an address block (CIDR), or,
+   * in the same Kubernetes cluster, the namespaces (and pods) it runs in.
+   */
+  network: ExternalNetwork;
+}
+
+/** Where something outside the stack is: exactly one of ipBlock or namespaces. */
+export interface ExternalNetwork {
+  /**
+   * Its addresses: 10.20.0.0/16, 203.0.113.7/32.
+   * @pattern ^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$
+   */
+  ipBlock?: string;
+  /** The namespaces it runs in (with `pods`, only those pods). */
+  namespaces?: LabelSelector;
+  /** Labels of its pods in `namespaces`. @default - every pod there */
+  pods?: Record<string, LabelValue>;
+}
+
+/** A pool of Elasticsearch nodes of one data tier. */
+export interface ElasticsearchPoolConfig {
+  /** Nodes in the pool. @minimum 1 @asType integer */
+  replicas: number;
+  resources: Resources;
+  storage: Storage;
+  /** JVM heap, about half the memory limit. */
+  heap: JvmHeap;
+}
+
+/** Replica shards of a log index in each ILM phase. */
+export interface ShardReplicasConfig {
+  /** @minimum 0 @asType integer */
+  hot?: number;
+  /** @minimum 0 @asType integer */
+  warm?: number;
+  /** @minimum 0 @asType integer */
+  cold?: number;
 }
 
 export interface LogstashConfig {

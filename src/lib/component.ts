@@ -1,7 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { Resources, SecretKeyRef, Storage } from '../config/types';
+import { ExternalNetwork, Resources, SecretKeyRef, Storage } from '../config/types';
 import { contentHash } from './hash';
 import { imageTag } from './images';
 
@@ -40,6 +40,12 @@ export interface Peer {
    * @default false
    */
   readonly hostNetwork?: boolean;
+  /**
+   * It is not the stack's (an existing Elasticsearch): a client reaches it where this says, an address
+   * block or pods of other namespaces, and it gets no policy of its own.
+   * @default - the stack's pods, chosen by `selector`
+   */
+  readonly outside?: ExternalNetwork;
 }
 
 /** One connection between two components, recorded when one puts the other's address in its config. */

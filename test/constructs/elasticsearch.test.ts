@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { configMapData, find, PROFILE_CONFIGS, synthStack } from '../helpers';
 import { podSpec } from './snapshot';
+import { Elasticsearch } from '../../constructs/elasticsearch';
 import type { StackFile } from '../../src/lib/names';
 
 describe('Elasticsearch', () => {
@@ -17,8 +18,10 @@ describe('Elasticsearch', () => {
     const mounts = podSpec(find(files.elasticsearch, 'StatefulSet', 'elasticsearch')).containers[0].volumeMounts.map(
       (m: any) => m.mountPath,
     );
-    expect(mounts).toContain(parts.elasticsearch.tls.dir);
-    expect(settings['xpack.security.http.ssl.certificate']).toBe(`${parts.elasticsearch.tls.dir}/tls.crt`);
+    expect(mounts).toContain((parts.elasticsearch as Elasticsearch).tls.dir);
+    expect(settings['xpack.security.http.ssl.certificate']).toBe(
+      `${(parts.elasticsearch as Elasticsearch).tls.dir}/tls.crt`,
+    );
   });
 
   test('needs no privileged init container: its one init container only stages the config directory', () => {

@@ -58,8 +58,9 @@ describe('Retention', () => {
     // Seed 002's integration score: a number, so it can be charted and compared.
     expect(properties.integration_score).toEqual({ type: 'double' });
     const prod = synthStack(PROFILE_CONFIGS.production).parts.retention;
+    // Seed 000 §18.3: 2 replicas while hot, on production's 3 hot nodes.
     expect(prod.indexTemplates['agent-o11y-logs-agents']!.template!.settings).toMatchObject({
-      'index.number_of_replicas': 1,
+      'index.number_of_replicas': 2,
     });
   });
 

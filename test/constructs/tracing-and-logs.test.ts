@@ -27,18 +27,25 @@ describe('Jaeger', () => {
     'every index of %s asks for replica shards its Elasticsearch nodes can hold (a single node: none)',
     (_name, stackConfig) => {
       const stack = synthStack(stackConfig);
+      // New indices (Jaeger's daily ones, a log stream's while hot) are on the hot nodes, every node of one pool.
       const nodes = stackConfig.elasticsearch.replicas;
       const jaeger = (yaml.load(configMapData(stack.files.jaeger, 'jaeger', 'config.yaml')) as any).extensions
         .jaeger_storage.backends.elasticsearch.elasticsearch.indices;
-      const asked = [
-        jaeger.spans.replicas,
-        jaeger.services.replicas,
-        ...Object.values(stack.parts.retention.indexTemplates).map(
-          (t) => t.template!.settings!['index.number_of_replicas'],
-        ),
-      ];
+      const logs = Object.values(stack.parts.retention.indexTemplates).map(
+        (t) => t.template!.settings!['index.number_of_replicas'] as number,
+      );
+      if (stackConfig.elasticsearch.external) {
+        // Its nodes are not known: the configured count, else Elasticsearch's default of one.
+        const hot = stackConfig.elasticsearch.shardReplicas?.hot ?? 1;
+        expect([jaeger.spans.replicas, jaeger.services.replicas, ...logs].every((r) => r === hot)).toBe(true);
+        return;
+      }
       // A replica is never put on its primary's node: with n nodes, at most n - 1 can be assigned.
-      expect(asked.every((replicas) => replicas === Math.min(1, nodes - 1))).toBe(true);
+      expect([jaeger.spans.replicas, jaeger.services.replicas]).toEqual([
+        Math.min(1, nodes - 1),
+        Math.min(1, nodes - 1),
+      ]);
+      expect(logs.every((r) => r >= Math.min(1, nodes - 1) && r <= nodes - 1)).toBe(true);
     },
   );
 
@@ -185,7 +192,8 @@ describe('Jaeger span retention', () => {
     });
     const script = configMapData(files.jaeger, 'jaeger-index-cleaner', 'clean.sh');
     expect(script).toContain('${INDEX_PREFIX}-jaeger-span-*');
-    expect(script).toContain('--cacert "${ES_CA}"');
+    expect(script).toContain('${ES_CA:+--cacert "$ES_CA"}');
+    expect(env.ES_CA).toBe('/etc/agent-o11y/es-ca/ca.crt');
   });
 
   test('follows retention.traces', () => {

@@ -18,6 +18,7 @@ import * as path from 'path';
 import type { estypes } from '@elastic/elasticsearch';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import * as yaml from 'js-yaml';
+import { Elasticsearch } from '../../constructs/elasticsearch';
 import { elasticsearchExporterArgs } from '../../constructs/elasticsearch-exporter';
 import { activeRuleGroups, ELASTICSEARCH_EXPORTER, isAlertRule, seriesLabelNames, seriesNames } from '../../rules';
 import { resolveConfig } from '../../src/config/loader';
@@ -332,7 +333,7 @@ describe('the Elasticsearch exporter, with the real elasticsearch_exporter and a
       const certificate = (name: string, secret: string) =>
         (find(files[name as 'elasticsearch'], 'Certificate', secret) as KubeObject & { spec: { dnsNames: string[] } })
           .spec.dnsNames;
-      const esNames = certificate('elasticsearch', parts.elasticsearch.tls.secretName);
+      const esNames = certificate('elasticsearch', (parts.elasticsearch as Elasticsearch).tls.secretName);
       writeTestPki(pki, {
         [exporter.name]: certificate('elasticsearch-exporter', exporter.tls.secretName),
         elasticsearch: esNames,

@@ -369,6 +369,17 @@ function scrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): 
   return out;
 }
 
+/** An address outside the rendered pods: an IPv4 address, or a pod of a namespace the stack does not render. */
+export type OutsideAddress = { readonly ip: string } | { readonly namespaceLabels: Labels; readonly podLabels: Labels };
+
+/** Whether the IPv4 block `cidr` holds `ip`. */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const n = (a: string) => a.split('.').reduce((v, octet) => v * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(n(ip) / size) === Math.floor(n(base!) / size);
+}
+
 interface PolicyPort {
   port?: number | string;
   protocol?: string;
@@ -489,6 +500,34 @@ export class NetworkTruth {
     ]
       .filter(Boolean)
       .join('; ');
+  }
+
+  /**
+   * Why `from`'s egress to an address outside the rendered pods (an existing Elasticsearch) at `port`
+   * is denied, or undefined when its policies allow it. Only the client's side: the server is not ours.
+   */
+  deniedOutside(from: string, to: OutsideAddress, port: number): string | undefined {
+    const client = this.pod(from);
+    const out = this.selecting(client, 'Egress');
+    const none: Pods = { ...KUBELET_PODS, workload: 'outside', ports: [] };
+    const reaches = (peer: PolicyPeer): boolean => {
+      if (peer.ipBlock)
+        return (
+          'ip' in to &&
+          cidrContains(peer.ipBlock.cidr, to.ip) &&
+          !(peer.ipBlock.except ?? []).some((e) => cidrContains(e, to.ip))
+        );
+      if (!('namespaceLabels' in to) || !peer.namespaceSelector) return false;
+      return selects(peer.namespaceSelector, to.namespaceLabels) && selects(peer.podSelector ?? {}, to.podLabels);
+    };
+    const allowed =
+      out.length === 0 ||
+      out.some((p) =>
+        (p.egress ?? []).some(
+          (r) => (r.to === undefined || r.to.some(reaches)) && NetworkTruth.portMatches(r.ports, port, none),
+        ),
+      );
+    return allowed ? undefined : `egress denied by ${out.map((p) => p.name).join(', ')}`;
   }
 
   /**
