@@ -2,7 +2,6 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { loadConfig, resolveConfig } from '../../src/config/loader';
 import { StackConfig } from '../../src/config/types';
@@ -10,7 +9,7 @@ import { dashboardFiles } from '../../dashboards/all';
 import { scrapeJobs } from '../../rules';
 import { OperatorRelabel, prometheusRelabel, SCRAPE_CLIENT_SECRET } from '../../constructs/prometheus-operator';
 import { configMapData, KubeObject, synthStack } from '../helpers';
-import { operatorAlertmanagerYml, operatorRuleFiles } from '../operator-judge';
+import { crdValidators, operatorAlertmanagerYml, operatorRuleFiles } from '../operator-judge';
 import { requireTool } from '../tools';
 import { relabel } from '../validate/network-truth';
 
@@ -20,62 +19,6 @@ const { files, parts } = synthStack(config);
 const objects = files['prometheus-operator'];
 const all = Object.values(files).flat();
 const amtool = requireTool('amtool');
-
-/**
- * The operator's CRD schemas by `apiVersion/kind`, from the release scripts/judges.sh fetched. The API
- * server prunes fields a structural schema does not declare, and strict field validation (kubectl's
- * default) refuses them: every declared object here admits no other property.
- */
-function crdValidators(): Map<string, (o: unknown) => string[]> {
-  const dir = execFileSync(requireTool('prometheus-operator-crds'), { encoding: 'utf8' }).trim();
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const closed = (schema: any): any => {
-    if (Array.isArray(schema)) return schema.map(closed);
-    if (!schema || typeof schema !== 'object') return schema;
-    const out = Object.fromEntries(
-      Object.entries(schema).map(([k, v]) => [
-        k,
-        k === 'properties'
-          ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)]))
-          : closed(v),
-      ]),
-    );
-    if (
-      schema.properties &&
-      schema.additionalProperties === undefined &&
-      !schema['x-kubernetes-preserve-unknown-fields']
-    )
-      out.additionalProperties = false;
-    // A Go pattern JavaScript cannot compile (inline flags such as (?i), in time intervals' month names).
-    if (typeof schema.pattern === 'string' && !compiles(schema.pattern)) delete out.pattern;
-    return out;
-  };
-  const validators = new Map<string, (o: unknown) => string[]>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const crd = yaml.load(fs.readFileSync(path.join(dir, file), 'utf8')) as any;
-    for (const version of crd.spec.versions) {
-      const schema = closed(version.schema.openAPIV3Schema);
-      // metadata is the API server's ObjectMeta, not the CRD's to declare.
-      schema.properties.metadata = { type: 'object' };
-      const validate = ajv.compile(schema);
-      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (o) =>
-        validate(o)
-          ? []
-          : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
-      );
-    }
-  }
-  return validators;
-}
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const validators = crdValidators();
 const operatorObjects = objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/'));
