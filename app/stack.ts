@@ -274,7 +274,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         common,
         prometheus: config.prometheus,
         pki,
-        ruleGroups: packs,
+        ruleFiles: rules,
         alertmanager: config.alertmanager,
         packInhibitRules: activeInhibitRules(packs),
         dashboards: dashboardFiles(config),

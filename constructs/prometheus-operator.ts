@@ -20,8 +20,6 @@ import type {
 } from '../src/config/types';
 import { PART_OF, Peer, PortSpec } from '../src/lib/component';
 import { CLUSTER_JOBS } from '../src/lib/names';
-import type { DashboardFile } from '../dashboards/types';
-import { renderRuleFile, RuleGroup } from '../rules';
 import {
   alertmanagerConfig,
   AlertmanagerConfigFile,
@@ -29,7 +27,7 @@ import {
   ReceiverFile,
   RouteFile,
 } from './alertmanager-config';
-import { folderSlug } from './grafana';
+import { folderSlug, GrafanaDashboard } from './grafana';
 import { Pki } from './mtls';
 import type { ScrapeTarget } from './prometheus';
 import { RelabelConfig, ScrapeConfig, SERVICE_ACCOUNT_DIR, withScrapeLimits } from './prometheus-config';
@@ -50,13 +48,13 @@ export interface PrometheusOperatorOutputProps {
   readonly prometheus: PrometheusConfig;
   /** Issues the release's Prometheus its client certificate for the stack's metrics ports. */
   readonly pki: Pki;
-  /** The active packs' groups by pack name (activeRuleGroups): one PrometheusRule each. */
-  readonly ruleGroups: Readonly<Record<string, readonly RuleGroup[]>>;
+  /** The rule files the stack's Prometheus would load, by file name (`<pack>.rules.yaml`): a PrometheusRule each. */
+  readonly ruleFiles: Readonly<Record<string, string>>;
   /** The routing, rendered as the stack's Alertmanager would have it (alertmanager-config.ts). */
   readonly alertmanager: AlertmanagerConfig;
   /** The active packs' inhibit rules. @default - none */
   readonly packInhibitRules?: readonly InhibitRule[];
-  readonly dashboards: readonly DashboardFile[];
+  readonly dashboards: readonly GrafanaDashboard[];
   /** A platform's own services, a PodMonitor each. @default [] */
   readonly services?: readonly ScrapeTargetConfig[];
   /** Scrape the kubelets and cAdvisor through the release's kubelet Service. @default - not scraped */
@@ -170,13 +168,14 @@ export class PrometheusOperatorOutput extends Construct implements Peer, Scraper
     };
     props.pki.issueClient(this, SCRAPE_CLIENT_SECRET, this.labels);
 
-    for (const [pack, groups] of Object.entries(props.ruleGroups)) {
+    for (const [file, rules] of Object.entries(props.ruleFiles)) {
+      const pack = file.replace(/\.rules\.yaml$/, '');
       new ApiObject(this, `Rules-${pack}`, {
         apiVersion: MONITORING_V1,
         kind: 'PrometheusRule',
         metadata: { name: `${PART_OF}-${pack}`, labels: this.labels },
         // The groups exactly as the stack's rule files have them, which promtool judges.
-        spec: yaml.load(renderRuleFile(groups)) as object,
+        spec: yaml.load(rules) as object,
       });
     }
 
