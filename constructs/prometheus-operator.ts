@@ -20,6 +20,7 @@ import type {
 } from '../src/config/types';
 import { PART_OF, Peer, PortSpec } from '../src/lib/component';
 import { CLUSTER_JOBS } from '../src/lib/names';
+import { show } from '../src/lib/problems';
 import {
   alertmanagerConfig,
   AlertmanagerConfigFile,
@@ -166,6 +167,13 @@ export class PrometheusOperatorOutput extends Construct implements Peer, Scraper
       'app.kubernetes.io/managed-by': PART_OF,
       ...this.selectorLabels,
     };
+    // The stack's default-deny policies would then cover the release's own pods, which they do not know.
+    if (config.namespace === props.common.namespace)
+      this.node.addValidation({
+        validate: () => [
+          `/prometheusOperator/namespace: must be the release's namespace, not the stack's (/common/namespace), got ${show(config.namespace)}`,
+        ],
+      });
     props.pki.issueClient(this, SCRAPE_CLIENT_SECRET, this.labels);
 
     for (const [file, rules] of Object.entries(props.ruleFiles)) {

@@ -596,9 +596,9 @@ export interface PrometheusOperatorConfig {
    * The kube-prometheus-stack release: its Prometheus selects rules and monitors labelled
    * `release: <release>`, and its kubelet Service is `<release>-kubelet` in kube-system.
    */
-  release: string;
-  /** The release's namespace, where its Prometheus runs (it scrapes from there). */
-  namespace: string;
+  release: DnsLabel;
+  /** The release's namespace, where its Prometheus runs (it scrapes from there); not the stack's. */
+  namespace: DnsLabel;
   /** Labels on every PrometheusRule, ServiceMonitor, PodMonitor and AlertmanagerConfig. @default { release: <release> } */
   selectorLabels?: Record<string, string>;
   /** Labels of the release's Prometheus pods, which the NetworkPolicies admit to the scraped ports. */

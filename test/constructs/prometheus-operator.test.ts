@@ -8,7 +8,7 @@ import { StackConfig } from '../../src/config/types';
 import { dashboardFiles } from '../../dashboards/all';
 import { scrapeJobs } from '../../rules';
 import { OperatorRelabel, prometheusRelabel, SCRAPE_CLIENT_SECRET } from '../../constructs/prometheus-operator';
-import { configMapData, KubeObject, synthStack } from '../helpers';
+import { configMapData, configProblems, KubeObject, synthStack } from '../helpers';
 import { crdValidators, operatorAlertmanagerYml, operatorRuleFiles } from '../operator-judge';
 import { requireTool } from '../tools';
 import { relabel } from '../validate/network-truth';
@@ -227,6 +227,12 @@ describe('the kube-prometheus-stack example (prometheusOperator)', () => {
       ).toBe(ours('critical'));
     });
   });
+});
+
+test("fails with the release's namespace set to the stack's own", () => {
+  expect(configProblems({ prometheusOperator: { enabled: true, namespace: 'observability' } })).toEqual([
+    `/prometheusOperator/namespace: must be the release's namespace, not the stack's (/common/namespace), got "observability"`,
+  ]);
 });
 
 test('the profiles render no operator objects', () => {
