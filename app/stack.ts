@@ -281,6 +281,11 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         services: config.scrapeTargets,
         ...kubeletScrape,
         ...certManagerScrape,
+        deploys: {
+          nodeExporter: config.nodeExporter.enabled,
+          kubeStateMetrics: config.kubeStateMetrics.enabled,
+          kubelet: config.kubelet.enabled,
+        },
       }),
   );
   const scraper: Scraper = (prometheus ?? prometheusOperator)!;

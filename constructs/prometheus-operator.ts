@@ -65,6 +65,8 @@ export interface PrometheusOperatorOutputProps {
   };
   /** Scrape cert-manager's controller in this namespace. @default - not scraped */
   readonly certManagerNamespace?: string;
+  /** What the stack itself deploys or scrapes that the release may too (`prometheusOperator.releaseRuns`). */
+  readonly deploys: { readonly nodeExporter: boolean; readonly kubeStateMetrics: boolean; readonly kubelet: boolean };
 }
 
 /** A Prometheus Operator relabelling (the CRDs' RelabelConfig, camelCase). */
@@ -174,6 +176,7 @@ export class PrometheusOperatorOutput extends Construct implements Peer, Scraper
           `/prometheusOperator/namespace: must be the release's namespace, not the stack's (/common/namespace), got ${show(config.namespace)}`,
         ],
       });
+    this.node.addValidation({ validate: () => releaseOverlapProblems(config, props.deploys) });
     props.pki.issueClient(this, SCRAPE_CLIENT_SECRET, this.labels);
 
     for (const [file, rules] of Object.entries(props.ruleFiles)) {
@@ -401,6 +404,25 @@ export class PrometheusOperatorOutput extends Construct implements Peer, Scraper
       nodeLabel: false,
     });
   }
+}
+
+/** What the stack and the release would both run or scrape under one job name (paths of the stack's keys). */
+function releaseOverlapProblems(
+  config: PrometheusOperatorConfig,
+  deploys: PrometheusOperatorOutputProps['deploys'],
+): string[] {
+  const why = {
+    nodeExporter: "two node-exporters collide on every node's port 9100 and double every series of job node-exporter",
+    kubeStateMetrics: 'two jobs kube-state-metrics double every sum over its series',
+    kubelet: 'two jobs kubelet double every series of the kubelets and cAdvisor',
+  } as const;
+  return (Object.keys(why) as Array<keyof typeof why>).flatMap((part) =>
+    deploys[part] && config.releaseRuns[part]
+      ? [
+          `/${part}/enabled: the release runs its own (/prometheusOperator/releaseRuns/${part}): ${why[part]}; set one of them false, got true`,
+        ]
+      : [],
+  );
 }
 
 /** The labels the operator's generated relabelling gives every PodMonitor target besides job and instance. */

@@ -217,6 +217,7 @@ export const DEFAULTS: StackConfig = {
     prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' },
     dashboardLabel: { name: 'grafana_dashboard', value: '1' },
     dashboardFolderAnnotation: 'grafana_folder',
+    releaseRuns: { nodeExporter: true, kubeStateMetrics: true, kubelet: true },
   },
   platforms: ['ms-framework'],
   customMetrics: [],

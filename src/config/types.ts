@@ -607,6 +607,13 @@ export interface PrometheusOperatorConfig {
   dashboardLabel: { name: string; value: string };
   /** The annotation naming a dashboard ConfigMap's folder, for a sidecar with `folderAnnotation` set. */
   dashboardFolderAnnotation: string;
+  /**
+   * What the release runs and scrapes itself, under the stack's job names (kube-prometheus-stack's
+   * `nodeExporter.enabled`, `kubeStateMetrics.enabled`, `kubelet.enabled`, all true by default). The
+   * stack's own must then be off: two node-exporters collide on every node's port 9100, and two jobs
+   * of one name double every sum over their series.
+   */
+  releaseRuns: { nodeExporter: boolean; kubeStateMetrics: boolean; kubelet: boolean };
 }
 
 export interface KibanaConfig {

@@ -41,7 +41,6 @@ describe('the kube-prometheus-stack example (prometheusOperator)', () => {
       'AlertmanagerConfig',
       'PodMonitor',
       'PrometheusRule',
-      'ServiceMonitor',
     ]);
   });
 
@@ -52,7 +51,7 @@ describe('the kube-prometheus-stack example (prometheusOperator)', () => {
       return validate(o).map((p) => `${o.kind}/${o.metadata.name}: ${p}`);
     });
     expect(problems).toEqual([]);
-    expect(operatorObjects.length).toBeGreaterThan(10);
+    expect(operatorObjects.length).toBeGreaterThan(8);
   });
 
   test('fails a misspelt field, as the API server would', () => {
@@ -230,9 +229,32 @@ describe('the kube-prometheus-stack example (prometheusOperator)', () => {
 });
 
 test("fails with the release's namespace set to the stack's own", () => {
-  expect(configProblems({ prometheusOperator: { enabled: true, namespace: 'observability' } })).toEqual([
+  const releaseOnly = { nodeExporter: false, kubeStateMetrics: false, kubelet: false };
+  expect(
+    configProblems({ prometheusOperator: { enabled: true, namespace: 'observability', releaseRuns: releaseOnly } }),
+  ).toEqual([
     `/prometheusOperator/namespace: must be the release's namespace, not the stack's (/common/namespace), got "observability"`,
   ]);
+});
+
+test("fails with node-exporter, kube-state-metrics or the kubelets both the stack's and the release's", () => {
+  expect(configProblems({ prometheusOperator: { enabled: true }, nodeExporter: { enabled: false } })).toEqual([
+    '/kubeStateMetrics/enabled: the release runs its own (/prometheusOperator/releaseRuns/kubeStateMetrics): two jobs kube-state-metrics double every sum over its series; set one of them false, got true',
+    '/kubelet/enabled: the release runs its own (/prometheusOperator/releaseRuns/kubelet): two jobs kubelet double every series of the kubelets and cAdvisor; set one of them false, got true',
+  ]);
+});
+
+test("renders the kubelets' ServiceMonitors, valid against the operator's CRD, when the stack scrapes them and the release does not", () => {
+  const kubelet = resolveConfig({
+    prometheusOperator: {
+      enabled: true,
+      releaseRuns: { nodeExporter: false, kubeStateMetrics: false, kubelet: false },
+    },
+  });
+  const monitors = synthStack(kubelet).files['prometheus-operator'].filter((o) => o.kind === 'ServiceMonitor');
+  expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['cadvisor', 'kubelet']);
+  expect(monitors.flatMap((m) => validators.get(`${m.apiVersion}/${m.kind}`)!(m))).toEqual([]);
+  expect(monitors.flatMap(renderedJob).sort()).toEqual(['cadvisor', 'kubelet']);
 });
 
 test('the profiles render no operator objects', () => {
