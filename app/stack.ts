@@ -25,6 +25,7 @@ import { OtelCollector } from '../constructs/otel-collector';
 import { Retention } from '../constructs/retention';
 import { contentStream } from '../constructs/genai-content';
 import { Prometheus } from '../constructs/prometheus';
+import { PrometheusOperatorOutput, Scraper } from '../constructs/prometheus-operator';
 import { endpointPort } from '../constructs/prometheus-backup';
 import { dashboardFiles } from '../dashboards/all';
 import {
@@ -66,9 +67,12 @@ export interface StackParts {
   readonly elasticsearchExporter?: ElasticsearchExporter;
   /** The trace intake for Zipkin and Jaeger senders, with `traceIntake.enabled`. */
   readonly traceIntake?: TraceIntake;
-  readonly alertmanager: Alertmanager;
-  readonly prometheus: Prometheus;
-  readonly grafana: Grafana;
+  /** The stack's Alertmanager, Prometheus and Grafana, unless `prometheusOperator.enabled`. */
+  readonly alertmanager?: Alertmanager;
+  readonly prometheus?: Prometheus;
+  readonly grafana?: Grafana;
+  /** The Prometheus Operator's objects standing in for them, with `prometheusOperator.enabled`. */
+  readonly prometheusOperator?: PrometheusOperatorOutput;
   readonly networkPolicies: StackNetworkPolicies;
   /** Rendered Prometheus rule files by file name. */
   readonly ruleFiles: Record<string, string>;
@@ -229,51 +233,95 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     : {};
   const customTests = customRuleTests(config, ruleFileNames(config), Object.keys(generatedTests));
   packProblems.push(...customTests.problems);
-  const alertmanager = new Alertmanager(chart('alertmanager'), 'Alertmanager', {
-    config: config.alertmanager,
-    common,
-    pki,
-    packInhibitRules: activeInhibitRules(packs),
-  });
-  const prometheusChart = chart('prometheus');
-  const prometheus = new Prometheus(prometheusChart, 'Prometheus', {
-    config: config.prometheus,
-    common,
-    alertmanager,
-    ruleFiles: rules,
-    pki,
-    services: config.scrapeTargets,
-    ...(config.kubelet.enabled
-      ? {
-          kubelet: {
-            verifyTls: config.kubelet.verifyTls,
-            // The catalogues are the jobs' allowlists: what an alert or a panel may read, and no more.
-            keep: { kubelet: KUBELET.metrics.flatMap(seriesNames), cadvisor: CADVISOR.metrics.flatMap(seriesNames) },
-          },
-        }
-      : {}),
-    ...(config.pki.scrapeCertManager ? { certManagerNamespace: config.pki.clusterResourceNamespace } : {}),
-  });
-  const grafana = new Grafana(chart('grafana'), 'Grafana', {
-    config: config.grafana,
-    common,
-    prometheus,
-    jaeger,
-    elasticsearch,
-    pki,
-    dashboards: dashboardFiles(config),
-  });
+  // With the Prometheus Operator, the release's Prometheus, Alertmanager and Grafana stand in for ours.
+  const own = !config.prometheusOperator.enabled;
+  const alertmanager = optional(
+    own,
+    'alertmanager',
+    (scope) =>
+      new Alertmanager(scope, 'Alertmanager', {
+        config: config.alertmanager,
+        common,
+        pki,
+        packInhibitRules: activeInhibitRules(packs),
+      }),
+  );
+  const kubeletScrape = config.kubelet.enabled
+    ? {
+        kubelet: {
+          verifyTls: config.kubelet.verifyTls,
+          // The catalogues are the jobs' allowlists: what an alert or a panel may read, and no more.
+          keep: { kubelet: KUBELET.metrics.flatMap(seriesNames), cadvisor: CADVISOR.metrics.flatMap(seriesNames) },
+        },
+      }
+    : {};
+  const certManagerScrape = config.pki.scrapeCertManager
+    ? { certManagerNamespace: config.pki.clusterResourceNamespace }
+    : {};
+  const prometheus = optional(
+    own && alertmanager !== undefined,
+    'prometheus',
+    (scope) =>
+      new Prometheus(scope, 'Prometheus', {
+        config: config.prometheus,
+        common,
+        alertmanager: alertmanager!,
+        ruleFiles: rules,
+        pki,
+        services: config.scrapeTargets,
+        ...kubeletScrape,
+        ...certManagerScrape,
+      }),
+  );
+  const grafana = optional(
+    own && prometheus !== undefined,
+    'grafana',
+    (scope) =>
+      new Grafana(scope, 'Grafana', {
+        config: config.grafana,
+        common,
+        prometheus: prometheus!,
+        jaeger,
+        elasticsearch,
+        pki,
+        dashboards: dashboardFiles(config),
+      }),
+  );
+  const prometheusOperator = optional(
+    !own,
+    'prometheus-operator',
+    (scope) =>
+      new PrometheusOperatorOutput(scope, 'PrometheusOperator', {
+        config: config.prometheusOperator,
+        common,
+        prometheus: config.prometheus,
+        pki,
+        ruleFiles: rules,
+        alertmanager: config.alertmanager,
+        packInhibitRules: activeInhibitRules(packs),
+        dashboards: dashboardFiles(config),
+        services: config.scrapeTargets,
+        ...kubeletScrape,
+        ...certManagerScrape,
+        deploys: {
+          nodeExporter: config.nodeExporter.enabled,
+          kubeStateMetrics: config.kubeStateMetrics.enabled,
+          kubelet: config.kubelet.enabled,
+        },
+      }),
+  );
+  const scraper: Scraper = (prometheus ?? prometheusOperator)!;
 
-  prometheus.scrape({ component: alertmanager, port: 'web' });
-  prometheus.scrape({ component: collector, port: 'metrics' });
-  prometheus.scrape({ component: agent, port: 'metrics' });
-  if (nodeExporter) prometheus.scrape({ component: nodeExporter, port: 'metrics', nodeLabel: true });
+  if (alertmanager) scraper.scrape({ component: alertmanager, port: 'web' });
+  scraper.scrape({ component: collector, port: 'metrics' });
+  scraper.scrape({ component: agent, port: 'metrics' });
+  if (nodeExporter) scraper.scrape({ component: nodeExporter, port: 'metrics', nodeLabel: true });
   // Its series name the objects they describe (their namespace and pod), not its own pod; a series or
   // more per pod, container and workload of the cluster, so its limit is a cluster's, not a target's.
   if (kubeStateMetrics)
-    prometheus.scrape({ component: kubeStateMetrics, port: 'metrics', honorLabels: true, sampleLimit: 200000 });
-  if (elasticsearchExporter) prometheus.scrape({ component: elasticsearchExporter, port: 'metrics' });
-  prometheus.scrape({
+    scraper.scrape({ component: kubeStateMetrics, port: 'metrics', honorLabels: true, sampleLimit: 200000 });
+  if (elasticsearchExporter) scraper.scrape({ component: elasticsearchExporter, port: 'metrics' });
+  scraper.scrape({
     component: collector,
     port: 'prom-exporter',
     job: APPS_JOB,
@@ -281,11 +329,11 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     // The exporter also labels a series with its meter's version, where the meter has one.
     givenLabels: [...deliveryLabels(config.collector.resourceLabels).otlp, 'otel_scope_version'],
   });
-  prometheus.scrape({ component: jaeger, port: 'metrics' });
+  scraper.scrape({ component: jaeger, port: 'metrics' });
   // Logstash's pipeline and dead-letter-queue stats, through its json_exporter sidecar.
-  prometheus.scrape({ component: logstash, port: 'metrics', path: '/probe', params: logstash.metricsParams });
-  if (traceIntake) prometheus.scrape({ component: traceIntake, port: 'metrics' });
-  prometheus.scrape({ component: grafana, port: 'http' });
+  scraper.scrape({ component: logstash, port: 'metrics', path: '/probe', params: logstash.metricsParams });
+  if (traceIntake) scraper.scrape({ component: traceIntake, port: 'metrics' });
+  if (grafana) scraper.scrape({ component: grafana, port: 'http' });
 
   // Created last: it applies the users every other component registered.
   const bootstrap = new ElasticsearchBootstrap(elasticsearch.node.scope as Construct, 'Bootstrap', {
@@ -304,14 +352,14 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       kibana,
       jaeger,
       collector,
-      alertmanager,
-      prometheus,
-      grafana,
+      ...(alertmanager ? [alertmanager] : []),
+      ...(prometheus ? [prometheus] : []),
+      ...(grafana ? [grafana] : []),
       ...(kubeStateMetrics ? [kubeStateMetrics] : []),
       ...(elasticsearchExporter ? [elasticsearchExporter] : []),
       ...(traceIntake ? [traceIntake] : []),
     ],
-    otherPeers: [bootstrap.peer, jaeger.cleanerPeer, ...(prometheus.backup ? [prometheus.backup.retention.peer] : [])],
+    otherPeers: [bootstrap.peer, jaeger.cleanerPeer, ...(prometheus?.backup ? [prometheus.backup.retention.peer] : [])],
     external: externalAllows(config, agentNs, {
       elasticsearch,
       collector,
@@ -352,9 +400,10 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     ...(kubeStateMetrics ? { kubeStateMetrics } : {}),
     ...(elasticsearchExporter ? { elasticsearchExporter } : {}),
     ...(traceIntake ? { traceIntake } : {}),
-    alertmanager,
-    prometheus,
-    grafana,
+    ...(alertmanager ? { alertmanager } : {}),
+    ...(prometheus ? { prometheus } : {}),
+    ...(grafana ? { grafana } : {}),
+    ...(prometheusOperator ? { prometheusOperator } : {}),
     networkPolicies,
     ruleFiles: rules,
     ruleTests: { ...generatedTests, ...customTests.tests },
@@ -368,9 +417,9 @@ function externalAllows(
   c: {
     collector: OtelCollector;
     elasticsearch: ElasticsearchCluster;
-    prometheus: Prometheus;
-    alertmanager: Alertmanager;
-    grafana: Grafana;
+    prometheus?: Prometheus;
+    alertmanager?: Alertmanager;
+    grafana?: Grafana;
     kibana: Kibana;
     jaeger: Jaeger;
     kubeStateMetrics?: KubeStateMetrics;
@@ -382,7 +431,8 @@ function externalAllows(
   const snapshotBucket = config.retention.snapshots.enabled ? config.retention.snapshots.repository?.s3 : undefined;
   const usesEmail = allReceivers(config.alertmanager).some((r) => (r.email ?? []).length > 0);
   const ui = config.network.uiFrom;
-  return [
+  // An allow of a component the config leaves out (ours, with the Prometheus Operator) is left out.
+  const allows: Array<Omit<ExternalAllow, 'peer'> & { peer: ExternalAllow['peer'] | undefined }> = [
     {
       peer: c.collector,
       direction: 'ingress',
@@ -455,7 +505,7 @@ function externalAllows(
         ]
       : []),
     // Object storage is outside the cluster (or reached at an address, as S3 clients are): HTTPS anywhere.
-    ...(c.prometheus.backup && backupBucket
+    ...(c.prometheus?.backup && backupBucket
       ? [c.prometheus, c.prometheus.backup.retention.peer].map((peer) => ({
           peer,
           direction: 'egress' as const,
@@ -503,15 +553,22 @@ function externalAllows(
           { peer: c.jaeger, port: 'query-http' },
           { peer: c.prometheus, port: 'web' },
           { peer: c.alertmanager, port: 'web' },
-        ].map(({ peer, port }) => ({
-          peer,
-          direction: 'ingress' as const,
-          namespaces: ui,
-          ports: [peer.port(port)],
-          why: 'UI from namespaces matching network.uiFrom',
-        }))
+        ].flatMap(({ peer, port }) =>
+          peer
+            ? [
+                {
+                  peer,
+                  direction: 'ingress' as const,
+                  namespaces: ui,
+                  ports: [peer.port(port)],
+                  why: 'UI from namespaces matching network.uiFrom',
+                },
+              ]
+            : [],
+        )
       : []),
   ];
+  return allows.flatMap((a) => (a.peer ? [{ ...a, peer: a.peer }] : []));
 }
 
 /** The port an https:// URL names, 443 when it names none. */

@@ -41,7 +41,7 @@ export interface GrafanaProps {
 const ADMIN_DIR = '/etc/grafana/admin';
 
 /** A ConfigMap name for a folder of dashboards. */
-function folderSlug(folder: string): string {
+export function folderSlug(folder: string): string {
   return folder
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -132,24 +132,7 @@ export class Pki extends Construct {
       `${component.host}.cluster.local`,
       ...extraDnsNames,
     ];
-    const certificate: ICertificate = {
-      apiVersion: 'cert-manager.io/v1',
-      kind: 'Certificate',
-      metadata: { name: secretName, labels: component.labels },
-      spec: {
-        secretName,
-        commonName: component.host,
-        dnsNames,
-        // 90 days, renewed in place a month before expiry. OTel components, Prometheus, Alertmanager and
-        // Elasticsearch re-read the files; Grafana, Kibana and Logstash need a restart within that month.
-        duration: '2160h',
-        renewBefore: '720h',
-        privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
-        usages: ['digital signature', 'key encipherment', ...usages],
-        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: this.issuerName },
-      },
-    };
-    new ApiObject(component, 'Certificate', certificate);
+    this.certificate(component, secretName, component.labels, component.host, dnsNames, usages);
     return {
       secretName,
       volume: { name: 'tls', secret: { secretName, defaultMode: 0o440 } },
@@ -160,6 +143,43 @@ export class Pki extends Construct {
       key: `${TLS_DIR}/tls.key`,
       usages,
     };
+  }
+
+  /**
+   * A client certificate for something the stack does not run (an existing Prometheus), in `scope`'s
+   * namespace, named `name` and written to the Secret `name` (tls.crt, tls.key, ca.crt).
+   */
+  public issueClient(scope: Construct, name: string, labels: Record<string, string>): string {
+    this.certificate(scope, name, labels, name, [], ['client auth']);
+    return name;
+  }
+
+  private certificate(
+    scope: Construct,
+    secretName: string,
+    labels: Record<string, string>,
+    commonName: string,
+    dnsNames: readonly string[],
+    usages: readonly CertificateUsage[],
+  ): void {
+    const certificate: ICertificate = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: secretName, labels },
+      spec: {
+        secretName,
+        commonName,
+        ...(dnsNames.length > 0 ? { dnsNames: [...dnsNames] } : {}),
+        // 90 days, renewed in place a month before expiry. OTel components, Prometheus, Alertmanager and
+        // Elasticsearch re-read the files; Grafana, Kibana and Logstash need a restart within that month.
+        duration: '2160h',
+        renewBefore: '720h',
+        privateKey: { algorithm: 'ECDSA', size: 256, encoding: 'PKCS8', rotationPolicy: 'Always' },
+        usages: ['digital signature', 'key encipherment', ...usages],
+        issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: this.issuerName },
+      },
+    };
+    new ApiObject(scope, 'Certificate', certificate);
   }
 }
 

@@ -56,10 +56,17 @@ export function ruleFileNames(config: StackConfig): string[] {
 /**
  * The job names of the scrape configs Prometheus renders for `config` (constructs/prometheus.ts; a test
  * holds the two equal): the stack's components, the agents' metrics through the gateway, the
- * platform's own services (`scrapeTargets`) and the annotation-driven job.
+ * platform's own services (`scrapeTargets`) and the annotation-driven job (the Prometheus Operator's
+ * monitors for these jobs, constructs/prometheus-operator.ts, have no annotation-driven one).
  */
 export function scrapeJobs(config: StackConfig): string[] {
-  return [...stackJobs(config), APPS_JOB, ...config.scrapeTargets.map((t) => t.job), ANNOTATED_PODS_JOB];
+  return [
+    ...stackJobs(config),
+    APPS_JOB,
+    ...config.scrapeTargets.map((t) => t.job),
+    // The release's Prometheus discovers no pods by annotation: a PodMonitor per job only.
+    ...(config.prometheusOperator.enabled ? [] : [ANNOTATED_PODS_JOB]),
+  ];
 }
 
 /**

@@ -11,6 +11,7 @@
 #   elasticsearch-exporter/ elasticsearch_exporter
 #   json-exporter/ json_exporter (Logstash's monitoring API as Prometheus metrics)
 #   checkov/       checkov, from PyPI into a virtual environment (requirements.txt pins every package)
+#   prometheus-operator-crds/ not a program: the operator's CRDs (kube-prometheus-stack's), and a command printing their folder
 #   jruby          Maven Central's jruby-complete (no module: the jar, checked by its SHA-1), run by Java 21+
 # Each build lands in .tools/judges/<module>-<key>/bin, key = hash of the module's files, this script
 # and the Go version, so an unchanged module is never rebuilt; .tools/bin links to the current builds.
@@ -154,6 +155,22 @@ build_thanos() {
   rm -rf "$src"
 }
 
+# Not a program: the Prometheus Operator's CRDs from its module zip (the version go.mod pins), and a
+# command that prints their folder, so tests find them as they find the other judges.
+build_prometheus_operator_crds() {
+  local version dir
+  version=$(required . github.com/prometheus-operator/prometheus-operator)
+  dir=$(go mod download -json "github.com/prometheus-operator/prometheus-operator@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  mkdir -p "$1/../crds"
+  cp "$dir"/example/prometheus-operator-crd/*.yaml "$1/../crds/"
+  chmod -R u+w "$1/../crds"
+  cat > "$1/prometheus-operator-crds" <<'SH'
+#!/bin/sh
+echo "$(dirname "$(readlink -f "$0")")/../crds"
+SH
+  chmod +x "$1/prometheus-operator-crds"
+}
+
 build_fakes3() {
   go build -trimpath -o "$1/fakes3" .
 }
@@ -225,5 +242,6 @@ judge elasticsearch-exporter build_elasticsearch_exporter
 judge json-exporter build_json_exporter
 judge thanos build_thanos
 judge fakes3 build_fakes3
+judge prometheus-operator-crds build_prometheus_operator_crds
 judge checkov build_checkov
 jruby_judge

@@ -19,7 +19,9 @@ export type ToolName =
   | 'thanos'
   | 'fakes3'
   | 'checkov'
-  | 'jruby';
+  | 'jruby'
+  /** Prints the folder of the Prometheus Operator's CRDs. */
+  | 'prometheus-operator-crds';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 

@@ -796,6 +796,39 @@ export interface TraceIntakeConfig {
   resources: Resources;
 }
 
+/**
+ * Output for a cluster already running the Prometheus Operator (kube-prometheus-stack): the alert packs
+ * as PrometheusRules, the scrape jobs as PodMonitors and ServiceMonitors, the routing as an
+ * AlertmanagerConfig and the dashboards as ConfigMaps for Grafana's sidecar, instead of the stack's own
+ * Prometheus, Alertmanager and Grafana. The defaults are kube-prometheus-stack's.
+ */
+export interface PrometheusOperatorConfig {
+  /** Render the operator's objects, and deploy no Prometheus, Alertmanager or Grafana of the stack's. */
+  enabled: boolean;
+  /**
+   * The kube-prometheus-stack release: its Prometheus selects rules and monitors labelled
+   * `release: <release>`, and its kubelet Service is `<release>-kubelet` in kube-system.
+   */
+  release: DnsLabel;
+  /** The release's namespace, where its Prometheus runs (it scrapes from there); not the stack's. */
+  namespace: DnsLabel;
+  /** Labels on every PrometheusRule, ServiceMonitor, PodMonitor and AlertmanagerConfig. @default { release: <release> } */
+  selectorLabels?: Record<string, string>;
+  /** Labels of the release's Prometheus pods, which the NetworkPolicies admit to the scraped ports. */
+  prometheusPodLabels: Record<string, string>;
+  /** The label Grafana's dashboard sidecar looks for (kube-prometheus-stack: grafana_dashboard: "1"). */
+  dashboardLabel: { name: string; value: string };
+  /** The annotation naming a dashboard ConfigMap's folder, for a sidecar with `folderAnnotation` set. */
+  dashboardFolderAnnotation: string;
+  /**
+   * What the release runs and scrapes itself, under the stack's job names (kube-prometheus-stack's
+   * `nodeExporter.enabled`, `kubeStateMetrics.enabled`, `kubelet.enabled`, all true by default). The
+   * stack's own must then be off: two node-exporters collide on every node's port 9100, and two jobs
+   * of one name double every sum over their series.
+   */
+  releaseRuns: { nodeExporter: boolean; kubeStateMetrics: boolean; kubelet: boolean };
+}
+
 export interface KibanaConfig {
   resources: Resources;
   /** Password for the built-in `kibana_system` user (set by the bootstrap Job). */
@@ -1318,6 +1351,7 @@ export interface StackConfig {
   traceIntake: TraceIntakeConfig;
   network: NetworkConfig;
   pki: PkiConfig;
+  prometheusOperator: PrometheusOperatorConfig;
   /** The monitored platforms: each one's metric catalogue and alert pack are active. @minItems 1 @uniqueItems true */
   platforms: PlatformName[];
   /** A platform's own services Prometheus scrapes as jobs of their own (seed 004's `mca`, `postgres`, `redis`). */

@@ -36,6 +36,8 @@ export interface JobSwitches {
   readonly traceIntake: { readonly enabled: boolean };
   readonly pki: { readonly scrapeCertManager: boolean };
   readonly prometheus: { readonly backup: { readonly enabled: boolean } };
+  /** The release's Prometheus, Alertmanager and Grafana stand in for the stack's: their jobs are the release's. */
+  readonly prometheusOperator?: { readonly enabled: boolean };
 }
 
 /**
@@ -43,13 +45,13 @@ export interface JobSwitches {
  * and scrapes them (app/stack.ts); TargetDown watches these.
  */
 export function stackJobs(config: JobSwitches): string[] {
+  const own = !config.prometheusOperator?.enabled;
   return [
-    COMPONENTS.prometheus,
-    COMPONENTS.alertmanager,
+    ...(own ? [COMPONENTS.prometheus, COMPONENTS.alertmanager] : []),
     COMPONENTS.collector,
     COMPONENTS.agent,
     COMPONENTS.jaeger,
-    COMPONENTS.grafana,
+    ...(own ? [COMPONENTS.grafana] : []),
     COMPONENTS.logstash,
     ...(config.nodeExporter.enabled ? [COMPONENTS.nodeExporter] : []),
     ...(config.kubeStateMetrics.enabled ? [COMPONENTS.kubeStateMetrics] : []),
@@ -57,7 +59,7 @@ export function stackJobs(config: JobSwitches): string[] {
     ...(config.traceIntake.enabled ? [COMPONENTS.traceIntake] : []),
     ...(config.kubelet.enabled ? [CLUSTER_JOBS.kubelet, CLUSTER_JOBS.cadvisor] : []),
     ...(config.pki.scrapeCertManager ? [CLUSTER_JOBS.certManager] : []),
-    ...(config.prometheus.backup.enabled ? [THANOS_SIDECAR_JOB] : []),
+    ...(own && config.prometheus.backup.enabled ? [THANOS_SIDECAR_JOB] : []),
   ];
 }
 
@@ -90,6 +92,7 @@ export const STACK_FILES = [
   'alertmanager',
   'prometheus',
   'grafana',
+  'prometheus-operator',
   'network-policies',
   'network-policies-agent',
 ] as const;

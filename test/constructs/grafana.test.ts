@@ -24,7 +24,7 @@ describe('Grafana', () => {
 
   test('answers at the URL the alerts link their dashboards under', () => {
     // Prometheus scrapes this port already: asking for its address records no new link.
-    expect(parts.grafana.endpoint(parts.prometheus, 'http').url()).toBe(
+    expect(parts.grafana!.endpoint(parts.prometheus!, 'http').url()).toBe(
       grafanaUrl(PROFILE_CONFIGS.dev.common.namespace),
     );
   });
@@ -79,7 +79,7 @@ describe('Grafana validation', () => {
         new Grafana(Testing.chart(), 'G', {
           config: PROFILE_CONFIGS.dev.grafana,
           common: PROFILE_CONFIGS.dev.common,
-          prometheus: parts.prometheus,
+          prometheus: parts.prometheus!,
           jaeger: parts.jaeger,
           elasticsearch: parts.elasticsearch,
           pki: parts.pki,

@@ -292,7 +292,7 @@ describe('Prometheus', () => {
       const spec = pod(on.files.prometheus);
       const [prometheus, sidecar] = spec.containers;
       expect(sidecar!.name).toBe('thanos-sidecar');
-      expect(sidecar!.args).toEqual([...on.parts.prometheus.backup!.sidecarArgs]);
+      expect(sidecar!.args).toEqual([...on.parts.prometheus!.backup!.sidecarArgs]);
       expect(prometheus!.args).toEqual(
         expect.arrayContaining(['--storage.tsdb.min-block-duration=2h', '--storage.tsdb.max-block-duration=2h']),
       );
@@ -320,7 +320,7 @@ describe('Prometheus', () => {
         spec: { schedule: string; timeZone: string; concurrencyPolicy: string };
       };
       expect(job.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
-      expect(on.parts.prometheus.backup!.retention.args.mark).toContain('--retention.resolution-raw=7d');
+      expect(on.parts.prometheus!.backup!.retention.args.mark).toContain('--retention.resolution-raw=7d');
     });
 
     test('on: Prometheus and the retention job may reach the bucket at its port, and nothing else new', () => {

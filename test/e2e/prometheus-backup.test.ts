@@ -92,7 +92,7 @@ describe('Prometheus backup, with the real Prometheus, Thanos sidecar and an S3 
     },
   });
   const { files, parts } = synthStack(config);
-  const prometheus = parts.prometheus;
+  const prometheus = parts.prometheus!;
   const objects = files.prometheus;
   const statefulSet = find(objects, 'StatefulSet', prometheus.name) as KubeObject & IStatefulSet;
   const podSpec = statefulSet.spec!.template.spec!;

@@ -1,8 +1,23 @@
 import { ALL_CONFIGS, allObjects, KubeObject } from '../helpers';
+import { crdValidators } from '../operator-judge';
+
+/** The Prometheus Operator's own CRD schemas (scripts/judges.sh), for its objects. */
+const operatorSchemas = crdValidators();
 
 /** The kubernetes-models class that validates an object, by apiVersion and kind. */
 function modelFor(obj: KubeObject): { new (data: unknown): { validate(): void } } {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
+  if (group === 'monitoring.coreos.com') {
+    const validate = operatorSchemas.get(`${obj.apiVersion}/${obj.kind}`);
+    if (!validate) throw new Error(`no schema for ${obj.apiVersion} ${obj.kind}`);
+    return class {
+      constructor(private readonly data: unknown) {}
+      validate(): void {
+        const problems = validate(this.data);
+        if (problems.length > 0) throw new Error(problems.join('; '));
+      }
+    };
+  }
   const module =
     group === 'cert-manager.io'
       ? `@kubernetes-models/cert-manager/${group}/${version}/${obj.kind}`

@@ -1,6 +1,13 @@
 import { ALL_CONFIGS, allObjects, PROFILE_CONFIGS } from '../helpers';
 import { resolveConfig } from '../../src/config/loader';
-import { connections, key, KUBELET, NetworkTruth, selects } from './network-truth';
+import { connections, key, KUBELET, kubePrometheusStackPrometheus, NetworkTruth, selects } from './network-truth';
+import { StackConfig } from '../../src/config/types';
+
+/** The pods outside the rendered objects that a config's links reach: a kube-prometheus-stack release's Prometheus. */
+export function externalPods(config: StackConfig) {
+  const operator = config.prometheusOperator;
+  return operator.enabled ? [kubePrometheusStackPrometheus(operator.release, operator.namespace)] : [];
+}
 
 /**
  * The NetworkPolicies against what the rendered configs really dial (network-truth.ts): found in the
@@ -10,8 +17,8 @@ import { connections, key, KUBELET, NetworkTruth, selects } from './network-trut
 describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) => {
   const config = ALL_CONFIGS[name]!;
   const objects = allObjects(config);
-  const found = connections(objects, config.common.namespace);
-  const truth = new NetworkTruth(objects, config.common.namespace);
+  const found = connections(objects, config.common.namespace, externalPods(config));
+  const truth = new NetworkTruth(objects, config.common.namespace, externalPods(config));
 
   test('allows every connection a rendered config opens, at both ends', () => {
     expect(found.length).toBeGreaterThan(10);
@@ -114,4 +121,36 @@ test("the truth finds Prometheus' and the agent's connections to every node's ku
       port: 10250,
     }),
   ).toBeDefined();
+});
+
+test("the truth finds the kube-prometheus-stack release's scrapes of the stack's pods from its own namespace, and judges them", () => {
+  const config = ALL_CONFIGS['examples/kube-prometheus-stack']!;
+  const objects = allObjects(config);
+  const external = externalPods(config);
+  const scrapes = connections(objects, config.common.namespace, external).filter(
+    (c) => c.from === external[0]!.workload,
+  );
+  expect(scrapes.map(key)).toContain(
+    'StatefulSet/prometheus-kube-prometheus-stack-prometheus > StatefulSet/otel-collector:8889',
+  );
+  expect(scrapes.map((c) => c.source)).toContain('PodMonitor observability/agents');
+  // Without the collector's ingress from the release's namespace, the namespace's default deny stops it.
+  const closed = objects.map((o: any) =>
+    o.kind === 'NetworkPolicy' && o.metadata.name === 'otel-collector'
+      ? {
+          ...o,
+          spec: {
+            ...o.spec,
+            ingress: o.spec.ingress.filter(
+              (r: any) =>
+                !(r.from ?? []).some(
+                  (f: any) => f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring',
+                ),
+            ),
+          },
+        }
+      : o,
+  );
+  const agents = scrapes.find((c) => c.port === 8889)!;
+  expect(new NetworkTruth(closed, config.common.namespace, external).denied(agents)).toMatch(/ingress denied/);
 });

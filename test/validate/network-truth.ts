@@ -33,6 +33,11 @@ export interface Pods {
   readonly configs: ReadonlyArray<{ source: string; text: string }>;
   /** The pods' environment variables that hold their node's address (`status.hostIP`). */
   readonly hostIpVars: readonly string[];
+  /**
+   * Pods the stack does not render or police (an existing Prometheus in its release's namespace),
+   * given by the test from what their own software labels them with. @default false
+   */
+  readonly external?: boolean;
 }
 
 /**
@@ -80,7 +85,7 @@ function podTemplate(o: KubeObject): { metadata: { labels?: Labels; annotations?
   return undefined;
 }
 
-export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
+export function pods(objects: KubeObject[], defaultNamespace: string, external: readonly Pods[] = []): Pods[] {
   const configMaps = new Map(
     objects
       .filter((o) => o.kind === 'ConfigMap')
@@ -120,8 +125,34 @@ export function pods(objects: KubeObject[], defaultNamespace: string): Pods[] {
       ),
     });
   }
-  out.push(KUBELET_PODS);
+  out.push(KUBELET_PODS, ...external);
   return out;
+}
+
+/**
+ * The Prometheus pods of a kube-prometheus-stack release, labelled as the Prometheus Operator labels the
+ * pods of a Prometheus it runs (named `<release>-prometheus` by the chart), serving its web port.
+ */
+export function kubePrometheusStackPrometheus(release: string, namespace: string): Pods {
+  const name = `${release}-prometheus`;
+  return {
+    workload: `StatefulSet/prometheus-${name}`,
+    namespace,
+    labels: {
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/instance': name,
+      'app.kubernetes.io/managed-by': 'prometheus-operator',
+      'operator.prometheus.io/name': name,
+      'operator.prometheus.io/shard': '0',
+      prometheus: name,
+    },
+    annotations: {},
+    ports: [{ name: 'http-web', containerPort: 9090 }],
+    hostNetwork: false,
+    configs: [],
+    hostIpVars: [],
+    external: true,
+  };
 }
 
 interface Selector {
@@ -204,8 +235,12 @@ function targetPort(servicePort: any, pod: Pods): number | undefined {
 }
 
 /** Every connection the configs open to the stack's own pods, resolved through the rendered Services. */
-export function connections(objects: KubeObject[], defaultNamespace: string): Connection[] {
-  const all = pods(objects, defaultNamespace);
+export function connections(
+  objects: KubeObject[],
+  defaultNamespace: string,
+  external: readonly Pods[] = [],
+): Connection[] {
+  const all = pods(objects, defaultNamespace, external);
   const services = objects.filter((o) => o.kind === 'Service');
   const out: Connection[] = [];
   for (const client of all) {
@@ -243,11 +278,65 @@ export function connections(objects: KubeObject[], defaultNamespace: string): Co
       }
     }
   }
-  return [...out, ...scrapes(objects, all, defaultNamespace)];
+  return [...out, ...scrapes(objects, all, defaultNamespace), ...monitorScrapes(objects, all, defaultNamespace)];
+}
+
+/**
+ * What the Prometheus Operator makes an external Prometheus scrape among the rendered pods: each
+ * PodMonitor's endpoints (a container port by name or number) on the pods its selector picks in its
+ * namespaces, and each ServiceMonitor's (a Service port) on the pods behind the rendered Services it
+ * picks. The scraper is every external Prometheus pod.
+ */
+function monitorScrapes(objects: KubeObject[], all: Pods[], defaultNamespace: string): Connection[] {
+  const scrapers = all.filter((p) => p.external && p.labels['app.kubernetes.io/name'] === 'prometheus');
+  const out: Connection[] = [];
+  for (const monitor of objects.filter((o) => o.kind === 'PodMonitor' || o.kind === 'ServiceMonitor') as any[]) {
+    const own = monitor.metadata.namespace ?? defaultNamespace;
+    const ns = monitor.spec.namespaceSelector ?? {};
+    const inNamespace = (n: string) => ns.any === true || (ns.matchNames ?? [own]).includes(n);
+    const source = `${monitor.kind} ${own}/${monitor.metadata.name}`;
+    const found: Array<{ to: string; port: number }> = [];
+    if (monitor.kind === 'PodMonitor') {
+      for (const pod of all.filter((p) => !p.external && p !== KUBELET_PODS && inNamespace(p.namespace))) {
+        if (!selects(monitor.spec.selector, pod.labels)) continue;
+        for (const endpoint of monitor.spec.podMetricsEndpoints ?? []) {
+          for (const port of pod.ports.filter(
+            (p) =>
+              (p.protocol ?? 'TCP') === 'TCP' &&
+              (endpoint.port !== undefined ? p.name === endpoint.port : p.containerPort === endpoint.portNumber),
+          ))
+            found.push({ to: pod.workload, port: port.containerPort });
+        }
+      }
+    } else {
+      for (const service of objects.filter(
+        (o) => o.kind === 'Service' && inNamespace(o.metadata.namespace ?? defaultNamespace),
+      ) as any[]) {
+        if (!selects(monitor.spec.selector, service.metadata.labels ?? {})) continue;
+        const namespace = service.metadata.namespace ?? defaultNamespace;
+        for (const endpoint of monitor.spec.endpoints ?? []) {
+          const servicePort = (service.spec.ports ?? []).find((p: any) => p.name === endpoint.port);
+          if (!servicePort) continue;
+          for (const pod of all.filter(
+            (p) =>
+              p.namespace === namespace &&
+              service.spec.selector &&
+              selects({ matchLabels: service.spec.selector }, p.labels),
+          )) {
+            const port = targetPort(servicePort, pod);
+            if (port !== undefined) found.push({ to: pod.workload, port });
+          }
+        }
+      }
+    }
+    for (const scraper of scrapers)
+      for (const f of found) out.push({ from: scraper.workload, to: f.to, port: f.port, source });
+  }
+  return out;
 }
 
 /** One Prometheus relabel step, as Prometheus applies it (the regex anchored at both ends). */
-function relabel(labels: Labels, rule: any): Labels | undefined {
+export function relabel(labels: Labels, rule: any): Labels | undefined {
   const action = rule.action ?? 'replace';
   const regex = new RegExp(`^(?:${rule.regex ?? '(.*)'})$`);
   const value = (rule.source_labels ?? []).map((l: string) => labels[l] ?? '').join(rule.separator ?? ';');
@@ -410,8 +499,8 @@ export class NetworkTruth {
   private readonly policies: Policy[];
   private readonly namespaceLabels: Map<string, Labels>;
 
-  constructor(objects: KubeObject[], defaultNamespace: string) {
-    this.pods = pods(objects, defaultNamespace);
+  constructor(objects: KubeObject[], defaultNamespace: string, external: readonly Pods[] = []) {
+    this.pods = pods(objects, defaultNamespace, external);
     this.policies = objects
       .filter((o) => o.kind === 'NetworkPolicy')
       .map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? defaultNamespace, ...(o as any).spec }));
@@ -579,7 +668,7 @@ export class NetworkTruth {
 
   /** Namespaces that hold rendered pods but no default-deny policy for both directions. */
   undefended(): string[] {
-    const namespaces = [...new Set(this.pods.filter((p) => p !== KUBELET_PODS).map((p) => p.namespace))];
+    const namespaces = [...new Set(this.pods.filter((p) => p !== KUBELET_PODS && !p.external).map((p) => p.namespace))];
     return namespaces.filter(
       (ns) =>
         !this.policies.some(

@@ -109,7 +109,7 @@ describe.each(Object.keys(ALL_CONFIGS))('certificates of the %s config', (profil
       parts.alertmanager,
       parts.prometheus,
       parts.grafana,
-    ];
+    ].filter((x) => x !== undefined);
     for (const component of components.filter((x) => x.ports.some((p) => p.tls))) {
       const cert = certificates.find(
         (o) => o.metadata.namespace === component.namespace && o.metadata.name === `${component.name}-tls`,
