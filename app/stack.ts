@@ -23,6 +23,7 @@ import { Retention } from '../constructs/retention';
 import { contentStream } from '../constructs/genai-content';
 import { Prometheus } from '../constructs/prometheus';
 import { endpointPort } from '../constructs/prometheus-backup';
+import { remoteWritePort } from '../constructs/prometheus-config';
 import { dashboardFiles } from '../dashboards/all';
 import {
   activeInhibitRules,
@@ -443,6 +444,14 @@ function externalAllows(
           why: `the backup bucket at ${backupBucket.endpoint}`,
         }))
       : []),
+    // A remote-write store is reached at the address its URL names, as S3 clients reach a bucket.
+    ...config.prometheus.remoteWrite.map((store) => ({
+      peer: c.prometheus,
+      direction: 'egress' as const,
+      ipBlock: anywhere,
+      ports: [{ port: remoteWritePort(store.url) }],
+      why: `remote write to ${store.name} (${store.url})`,
+    })),
     ...(snapshotBucket
       ? [
           {

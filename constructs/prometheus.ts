@@ -5,7 +5,7 @@ import { CommonConfig, PrometheusConfig, ScrapeTargetConfig } from '../src/confi
 import { IMAGES } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
-import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/lib/component';
+import { claimTemplate, Component, execProbe, PortSpec, scratch, secretFiles } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
 import {
   BACKUP_CONFIG_DIR,
@@ -25,6 +25,9 @@ import {
   certManagerJob,
   kubeletJob,
   PrometheusConfigFile,
+  remoteWrite,
+  remoteWriteProblems,
+  remoteWriteSecretFiles,
   ScrapeConfig,
   serviceJob,
   TlsConfig,
@@ -91,6 +94,8 @@ const CONFIG_DIR = '/etc/prometheus';
 const SIDECAR_PORT = 'thanos-http';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+/** Where each remote-write store's Secrets are mounted, in a folder named after the store. */
+const REMOTE_WRITE_DIR = '/etc/prometheus/remote-write';
 
 /**
  * Prometheus as a StatefulSet: prometheus.yml rendered from typed objects, one scrape job per stack
@@ -137,6 +142,7 @@ export class Prometheus extends Component {
       validate: () => [
         ...prometheusProblems(config),
         ...prometheusBackupProblems(config.backup),
+        ...remoteWriteProblems(config.remoteWrite),
         ...this.servicesProblems(),
         ...this.limitsProblems(),
       ],
@@ -198,6 +204,12 @@ export class Prometheus extends Component {
     this.service();
     this.rbac();
 
+    // Each store's credentials and CA, from its Secrets, as files in a folder of its own.
+    const remoteWriteVolumes = config.remoteWrite.flatMap((store) => {
+      const files = remoteWriteSecretFiles(store);
+      const name = `remote-write-${store.name}`;
+      return Object.keys(files).length > 0 ? [{ name, store: store.name, volume: secretFiles(name, files) }] : [];
+    });
     const ha = config.replicas > 1;
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
@@ -258,6 +270,11 @@ export class Prometheus extends Component {
                 { name: 'data', mountPath: DATA_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
                 tls.mount,
+                ...remoteWriteVolumes.map((v) => ({
+                  name: v.name,
+                  mountPath: `${REMOTE_WRITE_DIR}/${v.store}`,
+                  readOnly: true,
+                })),
               ],
             },
             ...(this.backup && backup
@@ -306,6 +323,7 @@ export class Prometheus extends Component {
             ...(credentials?.volumes ?? []),
             scratch('tmp'),
             tls.volume,
+            ...remoteWriteVolumes.map((v) => v.volume),
           ],
         }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
@@ -362,6 +380,9 @@ export class Prometheus extends Component {
         ),
         withScrapeLimits(annotatedPodsJob(common.namespace), config.scrapeLimits),
       ],
+      ...(config.remoteWrite.length > 0
+        ? { remote_write: config.remoteWrite.map((store) => remoteWrite(store, `${REMOTE_WRITE_DIR}/${store.name}`)) }
+        : {}),
     };
   }
 

@@ -100,6 +100,7 @@ export const DEFAULTS: StackConfig = {
     },
     // Off until you name a bucket: it and its credentials are yours.
     backup: { enabled: false, keep: '7d', schedule: '0 2 * * *', resources: resources('50m', '64Mi', '500m', '256Mi') },
+    remoteWrite: [],
   },
   alertmanager: {
     replicas: 1,
