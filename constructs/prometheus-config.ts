@@ -150,9 +150,7 @@ export function remoteWrite(store: RemoteWriteConfig, dir: string): RemoteWrite 
 }
 
 /** The Secret keys a remote write's files come from, by file name. */
-export function remoteWriteSecretFiles(
-  store: RemoteWriteConfig,
-): Record<string, { secretName: string; key: string }> {
+export function remoteWriteSecretFiles(store: RemoteWriteConfig): Record<string, { secretName: string; key: string }> {
   const f = REMOTE_WRITE_FILES;
   return {
     ...(store.basicAuth
