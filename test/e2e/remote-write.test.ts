@@ -161,7 +161,7 @@ describe('remote write, from the real Prometheus to a real receiver over TLS wit
     afterAllServers.push(target.server);
 
     // The stack's Prometheus: its rendered global and remote_write, the store at loopback.
-    const remote = rendered.remote_write.map((w) => ({
+    const remote = rendered.remote_write.map((w): Record<string, unknown> => ({
       ...(yaml.load(yaml.dump(w).split(`${mount.mountPath}/`).join(`${mounted}/`)) as Record<string, unknown>),
       url: w.url.replace(`${STORE_HOST}:9443`, `127.0.0.1:${storePort}`),
     }));
