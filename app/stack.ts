@@ -22,6 +22,7 @@ import { OtelCollector } from '../constructs/otel-collector';
 import { Retention } from '../constructs/retention';
 import { contentStream } from '../constructs/genai-content';
 import { Prometheus } from '../constructs/prometheus';
+import { ThanosQuery, ThanosStoreGateway } from '../constructs/thanos-query';
 import { endpointPort } from '../constructs/prometheus-backup';
 import { remoteWritePort } from '../constructs/prometheus-config';
 import { dashboardFiles } from '../dashboards/all';
@@ -62,6 +63,8 @@ export interface StackParts {
   readonly traceIntake?: TraceIntake;
   readonly alertmanager: Alertmanager;
   readonly prometheus: Prometheus;
+  /** Thanos Query and its Store Gateway, with `prometheus.longTermQuery.enabled`. */
+  readonly longTermQuery?: { readonly query: ThanosQuery; readonly storeGateway: ThanosStoreGateway };
   readonly grafana: Grafana;
   readonly networkPolicies: StackNetworkPolicies;
   /** Rendered Prometheus rule files by file name. */
@@ -233,10 +236,33 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       : {}),
     ...(config.pki.scrapeCertManager ? { certManagerNamespace: config.pki.clusterResourceNamespace } : {}),
   });
+  // Long-term query reads the backup's bucket; both go in Prometheus' file.
+  const backupBucket = config.prometheus.backup.s3;
+  const longTermQuery =
+    prometheus.queried && backupBucket
+      ? (() => {
+          const storeGateway = new ThanosStoreGateway(prometheusChart, 'ThanosStore', {
+            config: config.prometheus.longTermQuery.storeGateway,
+            common,
+            prometheus,
+            s3: backupBucket,
+            pki,
+          });
+          const query = new ThanosQuery(prometheusChart, 'ThanosQuery', {
+            config: config.prometheus.longTermQuery.query,
+            common,
+            prometheus,
+            storeGateway,
+            pki,
+          });
+          return { query, storeGateway };
+        })()
+      : undefined;
   const grafana = new Grafana(chart('grafana'), 'Grafana', {
     config: config.grafana,
     common,
     prometheus,
+    ...(longTermQuery ? { thanosQuery: longTermQuery.query } : {}),
     jaeger,
     elasticsearch,
     pki,
@@ -265,6 +291,10 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   prometheus.scrape({ component: logstash, port: 'metrics', path: '/probe', params: logstash.metricsParams });
   if (traceIntake) prometheus.scrape({ component: traceIntake, port: 'metrics' });
   prometheus.scrape({ component: grafana, port: 'http' });
+  if (longTermQuery) {
+    prometheus.scrape({ component: longTermQuery.query, port: 'http' });
+    prometheus.scrape({ component: longTermQuery.storeGateway, port: 'http' });
+  }
 
   // Created last: it applies the users every other component registered.
   const bootstrap = new ElasticsearchBootstrap(elasticsearch.node.scope as Construct, 'Bootstrap', {
@@ -288,6 +318,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       ...(kubeStateMetrics ? [kubeStateMetrics] : []),
       ...(elasticsearchExporter ? [elasticsearchExporter] : []),
       ...(traceIntake ? [traceIntake] : []),
+      ...(longTermQuery ? [longTermQuery.query, longTermQuery.storeGateway] : []),
     ],
     otherPeers: [bootstrap.peer, jaeger.cleanerPeer, ...(prometheus.backup ? [prometheus.backup.retention.peer] : [])],
     external: externalAllows(config, agentNs, {
@@ -300,6 +331,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       jaeger,
       kubeStateMetrics,
       traceIntake,
+      ...(longTermQuery ? { storeGateway: longTermQuery.storeGateway } : {}),
     }),
   });
   // The agent's namespace denies by default too, and opens its links and what crosses the cluster's edge.
@@ -332,6 +364,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     ...(traceIntake ? { traceIntake } : {}),
     alertmanager,
     prometheus,
+    ...(longTermQuery ? { longTermQuery } : {}),
     grafana,
     networkPolicies,
     ruleFiles: rules,
@@ -355,6 +388,7 @@ function externalAllows(
     jaeger: Jaeger;
     kubeStateMetrics?: KubeStateMetrics;
     traceIntake?: TraceIntake;
+    storeGateway?: ThanosStoreGateway;
   },
 ): ExternalAllow[] {
   const anywhere = '0.0.0.0/0';
@@ -436,7 +470,7 @@ function externalAllows(
       : []),
     // Object storage is outside the cluster (or reached at an address, as S3 clients are): HTTPS anywhere.
     ...(c.prometheus.backup && backupBucket
-      ? [c.prometheus, c.prometheus.backup.retention.peer].map((peer) => ({
+      ? [c.prometheus, c.prometheus.backup.retention.peer, ...(c.storeGateway ? [c.storeGateway] : [])].map((peer) => ({
           peer,
           direction: 'egress' as const,
           ipBlock: anywhere,

@@ -324,6 +324,26 @@ export interface PrometheusConfig {
    * Mimir, Cortex or any other, each over HTTPS with credentials read from mounted Secrets.
    */
   remoteWrite: RemoteWriteConfig[];
+  /**
+   * Long-term and global queries: Thanos Query over every Prometheus replica's sidecar (recent data,
+   * deduplicated across replicas) and a Thanos Store Gateway over the backup's bucket (the uploaded
+   * blocks). It reads the bucket `backup` names, so it needs `backup.enabled`. Grafana gets it as the
+   * datasource "Thanos".
+   */
+  longTermQuery: LongTermQueryConfig;
+}
+
+/** Thanos Query and Store Gateway, reading the backup's bucket. */
+export interface LongTermQueryConfig {
+  /** Run them (needs `prometheus.backup.enabled`: the bucket and its uploads are the backup's). */
+  enabled: boolean;
+  /** Thanos Query: the PromQL endpoint over the sidecars and the Store Gateway. */
+  query: { replicas: Replicas; resources: Resources };
+  /**
+   * The Store Gateway: serves the bucket's blocks; its volume caches their index headers. A quarter
+   * of its memory limit is its index cache.
+   */
+  storeGateway: { resources: Resources; storage: Storage };
 }
 
 /** One remote-write store (Prometheus' `remote_write` entry). */
