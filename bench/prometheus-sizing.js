@@ -7,7 +7,7 @@
 // and listen address moved to a temp dir and loopback, no web TLS), GOMAXPROCS at the CPU limit and
 // GOMEMLIMIT at 90% of the memory limit (what Prometheus 3 sets itself from the container's cgroup).
 // It scrapes generated targets at the default interval; each step adds targets until the series
-// reach the next count of STEPS. After each step has run for three scrape intervals the bench reads
+// reach the next count of STEPS. After each step has run for two scrape intervals (and 15 s) the bench reads
 // Prometheus' head series, its append rate, the longest scrape, and the process' RSS, peak RSS and
 // CPU (from /proc). It stops at the first step whose peak RSS passes the memory limit or whose
 // scrapes take longer than the interval (ingestion falling behind). `npm run build` first (it reads
@@ -165,7 +165,7 @@ async function main() {
       writeTargets(Math.ceil(step / PER_TARGET));
       const before = proc();
       const t0 = Date.now();
-      await sleep(3 * interval + 10);
+      await sleep(2 * interval + 15);
       const after = proc();
       const row = {
         series: step,
