@@ -85,7 +85,7 @@ describe('long-term query, with the real Prometheus, Thanos sidecar, Store Gatew
   const ask = async (params: Record<string, string | string[]>): Promise<Result> => {
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) for (const one of [v].flat()) search.append(k, one);
-    const body = await httpsGet(queryPort, `/api/v1/query?${search}`, ca, client('grafana'));
+    const body = await httpsGet(queryPort, `/api/v1/query?${search.toString()}`, ca, client('grafana'));
     return (JSON.parse(body) as { data: { result: Result } }).data.result;
   };
   const onlyStore = () => `{__address__="127.0.0.1:${storeGrpc}"}`;
@@ -198,13 +198,13 @@ describe('long-term query, with the real Prometheus, Thanos sidecar, Store Gatew
         s3Env,
       );
     }
-    await waitFor('replica 0’s sidecar to upload the old block', async () => {
+    await waitFor('replica 0’s sidecar to upload the old block', () => {
       const out = spawnSync(
         thanosBin,
         ['tools', 'bucket', 'ls', `--objstore.config-file=${objstoreFile}`, '-o', 'json'],
         { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...s3Env } },
       );
-      return /"ulid"/.test(out.stdout) ? true : undefined;
+      return Promise.resolve(/"ulid"/.test(out.stdout) ? true : undefined);
     }).catch(fail);
 
     // The Store Gateway, with its rendered flags and the backup's bucket config.
