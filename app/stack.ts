@@ -26,7 +26,9 @@ import { Retention } from '../constructs/retention';
 import { contentStream } from '../constructs/genai-content';
 import { Prometheus } from '../constructs/prometheus';
 import { PrometheusOperatorOutput, Scraper } from '../constructs/prometheus-operator';
+import { ThanosQuery, ThanosStoreGateway } from '../constructs/thanos-query';
 import { endpointPort } from '../constructs/prometheus-backup';
+import { remoteWritePort } from '../constructs/prometheus-config';
 import { dashboardFiles } from '../dashboards/all';
 import {
   activeInhibitRules,
@@ -73,6 +75,8 @@ export interface StackParts {
   readonly grafana?: Grafana;
   /** The Prometheus Operator's objects standing in for them, with `prometheusOperator.enabled`. */
   readonly prometheusOperator?: PrometheusOperatorOutput;
+  /** Thanos Query and its Store Gateway, with `prometheus.longTermQuery.enabled`. */
+  readonly longTermQuery?: { readonly query: ThanosQuery; readonly storeGateway: ThanosStoreGateway };
   readonly networkPolicies: StackNetworkPolicies;
   /** Rendered Prometheus rule files by file name. */
   readonly ruleFiles: Record<string, string>;
@@ -273,6 +277,29 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         ...certManagerScrape,
       }),
   );
+  // Long-term query reads the backup's bucket; both go in Prometheus' file.
+  const backupBucket = config.prometheus.backup.s3;
+  const longTermQuery =
+    prometheus?.queried && backupBucket
+      ? (() => {
+          const scope = prometheus.node.scope as Construct;
+          const storeGateway = new ThanosStoreGateway(scope, 'ThanosStore', {
+            config: config.prometheus.longTermQuery.storeGateway,
+            common,
+            prometheus,
+            s3: backupBucket,
+            pki,
+          });
+          const query = new ThanosQuery(scope, 'ThanosQuery', {
+            config: config.prometheus.longTermQuery.query,
+            common,
+            prometheus,
+            storeGateway,
+            pki,
+          });
+          return { query, storeGateway };
+        })()
+      : undefined;
   const grafana = optional(
     own && prometheus !== undefined,
     'grafana',
@@ -281,6 +308,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         config: config.grafana,
         common,
         prometheus: prometheus!,
+        ...(longTermQuery ? { thanosQuery: longTermQuery.query } : {}),
         jaeger,
         elasticsearch,
         pki,
@@ -334,6 +362,10 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
   scraper.scrape({ component: logstash, port: 'metrics', path: '/probe', params: logstash.metricsParams });
   if (traceIntake) scraper.scrape({ component: traceIntake, port: 'metrics' });
   if (grafana) scraper.scrape({ component: grafana, port: 'http' });
+  if (longTermQuery) {
+    scraper.scrape({ component: longTermQuery.query, port: 'http' });
+    scraper.scrape({ component: longTermQuery.storeGateway, port: 'http' });
+  }
 
   // Created last: it applies the users every other component registered.
   const bootstrap = new ElasticsearchBootstrap(elasticsearch.node.scope as Construct, 'Bootstrap', {
@@ -358,6 +390,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       ...(kubeStateMetrics ? [kubeStateMetrics] : []),
       ...(elasticsearchExporter ? [elasticsearchExporter] : []),
       ...(traceIntake ? [traceIntake] : []),
+      ...(longTermQuery ? [longTermQuery.query, longTermQuery.storeGateway] : []),
     ],
     otherPeers: [bootstrap.peer, jaeger.cleanerPeer, ...(prometheus?.backup ? [prometheus.backup.retention.peer] : [])],
     external: externalAllows(config, agentNs, {
@@ -370,6 +403,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
       jaeger,
       kubeStateMetrics,
       traceIntake,
+      ...(longTermQuery ? { storeGateway: longTermQuery.storeGateway } : {}),
     }),
   });
   // The agent's namespace denies by default too, and opens its links and what crosses the cluster's edge.
@@ -402,6 +436,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     ...(traceIntake ? { traceIntake } : {}),
     ...(alertmanager ? { alertmanager } : {}),
     ...(prometheus ? { prometheus } : {}),
+    ...(longTermQuery ? { longTermQuery } : {}),
     ...(grafana ? { grafana } : {}),
     ...(prometheusOperator ? { prometheusOperator } : {}),
     networkPolicies,
@@ -424,6 +459,7 @@ function externalAllows(
     jaeger: Jaeger;
     kubeStateMetrics?: KubeStateMetrics;
     traceIntake?: TraceIntake;
+    storeGateway?: ThanosStoreGateway;
   },
 ): ExternalAllow[] {
   const anywhere = '0.0.0.0/0';
@@ -506,7 +542,7 @@ function externalAllows(
       : []),
     // Object storage is outside the cluster (or reached at an address, as S3 clients are): HTTPS anywhere.
     ...(c.prometheus?.backup && backupBucket
-      ? [c.prometheus, c.prometheus.backup.retention.peer].map((peer) => ({
+      ? [c.prometheus, c.prometheus.backup.retention.peer, ...(c.storeGateway ? [c.storeGateway] : [])].map((peer) => ({
           peer,
           direction: 'egress' as const,
           ipBlock: anywhere,
@@ -514,6 +550,14 @@ function externalAllows(
           why: `the backup bucket at ${backupBucket.endpoint}`,
         }))
       : []),
+    // A remote-write store is reached at the address its URL names, as S3 clients reach a bucket.
+    ...config.prometheus.remoteWrite.map((store) => ({
+      peer: c.prometheus,
+      direction: 'egress' as const,
+      ipBlock: anywhere,
+      ports: [{ port: remoteWritePort(store.url) }],
+      why: `remote write to ${store.name} (${store.url})`,
+    })),
     ...(snapshotBucket && c.elasticsearch instanceof Elasticsearch
       ? [
           {

@@ -52,6 +52,8 @@ export interface ProvidersFile {
 export interface DatasourcesInput {
   readonly tls: TlsFiles;
   readonly prometheus: Endpoint;
+  /** Thanos Query (long-term and global queries). @default - no such datasource */
+  readonly thanosQuery?: Endpoint;
   readonly jaeger: Endpoint;
   /** Elasticsearch's URL, once Grafana's reader role is granted. */
   readonly elasticsearchUrl: string;
@@ -65,6 +67,7 @@ export interface DatasourcesInput {
 export function datasourcesFile({
   tls,
   prometheus,
+  thanosQuery,
   jaeger,
   elasticsearchUrl,
   elasticsearchCaFile,
@@ -95,6 +98,7 @@ export function datasourcesFile({
         },
         ...prometheusTls.secure,
       },
+      ...(thanosQuery ? [thanosDatasource(tls, thanosQuery)] : []),
       {
         name: 'Jaeger',
         type: 'jaeger',
@@ -269,5 +273,24 @@ function datasourceTls(
         ...(mutual ? { tlsClientCert: `$__file{${tls.cert}}`, tlsClientKey: `$__file{${tls.key}}` } : {}),
       },
     },
+  };
+}
+
+/**
+ * Thanos Query as a Prometheus datasource: the same PromQL over every replica (deduplicated) and the
+ * bucket's blocks, for ranges past Prometheus' retention and across replicas. Not the default: the
+ * dashboards read the local Prometheus, which answers recent ranges alone.
+ */
+function thanosDatasource(tls: TlsFiles, query: Endpoint): Datasource {
+  const queryTls = datasourceTls(tls, query);
+  return {
+    name: 'Thanos',
+    type: 'prometheus',
+    uid: 'thanos',
+    access: 'proxy',
+    url: query.url(),
+    editable: false,
+    jsonData: { ...queryTls.jsonData, httpMethod: 'POST', prometheusType: 'Thanos' },
+    ...queryTls.secure,
   };
 }

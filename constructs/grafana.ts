@@ -30,6 +30,8 @@ export interface GrafanaProps {
   readonly config: GrafanaConfig;
   readonly common: CommonConfig;
   readonly prometheus: Prometheus;
+  /** Thanos Query, for long-term and global queries (datasource "Thanos"). @default - no such datasource */
+  readonly thanosQuery?: Component;
   readonly jaeger: Jaeger;
   readonly elasticsearch: ElasticsearchCluster;
   readonly pki: Pki;
@@ -79,6 +81,7 @@ export class Grafana extends Component {
       datasourcesFile({
         tls,
         prometheus: props.prometheus.endpoint(this, 'web'),
+        ...(props.thanosQuery ? { thanosQuery: props.thanosQuery.endpoint(this, 'http') } : {}),
         jaeger: props.jaeger.endpoint(this, 'query-http'),
         elasticsearchUrl: props.elasticsearch.grant(this, config.elasticsearch, 'agent_o11y_grafana_reader', {
           cluster: ['monitor'],

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { PrometheusBackupConfig, S3BucketConfig } from '../src/config/types';
+import { PrometheusBackupConfig, PrometheusConfig, S3BucketConfig } from '../src/config/types';
 import { durationSeconds } from '../src/config/duration';
 import { containerSecurity, PART_OF, Peer, podSecurity, resourceRequirements, secretKeys } from '../src/lib/component';
 import { show } from '../src/lib/problems';
@@ -76,9 +76,21 @@ export interface ThanosSidecarArgs {
   readonly httpAddress: string;
   /** Its HTTP TLS config (exporter-toolkit web config). */
   readonly httpConfigFile: string;
-  /** Its StoreAPI: nothing here queries it, so loopback. */
+  /** Its StoreAPI: loopback when nothing queries it; Thanos Query's with long-term query on. */
   readonly grpcAddress: string;
+  /** The StoreAPI's TLS, a client certificate from the stack CA required. @default - none (loopback) */
+  readonly grpcTls?: TlsFiles;
   readonly logLevel: string;
+}
+
+/** A Thanos gRPC server's TLS flags: its certificate, and client certificates from the stack CA required. */
+export function thanosGrpcServerTls(tls: TlsFiles): string[] {
+  return [
+    `--grpc-server-tls-cert=${tls.cert}`,
+    `--grpc-server-tls-key=${tls.key}`,
+    `--grpc-server-tls-client-ca=${tls.ca}`,
+    '--grpc-server-tls-min-version=1.3',
+  ];
 }
 
 /** The sidecar's command line: the tests run the real binary with it. */
@@ -92,6 +104,7 @@ export function thanosSidecarArgs(a: ThanosSidecarArgs): string[] {
     `--http-address=${a.httpAddress}`,
     `--http.config=${a.httpConfigFile}`,
     `--grpc-address=${a.grpcAddress}`,
+    ...(a.grpcTls ? thanosGrpcServerTls(a.grpcTls) : []),
     `--log.level=${a.logLevel}`,
   ];
 }
@@ -207,6 +220,15 @@ export function prometheusBackupProblems(backup: PrometheusBackupConfig): string
     );
   }
   return problems;
+}
+
+/** Long-term query without the backup's bucket to read (paths under /prometheus). */
+export function longTermQueryProblems(prometheus: PrometheusConfig): string[] {
+  return prometheus.longTermQuery.enabled && !prometheus.backup.enabled
+    ? [
+        '/prometheus/longTermQuery/enabled: needs /prometheus/backup/enabled (and its s3): the Store Gateway reads the bucket the backup sidecar uploads to',
+      ]
+    : [];
 }
 
 export interface PrometheusBackupRetentionProps {

@@ -3,8 +3,9 @@
  * built from checked objects and `promtool check config` judges the result.
  */
 
-import type { ScrapeLimitsConfig, ScrapeTargetConfig } from '../src/config/types';
+import type { RelabelRule, RemoteWriteConfig, ScrapeLimitsConfig, ScrapeTargetConfig } from '../src/config/types';
 import { ANNOTATED_PODS_JOB, CLUSTER_JOBS } from '../src/lib/names';
+import { show } from '../src/lib/problems';
 export interface RelabelConfig {
   source_labels?: string[];
   separator?: string;
@@ -65,6 +66,173 @@ export interface PrometheusConfigFile {
     alertmanagers: AlertmanagerTarget[];
   };
   scrape_configs: ScrapeConfig[];
+  remote_write?: RemoteWrite[];
+}
+
+/** A `remote_write` entry: credentials only as files. */
+export interface RemoteWrite {
+  name: string;
+  url: string;
+  tls_config?: TlsConfig;
+  basic_auth?: { username_file: string; password_file: string };
+  authorization?: { type: 'Bearer'; credentials_file: string };
+  headers?: Record<string, string>;
+  queue_config?: {
+    capacity?: number;
+    min_shards?: number;
+    max_shards?: number;
+    max_samples_per_send?: number;
+    batch_send_deadline?: string;
+    min_backoff?: string;
+    max_backoff?: string;
+  };
+  write_relabel_configs?: RelabelConfig[];
+}
+
+/** The files a remote write's Secrets are mounted as, in its own folder. */
+export const REMOTE_WRITE_FILES = {
+  username: 'username',
+  password: 'password',
+  token: 'token',
+  ca: 'ca.crt',
+  cert: 'tls.crt',
+  key: 'tls.key',
+} as const;
+
+/** A relabelling step of the config, in Prometheus' keys. */
+export function relabelConfig(rule: RelabelRule): RelabelConfig {
+  return {
+    ...(rule.sourceLabels ? { source_labels: rule.sourceLabels } : {}),
+    ...(rule.separator !== undefined ? { separator: rule.separator } : {}),
+    ...(rule.regex !== undefined ? { regex: rule.regex } : {}),
+    ...(rule.targetLabel !== undefined ? { target_label: rule.targetLabel } : {}),
+    ...(rule.replacement !== undefined ? { replacement: rule.replacement } : {}),
+    ...(rule.action !== undefined ? { action: rule.action } : {}),
+  };
+}
+
+/**
+ * One store of `prometheus.remoteWrite` as Prometheus reads it: its Secrets are files under `dir`
+ * (the user name too, so no credential is ever in the ConfigMap); TLS 1.2 at least, since a store
+ * outside the stack may not speak 1.3.
+ */
+export function remoteWrite(store: RemoteWriteConfig, dir: string): RemoteWrite {
+  const file = (f: keyof typeof REMOTE_WRITE_FILES) => `${dir}/${REMOTE_WRITE_FILES[f]}`;
+  const q = store.queue;
+  const queue = q
+    ? {
+        ...(q.capacity !== undefined ? { capacity: q.capacity } : {}),
+        ...(q.minShards !== undefined ? { min_shards: q.minShards } : {}),
+        ...(q.maxShards !== undefined ? { max_shards: q.maxShards } : {}),
+        ...(q.maxSamplesPerSend !== undefined ? { max_samples_per_send: q.maxSamplesPerSend } : {}),
+        ...(q.batchSendDeadline !== undefined ? { batch_send_deadline: q.batchSendDeadline } : {}),
+        ...(q.minBackoff !== undefined ? { min_backoff: q.minBackoff } : {}),
+        ...(q.maxBackoff !== undefined ? { max_backoff: q.maxBackoff } : {}),
+      }
+    : undefined;
+  return {
+    name: store.name,
+    url: store.url,
+    tls_config: {
+      ...(store.tls?.ca ? { ca_file: file('ca') } : {}),
+      ...(store.tls?.clientCertificate ? { cert_file: file('cert'), key_file: file('key') } : {}),
+      ...(store.tls?.serverName ? { server_name: store.tls.serverName } : {}),
+      min_version: 'TLS12',
+    },
+    ...(store.basicAuth ? { basic_auth: { username_file: file('username'), password_file: file('password') } } : {}),
+    ...(store.bearerToken ? { authorization: { type: 'Bearer' as const, credentials_file: file('token') } } : {}),
+    ...(store.headers && Object.keys(store.headers).length > 0 ? { headers: store.headers } : {}),
+    ...(queue && Object.keys(queue).length > 0 ? { queue_config: queue } : {}),
+    ...(store.writeRelabel && store.writeRelabel.length > 0
+      ? { write_relabel_configs: store.writeRelabel.map(relabelConfig) }
+      : {}),
+  };
+}
+
+/** The Secret keys a remote write's files come from, by file name. */
+export function remoteWriteSecretFiles(store: RemoteWriteConfig): Record<string, { secretName: string; key: string }> {
+  const f = REMOTE_WRITE_FILES;
+  return {
+    ...(store.basicAuth
+      ? {
+          [f.username]: { secretName: store.basicAuth.secretName, key: store.basicAuth.usernameKey },
+          [f.password]: { secretName: store.basicAuth.secretName, key: store.basicAuth.passwordKey },
+        }
+      : {}),
+    ...(store.bearerToken ? { [f.token]: store.bearerToken } : {}),
+    ...(store.tls?.ca ? { [f.ca]: store.tls.ca } : {}),
+    ...(store.tls?.clientCertificate
+      ? { [f.cert]: store.tls.clientCertificate.cert, [f.key]: store.tls.clientCertificate.key }
+      : {}),
+  };
+}
+
+/**
+ * Headers Prometheus refuses in `remote_write.headers` (its config.go `reservedHeaders`, plus
+ * Authorization, which only its auth settings may set), lower case.
+ */
+export const RESERVED_REMOTE_WRITE_HEADERS = [
+  'authorization',
+  'host',
+  'content-encoding',
+  'content-length',
+  'content-type',
+  'user-agent',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'www-authenticate',
+  'accept-encoding',
+  'x-prometheus-remote-write-version',
+  'x-prometheus-remote-read-version',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+];
+
+/** The port a remote write's URL is dialled at. */
+export function remoteWritePort(url: string): number {
+  const port = /^https:\/\/[^/:]+:(\d+)/.exec(url)?.[1];
+  return port ? Number(port) : 443;
+}
+
+/** What Prometheus would refuse in `prometheus.remoteWrite`, or a setting that cannot work. */
+export function remoteWriteProblems(stores: readonly RemoteWriteConfig[]): string[] {
+  const problems: string[] = [];
+  const names = new Set<string>();
+  stores.forEach((store, i) => {
+    const at = `/prometheus/remoteWrite/${i}`;
+    if (names.has(store.name)) problems.push(`${at}/name: must differ from the other stores', got ${show(store.name)}`);
+    names.add(store.name);
+    if (store.basicAuth && store.bearerToken)
+      problems.push(`${at}: must give basicAuth or bearerToken, not both (one Authorization header)`);
+    const port = remoteWritePort(store.url);
+    if (port < 1 || port > 65535) problems.push(`${at}/url: port must be 1-65535, got ${port}`);
+    for (const header of Object.keys(store.headers ?? {}))
+      if (RESERVED_REMOTE_WRITE_HEADERS.includes(header.toLowerCase()))
+        problems.push(
+          `${at}/headers/${header}: Prometheus sets this header itself${header.toLowerCase() === 'authorization' ? ' (credentials go in basicAuth or bearerToken)' : ''}`,
+        );
+    const q = store.queue ?? {};
+    if (q.minShards !== undefined && q.maxShards !== undefined && q.minShards > q.maxShards)
+      problems.push(`${at}/queue/minShards: must not exceed maxShards (${q.maxShards}), got ${q.minShards}`);
+    (store.writeRelabel ?? []).forEach((rule, j) => {
+      const action = rule.action ?? 'replace';
+      if (action === 'replace' && rule.targetLabel === undefined)
+        problems.push(`${at}/writeRelabel/${j}/targetLabel: required for action replace`);
+      if (['keep', 'drop'].includes(action) && !rule.sourceLabels?.length)
+        problems.push(`${at}/writeRelabel/${j}/sourceLabels: required for action ${action}`);
+      if (rule.regex !== undefined) {
+        try {
+          new RegExp(rule.regex);
+        } catch {
+          problems.push(`${at}/writeRelabel/${j}/regex: must be a regular expression, got ${show(rule.regex)}`);
+        }
+      }
+    });
+  });
+  return problems;
 }
 
 /**

@@ -177,6 +177,7 @@ export class PrometheusOperatorOutput extends Construct implements Peer, Scraper
         ],
       });
     this.node.addValidation({ validate: () => releaseOverlapProblems(config, props.deploys) });
+    this.node.addValidation({ validate: () => ownPrometheusProblems(props.prometheus) });
     props.pki.issueClient(this, SCRAPE_CLIENT_SECRET, this.labels);
 
     for (const [file, rules] of Object.entries(props.ruleFiles)) {
@@ -423,6 +424,29 @@ function releaseOverlapProblems(
         ]
       : [],
   );
+}
+
+/**
+ * Settings that only our own Prometheus carries out: with the release's Prometheus in its place they
+ * would do nothing, silently. The release's chart has its own (prometheus.prometheusSpec.remoteWrite,
+ * prometheus.prometheusSpec.thanos and the Thanos sidecar's objectStorageConfig).
+ */
+function ownPrometheusProblems(prometheus: PrometheusOperatorOutputProps['prometheus']): string[] {
+  const also =
+    "the release's Prometheus is not the stack's (/prometheusOperator/enabled): set it in the release's values";
+  return [
+    ...(prometheus.remoteWrite.length > 0
+      ? [
+          `/prometheus/remoteWrite: ${also} (prometheus.prometheusSpec.remoteWrite); got ${prometheus.remoteWrite.length} stores`,
+        ]
+      : []),
+    ...(prometheus.backup.enabled
+      ? [`/prometheus/backup/enabled: ${also} (prometheus.prometheusSpec.thanos.objectStorageConfig); got true`]
+      : []),
+    ...(prometheus.longTermQuery.enabled
+      ? [`/prometheus/longTermQuery/enabled: ${also} (a Thanos Query over its sidecars); got true`]
+      : []),
+  ];
 }
 
 /** The labels the operator's generated relabelling gives every PodMonitor target besides job and instance. */

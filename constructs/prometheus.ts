@@ -5,12 +5,13 @@ import { CommonConfig, PrometheusConfig, ScrapeTargetConfig } from '../src/confi
 import { imageOf } from '../src/lib/images';
 import { contentHash } from '../src/lib/hash';
 import { toYaml } from '../src/lib/render';
-import { claimTemplate, Component, execProbe, PortSpec, scratch } from '../src/lib/component';
+import { claimTemplate, Component, execProbe, Peer, PortSpec, scratch, secretFiles } from '../src/lib/component';
 import { Alertmanager } from './alertmanager';
 import {
   BACKUP_CONFIG_DIR,
   BACKUP_PROMETHEUS_ARGS,
   defaultBackupPrefix,
+  longTermQueryProblems,
   backupCredentials,
   OBJSTORE_FILE,
   PrometheusBackupRetention,
@@ -25,6 +26,9 @@ import {
   certManagerJob,
   kubeletJob,
   PrometheusConfigFile,
+  remoteWrite,
+  remoteWriteProblems,
+  remoteWriteSecretFiles,
   ScrapeConfig,
   serviceJob,
   TlsConfig,
@@ -89,8 +93,12 @@ export interface ScrapeTarget {
 const CONFIG_DIR = '/etc/prometheus';
 /** The Thanos sidecar's HTTP port (its metrics). */
 const SIDECAR_PORT = 'thanos-http';
+/** The Thanos sidecar's StoreAPI, which Thanos Query reads with long-term query on. */
+export const SIDECAR_GRPC_PORT = 'thanos-grpc';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+/** Where each remote-write store's Secrets are mounted, in a folder named after the store. */
+const REMOTE_WRITE_DIR = '/etc/prometheus/remote-write';
 
 /**
  * Prometheus as a StatefulSet: prometheus.yml rendered from typed objects, one scrape job per stack
@@ -104,7 +112,12 @@ export class Prometheus extends Component {
   private readonly props: PrometheusProps;
   private rendered?: string;
   /** The backup's sidecar command line and retention job, when `backup.enabled`. */
-  public readonly backup?: { readonly sidecarArgs: readonly string[]; readonly retention: PrometheusBackupRetention };
+  public readonly backup?: {
+    readonly sidecarArgs: readonly string[];
+    readonly retention: PrometheusBackupRetention;
+    /** The ConfigMap holding the bucket's `objstore.yml`, which every reader of the bucket mounts. */
+    readonly objstoreConfigMap: string;
+  };
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     const image = props.image ?? imageOf(scope, 'prometheus');
@@ -125,6 +138,16 @@ export class Prometheus extends Component {
               },
             ]
           : []),
+        ...(props.config.backup.enabled && props.config.longTermQuery.enabled
+          ? [
+              {
+                name: SIDECAR_GRPC_PORT,
+                port: 10901,
+                carries: "the Thanos sidecar's StoreAPI (Prometheus' recent samples, for Thanos Query)",
+                tls: 'mtls' as const,
+              },
+            ]
+          : []),
       ],
     });
     this.props = props;
@@ -137,6 +160,8 @@ export class Prometheus extends Component {
       validate: () => [
         ...prometheusProblems(config),
         ...prometheusBackupProblems(config.backup),
+        ...remoteWriteProblems(config.remoteWrite),
+        ...longTermQueryProblems(config),
         ...this.servicesProblems(),
         ...this.limitsProblems(),
       ],
@@ -181,9 +206,12 @@ export class Prometheus extends Component {
           objstoreFile: OBJSTORE_FILE,
           httpAddress: `0.0.0.0:${this.port(SIDECAR_PORT).port}`,
           httpConfigFile: `${CONFIG_DIR}/web.yml`,
-          grpcAddress: '127.0.0.1:10901',
+          ...(this.ports.some((p) => p.name === SIDECAR_GRPC_PORT)
+            ? { grpcAddress: `0.0.0.0:${this.port(SIDECAR_GRPC_PORT).port}`, grpcTls: tls }
+            : { grpcAddress: '127.0.0.1:10901' }),
           logLevel: props.common.logLevel,
         }),
+        objstoreConfigMap: `${this.name}-backup`,
         retention: new PrometheusBackupRetention(this, 'BackupRetention', {
           namespace: this.namespace,
           labels: this.labels,
@@ -198,11 +226,17 @@ export class Prometheus extends Component {
     this.service();
     this.rbac();
 
+    // Each store's credentials and CA, from its Secrets, as files in a folder of its own.
+    const remoteWriteVolumes = config.remoteWrite.flatMap((store) => {
+      const files = remoteWriteSecretFiles(store);
+      const name = `remote-write-${store.name}`;
+      return Object.keys(files).length > 0 ? [{ name, store: store.name, volume: secretFiles(name, files) }] : [];
+    });
     const ha = config.replicas > 1;
     new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
-        serviceName: this.podsService(),
+        serviceName: this.queried ? this.sidecarsService() : this.podsService(),
         replicas: config.replicas,
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.selector },
@@ -258,6 +292,11 @@ export class Prometheus extends Component {
                 { name: 'data', mountPath: DATA_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
                 tls.mount,
+                ...remoteWriteVolumes.map((v) => ({
+                  name: v.name,
+                  mountPath: `${REMOTE_WRITE_DIR}/${v.store}`,
+                  readOnly: true,
+                })),
               ],
             },
             ...(this.backup && backup
@@ -306,12 +345,37 @@ export class Prometheus extends Component {
             ...(credentials?.volumes ?? []),
             scratch('tmp'),
             tls.volume,
+            ...remoteWriteVolumes.map((v) => v.volume),
           ],
         }),
         volumeClaimTemplates: [claimTemplate('data', config.storage, this.labels)],
       },
     });
     this.disruptionBudget(config.replicas);
+  }
+
+  /** Whether Thanos Query reads this Prometheus' sidecars (long-term query on). */
+  public get queried(): boolean {
+    return this.ports.some((p) => p.name === SIDECAR_GRPC_PORT);
+  }
+
+  /**
+   * Each replica's sidecar StoreAPI, `host:port` under the governing headless Service: Thanos Query
+   * must reach every replica (it deduplicates them), not one behind the Service's load balancing.
+   */
+  public sidecarEndpoints(from: Peer): string[] {
+    return Array.from(
+      { length: this.props.config.replicas },
+      (_, i) =>
+        this.endpoint(from, SIDECAR_GRPC_PORT, { service: `${this.name}-pods`, pod: `${this.name}-${i}` }).hostPort,
+    );
+  }
+
+  /** The governing headless Service, with the sidecar's StoreAPI port, so each pod's name reaches it. */
+  private sidecarsService(): string {
+    const name = `${this.name}-pods`;
+    this.service('PodsService', { name, headless: true, ports: [this.port(SIDECAR_GRPC_PORT)] });
+    return name;
   }
 
   /** Adds a scrape job for a stack component; records the link. */
@@ -362,6 +426,9 @@ export class Prometheus extends Component {
         ),
         withScrapeLimits(annotatedPodsJob(common.namespace), config.scrapeLimits),
       ],
+      ...(config.remoteWrite.length > 0
+        ? { remote_write: config.remoteWrite.map((store) => remoteWrite(store, `${REMOTE_WRITE_DIR}/${store.name}`)) }
+        : {}),
     };
   }
 

@@ -151,7 +151,11 @@ build_thanos() {
   (cd "$src" && go mod download -json "github.com/thanos-io/thanos@$version") |
     sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' | { read -r dir && cp -r "$dir/." "$src/"; }
   chmod -R u+w "$src"
-  (cd "$src" && go build -trimpath -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" ./cmd/thanos)
+  # The release's build tags (its .promu.yml: netgo, slicelabels). Without slicelabels, Thanos' label
+  # conversions misread Prometheus' default string labels and a StoreAPI's Info reply panics in gRPC.
+  local tags
+  tags=$(awk '/^  tags:/ { t = 1; next } t && /^    all:/ { a = 1; next } a && /^      - / { printf "%s%s", s, $2; s = "," ; next } a { exit }' "$src/.promu.yml")
+  (cd "$src" && go build -trimpath -tags "$tags" -ldflags "-X github.com/prometheus/common/version.Version=${version#v}" -o "$1/" ./cmd/thanos)
   rm -rf "$src"
 }
 

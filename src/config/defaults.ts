@@ -101,6 +101,13 @@ export const DEFAULTS: StackConfig = {
     },
     // Off until you name a bucket: it and its credentials are yours.
     backup: { enabled: false, keep: '7d', schedule: '0 2 * * *', resources: resources('50m', '64Mi', '500m', '256Mi') },
+    remoteWrite: [],
+    // Off: it reads the backup's bucket, which is yours to name.
+    longTermQuery: {
+      enabled: false,
+      query: { replicas: 1, resources: resources('100m', '128Mi', '1', '512Mi') },
+      storeGateway: { resources: resources('100m', '256Mi', '1', '1Gi'), storage: { size: '10Gi' } },
+    },
   },
   alertmanager: {
     replicas: 1,

@@ -391,6 +391,96 @@ export interface PrometheusConfig {
    * deleted from it past `keep` by a daily job (seed 000 §18.4); docs/recovery.md restores them.
    */
   backup: PrometheusBackupConfig;
+  /**
+   * Stores Prometheus also writes every sample to as it ingests them (remote write): Thanos Receive,
+   * Mimir, Cortex or any other, each over HTTPS with credentials read from mounted Secrets.
+   */
+  remoteWrite: RemoteWriteConfig[];
+  /**
+   * Long-term and global queries: Thanos Query over every Prometheus replica's sidecar (recent data,
+   * deduplicated across replicas) and a Thanos Store Gateway over the backup's bucket (the uploaded
+   * blocks). It reads the bucket `backup` names, so it needs `backup.enabled`. Grafana gets it as the
+   * datasource "Thanos".
+   */
+  longTermQuery: LongTermQueryConfig;
+}
+
+/** Thanos Query and Store Gateway, reading the backup's bucket. */
+export interface LongTermQueryConfig {
+  /** Run them (needs `prometheus.backup.enabled`: the bucket and its uploads are the backup's). */
+  enabled: boolean;
+  /** Thanos Query: the PromQL endpoint over the sidecars and the Store Gateway. */
+  query: { replicas: Replicas; resources: Resources };
+  /**
+   * The Store Gateway: serves the bucket's blocks; its volume caches their index headers. A quarter
+   * of its memory limit is its index cache.
+   */
+  storeGateway: { resources: Resources; storage: Storage };
+}
+
+/** One remote-write store (Prometheus' `remote_write` entry). */
+export interface RemoteWriteConfig {
+  /**
+   * Its name: `remote_name` in Prometheus' remote-storage metrics and the folder its Secrets are mounted in.
+   * @pattern ^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$
+   */
+  name: string;
+  /**
+   * The store's write endpoint, HTTPS, e.g. `https://mimir.example.com/api/v1/push`.
+   * @pattern ^https://[^/\s:@]+(:[0-9]{1,5})?(/\S*)?$
+   */
+  url: string;
+  /** How Prometheus checks the store's certificate, and the certificate it presents. @default - the system's CAs, no client certificate */
+  tls?: RemoteWriteTls;
+  /** HTTP basic auth, user name and password read from files of the Secret. */
+  basicAuth?: CredentialsRef;
+  /** A bearer token (`Authorization: Bearer`), read from a file of the Secret. */
+  bearerToken?: SecretKeyRef;
+  /** Headers sent with every request, e.g. `X-Scope-OrgID` (a Mimir or Cortex tenant). Not credentials: use basicAuth or bearerToken. */
+  headers?: Record<string, string>;
+  /** The sending queue (Prometheus' `queue_config`); unset fields keep Prometheus' defaults. */
+  queue?: RemoteWriteQueue;
+  /** Relabelling applied to each series before it is sent: `drop` or `keep` series, drop labels. */
+  writeRelabel?: RelabelRule[];
+}
+
+/** TLS towards a remote-write store. */
+export interface RemoteWriteTls {
+  /** The CA that signed the store's certificate, from a Secret; omitted: the system's CAs. */
+  ca?: SecretKeyRef;
+  /** A client certificate and its key, for a store that requires one. */
+  clientCertificate?: { cert: SecretKeyRef; key: SecretKeyRef };
+  /** The name to verify on the store's certificate, when it is not the URL's host. */
+  serverName?: string;
+}
+
+/** Prometheus' remote-write queue; see its `queue_config`. */
+export interface RemoteWriteQueue {
+  /** Samples buffered per shard. @minimum 1 @asType integer */
+  capacity?: number;
+  /** @minimum 1 @asType integer */
+  minShards?: number;
+  /** @minimum 1 @asType integer */
+  maxShards?: number;
+  /** Samples per request. @minimum 1 @asType integer */
+  maxSamplesPerSend?: number;
+  /** A shard sends what it holds after this long even if the batch is not full. */
+  batchSendDeadline?: Duration;
+  /** Retry backoff. */
+  minBackoff?: Duration;
+  maxBackoff?: Duration;
+}
+
+/** One relabelling step, as Prometheus' `relabel_configs` (its fields in camel case). */
+export interface RelabelRule {
+  /** @default replace */
+  action?: 'replace' | 'keep' | 'drop' | 'labeldrop' | 'labelkeep' | 'labelmap';
+  sourceLabels?: string[];
+  separator?: string;
+  /** An RE2 regular expression, anchored at both ends. @default (.*) */
+  regex?: string;
+  targetLabel?: string;
+  replacement?: string;
 }
 
 /**

@@ -683,7 +683,7 @@ const FORMER_DEFECTS: Array<[string, unknown, string[]]> = [
     'a __proto__ key',
     fromYaml('prometheus:\n  __proto__:\n    replicas: 3\n'),
     [
-      '/prometheus/__proto__: unknown key (expected one of: replicas, resources, storage, scrapeInterval, evaluationInterval, retention, scrapeLimits, backup)',
+      '/prometheus/__proto__: unknown key (expected one of: replicas, resources, storage, scrapeInterval, evaluationInterval, retention, scrapeLimits, backup, remoteWrite, longTermQuery)',
     ],
   ],
   // Cross-field checks run only once the schema passes.

@@ -244,6 +244,25 @@ test("fails with node-exporter, kube-state-metrics or the kubelets both the stac
   ]);
 });
 
+test("fails with remote write, backups or long-term query, which only the stack's own Prometheus carries out", () => {
+  const releaseOnly = { nodeExporter: false, kubeStateMetrics: false, kubelet: false };
+  const bucket = { bucket: 'b', endpoint: 's3.example.com', credentialsSecret: 's3' };
+  expect(
+    configProblems({
+      prometheusOperator: { enabled: true, releaseRuns: releaseOnly },
+      prometheus: {
+        remoteWrite: [{ name: 'mimir', url: 'https://mimir.example.com/api/v1/push' }],
+        backup: { enabled: true, s3: bucket },
+        longTermQuery: { enabled: true },
+      },
+    }),
+  ).toEqual([
+    "/prometheus/remoteWrite: the release's Prometheus is not the stack's (/prometheusOperator/enabled): set it in the release's values (prometheus.prometheusSpec.remoteWrite); got 1 stores",
+    "/prometheus/backup/enabled: the release's Prometheus is not the stack's (/prometheusOperator/enabled): set it in the release's values (prometheus.prometheusSpec.thanos.objectStorageConfig); got true",
+    "/prometheus/longTermQuery/enabled: the release's Prometheus is not the stack's (/prometheusOperator/enabled): set it in the release's values (a Thanos Query over its sidecars); got true",
+  ]);
+});
+
 test("renders the kubelets' ServiceMonitors, valid against the operator's CRD, when the stack scrapes them and the release does not", () => {
   const kubelet = resolveConfig({
     prometheusOperator: {
