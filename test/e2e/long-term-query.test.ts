@@ -18,7 +18,7 @@ import { resolveConfig } from '../../src/config/loader';
 import { configMapData, find, KubeObject, synthStack } from '../helpers';
 import { placeTlsFiles, writeTestPki } from '../tls-fixture';
 import { requireTool } from '../tools';
-import { freePort, httpsGet, listen, Processes, WAIT_MS, waitFor } from './support';
+import { freePort, httpsGet, listen, Processes, WAIT_MS, waitFor, withFlags } from './support';
 
 const thanosBin = requireTool('thanos');
 const prometheusBin = requireTool('prometheus');
@@ -27,13 +27,6 @@ const fakes3Bin = requireTool('fakes3');
 
 const BUCKET = 'agent-o11y-long-term';
 const HOUR = 3600;
-
-/** An argument list with the flags named in `values` given those values. */
-const withFlags = (args: readonly string[], values: Record<string, string>) =>
-  args.map((arg) => {
-    const flag = arg.split('=')[0]!;
-    return flag in values ? `${flag}=${values[flag]}` : arg;
-  });
 
 type Result = Array<{ metric: Record<string, string>; value: [number, string] }>;
 

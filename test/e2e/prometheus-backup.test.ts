@@ -34,6 +34,7 @@ import {
   Sample,
   WAIT_MS,
   waitFor,
+  withFlags,
 } from './support';
 
 const thanosBin = requireTool('thanos');
@@ -140,13 +141,6 @@ describe('Prometheus backup, with the real Prometheus, Thanos sidecar and an S3 
   const fail = (e: Error) => {
     throw new Error(`${e.message}\nlogs:\n${processes.tail()}`);
   };
-
-  /** An argument list with the flags named in `values` given those values. */
-  const withFlags = (args: readonly string[], values: Record<string, string>) =>
-    args.map((arg) => {
-      const flag = arg.split('=')[0]!;
-      return flag in values ? `${flag}=${values[flag]}` : arg;
-    });
 
   beforeAll(
     async () => {

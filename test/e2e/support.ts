@@ -36,6 +36,14 @@ function tryListen(port: number): Promise<boolean> {
 }
 
 /** A port that was free on 127.0.0.1 a moment ago, below the ephemeral range and not handed out before. */
+/** An argument list with the flags named in `values` given those values (a rendered command line, moved to loopback). */
+export function withFlags(args: readonly string[], values: Record<string, string>): string[] {
+  return args.map((arg) => {
+    const flag = arg.split('=')[0]!;
+    return flag in values ? `${flag}=${values[flag]}` : arg;
+  });
+}
+
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 12000);
