@@ -181,6 +181,23 @@ describe('Kibana single sign-on', () => {
     });
   });
 
+  describe('with an existing cluster (examples/byo-elasticsearch)', () => {
+    const byo = loadConfig(path.resolve(__dirname, '../../examples/byo-elasticsearch/agent-o11y.yaml'));
+    const sso = loadConfig(path.resolve(__dirname, '../../examples/sso/agent-o11y.yaml')).kibana.sso!;
+    const config = { ...byo, kibana: { ...byo.kibana, sso } };
+
+    test('renders Kibana’s side and the role mappings; the realm is the cluster owner’s, and so is its license', () => {
+      const { files, parts } = synthStack(config);
+      expect(files.elasticsearch.filter((o) => o.kind === 'StatefulSet')).toEqual([]);
+      const kibana = yaml.load(configMapData(files.kibana, 'kibana', 'kibana.yml')) as Record<string, any>;
+      expect(Object.keys(kibana['xpack.security.authc.providers'])).toEqual(['oidc', 'basic']);
+      expect(Object.keys(parts.bootstrap.requests.roleMappings)).toEqual(['sso-sre', 'sso-everyone']);
+      // No NetworkPolicy of ours selects the cluster's nodes: the provider is for its owner to allow.
+      const policies = files['network-policies'];
+      expect(policies.find((p) => p.metadata.name === 'elasticsearch')).toBeUndefined();
+    });
+  });
+
   const user = (extra: Record<string, unknown> = {}) => ({
     kibana: {
       sso: {
