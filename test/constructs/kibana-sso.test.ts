@@ -134,7 +134,7 @@ describe('Kibana single sign-on', () => {
         basic: { basic1: { order: 1 } },
       });
       for (const type of Object.keys(providers))
-        for (const provider of Object.values(providers[type]) as object[])
+        for (const provider of Object.values<object>(providers[type]))
           expect(Object.keys(provider).filter((k) => !KIBANA_PROVIDER_SETTINGS.includes(k))).toEqual([]);
     });
 
