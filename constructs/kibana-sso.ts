@@ -106,6 +106,12 @@ export function providerCalls(sso: KibanaSsoConfig): string[] {
 /** `kibana.sso`'s own rules (paths under /kibana/sso). */
 export function kibanaSsoProblems(sso: KibanaSsoConfig): string[] {
   const problems: string[] = [];
+  // Kibana refuses a public URL whose path is not its server.basePath, and it is served at the root.
+  const url = new URL(sso.publicUrl);
+  if (url.pathname.replace(/\/+$/, '') !== '' || url.search !== '')
+    problems.push(
+      `/kibana/sso/publicUrl: Kibana is served at the root (no server.basePath), so its public URL is a scheme, host and port only, got ${sso.publicUrl}`,
+    );
   const names = (sso.roleMappings ?? []).map((m, i) => m.name ?? `${realmName(sso)}-${i}`);
   const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
   if (repeated.length > 0)

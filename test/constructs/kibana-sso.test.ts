@@ -263,6 +263,17 @@ describe('Kibana single sign-on', () => {
     ).toEqual([expect.stringMatching(/^\/kibana\/sso\/roleMappings: each role mapping needs its own name.*got m /)]);
   });
 
+  test('refuses a public URL with a path, which Kibana refuses without a matching server.basePath', () => {
+    // Kibana's http_config: publicBaseUrl's path must equal server.basePath (unset: '/').
+    const license = { elasticsearch: { license: { secretName: 'es-license', key: 'l.json' } } };
+    expect(configProblems({ ...user({ publicUrl: 'https://example.com/kibana' }), ...license })).toEqual([
+      expect.stringMatching(
+        /^\/kibana\/sso\/publicUrl: Kibana is served at the root .*got https:\/\/example.com\/kibana$/,
+      ),
+    ]);
+    expect(configProblems({ ...user({ publicUrl: 'https://example.com:8443/' }), ...license })).toEqual([]);
+  });
+
   test('fails for a client secret written in the config, and a realm name that is no setting-name word', () => {
     expect(configProblems(user({ clientSecret: 'hunter2' }))).toContainEqual(
       expect.stringMatching(/^\/kibana\/sso\/clientSecret: secrets are references/),
