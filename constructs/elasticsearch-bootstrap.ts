@@ -57,7 +57,8 @@ export const BOOTSTRAP_APIS = [
 const SECRETS_DIR = '/etc/agent-o11y/secrets';
 
 const SCRIPT = `#!/bin/bash
-# Applies roles, users, ILM policies, index templates and snapshot lifecycle to Elasticsearch;
+# Installs the license, applies roles, users, role mappings, ILM policies, index templates and
+# snapshot lifecycle to Elasticsearch;
 # every request is idempotent (PUT of the whole object).
 set -euo pipefail
 secrets=${SECRETS_DIR}
@@ -104,8 +105,9 @@ echo "bootstrap complete"
 `;
 
 /**
- * A Job that creates the roles and users other components registered with `Elasticsearch.grant`,
- * sets the `kibana_system` password, then applies ILM policies, index templates, the snapshot
+ * A Job that installs the license (when one is given), creates the roles and users other components
+ * registered with `Elasticsearch.grant` and the role mappings of Kibana's single sign-on, sets the
+ * `kibana_system` password, then applies ILM policies, index templates, the snapshot
  * repository and SLM policy; every request is a PUT of the whole object, so a re-run is harmless. Its name carries a hash of what it applies, so a change
  * creates a new Job that runs again.
  */
