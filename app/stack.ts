@@ -8,6 +8,7 @@ import { allReceivers } from '../constructs/alertmanager-config';
 import { dataTiers, Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchCluster } from '../constructs/elasticsearch-cluster';
 import { ExternalElasticsearch } from '../constructs/external-elasticsearch';
+import { providerCalls, roleMappings } from '../constructs/kibana-sso';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
 import { Grafana } from '../constructs/grafana';
 import { Jaeger } from '../constructs/jaeger';
@@ -159,6 +160,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
         common,
         pki,
         snapshotPath: retention.snapshotPath,
+        ...(config.kibana.sso ? { sso: config.kibana.sso } : {}),
       });
   const logstash = new Logstash(chart('logstash'), 'Logstash', {
     config: config.logstash,
@@ -372,6 +374,8 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     elasticsearch,
     kibanaSystemPassword: config.kibana.systemPassword,
     retention,
+    ...(config.kibana.sso ? { roleMappings: roleMappings(config.kibana.sso) } : {}),
+    ...(config.elasticsearch.license ? { license: config.elasticsearch.license } : {}),
   });
 
   // Last of all: every link is recorded by now.
@@ -580,6 +584,19 @@ function externalAllows(
               (port) => ({ port }),
             ),
             why: `the OIDC provider's token and UserInfo endpoints (${new URL(config.grafana.sso.tokenUrl).host})`,
+          },
+        ]
+      : []),
+    // Kibana's sign-in is Elasticsearch's OIDC realm: it trades the code for tokens, verifies them with
+    // the provider's keys and reads UserInfo. An existing cluster's own policies are its owner's.
+    ...(config.kibana.sso && c.elasticsearch instanceof Elasticsearch
+      ? [
+          {
+            peer: c.elasticsearch,
+            direction: 'egress' as const,
+            ipBlock: anywhere,
+            ports: [...new Set(providerCalls(config.kibana.sso).map(httpsPort))].map((port) => ({ port })),
+            why: `the OIDC provider's token, JWKS and UserInfo endpoints (${new URL(config.kibana.sso.tokenEndpoint).host})`,
           },
         ]
       : []),

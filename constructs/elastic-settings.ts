@@ -35,6 +35,36 @@ export interface ElasticsearchSettings {
   'xpack.security.transport.ssl.certificate_authorities': string[];
   'xpack.security.transport.ssl.supported_protocols': TlsProtocol[];
   'xpack.ml.enabled': boolean;
+  /** An OpenID Connect realm's settings: `xpack.security.authc.realms.oidc.<realm>.<OidcRealmSetting>`. */
+  [realmSetting: `xpack.security.authc.realms.oidc.${string}`]: string | number | string[] | undefined;
+}
+
+/** The settings of an OpenID Connect realm the stack writes (Elastic's "OpenID Connect realm settings"). */
+export type OidcRealmSetting =
+  | 'order'
+  | 'rp.client_id'
+  | 'rp.response_type'
+  | 'rp.redirect_uri'
+  | 'rp.requested_scopes'
+  | 'rp.post_logout_redirect_uri'
+  | 'op.issuer'
+  | 'op.authorization_endpoint'
+  | 'op.token_endpoint'
+  | 'op.jwkset_path'
+  | 'op.userinfo_endpoint'
+  | 'op.endsession_endpoint'
+  | 'claims.principal'
+  | 'claims.groups'
+  | 'claims.mail'
+  | 'claims.name';
+
+/** One of Kibana's authentication providers. */
+export interface KibanaAuthProvider {
+  order: number;
+  /** The Elasticsearch realm an `oidc` or `saml` provider signs in through. */
+  realm?: string;
+  /** The label of its button on the login page. */
+  description?: string;
 }
 
 /** kibana.yml (its secure settings are in the keystore, not here). */
@@ -53,6 +83,10 @@ export interface KibanaSettings {
   'elasticsearch.ssl.verificationMode': 'full' | 'certificate' | 'none';
   'telemetry.optIn': boolean;
   'logging.root.level': 'all' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'off';
+  /** Kibana's address in browsers (with single sign-on). */
+  'server.publicBaseUrl'?: string;
+  /** Login methods by type and name, e.g. `{ oidc: { oidc1: {...} }, basic: { basic1: {...} } }`. */
+  'xpack.security.authc.providers'?: Partial<Record<'oidc' | 'basic', Record<string, KibanaAuthProvider>>>;
 }
 
 /** logstash.yml. */

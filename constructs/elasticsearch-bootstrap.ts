@@ -15,6 +15,7 @@ import { contentHash } from '../src/lib/hash';
 import { toJson } from '../src/lib/render';
 import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { IlmPolicyBody, IndexTemplateBody, Retention, SlmPolicyBody } from './retention';
+import { RoleMappingBody } from './kibana-sso';
 
 export interface ElasticsearchBootstrapProps {
   readonly elasticsearch: ElasticsearchCluster;
@@ -22,11 +23,16 @@ export interface ElasticsearchBootstrapProps {
   readonly kibanaSystemPassword?: SecretKeyRef;
   /** ILM policies, index templates and snapshot lifecycle to apply. @default - none */
   readonly retention?: Retention;
+  /** Role mappings to apply (Kibana single sign-on's), by name. @default - none */
+  readonly roleMappings?: Record<string, RoleMappingBody>;
+  /** A license file from Elastic to install before anything else. @default - none: the cluster's own */
+  readonly license?: SecretKeyRef;
 }
 
 /** The request bodies the bootstrap Job sends, keyed by file name; typed against the client's API. */
 export interface BootstrapRequests {
   readonly roles: Record<string, Omit<estypes.SecurityPutRoleRequest, 'name'>>;
+  readonly roleMappings: Record<string, RoleMappingBody>;
   readonly ilmPolicies: Record<string, IlmPolicyBody>;
   readonly indexTemplates: Record<string, IndexTemplateBody>;
   readonly snapshotRepositories: Record<string, estypes.SnapshotRepository>;
@@ -36,6 +42,7 @@ export interface BootstrapRequests {
 /** File name prefix of each kind of request body, and the API path it is PUT to (in this order). */
 export const BOOTSTRAP_APIS = [
   { prefix: 'role', path: '_security/role', requests: 'roles' },
+  { prefix: 'role_mapping', path: '_security/role_mapping', requests: 'roleMappings' },
   { prefix: 'ilm', path: '_ilm/policy', requests: 'ilmPolicies' },
   { prefix: 'template', path: '_index_template', requests: 'indexTemplates' },
   { prefix: 'repository', path: '_snapshot', requests: 'snapshotRepositories' },
@@ -44,12 +51,14 @@ export const BOOTSTRAP_APIS = [
 
 /**
  * Where the Job reads its credentials, one file each: `elastic/password` (and `elastic/username` when
- * the superuser is not `elastic`), `kibana-system/password`, `users/<user>/{username,password}`.
+ * the superuser is not `elastic`), `kibana-system/password`, `users/<user>/{username,password}`; and
+ * the license, `license/license.json`.
  */
 const SECRETS_DIR = '/etc/agent-o11y/secrets';
 
 const SCRIPT = `#!/bin/bash
-# Applies roles, users, ILM policies, index templates and snapshot lifecycle to Elasticsearch;
+# Installs the license, applies roles, users, role mappings, ILM policies, index templates and
+# snapshot lifecycle to Elasticsearch;
 # every request is idempotent (PUT of the whole object).
 set -euo pipefail
 secrets=${SECRETS_DIR}
@@ -63,6 +72,11 @@ escape() { sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
 until es "\${ES_URL}/_cluster/health?wait_for_status=yellow&timeout=10s" >/dev/null; do
   echo "waiting for Elasticsearch at \${ES_URL}"; sleep 5
 done
+# The license first: what follows may need it (an OIDC realm is active only under Platinum or
+# Enterprise, and becomes so when the license is installed, without a restart).
+if [ -e "$secrets/license/license.json" ]; then
+  es -X PUT "\${ES_URL}/_license?acknowledge=true" --data-binary "@$secrets/license/license.json" >/dev/null
+fi
 if [ -e "$secrets/kibana-system/password" ]; then
   printf '{"password":"%s"}' "$(escape < "$secrets/kibana-system/password")" \\
     | es -X POST "\${ES_URL}/_security/user/kibana_system/_password" --data-binary @-
@@ -91,8 +105,9 @@ echo "bootstrap complete"
 `;
 
 /**
- * A Job that creates the roles and users other components registered with `Elasticsearch.grant`,
- * sets the `kibana_system` password, then applies ILM policies, index templates, the snapshot
+ * A Job that installs the license (when one is given), creates the roles and users other components
+ * registered with `Elasticsearch.grant` and the role mappings of Kibana's single sign-on, sets the
+ * `kibana_system` password, then applies ILM policies, index templates, the snapshot
  * repository and SLM policy; every request is a PUT of the whole object, so a re-run is harmless. Its name carries a hash of what it applies, so a change
  * creates a new Job that runs again.
  */
@@ -109,6 +124,7 @@ export class ElasticsearchBootstrap extends Construct {
     const retention = props.retention;
     this.requests = {
       roles: Object.fromEntries(grants.map((g) => [g.roleName, g.role])),
+      roleMappings: props.roleMappings ?? {},
       ilmPolicies: retention?.ilmPolicies ?? {},
       indexTemplates: retention?.indexTemplates ?? {},
       snapshotRepositories: retention?.snapshotRepositories ?? {},
@@ -124,6 +140,7 @@ export class ElasticsearchBootstrap extends Construct {
       ...Object.entries(files).flat(),
       JSON.stringify(grants.map((g) => g.credentials)),
       JSON.stringify(props.kibanaSystemPassword ?? null),
+      JSON.stringify(props.license ?? null),
     );
     const name = `${es.name}-bootstrap`;
     const peer = (this.peer = {
@@ -155,6 +172,7 @@ export class ElasticsearchBootstrap extends Construct {
       ...(typeof es.superuser.username === 'string' ? {} : { 'elastic/username': es.superuser.username }),
       'elastic/password': es.superuser.password,
       ...(props.kibanaSystemPassword ? { 'kibana-system/password': props.kibanaSystemPassword } : {}),
+      ...(props.license ? { 'license/license.json': props.license } : {}),
       ...Object.fromEntries(
         grants.flatMap((g, i) => [
           [`users/${userKeys[i]}/username`, { secretName: g.credentials.secretName, key: g.credentials.usernameKey }],

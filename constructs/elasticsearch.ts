@@ -1,6 +1,12 @@
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { CommonConfig, ElasticsearchConfig, ElasticsearchPoolConfig, SecretKeyRef } from '../src/config/types';
+import {
+  CommonConfig,
+  ElasticsearchConfig,
+  ElasticsearchPoolConfig,
+  KibanaSsoConfig,
+  SecretKeyRef,
+} from '../src/config/types';
 import { imageOf } from '../src/lib/images';
 import { toYaml } from '../src/lib/render';
 import { claimTemplate, resourceRequirements } from '../src/lib/component';
@@ -10,6 +16,7 @@ import { Pki, TlsFiles } from './mtls';
 import { quantityAmount } from '../src/lib/quantity';
 import { show } from '../src/lib/problems';
 import type { ElasticsearchSettings } from './elastic-settings';
+import { clientSecretSetting, oidcRealmSettings } from './kibana-sso';
 
 export interface ElasticsearchProps {
   readonly config: ElasticsearchConfig;
@@ -19,6 +26,8 @@ export interface ElasticsearchProps {
   readonly snapshotPath?: string;
   /** @default IMAGES.elasticsearch */
   readonly image?: string;
+  /** Kibana's single sign-on, whose OpenID Connect realm every node has. @default - none */
+  readonly sso?: KibanaSsoConfig;
 }
 
 const HOME = '/usr/share/elasticsearch';
@@ -73,6 +82,15 @@ export class Elasticsearch extends ElasticsearchCluster {
     this.superuser = { username: 'elastic', password: props.config.elasticPassword };
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => elasticsearchProblems(props.config) });
+    const sso = props.sso;
+    // An OIDC realm without a Platinum or Enterprise license is skipped: the cluster starts, and
+    // nobody can sign in to Kibana through it.
+    if (sso && !props.config.license)
+      this.node.addValidation({
+        validate: () => [
+          "/elasticsearch/license: kibana.sso needs Elasticsearch's OpenID Connect realm, which Elastic licenses at Platinum or Enterprise (the basic license skips the realm and nobody could sign in); give the license file's Secret, got none",
+        ],
+      });
     const replicas = props.config.replicas;
     this.transportServiceName = `${this.name}-transport`;
     this.tls = props.pki.issue(
@@ -140,6 +158,8 @@ export class Elasticsearch extends ElasticsearchCluster {
       'xpack.security.transport.ssl.certificate_authorities': [this.tls.ca],
       'xpack.security.transport.ssl.supported_protocols': ['TLSv1.3'],
       'xpack.ml.enabled': false,
+      // Every node of every pool: the node a sign-in request lands on authenticates it.
+      ...(sso ? oidcRealmSettings(sso) : {}),
     });
 
     const rendered = pools.map((pool) => this.poolConfig(pool, settings(pool)));
@@ -152,7 +172,11 @@ export class Elasticsearch extends ElasticsearchCluster {
       headless: true,
       ports: [this.port('transport')],
     });
-    pools.forEach((pool, i) => this.nodePool(pool, rendered[i]!, props.config.elasticPassword, image));
+    const secureSettings: Record<string, SecretKeyRef> = {
+      'bootstrap.password': props.config.elasticPassword,
+      ...(sso ? { [clientSecretSetting(sso)]: sso.clientSecret } : {}),
+    };
+    pools.forEach((pool, i) => this.nodePool(pool, rendered[i]!, secureSettings, image));
     // One budget over every pool: one node of the cluster down at a time.
     this.disruptionBudget(pools.reduce((n, pool) => n + pool.config.replicas, 0));
   }
@@ -167,21 +191,27 @@ export class Elasticsearch extends ElasticsearchCluster {
   }
 
   /** One pool's StatefulSet, reading `elasticsearchYml`. */
-  private nodePool(pool: NodePool, elasticsearchYml: string, elasticPassword: SecretKeyRef, image: string): void {
+  private nodePool(
+    pool: NodePool,
+    elasticsearchYml: string,
+    secureSettings: Record<string, SecretKeyRef>,
+    image: string,
+  ): void {
     // Each StatefulSet selects its own pool's pods; the Services select them all.
     const poolLabel: Record<string, string> = pool.label ? { [NODE_POOL_LABEL]: pool.label } : {};
     const selector = { ...this.selector, ...poolLabel };
     const labels = { ...this.labels, ...poolLabel };
     const { replicas, heap, resources, storage } = pool.config;
     // The bootstrap password of `elastic` goes into the keystore (what the image's entrypoint would do
-    // with an ELASTIC_PASSWORD variable); the config, logs and temp directories are emptyDirs.
+    // with an ELASTIC_PASSWORD variable), and so does an OIDC realm's client secret; the config, logs
+    // and temp directories are emptyDirs.
     const home = new ElasticHome({
       product: 'elasticsearch',
       image,
       home: HOME,
       // GC logs: up to 32 files of 64 MiB (the image's jvm.options).
       scratch: { logs: '3Gi' },
-      secureSettings: { 'bootstrap.password': elasticPassword },
+      secureSettings,
       resources: resourceRequirements(resources),
     });
     const passwordFile = `${home.secureSettingsMount!.mountPath}/bootstrap.password`;

@@ -8,6 +8,7 @@ import { ELASTIC_UID, ElasticHome } from './elastic-home';
 import { ElasticsearchCluster } from './elasticsearch-cluster';
 import { Pki } from './mtls';
 import type { KibanaSettings } from './elastic-settings';
+import { kibanaSsoProblems, kibanaSsoSettings } from './kibana-sso';
 
 export interface KibanaProps {
   readonly config: KibanaConfig;
@@ -53,7 +54,11 @@ export class Kibana extends Component {
       'elasticsearch.ssl.verificationMode': 'full',
       'telemetry.optIn': false,
       'logging.root.level': props.common.logLevel,
+      // Single sign-on through Elasticsearch's OIDC realm, the login form kept beside it.
+      ...(props.config.sso ? kibanaSsoSettings(props.config.sso) : {}),
     };
+    const sso = props.config.sso;
+    if (sso) this.node.addValidation({ validate: () => kibanaSsoProblems(sso) });
     this.rendered = toYaml(settings);
     this.configMap('Config', this.name, { 'kibana.yml': this.rendered });
     this.serviceAccount();

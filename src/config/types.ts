@@ -748,6 +748,11 @@ export interface ElasticsearchConfig {
    * unused. @default - none: the stack deploys Elasticsearch
    */
   external?: ExternalElasticsearchConfig;
+  /**
+   * A license from Elastic (the JSON file as Elastic sends it, in a Secret), which the bootstrap Job
+   * installs (`PUT /_license`); `kibana.sso` needs Platinum or Enterprise. @default - none: the basic license
+   */
+  license?: SecretKeyRef;
 }
 
 /** An Elasticsearch cluster the stack does not deploy. */
@@ -925,6 +930,91 @@ export interface KibanaConfig {
   systemPassword: SecretKeyRef;
   /** Key Kibana uses to encrypt saved objects (32+ characters). */
   encryptionKey: SecretKeyRef;
+  /**
+   * Single sign-on with an OpenID Connect provider, through an OIDC realm of Elasticsearch (which
+   * Elastic licenses at Platinum or Enterprise: on the stack's own cluster, `elasticsearch.license`
+   * is then required). @default - off: Kibana's login form only
+   */
+  sso?: KibanaSsoConfig;
+}
+
+/**
+ * A realm name: lower-case letters, digits and `_` (it is part of Elasticsearch setting names).
+ * @pattern ^[a-z][a-z0-9_]*$
+ */
+export type RealmName = string;
+
+/**
+ * A name or role of Elasticsearch security: letters, digits, `_`, `.`, `-` and `@`.
+ * @pattern ^[A-Za-z0-9_.@-]+$
+ */
+export type SecurityName = string;
+
+/** A value without line breaks. @pattern ^[^\r\n]+$ */
+export type OneLine = string;
+
+/**
+ * Kibana sign-in with an OpenID Connect provider: Elasticsearch's OIDC realm is the relying party
+ * (it calls the token, JWKS and UserInfo endpoints), Kibana's `oidc` provider sends browsers to it,
+ * and the login form (`basic`) stays for the break-glass `elastic` user. A user signed in this way
+ * has only the roles `roleMappings` give.
+ */
+export interface KibanaSsoConfig {
+  /** The OIDC realm's name in Elasticsearch. @default 'oidc1' */
+  realm?: RealmName;
+  /** The label of the sign-in button. @default 'Log in with single sign-on' */
+  description?: OneLine;
+  /**
+   * Kibana's address in people's browsers (its `server.publicBaseUrl`); the provider sends them back
+   * to `<publicUrl>/api/security/oidc/callback`.
+   */
+  publicUrl: HttpsUrl;
+  /** The provider's issuer identifier, exactly as its tokens' `iss` claim says. */
+  issuer: HttpsUrl;
+  clientId: OneLine;
+  /** The client secret, put into Elasticsearch's keystore from this Secret key; never in the config. */
+  clientSecret: SecretKeyRef;
+  /** The provider's authorization endpoint (the browser goes there). */
+  authorizationEndpoint: HttpsUrl;
+  /** The provider's token endpoint (Elasticsearch calls it: its NetworkPolicy allows the port). */
+  tokenEndpoint: HttpsUrl;
+  /** The provider's JSON Web Key Set (Elasticsearch fetches it to verify ID tokens). */
+  jwksUrl: HttpsUrl;
+  /** The provider's UserInfo endpoint, for claims the ID token lacks. @default - the ID token's claims only */
+  userinfoEndpoint?: HttpsUrl;
+  /** The provider's end-session endpoint: logging out of Kibana logs out there too. @default - Kibana's session only */
+  endSessionEndpoint?: HttpsUrl;
+  /** Which claims make the Elasticsearch user. @default { principal: 'sub' } */
+  claims?: KibanaSsoClaims;
+  /** @default ['openid', 'email', 'profile'] */
+  scopes?: AttributeName[];
+  /**
+   * Roles for the realm's users, by the groups their `claims.groups` claim lists. @default - none:
+   * a user signed in through the provider has no role and cannot use Kibana
+   */
+  roleMappings?: KibanaRoleMapping[];
+}
+
+/** Claim names (of the ID token or UserInfo) the realm reads. */
+export interface KibanaSsoClaims {
+  /** The user's name in Elasticsearch. @default 'sub' */
+  principal?: AttributeName;
+  /** The user's groups, which `roleMappings` match. @default - none: no role mapping can match a group */
+  groups?: AttributeName;
+  /** @default - none */
+  mail?: AttributeName;
+  /** The user's full name. @default - none */
+  name?: AttributeName;
+}
+
+/** Elasticsearch roles for the realm's users in any of `groups`. */
+export interface KibanaRoleMapping {
+  /** The role mapping's name. @default '<realm>-<its position, from 0>' */
+  name?: SecurityName;
+  /** @minItems 1 */
+  groups: OneLine[];
+  /** Roles, built-in (`viewer`, `editor`, `kibana_admin`) or the cluster's own. @minItems 1 */
+  roles: SecurityName[];
 }
 
 /**

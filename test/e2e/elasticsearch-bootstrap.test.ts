@@ -11,14 +11,27 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../src/config/loader';
+import type { StackConfig } from '../../src/config/types';
 import { find, synthStack } from '../helpers';
 import { writeTestCertificates } from '../tls-fixture';
 import { startConnectProxy } from './fake-elasticsearch';
 import { podSpec } from '../constructs/snapshot';
 
 const config = loadConfig(path.resolve(__dirname, '..', '..', 'examples', 'byo-elasticsearch', 'agent-o11y.yaml'));
-const { files, parts } = synthStack(config);
+const stack = { config, ...synthStack(config) };
 const url = new URL(config.elasticsearch.external!.url);
+// The same cluster with Kibana's single sign-on of examples/sso (role mappings) and a license to install.
+const LICENSE = { license: { uid: 'a1b2', type: 'platinum', signature: 'AAAA"\\' } };
+const ssoConfig: StackConfig = {
+  ...config,
+  elasticsearch: { ...config.elasticsearch, license: { secretName: 'es-license', key: 'license.json' } },
+  kibana: {
+    ...config.kibana,
+    sso: loadConfig(path.resolve(__dirname, '..', '..', 'examples', 'sso', 'agent-o11y.yaml')).kibana.sso!,
+  },
+};
+const ssoStack = { config: ssoConfig, ...synthStack(ssoConfig) };
+type Stack = typeof stack;
 const SUPERUSER = { username: 'ops-admin', password: 'sw0rd"fish\\' };
 
 interface Recorded {
@@ -64,8 +77,18 @@ function recordingElasticsearch(
   );
 }
 
-/** Runs the Job's script with its files where it reads them, its environment and `caFile` as the mounted CA. */
-function runBootstrap(dir: string, proxyPort: number, caFile: string | undefined, timeout: number) {
+/**
+ * Runs the Job's script of `stack` with its files where it reads them, its environment and `caFile` as
+ * the mounted CA; a Secret file's content is `values[<its path>]`, else made up.
+ */
+function runBootstrap(
+  dir: string,
+  proxyPort: number,
+  caFile: string | undefined,
+  timeout: number,
+  { config, files, parts }: Stack = stack,
+  values: Record<string, string> = {},
+) {
   const job = podSpec(find(files.elasticsearch, 'Job', parts.bootstrap.jobName));
   const container = job.containers[0];
   const local = (p: string) => p.replace('/etc/agent-o11y/', `${dir}/`);
@@ -83,11 +106,12 @@ function runBootstrap(dir: string, proxyPort: number, caFile: string | undefined
   for (const { secret } of secrets) {
     for (const item of secret.items) {
       const value =
-        secret.name === external.secretName
+        values[item.path] ??
+        (secret.name === external.secretName
           ? item.key === external.usernameKey
             ? SUPERUSER.username
             : SUPERUSER.password
-          : `${secret.name}-${item.key}`;
+          : `${secret.name}-${item.key}`);
       fs.mkdirSync(path.dirname(path.join(dir, 'secrets', item.path)), { recursive: true });
       fs.writeFileSync(path.join(dir, 'secrets', item.path), `${value}\n`);
     }
@@ -137,7 +161,7 @@ describe('the bootstrap Job against an existing Elasticsearch', () => {
             .filter((r) => r.method === 'PUT' && r.path.startsWith(`/${prefix}/`))
             .map((r) => [decodeURIComponent(r.path.slice(prefix.length + 2)), JSON.parse(r.body)]),
         );
-      const r = parts.bootstrap.requests;
+      const r = stack.parts.bootstrap.requests;
       // The bodies it sent are the typed request bodies, whole.
       expect(put('_security/role')).toEqual(JSON.parse(JSON.stringify(r.roles)));
       expect(put('_ilm/policy')).toEqual(JSON.parse(JSON.stringify(r.ilmPolicies)));
@@ -145,11 +169,56 @@ describe('the bootstrap Job against an existing Elasticsearch', () => {
       expect(put('_snapshot')).toEqual(JSON.parse(JSON.stringify(r.snapshotRepositories)));
       expect(put('_slm/policy')).toEqual(JSON.parse(JSON.stringify(r.slmPolicies)));
       expect(Object.keys(put('_security/user')).sort()).toEqual(
-        parts.elasticsearch.grants.map((g) => `${g.credentials.secretName}-${g.credentials.usernameKey}`).sort(),
+        stack.parts.elasticsearch.grants.map((g) => `${g.credentials.secretName}-${g.credentials.usernameKey}`).sort(),
       );
       expect(es.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual([
         '/_security/user/kibana_system/_password',
       ]);
+      // Without kibana.sso and elasticsearch.license: no role mapping and no license.
+      expect(put('_security/role_mapping')).toEqual({});
+      expect(es.requests.filter((q) => q.path.startsWith('/_license'))).toEqual([]);
+    } finally {
+      await proxy.stop();
+      await es.stop();
+    }
+  }, 90_000);
+
+  test('with kibana.sso and elasticsearch.license: installs the license first, then applies the role mappings, bodies whole', async () => {
+    const es = await recordingElasticsearch(path.join(dir, 'pki'));
+    const proxy = await startConnectProxy({ [`${url.hostname}:${url.port}`]: es.port });
+    try {
+      const license = JSON.stringify(LICENSE, null, 2);
+      const run = await runBootstrap(
+        path.join(dir, 'sso'),
+        proxy.port,
+        path.join(dir, 'pki', 'ca.crt'),
+        60_000,
+        ssoStack,
+        {
+          'license/license.json': license,
+        },
+      );
+      expect([run.status, run.stderr]).toEqual([0, '']);
+      expect(run.stdout).toContain('bootstrap complete');
+      const paths = es.requests.map((q) => `${q.method} ${q.path}`);
+      // After the wait for the cluster, before everything else.
+      expect(paths.filter((p) => !p.includes('_cluster/health'))[0]).toBe('PUT /_license?acknowledge=true');
+      expect(paths.filter((p) => p.includes('_license'))).toEqual(['PUT /_license?acknowledge=true']);
+      // The file as Elastic sends it (written with a final newline), byte for byte.
+      expect(es.requests.find((q) => q.path.startsWith('/_license'))!.body).toBe(`${license}\n`);
+      const mappings = es.requests.filter((q) => q.method === 'PUT' && q.path.startsWith('/_security/role_mapping/'));
+      expect(
+        Object.fromEntries(mappings.map((q) => [q.path.slice('/_security/role_mapping/'.length), JSON.parse(q.body)])),
+      ).toEqual(JSON.parse(JSON.stringify(ssoStack.parts.bootstrap.requests.roleMappings)));
+      // Each once (in the order of their files: mappings are independent of each other).
+      expect(mappings.map((q) => q.path)).toEqual([
+        '/_security/role_mapping/sso-everyone',
+        '/_security/role_mapping/sso-sre',
+      ]);
+      // After the roles they could name.
+      const lastRole = Math.max(...paths.map((p, i) => (/^PUT \/_security\/role\/[^/]+$/.test(p) ? i : -1)));
+      expect(paths.indexOf('PUT /_security/role_mapping/sso-sre')).toBeGreaterThan(lastRole);
+      expect(new Set(es.requests.map((r) => r.user))).toEqual(new Set([`${SUPERUSER.username}:${SUPERUSER.password}`]));
     } finally {
       await proxy.stop();
       await es.stop();
