@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CommonConfig, ElasticsearchConfig, ElasticsearchPoolConfig } from '../src/config/types';
 import { imageOf, imageTag } from '../src/lib/images';
-import { containerSecurity, Endpoint, Peer, podSecurity, resourceRequirements, Topology } from '../src/lib/component';
+import { containerSecurity, Endpoint, Peer, podSecurity, Topology } from '../src/lib/component';
 import { CLUSTER_CA_DIR, ClusterTrust, ElasticsearchCluster, Superuser } from './elasticsearch-cluster';
 import { elasticsearchProblems, NODE_POOL_LABEL, replicaShards } from './elasticsearch';
 import { ELASTIC_UID } from './elastic-home';
