@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { loadConfig } from '../../src/config/loader';
+import { loadConfig, resolveConfig } from '../../src/config/loader';
 import { allObjects, configProblems, KubeObject, synthStack } from '../helpers';
 import { crdValidators } from '../operator-judge';
 import { requireTool } from '../tools';
@@ -151,6 +151,28 @@ describe('examples/eck: Elasticsearch run by ECK', () => {
     expect(truth.denied({ from: 'Deployment/elastic-operator-elastic-system', to, port: 9200 })).toBeUndefined();
     expect(truth.denied({ from: 'Deployment/elastic-operator-elastic-system', to, port: 9300 })).toBeDefined();
     expect(truth.denied({ from: 'Deployment/elastic-operator-elsewhere', to, port: 9200 })).toBeDefined();
+  });
+
+  test('pulls the mirrored, digest-pinned image with images.registry and images.digests, at the same version', () => {
+    const digest = `sha256:${'0'.repeat(64)}`;
+    const mirrored = eckResource(
+      allObjects(
+        resolveConfig({
+          profile: 'dev',
+          images: { registry: 'registry.internal:5000/mirror', digests: { elasticsearch: digest } },
+          elasticsearch: { eck: {} },
+        }),
+      ),
+    );
+    expect([mirrored.spec.version, mirrored.spec.image]).toEqual([
+      es.spec.version,
+      `registry.internal:5000/mirror/elasticsearch/elasticsearch:${es.spec.version}@${digest}`,
+    ]);
+    expect(validate(mirrored)).toEqual([]);
+    // One pool: the nodeSet `default` holds every tier.
+    expect(mirrored.spec.nodeSets.map((s: any) => [s.name, s.config['node.roles']])).toEqual([
+      ['default', ['master', 'data', 'ingest']],
+    ]);
   });
 
   test('refuses elasticsearch.eck beside elasticsearch.external, and an unkept quorum, at synth', () => {
