@@ -28,8 +28,6 @@ export const ECK_CLUSTER_LABEL = 'elasticsearch.k8s.elastic.co/cluster-name';
 /** One nodeSet: a pool of /elasticsearch and the node roles it has. */
 interface NodeSet {
   readonly name: string;
-  /** Its config path, for messages. */
-  readonly at: string;
   readonly config: ElasticsearchPoolConfig;
   readonly roles: NonNullable<ElasticsearchSettings['node.roles']>;
 }
@@ -78,7 +76,6 @@ export class EckElasticsearch extends ElasticsearchCluster {
     this.httpServiceName = `${this.name}-es-http`;
     this.operatorNamespace = config.eck?.operatorNamespace ?? ECK_OPERATOR_NAMESPACE;
     this.indexReplicas = replicaShards(config.replicas);
-    // ECK generates the password of `elastic` into this Secret (key: the user's name).
     // The pools' rules are our own nodes' (a master quorum, heap at most half the memory, replicas that fit).
     this.node.addValidation({
       validate: () => [
@@ -90,6 +87,7 @@ export class EckElasticsearch extends ElasticsearchCluster {
           : []),
       ],
     });
+    // ECK generates the password of `elastic` into this Secret (key: the user's name).
     this.superuser = {
       username: 'elastic',
       password: { secretName: `${this.name}-es-elastic-user`, key: 'elastic' },
@@ -108,13 +106,10 @@ export class EckElasticsearch extends ElasticsearchCluster {
     const nodeSets: readonly NodeSet[] = [
       {
         name: warm ? 'hot' : 'default',
-        at: '/elasticsearch',
         config,
         roles: warm ? ['master', 'data_hot', 'data_content', 'ingest'] : ['master', 'data', 'ingest'],
       },
-      ...(warm
-        ? [{ name: 'warm', at: '/elasticsearch/warm', config: warm, roles: ['data_warm'] } satisfies NodeSet]
-        : []),
+      ...(warm ? [{ name: 'warm', config: warm, roles: ['data_warm'] } satisfies NodeSet] : []),
     ];
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'elasticsearch.k8s.elastic.co/v1',
