@@ -9,6 +9,7 @@ import { dataTiers, Elasticsearch } from '../constructs/elasticsearch';
 import { ElasticsearchCluster } from '../constructs/elasticsearch-cluster';
 import { ExternalElasticsearch } from '../constructs/external-elasticsearch';
 import { providerCalls, roleMappings } from '../constructs/kibana-sso';
+import { EckElasticsearch } from '../constructs/eck';
 import { ElasticsearchBootstrap } from '../constructs/elasticsearch-bootstrap';
 import { Grafana } from '../constructs/grafana';
 import { Jaeger } from '../constructs/jaeger';
@@ -149,19 +150,30 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     addedStreams: [contentStream(config.genai.content)].filter((s) => s !== undefined),
   });
   const external = config.elasticsearch.external;
-  const elasticsearch: ElasticsearchCluster = external
-    ? new ExternalElasticsearch(elasticsearchChart, 'Elasticsearch', {
-        config: external,
-        common,
-        indexReplicas: dataTiers(config.elasticsearch).replicas.hot,
-      })
-    : new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
-        config: config.elasticsearch,
-        common,
-        pki,
-        snapshotPath: retention.snapshotPath,
-        ...(config.kibana.sso ? { sso: config.kibana.sso } : {}),
-      });
+  // With both external and eck set, EckElasticsearch's validation reports the conflict.
+  const elasticsearch: ElasticsearchCluster =
+    external && !config.elasticsearch.eck
+      ? new ExternalElasticsearch(elasticsearchChart, 'Elasticsearch', {
+          config: external,
+          common,
+          indexReplicas: dataTiers(config.elasticsearch).replicas.hot,
+        })
+      : config.elasticsearch.eck
+        ? // The same pools as an ECK resource (its operator runs the nodes).
+          new EckElasticsearch(elasticsearchChart, 'Elasticsearch', {
+            config: config.elasticsearch,
+            common,
+            pki,
+            snapshotPath: retention.snapshotPath,
+            ...(config.kibana.sso ? { sso: config.kibana.sso } : {}),
+          })
+        : new Elasticsearch(elasticsearchChart, 'Elasticsearch', {
+            config: config.elasticsearch,
+            common,
+            pki,
+            snapshotPath: retention.snapshotPath,
+            ...(config.kibana.sso ? { sso: config.kibana.sso } : {}),
+          });
   const logstash = new Logstash(chart('logstash'), 'Logstash', {
     config: config.logstash,
     common,
@@ -383,7 +395,7 @@ export function buildStack(app: Construct, config: StackConfig): StackParts {
     namespace: ns,
     components: [
       // An existing cluster is not the stack's: its clients' policies let them out to it, and it gets none.
-      ...(elasticsearch instanceof Elasticsearch ? [elasticsearch] : []),
+      ...(elasticsearch instanceof Elasticsearch || elasticsearch instanceof EckElasticsearch ? [elasticsearch] : []),
       logstash,
       kibana,
       jaeger,
@@ -562,7 +574,7 @@ function externalAllows(
       ports: [{ port: remoteWritePort(store.url) }],
       why: `remote write to ${store.name} (${store.url})`,
     })),
-    ...(snapshotBucket && c.elasticsearch instanceof Elasticsearch
+    ...(snapshotBucket && (c.elasticsearch instanceof Elasticsearch || c.elasticsearch instanceof EckElasticsearch)
       ? [
           {
             peer: c.elasticsearch,
@@ -570,6 +582,18 @@ function externalAllows(
             ipBlock: anywhere,
             ports: [{ port: 443 }],
             why: `the snapshot repository's S3 bucket ${snapshotBucket.bucket}`,
+          },
+        ]
+      : []),
+    // ECK's operator calls the REST API of the clusters it runs (health, users, settings).
+    ...(c.elasticsearch instanceof EckElasticsearch
+      ? [
+          {
+            peer: c.elasticsearch,
+            direction: 'ingress' as const,
+            namespaces: { matchLabels: { 'kubernetes.io/metadata.name': c.elasticsearch.operatorNamespace } },
+            ports: [{ port: c.elasticsearch.port('https').port }],
+            why: `the ECK operator in ${c.elasticsearch.operatorNamespace}`,
           },
         ]
       : []),

@@ -16,7 +16,7 @@ import { Pki, TlsFiles } from './mtls';
 import { quantityAmount } from '../src/lib/quantity';
 import { show } from '../src/lib/problems';
 import type { ElasticsearchSettings } from './elastic-settings';
-import { clientSecretSetting, oidcRealmSettings } from './kibana-sso';
+import { clientSecretSetting, oidcRealmSettings, ssoLicenseProblems } from './kibana-sso';
 
 export interface ElasticsearchProps {
   readonly config: ElasticsearchConfig;
@@ -83,14 +83,7 @@ export class Elasticsearch extends ElasticsearchCluster {
     // Its config's rules, reported at synth (and by buildStack for the whole stack at once).
     this.node.addValidation({ validate: () => elasticsearchProblems(props.config) });
     const sso = props.sso;
-    // An OIDC realm without a Platinum or Enterprise license is skipped: the cluster starts, and
-    // nobody can sign in to Kibana through it.
-    if (sso && !props.config.license)
-      this.node.addValidation({
-        validate: () => [
-          "/elasticsearch/license: kibana.sso needs Elasticsearch's OpenID Connect realm, which Elastic licenses at Platinum or Enterprise (the basic license skips the realm and nobody could sign in); give the license file's Secret, got none",
-        ],
-      });
+    this.node.addValidation({ validate: () => ssoLicenseProblems(sso, props.config.license) });
     const replicas = props.config.replicas;
     this.transportServiceName = `${this.name}-transport`;
     this.tls = props.pki.issue(

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { KibanaSsoConfig } from '../src/config/types';
+import type { KibanaSsoConfig, SecretKeyRef } from '../src/config/types';
 import type { ElasticsearchSettings, KibanaSettings, OidcRealmSetting } from './elastic-settings';
 
 /**
@@ -123,4 +123,16 @@ export function kibanaSsoProblems(sso: KibanaSsoConfig): string[] {
       "/kibana/sso/claims/groups: roleMappings match groups, so the claim listing a user's groups must be named (e.g. groups), got none",
     );
   return problems;
+}
+
+/**
+ * An OIDC realm without a Platinum or Enterprise license is skipped: the cluster starts, and nobody
+ * can sign in to Kibana through it. For any cluster whose nodes the stack configures (its own, ECK's).
+ */
+export function ssoLicenseProblems(sso: KibanaSsoConfig | undefined, license: SecretKeyRef | undefined): string[] {
+  return sso && !license
+    ? [
+        "/elasticsearch/license: kibana.sso needs Elasticsearch's OpenID Connect realm, which Elastic licenses at Platinum or Enterprise (the basic license skips the realm and nobody could sign in); give the license file's Secret, got none",
+      ]
+    : [];
 }

@@ -82,12 +82,15 @@ export function operatorAlertmanagerYml(
 }
 
 /**
- * The operator's CRD schemas by `apiVersion/kind`, from the release scripts/judges.sh fetched. The API
+ * An operator's CRD schemas by `apiVersion/kind`, from the release scripts/judges.sh fetched (ECK's:
+ * scripts/eck-crds.sh). The API
  * server prunes fields a structural schema does not declare, and strict field validation (kubectl's
  * default) refuses them: every declared object here admits no other property.
  */
-export function crdValidators(): Map<string, (o: unknown) => string[]> {
-  const dir = execFileSync(requireTool('prometheus-operator-crds'), { encoding: 'utf8' }).trim();
+export function crdValidators(
+  tool: 'prometheus-operator-crds' | 'eck-crds' = 'prometheus-operator-crds',
+): Map<string, (o: unknown) => string[]> {
+  const dir = execFileSync(requireTool(tool), { encoding: 'utf8' }).trim();
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   const closed = (schema: any): any => {
     if (Array.isArray(schema)) return schema.map(closed);

@@ -21,7 +21,9 @@ export type ToolName =
   | 'checkov'
   | 'jruby'
   /** Prints the folder of the Prometheus Operator's CRDs. */
-  | 'prometheus-operator-crds';
+  | 'prometheus-operator-crds'
+  /** Prints the folder of ECK's CRDs (scripts/eck-crds.sh). */
+  | 'eck-crds';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 

@@ -753,6 +753,21 @@ export interface ElasticsearchConfig {
    * installs (`PUT /_license`); `kibana.sso` needs Platinum or Enterprise. @default - none: the basic license
    */
   license?: SecretKeyRef;
+  /**
+   * Elastic's operator (ECK) runs the cluster: the stack renders an ECK `Elasticsearch` resource
+   * (elasticsearch.k8s.elastic.co/v1) instead of its own StatefulSets, one nodeSet per pool above
+   * (replicas, resources, storage, heap, warm), serving the stack's certificate so clients keep
+   * trusting the stack's CA. ECK creates the `elastic` user (elasticPassword is then unused); the
+   * bootstrap Job still applies users, roles, ILM policies, index templates and snapshot lifecycle.
+   * @default - none: the stack runs Elasticsearch itself
+   */
+  eck?: EckConfig;
+}
+
+/** A cluster run by Elastic's operator (ECK 3.x), from the pools of /elasticsearch. */
+export interface EckConfig {
+  /** The namespace the operator runs in; its pods reach the cluster's HTTPS port. @default elastic-system */
+  operatorNamespace?: DnsLabel;
 }
 
 /** An Elasticsearch cluster the stack does not deploy. */

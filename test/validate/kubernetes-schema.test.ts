@@ -3,12 +3,15 @@ import { crdValidators } from '../operator-judge';
 
 /** The Prometheus Operator's own CRD schemas (scripts/judges.sh), for its objects. */
 const operatorSchemas = crdValidators();
+/** ECK's own CRD schemas (scripts/eck-crds.sh), for its objects. */
+const eckSchemas = crdValidators('eck-crds');
 
 /** The kubernetes-models class that validates an object, by apiVersion and kind. */
 function modelFor(obj: KubeObject): { new (data: unknown): { validate(): void } } {
   const [group, version] = obj.apiVersion.includes('/') ? obj.apiVersion.split('/') : ['', obj.apiVersion];
-  if (group === 'monitoring.coreos.com') {
-    const validate = operatorSchemas.get(`${obj.apiVersion}/${obj.kind}`);
+  if (group === 'monitoring.coreos.com' || group?.endsWith('.k8s.elastic.co')) {
+    const schemas = group === 'monitoring.coreos.com' ? operatorSchemas : eckSchemas;
+    const validate = schemas.get(`${obj.apiVersion}/${obj.kind}`);
     if (!validate) throw new Error(`no schema for ${obj.apiVersion} ${obj.kind}`);
     return class {
       constructor(private readonly data: unknown) {}

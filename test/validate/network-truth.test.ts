@@ -1,6 +1,14 @@
 import { ALL_CONFIGS, allObjects, PROFILE_CONFIGS } from '../helpers';
 import { resolveConfig } from '../../src/config/loader';
-import { connections, key, KUBELET, kubePrometheusStackPrometheus, NetworkTruth, selects } from './network-truth';
+import {
+  connections,
+  eckObjects,
+  key,
+  KUBELET,
+  kubePrometheusStackPrometheus,
+  NetworkTruth,
+  selects,
+} from './network-truth';
 import { StackConfig } from '../../src/config/types';
 
 /** The pods outside the rendered objects that a config's links reach: a kube-prometheus-stack release's Prometheus. */
@@ -16,7 +24,9 @@ export function externalPods(config: StackConfig) {
  */
 describe.each(Object.keys(ALL_CONFIGS))('the network of the %s config', (name) => {
   const config = ALL_CONFIGS[name]!;
-  const objects = allObjects(config);
+  const rendered = allObjects(config);
+  // With ECK, what its operator makes of the Elasticsearch resource is part of the network too.
+  const objects = [...rendered, ...eckObjects(rendered, config.common.namespace)];
   const found = connections(objects, config.common.namespace, externalPods(config));
   const truth = new NetworkTruth(objects, config.common.namespace, externalPods(config));
 

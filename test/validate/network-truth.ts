@@ -155,6 +155,76 @@ export function kubePrometheusStackPrometheus(release: string, namespace: string
   };
 }
 
+/**
+ * The objects ECK (v3, its elasticsearch controller) makes of each rendered `Elasticsearch`, as far as
+ * the network goes: per nodeSet a StatefulSet `<name>-es-<nodeSet>` and its headless Service, whose pods
+ * carry the nodeSet's podTemplate labels and ECK's own (cluster-name, type) and serve `https` 9200 and
+ * `transport` 9300; the Services `<name>-es-http` (9200) and `<name>-es-transport` (headless, 9300)
+ * selecting every node. Nodes find each other at the transport addresses (ECK's seed hosts file lists
+ * the master nodes'): the container's `ECK seed hosts` entry says so, as a config would.
+ */
+export function eckObjects(objects: readonly KubeObject[], defaultNamespace: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const es of objects.filter(
+    (o) => o.apiVersion === 'elasticsearch.k8s.elastic.co/v1' && o.kind === 'Elasticsearch',
+  ) as any[]) {
+    const name: string = es.metadata.name;
+    const namespace: string = es.metadata.namespace ?? defaultNamespace;
+    const cluster = {
+      'elasticsearch.k8s.elastic.co/cluster-name': name,
+      'common.k8s.elastic.co/type': 'elasticsearch',
+    };
+    const service = (serviceName: string, port: { name: string; port: number }, headless: boolean): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: serviceName, namespace },
+      spec: { ...(headless ? { clusterIP: 'None' } : {}), selector: cluster, ports: [{ ...port, protocol: 'TCP' }] },
+    });
+    out.push(service(`${name}-es-http`, { name: 'https', port: 9200 }, false));
+    out.push(service(`${name}-es-transport`, { name: 'tls-transport', port: 9300 }, true));
+    for (const set of es.spec.nodeSets) {
+      const sset = `${name}-es-${set.name}`;
+      const labels = {
+        ...(set.podTemplate?.metadata?.labels ?? {}),
+        ...cluster,
+        'elasticsearch.k8s.elastic.co/statefulset-name': sset,
+      };
+      out.push({
+        ...service(sset, { name: 'https', port: 9200 }, true),
+        spec: {
+          clusterIP: 'None',
+          selector: { ...cluster, 'elasticsearch.k8s.elastic.co/statefulset-name': sset },
+          ports: [],
+        },
+      });
+      out.push({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: sset, namespace },
+        spec: {
+          serviceName: sset,
+          template: {
+            metadata: { labels },
+            spec: {
+              containers: [
+                {
+                  name: 'elasticsearch',
+                  ports: [
+                    { name: 'https', containerPort: 9200, protocol: 'TCP' },
+                    { name: 'transport', containerPort: 9300, protocol: 'TCP' },
+                  ],
+                  env: [{ name: 'ECK seed hosts', value: `${name}-es-transport.${namespace}.svc:9300` }],
+                },
+              ],
+            },
+          },
+        },
+      });
+    }
+  }
+  return out;
+}
+
 interface Selector {
   matchLabels?: Labels;
   matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;

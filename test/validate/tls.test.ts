@@ -3,6 +3,7 @@
  * Secret, servers of TLS ports hold certificates for it, and the Prometheus-toolkit web configs and
  * exec probes work against the real servers with test certificates at the rendered paths.
  */
+import { EckElasticsearch } from '../../constructs/eck';
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -101,6 +102,8 @@ describe.each(Object.keys(ALL_CONFIGS))('certificates of the %s config', (profil
     const components = [
       // An existing cluster's certificate is not the stack's.
       ...(parts.elasticsearch instanceof Elasticsearch ? [parts.elasticsearch] : []),
+      // ECK serves the stack's certificate for its HTTP Service (the component's host).
+      ...(parts.elasticsearch instanceof EckElasticsearch ? [parts.elasticsearch] : []),
       parts.logstash,
       parts.kibana,
       parts.jaeger,
