@@ -9,9 +9,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * One file per chart: the charts app/stack.ts creates are typed by STACK_FILES. A component off by
- * default (the trace intake) has no file, rather than an empty one.
+ * default (the trace intake, the Prometheus Operator output) has no file, rather than an empty one.
  */
-const COMPONENT_FILES = STACK_FILES.filter((component) => component !== 'trace-intake').map(
+const OFF_BY_DEFAULT: readonly string[] = ['trace-intake', 'prometheus-operator'];
+const COMPONENT_FILES = STACK_FILES.filter((component) => !OFF_BY_DEFAULT.includes(component)).map(
   (component) => `${component}.k8s.yaml`,
 );
 
