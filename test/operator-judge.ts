@@ -10,14 +10,115 @@ import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import {
   ALERTMANAGER_CONFIG_NAME,
-  MatcherStrategy,
-  operatorAlertmanagerFile,
   OperatorAlertmanagerConfigSpec,
+  OperatorMatcher,
+  OperatorReceiver,
+  OperatorRoute,
+  SecretKeySelector,
 } from '../constructs/prometheus-operator';
-import type { AlertmanagerConfigFile } from '../constructs/alertmanager-config';
+import type { AlertmanagerConfigFile, ReceiverFile, RouteFile } from '../constructs/alertmanager-config';
 import type { StackConfig } from '../src/config/types';
 import type { KubeObject } from './helpers';
 import { requireTool } from './tools';
+
+/**
+ * How the release's Alertmanager adds an AlertmanagerConfig to its configuration
+ * (`alertmanagerConfigMatcherStrategy`): `OnNamespace` (the operator's default) matches only alerts
+ * labelled with the object's namespace; `None` matches every alert.
+ */
+export type MatcherStrategy = 'OnNamespace' | 'None';
+
+/**
+ * The alertmanager.yml the operator generates from the AlertmanagerConfig over a release's own
+ * configuration (`base`): its top route becomes the first child of the base's root, with `continue:
+ * true` and, OnNamespace, a `namespace` matcher (also added to each inhibit rule's source and target);
+ * each receiver is named `<namespace>/<name>/<receiver>`; a Secret key is read from `secretsDir`.
+ * amtool judges it, and the routing tests route alerts through it. This is our model of the operator's
+ * translation (its pkg/alertmanager), kept here beside the judges that read it, not in what synth ships.
+ */
+export function operatorAlertmanagerFile(
+  spec: OperatorAlertmanagerConfigSpec,
+  at: { namespace: string; name: string; strategy: MatcherStrategy; secretsDir: string },
+  base: AlertmanagerConfigFile,
+): AlertmanagerConfigFile {
+  const prefixed = (receiver: string) => `${at.namespace}/${at.name}/${receiver}`;
+  const file = (s: SecretKeySelector) => `${at.secretsDir}/${s.name}/${s.key}`;
+  const matcher = (m: OperatorMatcher) => `${m.name}${m.matchType}${JSON.stringify(m.value)}`;
+  const ns = at.strategy === 'OnNamespace' ? [`namespace="${at.namespace}"`] : [];
+  const route = (r: OperatorRoute, top: boolean): RouteFile => ({
+    ...(r.receiver !== undefined ? { receiver: prefixed(r.receiver) } : {}),
+    ...(top || r.matchers ? { matchers: [...(top ? ns : []), ...(r.matchers ?? []).map(matcher)] } : {}),
+    ...(r.groupBy ? { group_by: r.groupBy } : {}),
+    ...(r.groupWait ? { group_wait: r.groupWait } : {}),
+    ...(r.groupInterval ? { group_interval: r.groupInterval } : {}),
+    ...(r.repeatInterval ? { repeat_interval: r.repeatInterval } : {}),
+    ...(top ? { continue: true } : r.continue !== undefined ? { continue: r.continue } : {}),
+    ...(r.routes ? { routes: r.routes.map((child) => route(child, false)) } : {}),
+  });
+  const receiver = (r: OperatorReceiver): ReceiverFile => ({
+    name: prefixed(r.name),
+    ...(r.slackConfigs
+      ? {
+          slack_configs: r.slackConfigs.map((s) => ({
+            api_url_file: file(s.apiURL),
+            ...(s.channel !== undefined ? { channel: s.channel } : {}),
+            send_resolved: s.sendResolved,
+            title: s.title,
+            text: s.text,
+          })),
+        }
+      : {}),
+    ...(r.pagerdutyConfigs
+      ? {
+          pagerduty_configs: r.pagerdutyConfigs.map((p) => ({
+            routing_key_file: file(p.routingKey),
+            send_resolved: p.sendResolved,
+          })),
+        }
+      : {}),
+    ...(r.emailConfigs
+      ? {
+          email_configs: r.emailConfigs.map((e) => ({
+            to: e.to,
+            from: e.from,
+            smarthost: e.smarthost,
+            ...(e.authUsername ? { auth_username: e.authUsername } : {}),
+            ...(e.authPassword ? { auth_password_file: file(e.authPassword) } : {}),
+            require_tls: e.requireTLS,
+            send_resolved: e.sendResolved,
+          })),
+        }
+      : {}),
+    ...(r.opsgenieConfigs
+      ? {
+          opsgenie_configs: r.opsgenieConfigs.map((o) => ({
+            api_key_file: file(o.apiKey),
+            send_resolved: o.sendResolved,
+          })),
+        }
+      : {}),
+    ...(r.webhookConfigs
+      ? {
+          webhook_configs: r.webhookConfigs.map((w) => ({
+            url_file: file(w.urlSecret),
+            send_resolved: w.sendResolved,
+          })),
+        }
+      : {}),
+  });
+  return {
+    route: { ...base.route, routes: [route(spec.route, true), ...(base.route.routes ?? [])] },
+    receivers: [...base.receivers, ...spec.receivers.map(receiver)],
+    inhibit_rules: [
+      ...base.inhibit_rules,
+      ...spec.inhibitRules.map((r) => ({
+        source_matchers: [...ns, ...r.sourceMatch.map(matcher)],
+        target_matchers: [...ns, ...r.targetMatch.map(matcher)],
+        ...(r.equal ? { equal: r.equal } : {}),
+      })),
+    ],
+  };
+}
 
 /**
  * kube-prometheus-stack's default `alertmanager.config` (its values.yaml): everything to the `null`

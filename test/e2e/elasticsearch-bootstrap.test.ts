@@ -7,14 +7,13 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { loadConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/types';
 import { find, synthStack } from '../helpers';
 import { writeTestCertificates } from '../tls-fixture';
-import { startConnectProxy } from './fake-elasticsearch';
+import { serveHttps, startConnectProxy } from './fake-elasticsearch';
 import { podSpec } from '../constructs/snapshot';
 
 const config = loadConfig(path.resolve(__dirname, '..', '..', 'examples', 'byo-elasticsearch', 'agent-o11y.yaml'));
@@ -60,21 +59,7 @@ function recordingElasticsearch(
       });
     },
   );
-  server.on('tlsClientError', (e) => tlsErrors.push(e.message));
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        requests,
-        tlsErrors,
-        stop: () =>
-          new Promise<void>((r) => {
-            server.closeAllConnections();
-            server.close(() => r());
-          }),
-      }),
-    ),
-  );
+  return serveHttps(server, tlsErrors).then((served) => ({ ...served, requests }));
 }
 
 /**

@@ -71,14 +71,22 @@ export function startFakeElasticsearch(
       reply(res, 200, answer);
     },
   );
+  return serveHttps(server, tlsErrors).then((served) => ({ ...served, requests, authorizations, unknown }));
+}
+
+/**
+ * Starts `server` on a free loopback port, recording failed TLS handshakes (a client that does not
+ * trust the certificate) in `tlsErrors`; `stop` closes it with its open connections.
+ */
+export function serveHttps(
+  server: https.Server,
+  tlsErrors: string[],
+): Promise<{ port: number; tlsErrors: string[]; stop: () => Promise<void> }> {
   server.on('tlsClientError', (e) => tlsErrors.push(e.message));
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
         port: (server.address() as net.AddressInfo).port,
-        requests,
-        authorizations,
-        unknown,
         tlsErrors,
         stop: () =>
           new Promise<void>((r) => {
